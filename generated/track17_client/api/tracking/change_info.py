@@ -1,0 +1,225 @@
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.batch_response import BatchResponse
+from ...models.change_info_request import ChangeInfoRequest
+from ...models.change_info_response_401 import ChangeInfoResponse401
+from ...models.change_info_response_429 import ChangeInfoResponse429
+from ...models.change_info_response_500 import ChangeInfoResponse500
+from ...types import Response, http_status
+
+
+def _get_kwargs(
+    *,
+    body: list[ChangeInfoRequest],
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/changeinfo",
+    }
+
+    _kwargs["json"] = []
+    for body_item_data in body:
+        body_item = body_item_data.to_dict()
+        _kwargs["json"].append(body_item)
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    BatchResponse
+    | ChangeInfoResponse401
+    | ChangeInfoResponse429
+    | ChangeInfoResponse500
+    | None
+):
+    if response.status_code == 200:
+        response_200 = BatchResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ChangeInfoResponse401.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 429:
+        response_429 = ChangeInfoResponse429.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ChangeInfoResponse500.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    BatchResponse
+    | ChangeInfoResponse401
+    | ChangeInfoResponse429
+    | ChangeInfoResponse500
+]:
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[ChangeInfoRequest],
+) -> Response[
+    BatchResponse
+    | ChangeInfoResponse401
+    | ChangeInfoResponse429
+    | ChangeInfoResponse500
+]:
+    """Update Tracking Metadata
+
+     Update metadata associated with one or more registered tracking numbers such as order reference or
+    customer information.
+
+    Args:
+        body (list[ChangeInfoRequest]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchResponse | ChangeInfoResponse401 | ChangeInfoResponse429 | ChangeInfoResponse500]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[ChangeInfoRequest],
+) -> (
+    BatchResponse
+    | ChangeInfoResponse401
+    | ChangeInfoResponse429
+    | ChangeInfoResponse500
+    | None
+):
+    """Update Tracking Metadata
+
+     Update metadata associated with one or more registered tracking numbers such as order reference or
+    customer information.
+
+    Args:
+        body (list[ChangeInfoRequest]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchResponse | ChangeInfoResponse401 | ChangeInfoResponse429 | ChangeInfoResponse500
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[ChangeInfoRequest],
+) -> Response[
+    BatchResponse
+    | ChangeInfoResponse401
+    | ChangeInfoResponse429
+    | ChangeInfoResponse500
+]:
+    """Update Tracking Metadata
+
+     Update metadata associated with one or more registered tracking numbers such as order reference or
+    customer information.
+
+    Args:
+        body (list[ChangeInfoRequest]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchResponse | ChangeInfoResponse401 | ChangeInfoResponse429 | ChangeInfoResponse500]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[ChangeInfoRequest],
+) -> (
+    BatchResponse
+    | ChangeInfoResponse401
+    | ChangeInfoResponse429
+    | ChangeInfoResponse500
+    | None
+):
+    """Update Tracking Metadata
+
+     Update metadata associated with one or more registered tracking numbers such as order reference or
+    customer information.
+
+    Args:
+        body (list[ChangeInfoRequest]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchResponse | ChangeInfoResponse401 | ChangeInfoResponse429 | ChangeInfoResponse500
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,222 @@
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.batch_response import BatchResponse
+from ...models.get_track_list_response_401 import GetTrackListResponse401
+from ...models.get_track_list_response_429 import GetTrackListResponse429
+from ...models.get_track_list_response_500 import GetTrackListResponse500
+from ...models.track_list_request import TrackListRequest
+from ...types import Response, http_status
+
+
+def _get_kwargs(
+    *,
+    body: TrackListRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/gettracklist",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    BatchResponse
+    | GetTrackListResponse401
+    | GetTrackListResponse429
+    | GetTrackListResponse500
+    | None
+):
+    if response.status_code == 200:
+        response_200 = BatchResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = GetTrackListResponse401.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 429:
+        response_429 = GetTrackListResponse429.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = GetTrackListResponse500.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    BatchResponse
+    | GetTrackListResponse401
+    | GetTrackListResponse429
+    | GetTrackListResponse500
+]:
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: TrackListRequest,
+) -> Response[
+    BatchResponse
+    | GetTrackListResponse401
+    | GetTrackListResponse429
+    | GetTrackListResponse500
+]:
+    """Get Tracking List
+
+     Retrieve a filtered list of tracking numbers registered to your account with optional filters by
+    status, date range, and pagination.
+
+    Args:
+        body (TrackListRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchResponse | GetTrackListResponse401 | GetTrackListResponse429 | GetTrackListResponse500]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: TrackListRequest,
+) -> (
+    BatchResponse
+    | GetTrackListResponse401
+    | GetTrackListResponse429
+    | GetTrackListResponse500
+    | None
+):
+    """Get Tracking List
+
+     Retrieve a filtered list of tracking numbers registered to your account with optional filters by
+    status, date range, and pagination.
+
+    Args:
+        body (TrackListRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchResponse | GetTrackListResponse401 | GetTrackListResponse429 | GetTrackListResponse500
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: TrackListRequest,
+) -> Response[
+    BatchResponse
+    | GetTrackListResponse401
+    | GetTrackListResponse429
+    | GetTrackListResponse500
+]:
+    """Get Tracking List
+
+     Retrieve a filtered list of tracking numbers registered to your account with optional filters by
+    status, date range, and pagination.
+
+    Args:
+        body (TrackListRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchResponse | GetTrackListResponse401 | GetTrackListResponse429 | GetTrackListResponse500]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: TrackListRequest,
+) -> (
+    BatchResponse
+    | GetTrackListResponse401
+    | GetTrackListResponse429
+    | GetTrackListResponse500
+    | None
+):
+    """Get Tracking List
+
+     Retrieve a filtered list of tracking numbers registered to your account with optional filters by
+    status, date range, and pagination.
+
+    Args:
+        body (TrackListRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchResponse | GetTrackListResponse401 | GetTrackListResponse429 | GetTrackListResponse500
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,237 @@
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.batch_response import BatchResponse
+from ...models.register_request import RegisterRequest
+from ...models.register_tracking_response_401 import RegisterTrackingResponse401
+from ...models.register_tracking_response_429 import RegisterTrackingResponse429
+from ...models.register_tracking_response_500 import RegisterTrackingResponse500
+from ...models.register_tracking_response_503 import RegisterTrackingResponse503
+from ...types import Response, http_status
+
+
+def _get_kwargs(
+    *,
+    body: list[RegisterRequest],
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/register",
+    }
+
+    _kwargs["json"] = []
+    for body_item_data in body:
+        body_item = body_item_data.to_dict()
+        _kwargs["json"].append(body_item)
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    BatchResponse
+    | RegisterTrackingResponse401
+    | RegisterTrackingResponse429
+    | RegisterTrackingResponse500
+    | RegisterTrackingResponse503
+    | None
+):
+    if response.status_code == 200:
+        response_200 = BatchResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = RegisterTrackingResponse401.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 429:
+        response_429 = RegisterTrackingResponse429.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = RegisterTrackingResponse500.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = RegisterTrackingResponse503.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    BatchResponse
+    | RegisterTrackingResponse401
+    | RegisterTrackingResponse429
+    | RegisterTrackingResponse500
+    | RegisterTrackingResponse503
+]:
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[RegisterRequest],
+) -> Response[
+    BatchResponse
+    | RegisterTrackingResponse401
+    | RegisterTrackingResponse429
+    | RegisterTrackingResponse500
+    | RegisterTrackingResponse503
+]:
+    """Register Tracking Numbers
+
+     Register one or more tracking numbers for monitoring. Quota is consumed upon registration. Auto
+    carrier identification covers 80%+ of shipments when carrier is not specified.
+
+    Args:
+        body (list[RegisterRequest]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchResponse | RegisterTrackingResponse401 | RegisterTrackingResponse429 | RegisterTrackingResponse500 | RegisterTrackingResponse503]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[RegisterRequest],
+) -> (
+    BatchResponse
+    | RegisterTrackingResponse401
+    | RegisterTrackingResponse429
+    | RegisterTrackingResponse500
+    | RegisterTrackingResponse503
+    | None
+):
+    """Register Tracking Numbers
+
+     Register one or more tracking numbers for monitoring. Quota is consumed upon registration. Auto
+    carrier identification covers 80%+ of shipments when carrier is not specified.
+
+    Args:
+        body (list[RegisterRequest]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchResponse | RegisterTrackingResponse401 | RegisterTrackingResponse429 | RegisterTrackingResponse500 | RegisterTrackingResponse503
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[RegisterRequest],
+) -> Response[
+    BatchResponse
+    | RegisterTrackingResponse401
+    | RegisterTrackingResponse429
+    | RegisterTrackingResponse500
+    | RegisterTrackingResponse503
+]:
+    """Register Tracking Numbers
+
+     Register one or more tracking numbers for monitoring. Quota is consumed upon registration. Auto
+    carrier identification covers 80%+ of shipments when carrier is not specified.
+
+    Args:
+        body (list[RegisterRequest]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchResponse | RegisterTrackingResponse401 | RegisterTrackingResponse429 | RegisterTrackingResponse500 | RegisterTrackingResponse503]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[RegisterRequest],
+) -> (
+    BatchResponse
+    | RegisterTrackingResponse401
+    | RegisterTrackingResponse429
+    | RegisterTrackingResponse500
+    | RegisterTrackingResponse503
+    | None
+):
+    """Register Tracking Numbers
+
+     Register one or more tracking numbers for monitoring. Quota is consumed upon registration. Auto
+    carrier identification covers 80%+ of shipments when carrier is not specified.
+
+    Args:
+        body (list[RegisterRequest]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchResponse | RegisterTrackingResponse401 | RegisterTrackingResponse429 | RegisterTrackingResponse500 | RegisterTrackingResponse503
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,216 @@
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.batch_response import BatchResponse
+from ...models.stop_track_response_401 import StopTrackResponse401
+from ...models.stop_track_response_429 import StopTrackResponse429
+from ...models.stop_track_response_500 import StopTrackResponse500
+from ...models.track_number_request import TrackNumberRequest
+from ...types import Response, http_status
+
+
+def _get_kwargs(
+    *,
+    body: list[TrackNumberRequest],
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/stoptrack",
+    }
+
+    _kwargs["json"] = []
+    for body_item_data in body:
+        body_item = body_item_data.to_dict()
+        _kwargs["json"].append(body_item)
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    BatchResponse
+    | StopTrackResponse401
+    | StopTrackResponse429
+    | StopTrackResponse500
+    | None
+):
+    if response.status_code == 200:
+        response_200 = BatchResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = StopTrackResponse401.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 429:
+        response_429 = StopTrackResponse429.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = StopTrackResponse500.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    BatchResponse | StopTrackResponse401 | StopTrackResponse429 | StopTrackResponse500
+]:
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[TrackNumberRequest],
+) -> Response[
+    BatchResponse | StopTrackResponse401 | StopTrackResponse429 | StopTrackResponse500
+]:
+    """Stop Tracking
+
+     Halt tracking operations for one or more tracking numbers to stop quota consumption for completed or
+    cancelled shipments.
+
+    Args:
+        body (list[TrackNumberRequest]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchResponse | StopTrackResponse401 | StopTrackResponse429 | StopTrackResponse500]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[TrackNumberRequest],
+) -> (
+    BatchResponse
+    | StopTrackResponse401
+    | StopTrackResponse429
+    | StopTrackResponse500
+    | None
+):
+    """Stop Tracking
+
+     Halt tracking operations for one or more tracking numbers to stop quota consumption for completed or
+    cancelled shipments.
+
+    Args:
+        body (list[TrackNumberRequest]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchResponse | StopTrackResponse401 | StopTrackResponse429 | StopTrackResponse500
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[TrackNumberRequest],
+) -> Response[
+    BatchResponse | StopTrackResponse401 | StopTrackResponse429 | StopTrackResponse500
+]:
+    """Stop Tracking
+
+     Halt tracking operations for one or more tracking numbers to stop quota consumption for completed or
+    cancelled shipments.
+
+    Args:
+        body (list[TrackNumberRequest]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchResponse | StopTrackResponse401 | StopTrackResponse429 | StopTrackResponse500]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[TrackNumberRequest],
+) -> (
+    BatchResponse
+    | StopTrackResponse401
+    | StopTrackResponse429
+    | StopTrackResponse500
+    | None
+):
+    """Stop Tracking
+
+     Halt tracking operations for one or more tracking numbers to stop quota consumption for completed or
+    cancelled shipments.
+
+    Args:
+        body (list[TrackNumberRequest]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchResponse | StopTrackResponse401 | StopTrackResponse429 | StopTrackResponse500
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,187 @@
+"""Sessions for track17: `nox` runs what CI runs; `nox -s demo` runs the main job.
+
+Sessions:
+    spec             validate openapi.yaml
+    generate         regenerate generated/track17_client from openapi.yaml
+    check_generated  regenerate into a temporary directory and fail with a diff if generated/ differs
+    lint             ruff check and ruff format --check
+    typecheck        mypy --strict on track17_facade and tests
+    tests            pytest, on every CPython 3.11+ found on this machine
+    demo             the quickstart against the embedded sandbox
+    bench            the benchmark suite (BENCH_SMOKE=1 for the small CI mode)
+"""
+
+from __future__ import annotations
+
+import difflib
+import filecmp
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+GENERATED = ROOT / "generated" / "track17_client"
+GENERATOR_REQUIREMENTS = ROOT / "generator-requirements.txt"
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+SUPPORTED_MINORS = ("3.11", "3.12", "3.13", "3.14")
+
+nox.options.sessions = ["spec", "check_generated", "lint", "typecheck", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+
+def _works(python: str) -> bool:
+    try:
+        return subprocess.run([python, "--version"], capture_output=True, check=False).returncode == 0
+    except OSError:
+        return False
+
+
+def _find_interpreters() -> list[str]:
+    """Every supported CPython on PATH or installed by pyenv (whose shims hide inactive versions).
+
+    The directories of pyenv-installed interpreters are put on PATH so that nox finds them by
+    version, which keeps session names short (tests-3.12).
+    """
+    found: list[str] = []
+    pyenv_versions = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    for minor in SUPPORTED_MINORS:
+        on_path = shutil.which(f"python{minor}")
+        if on_path and _works(on_path):
+            found.append(minor)
+            continue
+        for candidate in sorted(pyenv_versions.glob(f"{minor}.*/bin/python{minor}"), reverse=True):
+            if _works(str(candidate)):
+                os.environ["PATH"] = f"{candidate.parent}{os.pathsep}{os.environ['PATH']}"
+                found.append(minor)
+                break
+    return found
+
+
+PYTHONS = _find_interpreters()
+
+
+def _install_project(session: nox.Session, *groups: str, extras: str = "sandbox,redis") -> None:
+    session.install("-e", f".[{extras}]")
+    for group in groups:
+        session.install(*nox.project.dependency_groups(PYPROJECT, group))
+
+
+def _generate(session: nox.Session, output: Path) -> None:
+    session.install("-r", str(GENERATOR_REQUIREMENTS))
+    session.run(
+        "openapi-python-client",
+        "generate",
+        "--path",
+        str(ROOT / "openapi.yaml"),
+        "--config",
+        str(ROOT / "generator_config.yaml"),
+        "--custom-template-path",
+        str(ROOT / "generator" / "templates"),
+        "--meta",
+        "none",
+        "--overwrite",
+        "--output-path",
+        str(output),
+        silent=True,
+    )
+
+
+def _tree_diff(expected: Path, actual: Path) -> list[str]:
+    """A unified diff of two directory trees, ignoring byte-code caches."""
+    lines: list[str] = []
+
+    def walk(cmp: filecmp.dircmp[str], rel: Path) -> None:
+        for name in sorted(cmp.left_only):
+            lines.append(f"only in regenerated output: {rel / name}\n")
+        for name in sorted(cmp.right_only):
+            if name != "__pycache__":
+                lines.append(f"only in generated/ (hand-added?): {rel / name}\n")
+        for name in sorted(cmp.diff_files):
+            fresh = (Path(cmp.left) / name).read_text().splitlines(keepends=True)
+            committed = (Path(cmp.right) / name).read_text().splitlines(keepends=True)
+            lines.extend(
+                difflib.unified_diff(
+                    committed, fresh, f"generated/{rel / name}", f"regenerated/{rel / name}"
+                )
+            )
+        for name, sub in sorted(cmp.subdirs.items()):
+            if name != "__pycache__":
+                walk(sub, rel / name)
+
+    walk(filecmp.dircmp(expected, actual, ignore=["__pycache__"]), Path("track17_client"))
+    return lines
+
+
+@nox.session
+def spec(session: nox.Session) -> None:
+    """Validate openapi.yaml against the OpenAPI 3.0 schema."""
+    session.install("openapi-spec-validator")
+    session.run("openapi-spec-validator", "openapi.yaml")
+
+
+@nox.session
+def generate(session: nox.Session) -> None:
+    """Regenerate generated/track17_client from openapi.yaml."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "track17_client"
+        _generate(session, fresh)
+        shutil.rmtree(GENERATED, ignore_errors=True)
+        shutil.copytree(fresh, GENERATED)
+    session.log("generated/track17_client written; review `git diff generated/` and commit it.")
+
+
+@nox.session
+def check_generated(session: nox.Session) -> None:
+    """Fail with a diff if generated/ is not exactly what the pinned generator writes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "track17_client"
+        _generate(session, fresh)
+        diff = _tree_diff(fresh, GENERATED)
+    if diff:
+        session.error(
+            "generated/ differs from a fresh generation (was it edited by hand, or was "
+            "openapi.yaml changed without `nox -s generate`?):\n" + "".join(diff)
+        )
+    session.log("generated/ matches a fresh generation from openapi.yaml")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff lint and format check of the hand-written code."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over track17_facade and the tests."""
+    _install_project(session, "typecheck")
+    session.run("mypy")
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """The whole test suite over loopback HTTP against the sandbox (and a real redis-server)."""
+    _install_project(session, "test")
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))  # the regeneration test
+    session.install("-r", str(GENERATOR_REQUIREMENTS))
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Register a few hundred numbers on the embedded sandbox and show what the SDK does."""
+    _install_project(session, extras="sandbox")
+    session.run("python", "examples/demo.py", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmark suite; writes bench/results.json. BENCH_SMOKE=1 runs a small, fast version."""
+    _install_project(session)
+    session.run("python", "-m", "bench", *session.posargs)

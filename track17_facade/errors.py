@@ -1,0 +1,131 @@
+"""Every exception this SDK raises, rooted in ``Track17Error``::
+
+    Track17Error
+    ├── InvalidInputError             arguments the SDK cannot send (also a ValueError)
+    ├── AuthenticationError           HTTP 401: wrong key, IP not whitelisted, account disabled
+    ├── APIError                      a whole request refused with a 17TRACK error code
+    ├── RateLimitError                HTTP 429, still refused after the last retry
+    ├── ServerError                   HTTP 5xx (any, 520 included), still failing after the last retry
+    ├── InvalidResponseError          an answer that is not the contract's JSON (e.g. truncated)
+    ├── TransportError                the request did not complete: connection refused or dropped
+    │   └── RequestTimeoutError       no answer within the timeout
+    ├── RateLimiterUnavailableError   a shared (Redis) rate limiter cannot be reached
+    ├── BatchFailedError              ``BatchResult.raise_for_failures()`` found failed items
+    └── WebhookError                  a push that cannot be accepted
+        ├── SignatureError            missing or wrong ``sign`` header
+        └── WebhookParseError         not a valid push (also a ValueError)
+
+No message, ``str`` or ``repr`` of these exceptions contains the API key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from track17_facade.codes import ErrorCode
+
+if TYPE_CHECKING:
+    from track17_facade.models import Failure
+
+
+class Track17Error(Exception):
+    """The root of every exception raised by track17."""
+
+
+class InvalidInputError(Track17Error, ValueError):
+    """Arguments that cannot be sent, such as a malformed tracking number where one is required."""
+
+
+class RequestError(Track17Error):
+    """A request that failed. ``operation`` is the endpoint, ``attempts`` how many were made."""
+
+    def __init__(self, message: str, *, operation: str = "", attempts: int = 1) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.attempts = attempts
+
+
+class HTTPStatusError(RequestError):
+    """A request answered with an HTTP error status (``status_code``)."""
+
+    def __init__(
+        self, message: str, *, status_code: int, operation: str = "", attempts: int = 1
+    ) -> None:
+        super().__init__(message, operation=operation, attempts=attempts)
+        self.status_code = status_code
+
+
+class AuthenticationError(HTTPStatusError):
+    """HTTP 401: the key is wrong, the caller's IP is not whitelisted, or the account is disabled.
+
+    Never retried: every further request would fail the same way.
+    """
+
+
+class RateLimitError(HTTPStatusError):
+    """HTTP 429 after the last retry. ``retry_after`` is the server's hint in seconds, if it gave one."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None,
+        operation: str = "",
+        attempts: int = 1,
+    ) -> None:
+        super().__init__(message, status_code=429, operation=operation, attempts=attempts)
+        self.retry_after = retry_after
+
+
+class ServerError(HTTPStatusError):
+    """An HTTP 5xx (or other unexpected status) that persisted through every retry."""
+
+
+class APIError(RequestError):
+    """17TRACK refused a whole request with a top-level error ``code`` (an ``ErrorCode``)."""
+
+    def __init__(
+        self, message: str, *, code: ErrorCode, operation: str = "", attempts: int = 1
+    ) -> None:
+        super().__init__(message, operation=operation, attempts=attempts)
+        self.code = code
+
+
+class InvalidResponseError(RequestError):
+    """The server answered, but not with the contract's JSON (truncated body, wrong shape)."""
+
+
+class TransportError(RequestError):
+    """The request did not complete: the connection was refused, reset or dropped."""
+
+
+class RequestTimeoutError(TransportError):
+    """No complete answer arrived within the timeout."""
+
+
+class RateLimiterUnavailableError(Track17Error):
+    """A shared rate limiter (Redis) cannot be reached, so requests are not sent unthrottled."""
+
+
+class BatchFailedError(Track17Error):
+    """Raised by ``BatchResult.raise_for_failures()``; ``failures`` lists every failed item."""
+
+    def __init__(self, failures: Sequence[Failure]) -> None:
+        self.failures = tuple(failures)
+        first = self.failures[0]
+        super().__init__(
+            f"{len(self.failures)} item(s) failed after retries; first: {first.number}: {first.error}"
+        )
+
+
+class WebhookError(Track17Error):
+    """A webhook push that cannot be accepted."""
+
+
+class SignatureError(WebhookError):
+    """The ``sign`` header is missing or does not match the body and the API key."""
+
+
+class WebhookParseError(WebhookError, ValueError):
+    """The body is not a valid 17TRACK push; the message says what is wrong and where."""

@@ -1,0 +1,38 @@
+"""A local, stateful 17TRACK server for tests, demos and benchmarks (needs ``track17[sandbox]``).
+
+It serves all nine operations of the contract over real HTTP, enforces the 40-item and
+rate limits, simulates shipments on a clock you control, pushes signed webhooks, and injects
+faults on demand::
+
+    from track17_facade.sandbox import Sandbox, FaultKind
+
+    with Sandbox() as sandbox:
+        sandbox.faults.enqueue(FaultKind.HTTP_503)     # the next request gets a 503
+        ...                                            # point a client at sandbox.base_url
+        sandbox.advance(days=3)                        # shipments move on
+
+Or from a shell: ``python -m track17_facade.sandbox --port 8017``.
+"""
+
+from track17_facade.sandbox._detect import detect_carrier
+from track17_facade.sandbox._faults import FaultInjector, FaultKind
+from track17_facade.sandbox._server import (
+    DeliveryRecord,
+    RecordedResponse,
+    Sandbox,
+    SandboxConfig,
+    SandboxStats,
+)
+from track17_facade.sandbox._webhooks import sign
+
+__all__ = [
+    "DeliveryRecord",
+    "FaultInjector",
+    "FaultKind",
+    "RecordedResponse",
+    "Sandbox",
+    "SandboxConfig",
+    "SandboxStats",
+    "detect_carrier",
+    "sign",
+]

@@ -1,0 +1,57 @@
+"""``python -m track17_facade.sandbox``: serve a sandbox until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from track17_facade.sandbox._faults import FaultKind
+from track17_facade.sandbox._server import DEFAULT_API_KEY, Sandbox
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, print the base URL and key, and serve."""
+    parser = argparse.ArgumentParser(
+        prog="python -m track17_facade.sandbox", description="A local, stateful 17TRACK server."
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8017)
+    parser.add_argument("--api-key", action="append", help=f"accepted key (default {DEFAULT_API_KEY})")
+    parser.add_argument("--rate", type=int, default=3, help="requests per key per window")
+    parser.add_argument("--window", type=float, default=1.0, help="rate window in seconds")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds to hold each answer")
+    parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--quota", type=int, default=None)
+    parser.add_argument("--webhook-url", default=None)
+    parser.add_argument("--webhook-format", choices=("v1", "v2"), default="v1")
+    parser.add_argument("--fault-rate", type=float, default=0.0)
+    parser.add_argument(
+        "--fault-kinds", default=",".join(kind.value for kind in FaultKind), help="comma-separated"
+    )
+    args = parser.parse_args(argv)
+    sandbox = Sandbox(
+        api_keys=tuple(args.api_key or [DEFAULT_API_KEY]),
+        rate=args.rate,
+        window=args.window,
+        latency=args.latency,
+        seed=args.seed,
+        quota=args.quota,
+        webhook_url=args.webhook_url,
+        webhook_format=args.webhook_format,
+        fault_rate=args.fault_rate,
+        fault_kinds=tuple(FaultKind(kind) for kind in args.fault_kinds.split(",") if kind),
+    )
+    try:
+        sock_host = args.host
+        print(f"track17 sandbox on http://{sock_host}:{args.port}/track/v1", flush=True)
+        print(f"API key: {sandbox.api_key}", flush=True)
+        print("Admin: POST /_sandbox/advance {\"seconds\": 3600}, GET /_sandbox/stats", flush=True)
+        sandbox.serve_forever(args.host, args.port)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

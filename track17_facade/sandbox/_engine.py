@@ -1,0 +1,245 @@
+"""The sandbox's state: registrations, the sandbox clock, quota, and each operation's rules.
+
+Pure state, no I/O: the HTTP app calls these methods under one lock and sends what they return.
+Each operation takes the request's items and returns ``(accepted, rejected)`` in the contract's
+shapes, with 17TRACK's real error codes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from attrs import define, field
+
+from track17_facade.carriers import Carrier
+from track17_facade.codes import ErrorCode
+from track17_facade.sandbox._detect import detect_carrier
+from track17_facade.sandbox._simulation import PlannedEvent, plan_shipment
+from track17_facade.status import SubStatus
+
+NUMBER_PATTERN = re.compile(r"^[a-zA-Z0-9]{5,50}$")
+MAX_CARRIER_CHANGES = 5
+_COUNTRY_OF: dict[int, str] = {
+    Carrier.CHINA_POST: "CN",
+    Carrier.CHINA_EMS: "CN",
+    Carrier.ROYAL_MAIL: "GB",
+    Carrier.PARCELFORCE: "GB",
+    Carrier.USPS: "US",
+    Carrier.UPS: "US",
+    Carrier.FEDEX: "US",
+    Carrier.DEUTSCHE_POST: "DE",
+    Carrier.DHL_PAKET: "DE",
+    Carrier.DHL_EXPRESS: "DE",
+}
+
+Item = dict[str, Any]
+Outcome = tuple[list[Item], list[Item]]
+
+
+@define
+class Registration:
+    """One registered number and everything the sandbox knows about it."""
+
+    number: str
+    carrier: int
+    registered_at: datetime
+    plan: tuple[PlannedEvent, ...]
+    tag: str | None = None
+    stopped_at: datetime | None = None
+    retracked: bool = False
+    carrier_changes: int = 0
+    pushed_events: int = 0
+
+    def visible_events(self, now: datetime) -> tuple[PlannedEvent, ...]:
+        """The events that have happened by ``now`` (or by the time tracking was stopped)."""
+        horizon = self.stopped_at if self.stopped_at is not None else now
+        return tuple(event for event in self.plan if event.at <= horizon)
+
+    def track(self, now: datetime) -> dict[str, Any]:
+        """The contract's track object: ``z0`` the latest event, ``z1`` every event, oldest first."""
+        events = [event.to_contract() for event in self.visible_events(now)]
+        latest = events[-1] if events else {"z": 0, "s": int(SubStatus.NOT_FOUND_OTHER)}
+        return {"z0": latest, "z1": events}
+
+    def status(self, now: datetime) -> int:
+        """The current main status, 0-8."""
+        events = self.visible_events(now)
+        return int(events[-1].sub_status.main_status) if events else 0
+
+
+def _rejection(number: str, code: ErrorCode, detail: str = "") -> Item:
+    message = code.meaning.replace("{0}", detail or number).replace("{1}", number)
+    return {"number": number, "error": {"code": int(code), "message": message}}
+
+
+@define
+class Engine:
+    """All state of one sandbox. Not thread-safe by itself: callers hold one lock around calls."""
+
+    seed: int
+    now: datetime
+    quota: int | None = None
+    daily_limit: int | None = None
+    registrations: dict[str, Registration] = field(factory=dict)
+    quota_used: int = 0
+    registered_per_day: dict[str, int] = field(factory=dict)
+
+    def advance(self, delta: timedelta) -> list[Registration]:
+        """Move the sandbox clock forward; return the tracked numbers whose status changed."""
+        if delta < timedelta(0):
+            raise ValueError("the sandbox clock only moves forward")
+        self.now += delta
+        changed = []
+        for registration in self.registrations.values():
+            if registration.stopped_at is None:
+                seen = len(registration.visible_events(self.now))
+                if seen > registration.pushed_events:
+                    registration.pushed_events = seen
+                    changed.append(registration)
+        return changed
+
+    def register(self, items: Iterable[Mapping[str, Any]]) -> Outcome:
+        """Register numbers, detecting the carrier when none is given; each charges the quota."""
+        accepted: list[Item] = []
+        rejected: list[Item] = []
+        day = self.now.date().isoformat()
+        for item in items:
+            number = item["number"]
+            carrier = item.get("carrier")
+            if not NUMBER_PATTERN.match(number):
+                rejected.append(_rejection(number, ErrorCode.FIELD_FORMAT_INVALID, "number"))
+                continue
+            if number in self.registrations:
+                rejected.append(_rejection(number, ErrorCode.ALREADY_REGISTERED))
+                continue
+            if carrier is None:
+                carrier = detect_carrier(number)
+                if carrier is None:
+                    rejected.append(_rejection(number, ErrorCode.CARRIER_NOT_DETECTED))
+                    continue
+            if self.quota is not None and self.quota_used >= self.quota:
+                rejected.append(_rejection(number, ErrorCode.QUOTA_EXHAUSTED))
+                continue
+            if self.daily_limit is not None and self.registered_per_day.get(day, 0) >= (
+                self.daily_limit
+            ):
+                rejected.append(_rejection(number, ErrorCode.DAILY_LIMIT_EXCEEDED))
+                continue
+            self.quota_used += 1
+            self.registered_per_day[day] = self.registered_per_day.get(day, 0) + 1
+            country = _COUNTRY_OF.get(int(carrier), "EU")
+            plan = plan_shipment(self.seed, number, country, self.now)
+            self.registrations[number] = Registration(number, int(carrier), self.now, plan)
+            accepted.append({"number": number})
+        return accepted, rejected
+
+    def _registered(
+        self, items: Iterable[Mapping[str, Any]], rejected: list[Item]
+    ) -> Iterable[tuple[Mapping[str, Any], Registration]]:
+        for item in items:
+            registration = self.registrations.get(item["number"])
+            if registration is None:
+                rejected.append(_rejection(item["number"], ErrorCode.NOT_REGISTERED))
+            else:
+                yield item, registration
+
+    def get_track_info(self, items: Iterable[Mapping[str, Any]]) -> Outcome:
+        """Current track of registered numbers."""
+        accepted: list[Item] = []
+        rejected: list[Item] = []
+        for _, reg in self._registered(items, rejected):
+            accepted.append({"number": reg.number, "carrier": reg.carrier, "track": reg.track(self.now)})
+        return accepted, rejected
+
+    def stop_track(self, items: Iterable[Mapping[str, Any]]) -> tuple[Outcome, list[Registration]]:
+        """Stop tracking; also returns the stopped registrations (they get a TRACKING_STOPPED push)."""
+        accepted: list[Item] = []
+        rejected: list[Item] = []
+        stopped = []
+        for _, reg in self._registered(items, rejected):
+            if reg.stopped_at is not None:
+                rejected.append(_rejection(reg.number, ErrorCode.STOP_ONLY_TRACKING))
+                continue
+            reg.stopped_at = self.now
+            stopped.append(reg)
+            accepted.append({"number": reg.number})
+        return (accepted, rejected), stopped
+
+    def retrack(self, items: Iterable[Mapping[str, Any]]) -> Outcome:
+        """Resume tracking of stopped numbers, once per number."""
+        accepted: list[Item] = []
+        rejected: list[Item] = []
+        for _, reg in self._registered(items, rejected):
+            if reg.stopped_at is None:
+                rejected.append(_rejection(reg.number, ErrorCode.RETRACK_ONLY_STOPPED))
+            elif reg.retracked:
+                rejected.append(_rejection(reg.number, ErrorCode.RETRACK_ONLY_ONCE))
+            else:
+                reg.stopped_at = None
+                reg.retracked = True
+                accepted.append({"number": reg.number})
+        return accepted, rejected
+
+    def delete_track(self, items: Iterable[Mapping[str, Any]]) -> Outcome:
+        """Forget numbers entirely."""
+        accepted: list[Item] = []
+        rejected: list[Item] = []
+        for _, reg in self._registered(items, rejected):
+            del self.registrations[reg.number]
+            accepted.append({"number": reg.number})
+        return accepted, rejected
+
+    def change_carrier(self, items: Iterable[Mapping[str, Any]]) -> Outcome:
+        """Assign another carrier, at most five times per number."""
+        accepted: list[Item] = []
+        rejected: list[Item] = []
+        for item, reg in self._registered(items, rejected):
+            carrier = item["carrier"]
+            if reg.stopped_at is not None:
+                rejected.append(_rejection(reg.number, ErrorCode.CHANGE_CARRIER_OF_STOPPED))
+            elif carrier == reg.carrier:
+                rejected.append(_rejection(reg.number, ErrorCode.SAME_CARRIER))
+            elif reg.carrier_changes >= MAX_CARRIER_CHANGES:
+                rejected.append(_rejection(reg.number, ErrorCode.CARRIER_CHANGE_LIMIT))
+            else:
+                reg.carrier = carrier
+                reg.carrier_changes += 1
+                accepted.append({"number": reg.number})
+        return accepted, rejected
+
+    def change_info(self, items: Iterable[Mapping[str, Any]]) -> Outcome:
+        """Set the tag of registered numbers."""
+        accepted: list[Item] = []
+        rejected: list[Item] = []
+        for item, reg in self._registered(items, rejected):
+            reg.tag = item.get("tag")
+            accepted.append({"number": reg.number})
+        return accepted, rejected
+
+    def push(
+        self, items: Iterable[Mapping[str, Any]], *, webhook_set: bool
+    ) -> tuple[Outcome, list[Registration]]:
+        """Queue a re-delivery of the current track; returns the registrations to push."""
+        accepted: list[Item] = []
+        rejected: list[Item] = []
+        to_push = []
+        for _, reg in self._registered(items, rejected):
+            if not webhook_set:
+                rejected.append(_rejection(reg.number, ErrorCode.WEBHOOK_URL_NOT_SET))
+                continue
+            to_push.append(reg)
+            accepted.append({"number": reg.number})
+        return (accepted, rejected), to_push
+
+    def track_list(self, status: int | None, page: int, page_size: int) -> list[Item]:
+        """One page of registered numbers (registration order), optionally with one main status."""
+        matching = [
+            reg
+            for reg in self.registrations.values()
+            if status is None or reg.status(self.now) == status
+        ]
+        start = (page - 1) * page_size
+        return [{"number": reg.number} for reg in matching[start : start + page_size]]

@@ -1,0 +1,650 @@
+"""The sandbox server: a stateful 17TRACK on a loopback port, served by uvicorn.
+
+The HTTP app is plain ASGI rather than a framework's: every fault the sandbox injects (a
+connection dropped mid-answer, a body cut short, a 520) needs byte-level control of the answer,
+and nine POST routes need no router.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+import socket
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import uvicorn
+import attrs
+from attrs import define, field, frozen
+
+from track17_facade.codes import ErrorCode
+from track17_facade.sandbox._engine import Engine, Registration
+from track17_facade.sandbox._faults import FaultInjector, FaultKind
+from track17_facade.sandbox._webhooks import WebhookFormat, build_push, sign
+
+BASE_PATH = "/track/v1"
+ADMIN_PATH = "/_sandbox"
+MAX_ITEMS = 40
+DEFAULT_API_KEY = "sandbox-key"
+DEFAULT_START = datetime(2026, 1, 5, 8, 0)
+_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+Json = dict[str, Any]
+
+logger = logging.getLogger("track17.sandbox")
+
+
+@define(kw_only=True)
+class SandboxConfig:
+    """How a sandbox behaves. Every field has a default that mirrors 17TRACK."""
+
+    api_keys: tuple[str, ...] = (DEFAULT_API_KEY,)
+    """Keys accepted in the ``17token`` header; the first one signs webhooks."""
+    rate: int = 3
+    """Requests each key may make in any sliding ``window`` (17TRACK: 3 per second)."""
+    window: float = 1.0
+    latency: float = 0.0
+    """Seconds to hold every answer, to feel like a far-away server."""
+    seed: int = 17
+    """Seeds the simulated shipments and random faults."""
+    quota: int | None = None
+    daily_limit: int | None = None
+    webhook_url: str | None = None
+    webhook_format: WebhookFormat = "v1"
+    fault_rate: float = 0.0
+    fault_kinds: tuple[FaultKind, ...] = tuple(FaultKind)
+    slow_seconds: float = 3.0
+    webhook_retry_delays: tuple[float, ...] = _RETRY_DELAYS
+    start_time: datetime = DEFAULT_START
+    record_responses: bool = False
+    """Keep every answer (path, status, body) in ``Sandbox.responses``, for contract checks."""
+
+
+@frozen
+class DeliveryRecord:
+    """One webhook push and what became of it."""
+
+    event: str
+    number: str
+    body: bytes = field(repr=False)
+    sign: str = field(repr=False)
+    attempts: int
+    status_code: int | None
+    delivered: bool
+    error: str | None = None
+
+
+@frozen
+class RecordedResponse:
+    """An answer the sandbox sent (kept when ``record_responses`` is on)."""
+
+    path: str
+    status: int
+    body: bytes = field(repr=False)
+
+
+@frozen
+class SandboxStats:
+    """Counters for tests and benchmarks."""
+
+    requests: int
+    rate_limited: int
+    max_requests_in_window: int
+    max_items_in_request: int
+    faults_injected: Mapping[str, int]
+    responses_by_status: Mapping[int, int]
+    quota_used: int
+    registered: int
+
+
+class _DroppedConnection(Exception):
+    """Raised inside the app to make uvicorn close the connection mid-answer."""
+
+
+class _QuietDrops(logging.Filter):
+    """uvicorn logs an app's exception as an error; intentional drops are not errors."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, _DroppedConnection)
+
+
+class _BadRequest(Exception):
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _json_bytes(payload: object) -> bytes:
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def _batch_body(accepted: list[Json], rejected: list[Json]) -> Json:
+    return {"code": 0, "data": {"accepted": accepted, "rejected": rejected}}
+
+
+def _refused_body(code: ErrorCode, message: str) -> Json:
+    error = {"code": int(code), "message": message}
+    return {"code": int(code), "data": {"accepted": [], "rejected": [], "errors": [error]}}
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _items(body: object, *, carrier: str, tag: bool = False) -> list[Json]:
+    """Check the shape of a list body. ``carrier`` is "optional", "required" or "absent"."""
+    if not isinstance(body, list):
+        raise _BadRequest(ErrorCode.SUBMITTED_DATA_INVALID, "body must be a JSON array of items")
+    if len(body) > MAX_ITEMS:
+        raise _BadRequest(
+            ErrorCode.TOO_MANY_NUMBERS,
+            f"{len(body)} items in one request; at most {MAX_ITEMS} are allowed",
+        )
+    for index, item in enumerate(body):
+        where = f"item {index}"
+        if not isinstance(item, dict):
+            raise _BadRequest(ErrorCode.SUBMITTED_DATA_INVALID, f"{where} must be an object")
+        if not isinstance(item.get("number"), str):
+            raise _BadRequest(ErrorCode.FIELD_REQUIRED, f"{where}: 'number' must be a string")
+        if carrier == "required" and not _is_int(item.get("carrier")):
+            raise _BadRequest(ErrorCode.NEW_CARRIER_REQUIRED, f"{where}: 'carrier' must be an integer")
+        if carrier == "optional" and item.get("carrier") is not None and not _is_int(item["carrier"]):
+            raise _BadRequest(ErrorCode.FIELD_VALUE_INVALID, f"{where}: 'carrier' must be an integer")
+        if tag and item.get("tag") is not None and not isinstance(item["tag"], str):
+            raise _BadRequest(ErrorCode.FIELD_VALUE_INVALID, f"{where}: 'tag' must be a string")
+    return body
+
+
+class Sandbox:
+    """A local, stateful 17TRACK server on a loopback port.
+
+    Use it as a context manager to run it in a background thread::
+
+        with Sandbox(rate=3, latency=0.0) as sandbox:
+            client = Track17Client(sandbox.api_key, base_url=sandbox.base_url)
+            ...
+            sandbox.advance(days=2)   # shipments move on; webhooks are pushed
+
+    Keyword arguments override fields of ``SandboxConfig``.
+    """
+
+    def __init__(self, config: SandboxConfig | None = None, **overrides: Any) -> None:
+        base = attrs.evolve(config or SandboxConfig(), **overrides)
+        self.config = base
+        self.engine = Engine(
+            seed=base.seed, now=base.start_time, quota=base.quota, daily_limit=base.daily_limit
+        )
+        self.faults = FaultInjector(rate=base.fault_rate, kinds=base.fault_kinds, seed=base.seed)
+        self.responses: list[RecordedResponse] = []
+        self._lock = threading.Lock()
+        self._admitted: dict[str, deque[float]] = {}
+        self._arrivals: dict[str, deque[float]] = {}
+        self._counters: Counter[str] = Counter()
+        self._by_status: Counter[int] = Counter()
+        self._faults_injected: Counter[str] = Counter()
+        self._max_in_window = 0
+        self._max_items = 0
+        self._deliveries: list[DeliveryRecord] = []
+        self._delivered = threading.Condition()
+        self._queue: asyncio.Queue[tuple[str, bytes, str]] = asyncio.Queue()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+        self.host = "127.0.0.1"
+        self.port = 0
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def api_key(self) -> str:
+        """The first configured API key."""
+        return self.config.api_keys[0]
+
+    @property
+    def base_url(self) -> str:
+        """The URL to give a client as ``base_url``, e.g. ``http://127.0.0.1:8017/track/v1``."""
+        return f"http://{self.host}:{self.port}{BASE_PATH}"
+
+    def _bind(self, host: str, port: int) -> socket.socket:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        # Listening before the server loop runs means early connections wait in the backlog
+        # instead of being refused, so start() needs no readiness polling.
+        sock.listen(2048)
+        self.host, self.port = sock.getsockname()[:2]
+        return sock
+
+    def _make_server(self) -> uvicorn.Server:
+        config = uvicorn.Config(
+            self, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=1
+        )
+        logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+        return uvicorn.Server(config)
+
+    async def _serve(self, sock: socket.socket) -> None:
+        assert self._server is not None
+        worker = asyncio.create_task(self._deliver_forever())
+        try:
+            await self._server.serve(sockets=[sock])
+        finally:
+            worker.cancel()
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> Sandbox:
+        """Serve in a background thread (port 0 picks a free port). Returns self."""
+        if self._thread is not None:
+            raise RuntimeError("this sandbox is already running")
+        self._socket = self._bind(host, port)
+        self._server = self._make_server()
+        self._loop = asyncio.new_event_loop()
+        loop, sock = self._loop, self._socket
+
+        def run() -> None:
+            asyncio.set_event_loop(loop)
+            loop.run_until_complete(self._serve(sock))
+            loop.close()
+
+        self._thread = threading.Thread(target=run, name="track17-sandbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and wait for the server thread to end."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._socket is not None:
+            self._socket.close()
+        self._thread = self._server = self._socket = None
+
+    def serve_forever(self, host: str = "127.0.0.1", port: int = 8017) -> None:
+        """Serve in this thread until interrupted (Ctrl-C)."""
+        sock = self._bind(host, port)
+        self._server = self._make_server()
+        try:
+            asyncio.run(self._serve_here(sock))
+        finally:
+            sock.close()
+
+    async def _serve_here(self, sock: socket.socket) -> None:
+        self._loop = asyncio.get_running_loop()
+        await self._serve(sock)
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = f"serving on {self.base_url}" if self._thread else "stopped"
+        return f"<Sandbox {state}, sandbox time {self.engine.now:%Y-%m-%d %H:%M}>"
+
+    # -- the Python control surface ---------------------------------------------------------
+
+    def advance(
+        self,
+        delta: timedelta | None = None,
+        *,
+        days: float = 0,
+        hours: float = 0,
+        minutes: float = 0,
+    ) -> int:
+        """Move the sandbox clock forward; shipments progress and pushes go out.
+
+        Returns how many TRACKING_UPDATED pushes were queued (one per number whose status changed).
+        """
+        step = (delta or timedelta()) + timedelta(days=days, hours=hours, minutes=minutes)
+        with self._lock:
+            changed = self.engine.advance(step)
+            bodies = self._bodies("TRACKING_UPDATED", changed)
+        self._enqueue(bodies)
+        return len(bodies)
+
+    @property
+    def now(self) -> datetime:
+        """The sandbox clock."""
+        return self.engine.now
+
+    def set_webhook(self, url: str | None, fmt: WebhookFormat | None = None) -> None:
+        """Where pushes go (None: nowhere), and in which shape ("v1" contract, or 17TRACK's "v2")."""
+        self.config.webhook_url = url
+        if fmt is not None:
+            self.config.webhook_format = fmt
+
+    def stats(self) -> SandboxStats:
+        """A snapshot of the counters."""
+        with self._lock:
+            return SandboxStats(
+                requests=self._counters["requests"],
+                rate_limited=self._counters["rate_limited"],
+                max_requests_in_window=self._max_in_window,
+                max_items_in_request=self._max_items,
+                faults_injected=dict(self._faults_injected),
+                responses_by_status=dict(self._by_status),
+                quota_used=self.engine.quota_used,
+                registered=len(self.engine.registrations),
+            )
+
+    def deliveries(self) -> list[DeliveryRecord]:
+        """Every webhook push so far, in the order they finished."""
+        with self._delivered:
+            return list(self._deliveries)
+
+    def wait_for_deliveries(self, count: int, timeout: float = 10.0) -> list[DeliveryRecord]:
+        """Block until at least ``count`` pushes have finished (delivered or given up).
+
+        Raises:
+            TimeoutError: fewer finished within ``timeout`` seconds.
+        """
+        with self._delivered:
+            if not self._delivered.wait_for(lambda: len(self._deliveries) >= count, timeout):
+                raise TimeoutError(
+                    f"{len(self._deliveries)} of {count} webhook deliveries finished in {timeout}s"
+                )
+            return list(self._deliveries)
+
+    # -- webhooks ---------------------------------------------------------------------------
+
+    def _bodies(self, event: str, regs: list[Registration]) -> list[tuple[str, bytes, str]]:
+        if self.config.webhook_url is None:
+            return []
+        fmt = self.config.webhook_format
+        now = self.engine.now
+        return [(reg.number, build_push(event, reg, now, fmt), event) for reg in regs]  # type: ignore[arg-type]
+
+    def _enqueue(self, bodies: list[tuple[str, bytes, str]]) -> None:
+        if self._loop is None:
+            return
+        for body in bodies:
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, body)
+
+    async def _deliver_forever(self) -> None:
+        async with httpx.AsyncClient(timeout=5.0) as http:
+            while True:
+                number, body, event = await self._queue.get()
+                record = await self._deliver(http, number, body, event)
+                with self._delivered:
+                    self._deliveries.append(record)
+                    self._delivered.notify_all()
+
+    async def _deliver(
+        self, http: httpx.AsyncClient, number: str, body: bytes, event: str
+    ) -> DeliveryRecord:
+        signature = sign(body, self.api_key)
+        headers = {"Content-Type": "application/json", "sign": signature}
+        status: int | None = None
+        error: str | None = None
+        delays = self.config.webhook_retry_delays
+        for attempt in range(1, len(delays) + 2):
+            url = self.config.webhook_url
+            if url is None:
+                error = "webhook URL removed"
+                break
+            try:
+                response = await http.post(url, content=body, headers=headers)
+                status, error = response.status_code, None
+                if response.is_success:
+                    return DeliveryRecord(event, number, body, signature, attempt, status, True)
+            except httpx.HTTPError as exc:
+                status, error = None, f"{type(exc).__name__}: {exc}"
+            if attempt <= len(delays):
+                await asyncio.sleep(delays[attempt - 1])
+        logger.warning("webhook for %s not delivered after %d attempts", number, attempt)
+        return DeliveryRecord(event, number, body, signature, attempt, status, False, error)
+
+    # -- HTTP -------------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The ASGI entry point."""
+        if scope["type"] != "http":
+            return
+        path: str = scope["path"]
+        try:
+            status, payload, extra_headers = await self._handle(scope, receive, send, path)
+        except _DroppedConnection:
+            self._count_status(path, 0, b"")
+            raise
+        body = payload if isinstance(payload, bytes) else _json_bytes(payload)
+        self._count_status(path, status, body)
+        headers = [(b"content-type", b"application/json"), *extra_headers]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def _count_status(self, path: str, status: int, body: bytes) -> None:
+        with self._lock:
+            if status:
+                self._by_status[status] += 1
+            if self.config.record_responses and status:
+                self.responses.append(RecordedResponse(path, status, body))
+
+    async def _read_body(self, receive: Receive) -> bytes:
+        chunks = []
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _DroppedConnection
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                return b"".join(chunks)
+
+    async def _drop(self, send: Send) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")],
+            }
+        )
+        await send({"type": "http.response.body", "body": b'{"code":0,', "more_body": True})
+        raise _DroppedConnection
+
+    async def _handle(
+        self, scope: Scope, receive: Receive, send: Send, path: str
+    ) -> tuple[int, Json | bytes, list[tuple[bytes, bytes]]]:
+        headers = dict(scope["headers"])
+        key = headers.get(b"17token", b"").decode("latin-1")
+        if key not in self.config.api_keys:
+            return 401, {"code": 401, "message": "Unauthorized"}, []
+        if path.startswith(ADMIN_PATH + "/"):
+            return await self._admin(scope, receive, path.removeprefix(ADMIN_PATH + "/"))
+        operation = path.removeprefix(BASE_PATH + "/") if path.startswith(BASE_PATH + "/") else None
+        if operation not in _OPERATIONS:
+            return 404, {"code": 404, "message": f"no such operation: {path}"}, []
+        if scope["method"] != "POST":
+            return 405, {"code": 405, "message": f"{path} takes POST"}, []
+        retry_after = self._admit(key)
+        if retry_after is not None:
+            return 429, {"code": 429, "message": "Too Many Requests"}, [
+                (b"retry-after", str(retry_after).encode())
+            ]
+        fault = self.faults.next_fault()
+        if fault is not None:
+            with self._lock:
+                self._faults_injected[fault.value] += 1
+        if fault in (FaultKind.HTTP_500, FaultKind.HTTP_503, FaultKind.HTTP_520):
+            code = int(fault.value)  # type: ignore[union-attr]
+            return code, {"code": code, "message": "Injected fault"}, []
+        if fault is FaultKind.HTTP_429:
+            return 429, {"code": 429, "message": "Too Many Requests"}, [(b"retry-after", b"1")]
+        if fault is FaultKind.DROP:
+            await self._drop(send)
+        if fault is FaultKind.SLOW:
+            await asyncio.sleep(self.config.slow_seconds)
+        if self.config.latency:
+            await asyncio.sleep(self.config.latency)
+        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        if content_type != b"application/json":
+            return 415, {"code": 415, "message": "Content-Type must be application/json"}, []
+        raw = await self._read_body(receive)
+        try:
+            body = json.loads(raw)
+            payload = self._operate(operation, body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            message = exc.message if isinstance(exc, _BadRequest) else f"body is not valid JSON: {exc}"
+            code = exc.code if isinstance(exc, _BadRequest) else ErrorCode.SUBMITTED_DATA_INVALID
+            return 200, _refused_body(code, message), []
+        if fault is FaultKind.TRUNCATED:
+            encoded = _json_bytes(payload)
+            return 200, encoded[: len(encoded) // 2], []
+        if fault is FaultKind.DROP_AFTER_EFFECT:
+            await self._drop(send)
+        if fault is FaultKind.ERROR_AFTER_EFFECT:
+            return 500, {"code": 500, "message": "Internal Server Error"}, []
+        return 200, payload, []
+
+    def _admit(self, key: str) -> int | None:
+        """Count the request against the key's sliding window; the Retry-After if refused."""
+        now = time.monotonic()
+        window, rate = self.config.window, self.config.rate
+        with self._lock:
+            self._counters["requests"] += 1
+            arrivals = self._arrivals.setdefault(key, deque())
+            arrivals.append(now)
+            while arrivals and arrivals[0] <= now - window:
+                arrivals.popleft()
+            self._max_in_window = max(self._max_in_window, len(arrivals))
+            admitted = self._admitted.setdefault(key, deque())
+            while admitted and admitted[0] <= now - window:
+                admitted.popleft()
+            if len(admitted) >= rate:
+                self._counters["rate_limited"] += 1
+                return max(1, math.ceil(admitted[0] + window - now))
+            admitted.append(now)
+            return None
+
+    def _operate(self, operation: str, body: Any) -> Json:
+        engine = self.engine
+        pushes: list[tuple[str, bytes, str]] = []
+        if operation == "gettracklist":
+            return self._track_list(body)
+        spec = _OPERATIONS[operation]
+        items = _items(body, carrier=spec[0], tag=spec[1])
+        with self._lock:
+            self._max_items = max(self._max_items, len(items))
+            if operation == "register":
+                accepted, rejected = engine.register(items)
+            elif operation == "gettrackinfo":
+                accepted, rejected = engine.get_track_info(items)
+            elif operation == "stoptrack":
+                (accepted, rejected), stopped = engine.stop_track(items)
+                pushes = self._bodies("TRACKING_STOPPED", stopped)
+            elif operation == "retrack":
+                accepted, rejected = engine.retrack(items)
+            elif operation == "deletetrack":
+                accepted, rejected = engine.delete_track(items)
+            elif operation == "changecarrier":
+                accepted, rejected = engine.change_carrier(items)
+            elif operation == "changeinfo":
+                accepted, rejected = engine.change_info(items)
+            else:
+                webhook_set = self.config.webhook_url is not None
+                (accepted, rejected), to_push = engine.push(items, webhook_set=webhook_set)
+                pushes = self._bodies("TRACKING_UPDATED", to_push)
+        self._enqueue(pushes)
+        return _batch_body(accepted, rejected)
+
+    def _track_list(self, body: Any) -> Json:
+        if not isinstance(body, dict):
+            raise _BadRequest(ErrorCode.SUBMITTED_DATA_INVALID, "body must be a JSON object")
+        status, page, size = body.get("status"), body.get("page", 1), body.get("page_size", 40)
+        if status is not None and not _is_int(status):
+            raise _BadRequest(ErrorCode.FIELD_VALUE_INVALID, "'status' must be an integer")
+        if not _is_int(page) or page < 1:
+            raise _BadRequest(ErrorCode.FIELD_VALUE_INVALID, "'page' must be an integer >= 1")
+        if not _is_int(size) or not 1 <= size <= MAX_ITEMS:
+            raise _BadRequest(
+                ErrorCode.FIELD_VALUE_INVALID, f"'page_size' must be an integer from 1 to {MAX_ITEMS}"
+            )
+        with self._lock:
+            return _batch_body(self.engine.track_list(status, page, size), [])
+
+    async def _admin(
+        self, scope: Scope, receive: Receive, action: str
+    ) -> tuple[int, Json, list[tuple[bytes, bytes]]]:
+        raw = await self._read_body(receive) if scope["method"] == "POST" else b""
+        try:
+            body = json.loads(raw) if raw else {}
+            if not isinstance(body, dict):
+                raise ValueError("body must be a JSON object")
+            if action == "advance":
+                pushes = self.advance(timedelta(seconds=float(body.get("seconds", 0))))
+                return 200, {"code": 0, "now": self.now.isoformat(), "pushes": pushes}, []
+            if action == "stats":
+                stats = self.stats()
+                return 200, {"code": 0, **_stats_json(stats)}, []
+            if action == "faults":
+                self.faults.enqueue(*body.get("enqueue", []))
+                if "rate" in body:
+                    self.faults.configure(rate=float(body["rate"]))
+                return 200, {"code": 0}, []
+            if action == "webhook":
+                self.set_webhook(body.get("url"), body.get("format"))
+                return 200, {"code": 0}, []
+            if action == "deliveries":
+                return 200, {"code": 0, "deliveries": [_delivery_json(d) for d in self.deliveries()]}, []
+        except (ValueError, TypeError) as exc:
+            return 400, {"code": 400, "message": f"bad admin request: {exc}"}, []
+        return 404, {"code": 404, "message": f"no such sandbox action: {action}"}, []
+
+
+def _stats_json(stats: SandboxStats) -> Json:
+    return {
+        "requests": stats.requests,
+        "rate_limited": stats.rate_limited,
+        "max_requests_in_window": stats.max_requests_in_window,
+        "max_items_in_request": stats.max_items_in_request,
+        "faults_injected": dict(stats.faults_injected),
+        "responses_by_status": {str(k): v for k, v in stats.responses_by_status.items()},
+        "quota_used": stats.quota_used,
+        "registered": stats.registered,
+    }
+
+
+def _delivery_json(record: DeliveryRecord) -> Json:
+    return {
+        "event": record.event,
+        "number": record.number,
+        "attempts": record.attempts,
+        "status_code": record.status_code,
+        "delivered": record.delivered,
+        "error": record.error,
+    }
+
+
+# operation -> (carrier field, tag field)
+_OPERATIONS: dict[str, tuple[str, bool]] = {
+    "register": ("optional", False),
+    "gettrackinfo": ("absent", False),
+    "gettracklist": ("absent", False),
+    "stoptrack": ("absent", False),
+    "retrack": ("absent", False),
+    "deletetrack": ("absent", False),
+    "changecarrier": ("required", False),
+    "changeinfo": ("absent", True),
+    "push": ("absent", False),
+}
+
+
+def iter_operations() -> Iterator[str]:
+    """The nine operation names served under the base path."""
+    return iter(_OPERATIONS)
+
+
+__all__ = ["DeliveryRecord", "Sandbox", "SandboxConfig", "SandboxStats", "iter_operations"]

@@ -1,0 +1,114 @@
+"""17TRACK's shipment statuses: the 9 main statuses and the 30 sub-statuses.
+
+17TRACK names sub-statuses (``InTransit_PickedUp``) but publishes no integer codes for them. This
+SDK defines its own codes, stable across releases: ``main status * 100 + position``, so
+``IN_TRANSIT_PICKED_UP`` is 201 and ``EXCEPTION_CANCEL`` is 811. The sandbox sends these codes in
+the ``s`` field of track events.
+"""
+
+from __future__ import annotations
+
+from track17_facade._unknown import LenientIntEnum
+
+
+class MainStatus(LenientIntEnum):
+    """The main status of a shipment (the ``z`` field), 0-8 in 17TRACK's documented order."""
+
+    NOT_FOUND = 0
+    INFO_RECEIVED = 1
+    IN_TRANSIT = 2
+    EXPIRED = 3
+    AVAILABLE_FOR_PICKUP = 4
+    OUT_FOR_DELIVERY = 5
+    DELIVERY_FAILURE = 6
+    DELIVERED = 7
+    EXCEPTION = 8
+
+    @property
+    def name_17track(self) -> str:
+        """17TRACK's own name for this status, e.g. ``"InTransit"`` (the raw value if unknown)."""
+        if not self.is_known:
+            return str(self.raw)
+        return _MAIN_NAMES[self]
+
+    @classmethod
+    def from_name(cls, name: str) -> MainStatus:
+        """The status for a 17TRACK name such as ``"InTransit"``; UNKNOWN (keeping the name) otherwise."""
+        found = _MAIN_BY_NAME.get(name)
+        return found if found is not None else cls.unknown(-1, name)
+
+
+class SubStatus(LenientIntEnum):
+    """The sub-status of a shipment (the ``s`` field), each belonging to one main status."""
+
+    NOT_FOUND_OTHER = 1
+    NOT_FOUND_INVALID_CODE = 2
+    INFO_RECEIVED = 101
+    IN_TRANSIT_PICKED_UP = 201
+    IN_TRANSIT_OTHER = 202
+    IN_TRANSIT_DEPARTURE = 203
+    IN_TRANSIT_ARRIVAL = 204
+    IN_TRANSIT_CUSTOMS_PROCESSING = 205
+    IN_TRANSIT_CUSTOMS_RELEASED = 206
+    IN_TRANSIT_CUSTOMS_REQUIRING_INFORMATION = 207
+    EXPIRED_OTHER = 301
+    AVAILABLE_FOR_PICKUP_OTHER = 401
+    OUT_FOR_DELIVERY_OTHER = 501
+    DELIVERY_FAILURE_OTHER = 601
+    DELIVERY_FAILURE_NO_BODY = 602
+    DELIVERY_FAILURE_SECURITY = 603
+    DELIVERY_FAILURE_REJECTED = 604
+    DELIVERY_FAILURE_INVALID_ADDRESS = 605
+    DELIVERED_OTHER = 701
+    EXCEPTION_OTHER = 801
+    EXCEPTION_RETURNING = 802
+    EXCEPTION_RETURNED = 803
+    EXCEPTION_NO_BODY = 804
+    EXCEPTION_SECURITY = 805
+    EXCEPTION_DAMAGE = 806
+    EXCEPTION_REJECTED = 807
+    EXCEPTION_DELAYED = 808
+    EXCEPTION_LOST = 809
+    EXCEPTION_DESTROYED = 810
+    EXCEPTION_CANCEL = 811
+
+    @property
+    def main_status(self) -> MainStatus:
+        """The main status this sub-status belongs to (UNKNOWN for an unknown sub-status)."""
+        if not self.is_known:
+            return MainStatus.unknown(-1, self.raw)
+        return MainStatus(self.value // 100)
+
+    @property
+    def name_17track(self) -> str:
+        """17TRACK's own name, e.g. ``"InTransit_PickedUp"`` (the raw value if unknown)."""
+        if not self.is_known:
+            return str(self.raw)
+        return _SUB_NAMES[self]
+
+    @classmethod
+    def from_name(cls, name: str) -> SubStatus:
+        """The sub-status for a 17TRACK name; UNKNOWN (keeping the name) otherwise."""
+        found = _SUB_BY_NAME.get(name)
+        return found if found is not None else cls.unknown(-1, name)
+
+
+def _camel(upper_snake: str) -> str:
+    return "".join(word.capitalize() for word in upper_snake.split("_"))
+
+
+_MAIN_NAMES: dict[MainStatus, str] = {status: _camel(status.name) for status in MainStatus}
+_MAIN_BY_NAME: dict[str, MainStatus] = {name: status for status, name in _MAIN_NAMES.items()}
+# "IN_TRANSIT_PICKED_UP" -> "InTransit_PickedUp": the main status's name, then the rest.
+_SUB_NAMES: dict[SubStatus, str] = {
+    sub: (
+        _MAIN_NAMES[sub.main_status]
+        + (
+            "_" + _camel(sub.name.removeprefix(sub.main_status.name + "_"))
+            if sub.name != sub.main_status.name
+            else ""
+        )
+    )
+    for sub in SubStatus
+}
+_SUB_BY_NAME: dict[str, SubStatus] = {name: sub for sub, name in _SUB_NAMES.items()}
