@@ -1,0 +1,77 @@
+"""track17: the Python SDK for the 17TRACK shipment-tracking API.
+
+The public surface::
+
+    from track17_facade import Track17Client, AsyncTrack17Client, MainStatus, SubStatus, ErrorCode, Carrier
+
+Modules: ``errors`` (the exception tree), ``models``, ``status``, ``codes``, ``carriers``,
+``ratelimit``, ``retry``, ``webhooks``, ``redis_limiter`` (``track17[redis]``) and ``sandbox``
+(``track17[sandbox]``).
+"""
+
+from track17_facade._async_client import AsyncTrack17Client
+from track17_facade._base import DEFAULT_BASE_URL, ProgressCallback
+from track17_facade._client import Track17Client
+from track17_facade.carriers import Carrier, CarrierDirectory, CarrierInfo
+from track17_facade.codes import ErrorCode
+from track17_facade.errors import (
+    APIError,
+    AuthenticationError,
+    BatchFailedError,
+    HTTPStatusError,
+    InvalidInputError,
+    InvalidResponseError,
+    RateLimiterUnavailableError,
+    RateLimitError,
+    RequestError,
+    RequestTimeoutError,
+    ServerError,
+    SignatureError,
+    Track17Error,
+    TransportError,
+    WebhookError,
+    WebhookParseError,
+)
+from track17_facade.models import Accepted, BatchResult, Failure, Rejection, TrackEvent, TrackInfo
+from track17_facade.ratelimit import RateLimiter, SlidingWindowLimiter
+from track17_facade.status import MainStatus, SubStatus
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "APIError",
+    "Accepted",
+    "AsyncTrack17Client",
+    "AuthenticationError",
+    "BatchFailedError",
+    "BatchResult",
+    "Carrier",
+    "CarrierDirectory",
+    "CarrierInfo",
+    "ErrorCode",
+    "Failure",
+    "HTTPStatusError",
+    "InvalidInputError",
+    "InvalidResponseError",
+    "MainStatus",
+    "ProgressCallback",
+    "RateLimitError",
+    "RateLimiter",
+    "RateLimiterUnavailableError",
+    "Rejection",
+    "RequestError",
+    "RequestTimeoutError",
+    "ServerError",
+    "SignatureError",
+    "SlidingWindowLimiter",
+    "SubStatus",
+    "Track17Client",
+    "Track17Error",
+    "TrackEvent",
+    "TrackInfo",
+    "TransportError",
+    "WebhookError",
+    "WebhookParseError",
+    "__version__",
+]

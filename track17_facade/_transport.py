@@ -1,0 +1,248 @@
+"""The transport policy shared by both clients: one request's attempts, retries and waits.
+
+The attempt loop is written once, as a generator that *yields* what it needs done ("take a
+rate-limit slot", "send", "sleep N seconds") and is driven by a synchronous or an asynchronous
+driver. The sync and async clients therefore share every decision and differ only in how they wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Generator
+from enum import Enum
+from typing import Any, TypeVar
+
+import httpx
+from track17_client.types import Response
+
+from track17_facade.errors import (
+    AuthenticationError,
+    HTTPStatusError,
+    InvalidResponseError,
+    RateLimiterUnavailableError,
+    RateLimitError,
+    RequestError,
+    RequestTimeoutError,
+    ServerError,
+    Track17Error,
+    TransportError,
+)
+from track17_facade.ratelimit import RateLimiter
+from track17_facade.retry import (
+    is_retryable_exception,
+    is_retryable_status,
+    may_have_taken_effect,
+    parse_retry_after,
+    retry_delay,
+)
+
+logger = logging.getLogger("track17")
+
+R = TypeVar("R")
+
+
+class Step(Enum):
+    """What the attempt loop asks its driver to do (a float means: sleep that long)."""
+
+    SEND = "send"
+
+
+Attempts = Generator[Step | float, object, tuple[R, bool]]
+
+
+def _error_for_exception(exc: BaseException, operation: str, attempt: int) -> RequestError:
+    if isinstance(exc, httpx.TimeoutException):
+        return RequestTimeoutError(f"{operation}: no answer within the timeout ({type(exc).__name__})", operation=operation, attempts=attempt)
+    if isinstance(exc, httpx.TransportError):
+        return TransportError(f"{operation}: {type(exc).__name__}: {exc}", operation=operation, attempts=attempt)
+    return InvalidResponseError(
+        f"{operation}: unreadable answer ({type(exc).__name__}: {exc})", operation=operation, attempts=attempt
+    )
+
+
+def _error_for_status(response: Response[Any], operation: str, attempt: int) -> RequestError:
+    status = int(response.status_code)
+    if status == 401:
+        return AuthenticationError(
+            f"{operation}: HTTP 401, the API key was refused (wrong key, IP not whitelisted, or account disabled)",
+            status_code=401,
+            operation=operation,
+            attempts=attempt,
+        )
+    if status == 429:
+        return RateLimitError(
+            f"{operation}: HTTP 429, rate limit exceeded",
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+            operation=operation,
+            attempts=attempt,
+        )
+    if status >= 500:
+        return ServerError(f"{operation}: HTTP {status}", status_code=status, operation=operation, attempts=attempt)
+    return HTTPStatusError(f"{operation}: HTTP {status}", status_code=status, operation=operation, attempts=attempt)
+
+
+def attempts(
+    operation: str,
+    interpret: Callable[[Any], R],
+    *,
+    max_retries: int,
+    items: int,
+) -> Attempts[R]:
+    """Send one request until it succeeds or retries run out.
+
+    ``interpret`` turns the parsed 200 answer into the result, raising a Track17Error when the
+    answer refuses the whole request. Returns ``(result, ambiguous)``, where ``ambiguous`` says an
+    earlier attempt failed in a way that may have taken effect on the server.
+
+    Raises:
+        RequestError: the last attempt's error, when it is not retryable or retries ran out.
+        AuthenticationError: at once, never retried.
+    """
+    ambiguous = False
+    attempt = 0
+    while True:
+        attempt += 1
+        outcome = yield Step.SEND
+        error: RequestError
+        if isinstance(outcome, Response) and int(outcome.status_code) == 200:
+            try:
+                result = interpret(outcome.parsed)
+            except RequestError as exc:
+                exc.attempts = attempt
+                error = exc
+                retryable = isinstance(exc, InvalidResponseError)
+                effect = True
+            else:
+                logger.debug("%s: %d items, attempt %d: HTTP 200", operation, items, attempt)
+                return result, ambiguous
+        elif isinstance(outcome, Response):
+            error = _error_for_status(outcome, operation, attempt)
+            retryable = is_retryable_status(int(outcome.status_code))
+            effect = may_have_taken_effect(status=int(outcome.status_code), exc=None)
+        elif isinstance(outcome, Track17Error):
+            # Raised by the rate limiter before anything was sent (e.g. Redis unreachable).
+            raise outcome
+        else:
+            assert isinstance(outcome, BaseException)
+            error = _error_for_exception(outcome, operation, attempt)
+            retryable = is_retryable_exception(outcome) or isinstance(error, InvalidResponseError)
+            effect = may_have_taken_effect(status=None, exc=outcome)
+        ambiguous = ambiguous or effect
+        if isinstance(error, AuthenticationError) or not retryable or attempt > max_retries:
+            logger.debug("%s: %d items, attempt %d: %s; giving up", operation, items, attempt, error)
+            raise error
+        delay = retry_delay(attempt, error.retry_after if isinstance(error, RateLimitError) else None)
+        logger.debug(
+            "%s: %d items, attempt %d: %s; retrying in %.2fs", operation, items, attempt, error, delay
+        )
+        yield delay
+
+
+def drive_sync(loop: Attempts[R], send: Callable[[], Response[Any]]) -> tuple[R, bool]:
+    """Run an attempt loop in this thread."""
+    value: object = None
+    while True:
+        try:
+            step = loop.send(value)
+        except StopIteration as stop:
+            result: tuple[R, bool] = stop.value
+            return result
+        value = None
+        if step is Step.SEND:
+            try:
+                value = send()
+            except Exception as exc:  # classified by the attempt loop
+                value = exc
+        else:
+            time.sleep(float(step))
+
+
+async def drive_async(
+    loop: Attempts[R], send: Callable[[], Awaitable[Response[Any]]]
+) -> tuple[R, bool]:
+    """Run an attempt loop in the current event loop."""
+    value: object = None
+    while True:
+        try:
+            step = loop.send(value)
+        except StopIteration as stop:
+            result: tuple[R, bool] = stop.value
+            return result
+        value = None
+        if step is Step.SEND:
+            try:
+                value = await send()
+            except Exception as exc:  # classified by the attempt loop
+                value = exc
+        else:
+            await asyncio.sleep(float(step))
+
+
+def _acquire_sync(limiter: RateLimiter) -> None:
+    try:
+        limiter.acquire()
+    except Track17Error:
+        raise
+    except Exception as exc:
+        raise RateLimiterUnavailableError(f"the rate limiter failed: {type(exc).__name__}: {exc}") from exc
+
+
+async def _acquire_async(limiter: RateLimiter) -> None:
+    try:
+        await limiter.acquire_async()
+    except Track17Error:
+        raise
+    except Exception as exc:
+        raise RateLimiterUnavailableError(f"the rate limiter failed: {type(exc).__name__}: {exc}") from exc
+
+
+# The rate limiter is consulted at the last possible moment: when httpcore is about to write the
+# request headers on a connection that is already established. Waiting any earlier (before the
+# request is handed to httpx) would let connection set-up, TLS handshakes or a busy thread pool
+# delay some requests more than others, so that the server would see them closer together than
+# the limiter spaced them. httpcore's "trace" request extension is the documented hook for this.
+_HEADERS_STARTED = ".send_request_headers.started"
+
+
+class PacedTransport(httpx.BaseTransport):
+    """An httpx transport that waits for a rate-limiter slot just before each request is written."""
+
+    def __init__(self, limiter: RateLimiter, limits: httpx.Limits) -> None:
+        self._inner = httpx.HTTPTransport(limits=limits)
+        self._limiter = limiter
+
+    def _trace(self, name: str, info: dict[str, Any]) -> None:
+        if name.endswith(_HEADERS_STARTED):
+            _acquire_sync(self._limiter)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` once the limiter allows it."""
+        request.extensions["trace"] = self._trace
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._inner.close()
+
+
+class AsyncPacedTransport(httpx.AsyncBaseTransport):
+    """The asyncio twin of ``PacedTransport``."""
+
+    def __init__(self, limiter: RateLimiter, limits: httpx.Limits) -> None:
+        self._inner = httpx.AsyncHTTPTransport(limits=limits)
+        self._limiter = limiter
+
+    async def _trace(self, name: str, info: dict[str, Any]) -> None:
+        if name.endswith(_HEADERS_STARTED):
+            await _acquire_async(self._limiter)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` once the limiter allows it."""
+        request.extensions["trace"] = self._trace
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._inner.aclose()
