@@ -36,6 +36,13 @@ ProgressCallback = Callable[[int, int], None]
 """Called as ``callback(items_done, items_total)`` after each request of a bulk call completes."""
 
 
+def _bind(limiter: RateLimiter, api_key: str) -> RateLimiter:
+    """A limiter that namespaces per key (``for_key``, like RedisRateLimiter) gets bound to ours."""
+    for_key = getattr(limiter, "for_key", None)
+    bound: RateLimiter = for_key(api_key) if callable(for_key) else limiter
+    return bound
+
+
 class BaseClient:
     """Settings and shared logic of both clients (not for direct use)."""
 
@@ -58,7 +65,11 @@ class BaseClient:
         self.base_url = base_url.rstrip("/")
         self.max_retries = max_retries
         self.requests_per_second = requests_per_second
-        self.rate_limiter: RateLimiter = rate_limiter or shared_limiter(api_key, requests_per_second)
+        self.rate_limiter: RateLimiter = (
+            shared_limiter(api_key, requests_per_second)
+            if rate_limiter is None
+            else _bind(rate_limiter, api_key)
+        )
         # Enough requests in flight to keep the limiter's pace when each answer takes longer than
         # the spacing between starts (two windows' worth covers answers of up to ~2 s at 3/s).
         self.max_concurrency = max_concurrency or min(32, max(4, math.ceil(2 * limit / window)))

@@ -6,14 +6,10 @@ so callers turn a malformed answer into one typed error instead of an AttributeE
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping
 
 from track17_client.models.track_info_response_data_accepted_item import (
     TrackInfoResponseDataAcceptedItem,
-)
-from track17_client.models.track_info_response_data_accepted_item_track import (
-    TrackInfoResponseDataAcceptedItemTrack,
 )
 from track17_client.models.track_info_response_data_accepted_item_track_z0 import (
     TrackInfoResponseDataAcceptedItemTrackZ0,
@@ -88,22 +84,43 @@ def optional_str(value: object, path: str) -> str | None:
     return value
 
 
-def event_from_generated(event: GeneratedEvent, path: str) -> TrackEvent:
-    """A TrackEvent from a contract track event (``z``, ``s``, ``a``, ``c``, ``d``)."""
-    status = main_status(event.z, f"{path}.z") if not isinstance(event.z, Unset) else MainStatus.NOT_FOUND
-    if isinstance(event.s, Unset) or event.s is None:
-        sub = _default_sub(status)
-    else:
-        sub = sub_status(event.s, f"{path}.s")
-    time_raw = optional_str(event.d, f"{path}.d")
+def _unset_to_none(value: object) -> object:
+    return None if isinstance(value, Unset) else value
+
+
+def make_event(z: object, s: object, a: object, c: object, d: object, path: str) -> TrackEvent:
+    """A TrackEvent from the contract's five event fields (absent ones given as None)."""
+    status = MainStatus.NOT_FOUND if z is None else main_status(z, f"{path}.z")
+    sub = _default_sub(status) if s is None else sub_status(s, f"{path}.s")
+    time_raw = optional_str(d, f"{path}.d")
     return TrackEvent(
         status,
         sub,
-        optional_str(event.a, f"{path}.a"),
-        optional_str(event.c, f"{path}.c"),
+        optional_str(a, f"{path}.a"),
+        optional_str(c, f"{path}.c"),
         time_raw,
         parse_event_time(time_raw),
     )
+
+
+def event_from_generated(event: GeneratedEvent, path: str) -> TrackEvent:
+    """A TrackEvent from a generated contract event model."""
+    return make_event(
+        _unset_to_none(event.z),
+        _unset_to_none(event.s),
+        _unset_to_none(event.a),
+        _unset_to_none(event.c),
+        _unset_to_none(event.d),
+        path,
+    )
+
+
+def event_from_dict(event: object, path: str) -> TrackEvent:
+    """A TrackEvent from a contract event given as decoded JSON."""
+    if not isinstance(event, Mapping):
+        raise ShapeError(path, "an object", event)
+    get = event.get
+    return make_event(get("z"), get("s"), get("a"), get("c"), get("d"), path)
 
 
 def _default_sub(status: MainStatus) -> SubStatus:
@@ -118,23 +135,12 @@ _DEFAULT_SUB: dict[MainStatus, SubStatus] = {
 }
 
 
-def track_from_generated(
-    number: str, carrier_key: object, track: TrackInfoResponseDataAcceptedItemTrack | Unset, path: str
+def assemble_track(
+    number: str, which: Carrier | None, latest: TrackEvent | None, events: tuple[TrackEvent, ...]
 ) -> TrackInfo:
-    """A TrackInfo from a contract track object (``z0`` latest, ``z1`` the history)."""
-    which = carrier(carrier_key, f"{path}.carrier")
-    if isinstance(track, Unset) or track is None:
-        return TrackInfo(number, which, MainStatus.NOT_FOUND, SubStatus.NOT_FOUND_OTHER, None, ())
-    history: Sequence[TrackInfoResponseDataAcceptedItemTrackZ1Item] = (
-        [] if isinstance(track.z1, Unset) or track.z1 is None else track.z1
-    )
-    events = tuple(
-        event_from_generated(event, f"{path}.track.z1[{index}]") for index, event in enumerate(history)
-    )
-    if isinstance(track.z0, Unset) or track.z0 is None:
-        latest = events[-1] if events else None
-    else:
-        latest = event_from_generated(track.z0, f"{path}.track.z0")
+    """A TrackInfo from its latest event (``z0``) and history (``z1``)."""
+    if latest is None and events:
+        latest = events[-1]
     if latest is None:
         return TrackInfo(number, which, MainStatus.NOT_FOUND, SubStatus.NOT_FOUND_OTHER, None, events)
     # A z0 with neither time nor description only carries the status: there is no event yet.
@@ -146,23 +152,29 @@ def track_info_from_generated(item: TrackInfoResponseDataAcceptedItem, path: str
     """A TrackInfo from one accepted item of gettrackinfo."""
     if not isinstance(item.number, str):
         raise ShapeError(f"{path}.number", "a string", item.number)
-    return track_from_generated(item.number, item.carrier, item.track, path)
+    which = carrier(item.carrier, f"{path}.carrier")
+    track = item.track
+    if isinstance(track, Unset):
+        return assemble_track(item.number, which, None, ())
+    history = () if isinstance(track.z1, Unset) else track.z1
+    events = tuple(
+        event_from_generated(event, f"{path}.track.z1[{index}]") for index, event in enumerate(history)
+    )
+    latest = None if isinstance(track.z0, Unset) else event_from_generated(track.z0, f"{path}.track.z0")
+    return assemble_track(item.number, which, latest, events)
 
 
-def track_from_dict(number: str, carrier_key: object, track: object, path: str) -> TrackInfo:
-    """A TrackInfo from a contract track object given as decoded JSON (webhook pushes)."""
+def track_from_dict(number: str, which: Carrier | None, track: object, path: str) -> TrackInfo:
+    """A TrackInfo from a contract track object (``{"z0": ..., "z1": [...]}``) as decoded JSON."""
     if track is None:
-        return track_from_generated(number, carrier_key, None, path)  # type: ignore[arg-type]
+        return assemble_track(number, which, None, ())
     if not isinstance(track, Mapping):
-        raise ShapeError(f"{path}.track", "an object", track)
+        raise ShapeError(path, "an object", track)
     z0, z1 = track.get("z0"), track.get("z1")
-    if z0 is not None and not isinstance(z0, Mapping):
-        raise ShapeError(f"{path}.track.z0", "an object", z0)
-    if z1 is not None and not (isinstance(z1, list) and all(isinstance(e, Mapping) for e in z1)):
-        raise ShapeError(f"{path}.track.z1", "an array of objects", z1)
-    generated = TrackInfoResponseDataAcceptedItemTrack.from_dict(_without_nulls(track))
-    return track_from_generated(number, carrier_key, generated, path)
-
-
-def _without_nulls(track: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in track.items() if value is not None}
+    if z1 is None:
+        z1 = []
+    if not isinstance(z1, list):
+        raise ShapeError(f"{path}.z1", "an array", z1)
+    events = tuple(event_from_dict(event, f"{path}.z1[{index}]") for index, event in enumerate(z1))
+    latest = None if z0 is None else event_from_dict(z0, f"{path}.z0")
+    return assemble_track(number, which, latest, events)

@@ -48,10 +48,10 @@ class BatchResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.batch_response_data import BatchResponseData
 
-        d = dict(src_dict)
-        code = d.pop("code", UNSET)
+        _remaining = dict(src_dict)
+        code = _remaining.pop("code", UNSET)
 
-        _data = d.pop("data", UNSET)
+        _data = _remaining.pop("data", UNSET)
         data: BatchResponseData | Unset
         if isinstance(_data, Unset):
             data = UNSET
@@ -63,7 +63,7 @@ class BatchResponse:
             data=data,
         )
 
-        batch_response.additional_properties = d
+        batch_response.additional_properties = _remaining
         return batch_response
 
     @property

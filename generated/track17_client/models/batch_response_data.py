@@ -62,8 +62,8 @@ class BatchResponseData:
             BatchResponseDataRejectedItem,
         )
 
-        d = dict(src_dict)
-        _accepted = d.pop("accepted", UNSET)
+        _remaining = dict(src_dict)
+        _accepted = _remaining.pop("accepted", UNSET)
         accepted: list[BatchResponseDataAcceptedItem] | Unset = UNSET
         if _accepted is not UNSET:
             accepted = []
@@ -74,7 +74,7 @@ class BatchResponseData:
 
                 accepted.append(accepted_item)
 
-        _rejected = d.pop("rejected", UNSET)
+        _rejected = _remaining.pop("rejected", UNSET)
         rejected: list[BatchResponseDataRejectedItem] | Unset = UNSET
         if _rejected is not UNSET:
             rejected = []
@@ -90,7 +90,7 @@ class BatchResponseData:
             rejected=rejected,
         )
 
-        batch_response_data.additional_properties = d
+        batch_response_data.additional_properties = _remaining
         return batch_response_data
 
     @property

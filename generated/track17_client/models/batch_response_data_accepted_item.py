@@ -34,14 +34,14 @@ class BatchResponseDataAcceptedItem:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        number = d.pop("number", UNSET)
+        _remaining = dict(src_dict)
+        number = _remaining.pop("number", UNSET)
 
         batch_response_data_accepted_item = cls(
             number=number,
         )
 
-        batch_response_data_accepted_item.additional_properties = d
+        batch_response_data_accepted_item.additional_properties = _remaining
         return batch_response_data_accepted_item
 
     @property

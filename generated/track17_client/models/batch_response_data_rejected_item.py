@@ -52,10 +52,10 @@ class BatchResponseDataRejectedItem:
             BatchResponseDataRejectedItemError,
         )
 
-        d = dict(src_dict)
-        number = d.pop("number", UNSET)
+        _remaining = dict(src_dict)
+        number = _remaining.pop("number", UNSET)
 
-        _error = d.pop("error", UNSET)
+        _error = _remaining.pop("error", UNSET)
         error: BatchResponseDataRejectedItemError | Unset
         if isinstance(_error, Unset):
             error = UNSET
@@ -67,7 +67,7 @@ class BatchResponseDataRejectedItem:
             error=error,
         )
 
-        batch_response_data_rejected_item.additional_properties = d
+        batch_response_data_rejected_item.additional_properties = _remaining
         return batch_response_data_rejected_item
 
     @property

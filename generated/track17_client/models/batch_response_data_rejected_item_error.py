@@ -40,17 +40,17 @@ class BatchResponseDataRejectedItemError:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        code = d.pop("code", UNSET)
+        _remaining = dict(src_dict)
+        code = _remaining.pop("code", UNSET)
 
-        message = d.pop("message", UNSET)
+        message = _remaining.pop("message", UNSET)
 
         batch_response_data_rejected_item_error = cls(
             code=code,
             message=message,
         )
 
-        batch_response_data_rejected_item_error.additional_properties = d
+        batch_response_data_rejected_item_error.additional_properties = _remaining
         return batch_response_data_rejected_item_error
 
     @property

@@ -39,17 +39,17 @@ class ChangeCarrierRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        number = d.pop("number")
+        _remaining = dict(src_dict)
+        number = _remaining.pop("number")
 
-        carrier = d.pop("carrier")
+        carrier = _remaining.pop("carrier")
 
         change_carrier_request = cls(
             number=number,
             carrier=carrier,
         )
 
-        change_carrier_request.additional_properties = d
+        change_carrier_request.additional_properties = _remaining
         return change_carrier_request
 
     @property

@@ -42,17 +42,17 @@ class ChangeInfoRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        number = d.pop("number")
+        _remaining = dict(src_dict)
+        number = _remaining.pop("number")
 
-        tag = d.pop("tag", UNSET)
+        tag = _remaining.pop("tag", UNSET)
 
         change_info_request = cls(
             number=number,
             tag=tag,
         )
 
-        change_info_request.additional_properties = d
+        change_info_request.additional_properties = _remaining
         return change_info_request
 
     @property

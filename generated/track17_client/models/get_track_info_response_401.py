@@ -40,17 +40,17 @@ class GetTrackInfoResponse401:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        code = d.pop("code", UNSET)
+        _remaining = dict(src_dict)
+        code = _remaining.pop("code", UNSET)
 
-        message = d.pop("message", UNSET)
+        message = _remaining.pop("message", UNSET)
 
         get_track_info_response_401 = cls(
             code=code,
             message=message,
         )
 
-        get_track_info_response_401.additional_properties = d
+        get_track_info_response_401.additional_properties = _remaining
         return get_track_info_response_401
 
     @property

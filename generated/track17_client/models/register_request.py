@@ -43,17 +43,17 @@ class RegisterRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        number = d.pop("number")
+        _remaining = dict(src_dict)
+        number = _remaining.pop("number")
 
-        carrier = d.pop("carrier", UNSET)
+        carrier = _remaining.pop("carrier", UNSET)
 
         register_request = cls(
             number=number,
             carrier=carrier,
         )
 
-        register_request.additional_properties = d
+        register_request.additional_properties = _remaining
         return register_request
 
     @property

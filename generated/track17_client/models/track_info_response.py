@@ -48,10 +48,10 @@ class TrackInfoResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.track_info_response_data import TrackInfoResponseData
 
-        d = dict(src_dict)
-        code = d.pop("code", UNSET)
+        _remaining = dict(src_dict)
+        code = _remaining.pop("code", UNSET)
 
-        _data = d.pop("data", UNSET)
+        _data = _remaining.pop("data", UNSET)
         data: TrackInfoResponseData | Unset
         if isinstance(_data, Unset):
             data = UNSET
@@ -63,7 +63,7 @@ class TrackInfoResponse:
             data=data,
         )
 
-        track_info_response.additional_properties = d
+        track_info_response.additional_properties = _remaining
         return track_info_response
 
     @property

@@ -66,8 +66,8 @@ class TrackInfoResponseData:
             TrackInfoResponseDataRejectedItem,
         )
 
-        d = dict(src_dict)
-        _accepted = d.pop("accepted", UNSET)
+        _remaining = dict(src_dict)
+        _accepted = _remaining.pop("accepted", UNSET)
         accepted: list[TrackInfoResponseDataAcceptedItem] | Unset = UNSET
         if _accepted is not UNSET:
             accepted = []
@@ -78,7 +78,7 @@ class TrackInfoResponseData:
 
                 accepted.append(accepted_item)
 
-        _rejected = d.pop("rejected", UNSET)
+        _rejected = _remaining.pop("rejected", UNSET)
         rejected: list[TrackInfoResponseDataRejectedItem] | Unset = UNSET
         if _rejected is not UNSET:
             rejected = []
@@ -94,7 +94,7 @@ class TrackInfoResponseData:
             rejected=rejected,
         )
 
-        track_info_response_data.additional_properties = d
+        track_info_response_data.additional_properties = _remaining
         return track_info_response_data
 
     @property

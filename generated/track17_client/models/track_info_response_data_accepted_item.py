@@ -58,12 +58,12 @@ class TrackInfoResponseDataAcceptedItem:
             TrackInfoResponseDataAcceptedItemTrack,
         )
 
-        d = dict(src_dict)
-        number = d.pop("number", UNSET)
+        _remaining = dict(src_dict)
+        number = _remaining.pop("number", UNSET)
 
-        carrier = d.pop("carrier", UNSET)
+        carrier = _remaining.pop("carrier", UNSET)
 
-        _track = d.pop("track", UNSET)
+        _track = _remaining.pop("track", UNSET)
         track: TrackInfoResponseDataAcceptedItemTrack | Unset
         if isinstance(_track, Unset):
             track = UNSET
@@ -76,7 +76,7 @@ class TrackInfoResponseDataAcceptedItem:
             track=track,
         )
 
-        track_info_response_data_accepted_item.additional_properties = d
+        track_info_response_data_accepted_item.additional_properties = _remaining
         return track_info_response_data_accepted_item
 
     @property

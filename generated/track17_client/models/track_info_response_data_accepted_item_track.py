@@ -64,15 +64,15 @@ class TrackInfoResponseDataAcceptedItemTrack:
             TrackInfoResponseDataAcceptedItemTrackZ1Item,
         )
 
-        d = dict(src_dict)
-        _z0 = d.pop("z0", UNSET)
+        _remaining = dict(src_dict)
+        _z0 = _remaining.pop("z0", UNSET)
         z0: TrackInfoResponseDataAcceptedItemTrackZ0 | Unset
         if isinstance(_z0, Unset):
             z0 = UNSET
         else:
             z0 = TrackInfoResponseDataAcceptedItemTrackZ0.from_dict(_z0)
 
-        _z1 = d.pop("z1", UNSET)
+        _z1 = _remaining.pop("z1", UNSET)
         z1: list[TrackInfoResponseDataAcceptedItemTrackZ1Item] | Unset = UNSET
         if _z1 is not UNSET:
             z1 = []
@@ -88,7 +88,7 @@ class TrackInfoResponseDataAcceptedItemTrack:
             z1=z1,
         )
 
-        track_info_response_data_accepted_item_track.additional_properties = d
+        track_info_response_data_accepted_item_track.additional_properties = _remaining
         return track_info_response_data_accepted_item_track
 
     @property

@@ -58,16 +58,16 @@ class TrackInfoResponseDataAcceptedItemTrackZ1Item:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        z = d.pop("z", UNSET)
+        _remaining = dict(src_dict)
+        z = _remaining.pop("z", UNSET)
 
-        s = d.pop("s", UNSET)
+        s = _remaining.pop("s", UNSET)
 
-        a = d.pop("a", UNSET)
+        a = _remaining.pop("a", UNSET)
 
-        c = d.pop("c", UNSET)
+        c = _remaining.pop("c", UNSET)
 
-        d = d.pop("d", UNSET)
+        d = _remaining.pop("d", UNSET)
 
         track_info_response_data_accepted_item_track_z1_item = cls(
             z=z,
@@ -77,7 +77,9 @@ class TrackInfoResponseDataAcceptedItemTrackZ1Item:
             d=d,
         )
 
-        track_info_response_data_accepted_item_track_z1_item.additional_properties = d
+        track_info_response_data_accepted_item_track_z1_item.additional_properties = (
+            _remaining
+        )
         return track_info_response_data_accepted_item_track_z1_item
 
     @property

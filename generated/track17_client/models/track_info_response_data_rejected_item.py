@@ -52,10 +52,10 @@ class TrackInfoResponseDataRejectedItem:
             TrackInfoResponseDataRejectedItemError,
         )
 
-        d = dict(src_dict)
-        number = d.pop("number", UNSET)
+        _remaining = dict(src_dict)
+        number = _remaining.pop("number", UNSET)
 
-        _error = d.pop("error", UNSET)
+        _error = _remaining.pop("error", UNSET)
         error: TrackInfoResponseDataRejectedItemError | Unset
         if isinstance(_error, Unset):
             error = UNSET
@@ -67,7 +67,7 @@ class TrackInfoResponseDataRejectedItem:
             error=error,
         )
 
-        track_info_response_data_rejected_item.additional_properties = d
+        track_info_response_data_rejected_item.additional_properties = _remaining
         return track_info_response_data_rejected_item
 
     @property

@@ -40,17 +40,17 @@ class TrackInfoResponseDataRejectedItemError:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        code = d.pop("code", UNSET)
+        _remaining = dict(src_dict)
+        code = _remaining.pop("code", UNSET)
 
-        message = d.pop("message", UNSET)
+        message = _remaining.pop("message", UNSET)
 
         track_info_response_data_rejected_item_error = cls(
             code=code,
             message=message,
         )
 
-        track_info_response_data_rejected_item_error.additional_properties = d
+        track_info_response_data_rejected_item_error.additional_properties = _remaining
         return track_info_response_data_rejected_item_error
 
     @property

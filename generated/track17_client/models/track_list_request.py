@@ -46,12 +46,12 @@ class TrackListRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        status = d.pop("status", UNSET)
+        _remaining = dict(src_dict)
+        status = _remaining.pop("status", UNSET)
 
-        page = d.pop("page", UNSET)
+        page = _remaining.pop("page", UNSET)
 
-        page_size = d.pop("page_size", UNSET)
+        page_size = _remaining.pop("page_size", UNSET)
 
         track_list_request = cls(
             status=status,
@@ -59,7 +59,7 @@ class TrackListRequest:
             page_size=page_size,
         )
 
-        track_list_request.additional_properties = d
+        track_list_request.additional_properties = _remaining
         return track_list_request
 
     @property

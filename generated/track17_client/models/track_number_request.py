@@ -34,14 +34,14 @@ class TrackNumberRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        number = d.pop("number")
+        _remaining = dict(src_dict)
+        number = _remaining.pop("number")
 
         track_number_request = cls(
             number=number,
         )
 
-        track_number_request.additional_properties = d
+        track_number_request.additional_properties = _remaining
         return track_number_request
 
     @property

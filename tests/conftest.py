@@ -1,0 +1,152 @@
+"""Fixtures: a real sandbox over loopback HTTP, sync/async client twins, a real redis-server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from track17_facade import AsyncTrack17Client, Track17Client
+from track17_facade.sandbox import Sandbox
+
+FAST = 1000.0
+"""A rate for tests that are not about rate limiting, so they do not wait on the limiter."""
+IN_CI = bool(os.environ.get("CI"))
+
+
+def missing(reason: str) -> None:
+    """A real part a test needs is absent: fail in CI, skip (with the reason) elsewhere."""
+    if IN_CI:
+        pytest.fail(f"{reason} (required in CI)")
+    pytest.skip(reason)
+
+
+def unique_key() -> str:
+    """A fresh API key, so that tests never share the process-wide limiter of a key."""
+    return f"test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def api_key() -> str:
+    return unique_key()
+
+
+@pytest.fixture
+def sandbox(api_key: str) -> Iterator[Sandbox]:
+    """A running sandbox with a generous rate limit."""
+    with Sandbox(api_keys=(api_key,), rate=10_000) as running:
+        yield running
+
+
+class AsyncTwin:
+    """Presents an AsyncTrack17Client with the sync client's calling convention.
+
+    Every call runs on one event loop kept for the client's lifetime, so the same tests exercise
+    both clients through their public methods.
+    """
+
+    def __init__(self, client: AsyncTrack17Client) -> None:
+        self.client = client
+        self.loop = asyncio.new_event_loop()
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self.client, name)
+        if name == "iter_track_list":
+            return lambda *args, **kwargs: self.loop.run_until_complete(
+                _collect(attribute(*args, **kwargs))
+            )
+        if not callable(attribute):
+            return attribute
+        return lambda *args, **kwargs: self.loop.run_until_complete(attribute(*args, **kwargs))
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.client.aclose())
+        self.loop.close()
+
+
+async def _collect(iterator: Any) -> list[str]:
+    return [number async for number in iterator]
+
+
+ClientFactory = Callable[..., Any]
+
+
+@pytest.fixture(params=["sync", "async"])
+def make_client(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[ClientFactory]:
+    """Build a client of the parametrized kind pointed at the sandbox; closed after the test."""
+    made: list[Any] = []
+
+    def factory(**options: Any) -> Any:
+        options.setdefault("requests_per_second", FAST)
+        options.setdefault("base_url", sandbox.base_url)
+        key = options.pop("api_key", sandbox.api_key)
+        if request.param == "sync":
+            client: Any = Track17Client(key, **options)
+        else:
+            client = AsyncTwin(AsyncTrack17Client(key, **options))
+        made.append(client)
+        return client
+
+    yield factory
+    for client in made:
+        client.close()
+
+
+@pytest.fixture
+def client(make_client: ClientFactory) -> Any:
+    return make_client()
+
+
+# -- redis -------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class RedisServer:
+    """A real redis-server on a loopback port, owned by one test."""
+
+    def __init__(self, binary: str, directory: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(directory)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if "Ready to accept connections" in line:
+                return
+        raise RuntimeError(f"redis-server exited before it was ready (code {self.process.wait()})")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        missing("redis-server is not installed (Debian: apt-get install redis-server)")
+        raise AssertionError("unreachable")
+    server = RedisServer(binary, tmp_path)
+    yield server
+    server.stop()

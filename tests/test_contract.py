@@ -1,0 +1,219 @@
+"""The contract and the generated layer: valid spec, faithful models, reproducible regeneration."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openapi_spec_validator import validate
+
+import track17_client.models as generated_models
+from tests.conftest import missing
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC_PATH = ROOT / "openapi.yaml"
+SEED = ROOT.parent / "shared" / "seeds" / "000_89c675a7c190a7c7.txt"
+SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
+
+
+def test_contract_is_valid_openapi_3_0_3() -> None:
+    validate(SPEC)
+    assert SPEC["openapi"] == "3.0.3"
+
+
+def test_contract_matches_its_source_word_for_word() -> None:
+    """Restoring line breaks dropped nothing and invented nothing."""
+    if not SEED.exists():
+        missing(f"the contract's source text is not beside this checkout ({SEED})")
+    assert " ".join(SPEC_PATH.read_text().split()) == " ".join(SEED.read_text().split())
+
+
+def test_contract_has_the_nine_operations_with_their_limits() -> None:
+    operations = {path: item["post"] for path, item in SPEC["paths"].items()}
+    assert sorted(operations) == sorted(
+        ["/register", "/gettrackinfo", "/gettracklist", "/stoptrack", "/retrack", "/deletetrack",
+         "/changecarrier", "/changeinfo", "/push"]
+    )
+    for path, operation in operations.items():
+        schema = operation["requestBody"]["content"]["application/json"]["schema"]
+        if path != "/gettracklist":
+            assert schema["maxItems"] == 40
+        assert set(operation["responses"]) >= {"200", "401", "429", "500"}
+    assert SPEC["components"]["securitySchemes"]["ApiKeyAuth"]["name"] == "17token"
+    assert SPEC["components"]["schemas"]["TrackListRequest"]["properties"]["page_size"]["maximum"] == 40
+
+
+# -- every generated model round-trips -----------------------------------------------------------
+
+
+def _pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.replace("-", "_").split("_"))
+
+
+def _object_schemas(name: str, schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(generated class name, schema) for an object schema and every inline object inside it,
+    named the way openapi-python-client names them."""
+    yield name, schema
+    for prop, sub in schema.get("properties", {}).items():
+        if sub.get("type") == "object":
+            yield from _object_schemas(name + _pascal(prop), sub)
+        elif sub.get("type") == "array" and sub["items"].get("type") == "object":
+            yield from _object_schemas(name + _pascal(prop) + "Item", sub["items"])
+
+
+def _all_model_schemas() -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for name, schema in SPEC["components"]["schemas"].items():
+        found.update(_object_schemas(name, schema))
+    for item in SPEC["paths"].values():
+        operation = item["post"]
+        for code, response in operation["responses"].items():
+            if "$ref" in response:
+                component = SPEC["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+                schema = component["content"]["application/json"]["schema"]
+                name = f"{_pascal(operation['operationId'])}Response{code}"
+                found.update(_object_schemas(name, schema))
+    return found
+
+
+MODEL_SCHEMAS = _all_model_schemas()
+MODEL_CLASSES = {
+    name: cls for name, cls in inspect.getmembers(generated_models, inspect.isclass) if hasattr(cls, "from_dict")
+}
+
+
+def test_every_generated_model_has_a_schema_in_the_contract() -> None:
+    assert set(MODEL_CLASSES) == set(MODEL_SCHEMAS)
+
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+
+
+def _values(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """JSON values valid for one of the contract's schemas, extra unknown keys included."""
+    kind = schema.get("type")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        required = set(schema.get("required", []))
+        extras = st.dictionaries(
+            st.text(alphabet="xyzw_", min_size=1, max_size=6).filter(lambda key: key not in properties),
+            st.one_of(st.integers(), _TEXT, st.booleans()),
+            max_size=2,
+        )
+        return st.fixed_dictionaries(
+            {name: _values(sub) for name, sub in properties.items() if name in required},
+            optional={name: _values(sub) for name, sub in properties.items() if name not in required},
+        ).flatmap(lambda fixed: extras.map(lambda extra: {**extra, **fixed}))
+    if kind == "array":
+        return st.lists(_values(schema["items"]), max_size=schema.get("maxItems", 4) if schema.get("maxItems", 4) < 4 else 4)
+    if kind == "integer":
+        return st.integers(min_value=-(2**31), max_value=schema.get("maximum", 2**31))
+    if kind == "string":
+        if "pattern" in schema:
+            return st.from_regex(schema["pattern"], fullmatch=True)
+        return st.text(min_size=schema.get("minLength", 0), max_size=schema.get("maxLength", 30))
+    raise AssertionError(f"no strategy for {schema}")
+
+
+@pytest.mark.parametrize("model_name", sorted(MODEL_SCHEMAS))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_generated_model_round_trips(model_name: str, data: st.DataObject) -> None:
+    payload = data.draw(_values(MODEL_SCHEMAS[model_name]))
+    model = MODEL_CLASSES[model_name].from_dict(payload)
+    assert model.to_dict() == payload
+    assert json.loads(json.dumps(model.to_dict())) == payload
+
+
+def test_track_events_keep_every_field() -> None:
+    from track17_client.models import TrackInfoResponse
+
+    event = {"z": 2, "s": 201, "a": "Leipzig, DE", "c": "Departed", "d": "2026-01-05 10:00"}
+    payload = {"code": 0, "data": {"accepted": [{"number": "RR123456789CN", "carrier": 3011,
+               "track": {"z0": event, "z1": [event, {**event, "z": 7}]}}], "rejected": []}}
+    parsed = TrackInfoResponse.from_dict(payload)
+    accepted = parsed.data.accepted[0]  # type: ignore[union-attr,index]
+    assert accepted.track.z0.a == "Leipzig, DE"  # type: ignore[union-attr]
+    assert accepted.track.z1[1].z == 7  # type: ignore[union-attr,index]
+    assert parsed.to_dict() == payload
+
+
+# -- regeneration --------------------------------------------------------------------------------
+
+
+def _generator() -> str:
+    candidate = Path(sys.executable).parent / "openapi-python-client"
+    found = str(candidate) if candidate.exists() else shutil.which("openapi-python-client")
+    if found is None or shutil.which("ruff", path=str(Path(found).parent)) is None:
+        missing("openapi-python-client and ruff (generator-requirements.txt) are not installed")
+        raise AssertionError("unreachable")
+    return found
+
+
+def test_a_new_optional_property_flows_through_after_regeneration(tmp_path: Path) -> None:
+    generator = _generator()
+    spec = yaml.safe_load(SPEC_PATH.read_text())
+    item = spec["components"]["schemas"]["TrackInfoResponse"]["properties"]["data"]["properties"][
+        "accepted"]["items"]
+    item["properties"]["origin_country"] = {"type": "string", "description": "Country of origin"}
+    (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
+    output = tmp_path / "out" / "track17_client"
+    env = {**os.environ, "PATH": f"{Path(generator).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    subprocess.run(
+        [generator, "generate", "--path", str(tmp_path / "openapi.yaml"),
+         "--config", str(ROOT / "generator_config.yaml"),
+         "--custom-template-path", str(ROOT / "generator" / "templates"),
+         "--meta", "none", "--output-path", str(output)],
+        check=True, capture_output=True, env=env, cwd=tmp_path,
+    )
+    check = (
+        "import json, sys\n"
+        "from track17_client.models import TrackInfoResponseDataAcceptedItem as Item\n"
+        "payload = {'number': 'RR123456789CN', 'origin_country': 'CN'}\n"
+        "item = Item.from_dict(payload)\n"
+        "assert item.origin_country == 'CN', item\n"
+        "assert 'origin_country' not in item.additional_properties\n"
+        "assert item.to_dict() == payload\n"
+        "print(json.dumps(item.to_dict()))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(output.parent)}, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"number": "RR123456789CN", "origin_country": "CN"}
+    # The committed client does not know the field: it lands in additional_properties.
+    committed = importlib.import_module("track17_client.models").TrackInfoResponseDataAcceptedItem
+    assert committed.from_dict({"number": "X", "origin_country": "CN"}).additional_properties == {
+        "origin_country": "CN"
+    }
+
+
+def test_generated_client_reports_out_of_range_statuses_instead_of_crashing() -> None:
+    """HTTPStatus(520) raises; the committed template fix keeps the response."""
+    from track17_client.types import http_status
+
+    assert http_status(520) == 520
+    assert http_status(503).phrase == "Service Unavailable"  # type: ignore[union-attr]
+
+
+def test_generated_client_repr_hides_the_token() -> None:
+    from track17_client import AuthenticatedClient
+
+    client = AuthenticatedClient(base_url="http://127.0.0.1:1", token="s3cr3t-key", prefix="",
+                                 auth_header_name="17token")
+    client.get_httpx_client()
+    assert "s3cr3t-key" not in repr(client)
+    client.get_httpx_client().close()

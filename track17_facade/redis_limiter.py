@@ -1,0 +1,218 @@
+"""One rate limit for every process and host that shares an API key, kept in Redis.
+
+Needs ``pip install 'track17[redis]'``::
+
+    limiter = RedisRateLimiter.from_url("redis://localhost:6379/0")
+    client = Track17Client(api_key, rate_limiter=limiter)
+
+It gives the same guarantee as the in-process limiter (never more than the limit in any sliding
+window) across any number of workers. Each request atomically books the earliest allowed start in
+a Redis sorted set, with the time taken from the Redis server's own clock, so clocks that differ
+between hosts do not matter; the caller is told how long to wait and sleeps locally. Keys are
+named after a hash of the API key and expire when idle.
+
+The booking is a short Lua script rather than pyrate-limiter or limits: both answer "may I go
+now?", leaving callers to poll, and neither books a future slot in one round trip with the server's
+clock. Booking gives exact spacing with one Redis call per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import threading
+import time
+import warnings
+from typing import Literal, Self
+
+import redis
+import redis.asyncio as redis_async
+from redis.exceptions import RedisError
+
+from track17_facade.errors import RateLimiterUnavailableError
+from track17_facade.ratelimit import (
+    DEFAULT_MARGIN,
+    DEFAULT_REQUESTS_PER_SECOND,
+    SlidingWindowLimiter,
+    key_fingerprint,
+    window_for_rate,
+)
+
+logger = logging.getLogger("track17")
+
+# KEYS[1]: sorted set of booked start times (microseconds, Redis clock) for one API key.
+# ARGV[1]: limit; ARGV[2]: window in microseconds (margin included); ARGV[3]: a unique member.
+# Returns the microseconds the caller must wait before starting.
+BOOK_SLOT = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+local start = now
+if count >= limit then
+  local kth = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
+  start = math.max(now, tonumber(kth[2]) + window)
+end
+redis.call('ZADD', KEYS[1], start, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], math.floor((start - now + window) / 1000) + 1000)
+return start - now
+"""
+
+OnUnavailable = Literal["raise", "fallback"]
+
+
+class RedisRateLimiter:
+    """A sliding-window limiter shared through Redis (see the module docstring).
+
+    Pass it unbound to a client (``rate_limiter=RedisRateLimiter.from_url(url)``): the client binds
+    it to its API key with ``for_key``.
+
+    Args:
+        url: the Redis URL.
+        requests_per_second: the key's rate (17TRACK: 3).
+        on_unavailable: ``"raise"`` (default) makes requests fail with
+            ``RateLimiterUnavailableError`` while Redis cannot be reached; ``"fallback"`` limits
+            with an in-process limiter instead and warns once. Fallback keeps a single process
+            safe, but several processes falling back together can exceed the key's limit.
+        prefix: the Redis key prefix.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        requests_per_second: float = DEFAULT_REQUESTS_PER_SECOND,
+        on_unavailable: OnUnavailable = "raise",
+        prefix: str = "track17:ratelimit",
+        margin: float = DEFAULT_MARGIN,
+        api_key_fingerprint: str | None = None,
+    ) -> None:
+        if on_unavailable not in ("raise", "fallback"):
+            raise ValueError("on_unavailable must be 'raise' or 'fallback'")
+        self.url = url
+        self.requests_per_second = requests_per_second
+        self.on_unavailable: OnUnavailable = on_unavailable
+        self.prefix = prefix
+        self.margin = margin
+        self.limit, self.window = window_for_rate(requests_per_second)
+        self._fingerprint = api_key_fingerprint
+        self._sync: redis.Redis | None = None
+        self._async: redis_async.Redis | None = None
+        self._lock = threading.Lock()
+        self._fallback = SlidingWindowLimiter(self.limit, self.window, margin=margin)
+        self._warned = False
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        requests_per_second: float = DEFAULT_REQUESTS_PER_SECOND,
+        on_unavailable: OnUnavailable = "raise",
+    ) -> Self:
+        """A limiter on the Redis at ``url`` (e.g. ``redis://localhost:6379/0``)."""
+        return cls(url, requests_per_second=requests_per_second, on_unavailable=on_unavailable)
+
+    def for_key(self, api_key: str) -> RedisRateLimiter:
+        """This limiter bound to one API key (only a hash of the key reaches Redis)."""
+        return type(self)(
+            self.url,
+            requests_per_second=self.requests_per_second,
+            on_unavailable=self.on_unavailable,
+            prefix=self.prefix,
+            margin=self.margin,
+            api_key_fingerprint=key_fingerprint(api_key),
+        )
+
+    @property
+    def redis_key(self) -> str:
+        """The sorted set this limiter books slots in."""
+        if self._fingerprint is None:
+            raise RuntimeError("bind the limiter to an API key first: limiter.for_key(api_key)")
+        return f"{self.prefix}:{self._fingerprint}:{self.limit}/{self.window:g}s"
+
+    def _args(self) -> tuple[list[str], list[int | str]]:
+        window_us = round((self.window + self.margin) * 1_000_000)
+        return [self.redis_key], [self.limit, window_us, secrets.token_hex(8)]
+
+    def _sync_client(self) -> redis.Redis:
+        with self._lock:
+            if self._sync is None:
+                self._sync = redis.Redis.from_url(
+                    self.url, socket_timeout=2.0, socket_connect_timeout=2.0
+                )
+            return self._sync
+
+    def _async_client(self) -> redis_async.Redis:
+        with self._lock:
+            if self._async is None:
+                self._async = redis_async.Redis.from_url(
+                    self.url, socket_timeout=2.0, socket_connect_timeout=2.0
+                )
+            return self._async
+
+    def _unavailable(self, exc: RedisError) -> RateLimiterUnavailableError:
+        return RateLimiterUnavailableError(
+            f"the Redis rate limiter at {_safe_url(self.url)} is unreachable: {type(exc).__name__}: {exc}"
+        )
+
+    def _warn_fallback(self, exc: RedisError) -> None:
+        if not self._warned:
+            self._warned = True
+            message = (
+                f"Redis rate limiter unreachable ({type(exc).__name__}); limiting in this process only"
+            )
+            warnings.warn(message, RuntimeWarning, stacklevel=3)
+            logger.warning(message)
+
+    def acquire(self) -> None:
+        """Book the next slot in Redis and block until it comes."""
+        keys, args = self._args()
+        try:
+            wait_us = self._sync_client().eval(BOOK_SLOT, 1, *keys, *args)
+        except RedisError as exc:
+            if self.on_unavailable == "raise":
+                raise self._unavailable(exc) from exc
+            self._warn_fallback(exc)
+            self._fallback.acquire()
+            return
+        if wait_us:
+            time.sleep(int(wait_us) / 1_000_000)
+
+    async def acquire_async(self) -> None:
+        """Book the next slot in Redis and wait for it without blocking the event loop."""
+        keys, args = self._args()
+        try:
+            wait_us = await self._async_client().eval(BOOK_SLOT, 1, *keys, *args)  # type: ignore[misc]
+        except RedisError as exc:
+            if self.on_unavailable == "raise":
+                raise self._unavailable(exc) from exc
+            self._warn_fallback(exc)
+            await self._fallback.acquire_async()
+            return
+        if wait_us:
+            await asyncio.sleep(int(wait_us) / 1_000_000)
+
+    def close(self) -> None:
+        """Close the synchronous Redis connection pool."""
+        if self._sync is not None:
+            self._sync.close()
+
+    async def aclose(self) -> None:
+        """Close the asyncio Redis connection pool."""
+        if self._async is not None:
+            await self._async.aclose()
+
+    def __repr__(self) -> str:
+        return f"<RedisRateLimiter {self.limit} per {self.window:g}s at {_safe_url(self.url)}>"
+
+
+def _safe_url(url: str) -> str:
+    """The URL without a password."""
+    if "@" not in url:
+        return url
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://***@{rest.rpartition('@')[2]}"
