@@ -120,7 +120,7 @@ class _QuietDrops(logging.Filter):
         return not isinstance(exc, _DroppedConnection)
 
 
-class _BadRequest(Exception):
+class _BadRequest(ValueError):
     def __init__(self, code: ErrorCode, message: str) -> None:
         super().__init__(message)
         self.code = code
@@ -218,6 +218,11 @@ class Sandbox:
     def base_url(self) -> str:
         """The URL to give a client as ``base_url``, e.g. ``http://127.0.0.1:8017/track/v1``."""
         return f"http://{self.host}:{self.port}{BASE_PATH}"
+
+    @property
+    def admin_url(self) -> str:
+        """The root of the admin routes: ``POST {admin_url}/advance {"seconds": 3600}`` and others."""
+        return f"http://{self.host}:{self.port}{ADMIN_PATH}"
 
     def _bind(self, host: str, port: int) -> socket.socket:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
