@@ -169,15 +169,24 @@ class AsyncTrack17Client(BaseClient):
         """Set the tag of numbers: ``[(number, tag), ...]``."""
         return await self._bulk(ops.CHANGE_INFO, items, max_retries, on_progress)
 
-    async def iter_track_list(
+    def iter_track_list(
         self,
         status: MainStatus | int | None = None,
         *,
         page_size: int = 40,
         max_retries: int | None = None,
     ) -> AsyncIterator[str]:
-        """Every registered number, optionally only those with one main status, page by page."""
+        """Every registered number, optionally only those with one main status, page by page.
+
+        Arguments are checked at once; pages are fetched as the iterator is consumed.
+        """
         retries = self._retries(max_retries)
+        self._list_request(status, 1, page_size)
+        return self._pages(status, page_size, retries)
+
+    async def _pages(
+        self, status: MainStatus | int | None, page_size: int, retries: int
+    ) -> AsyncIterator[str]:
         page = 1
         while True:
             body = self._list_request(status, page, page_size)

@@ -196,8 +196,15 @@ class Track17Client(BaseClient):
         page_size: int = 40,
         max_retries: int | None = None,
     ) -> Iterator[str]:
-        """Every registered number, optionally only those with one main status, page by page."""
+        """Every registered number, optionally only those with one main status, page by page.
+
+        Arguments are checked at once; pages are fetched as the iterator is consumed.
+        """
         retries = self._retries(max_retries)
+        self._list_request(status, 1, page_size)
+        return self._pages(status, page_size, retries)
+
+    def _pages(self, status: MainStatus | int | None, page_size: int, retries: int) -> Iterator[str]:
         page = 1
         while True:
             body = self._list_request(status, page, page_size)

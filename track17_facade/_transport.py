@@ -130,12 +130,13 @@ def attempts(
             retryable = is_retryable_exception(outcome) or isinstance(error, InvalidResponseError)
             effect = may_have_taken_effect(status=None, exc=outcome)
         ambiguous = ambiguous or effect
+        reason = str(error).removeprefix(f"{operation}: ")
         if isinstance(error, AuthenticationError) or not retryable or attempt > max_retries:
-            logger.debug("%s: %d items, attempt %d: %s; giving up", operation, items, attempt, error)
+            logger.debug("%s: %d items, attempt %d: %s; giving up", operation, items, attempt, reason)
             raise error
         delay = retry_delay(attempt, error.retry_after if isinstance(error, RateLimitError) else None)
         logger.debug(
-            "%s: %d items, attempt %d: %s; retrying in %.2fs", operation, items, attempt, error, delay
+            "%s: %d items, attempt %d: %s; retrying in %.2fs", operation, items, attempt, reason, delay
         )
         yield delay
 

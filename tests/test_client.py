@@ -1,0 +1,305 @@
+"""Both clients against the sandbox over loopback HTTP: what a user checks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import pytest
+
+from tests.conftest import FAST, ClientFactory, unique_key
+from track17_facade import (
+    Accepted,
+    AsyncTrack17Client,
+    AuthenticationError,
+    BatchFailedError,
+    Carrier,
+    ErrorCode,
+    HTTPStatusError,
+    InvalidInputError,
+    MainStatus,
+    RateLimitError,
+    RequestTimeoutError,
+    ServerError,
+    SubStatus,
+    Track17Client,
+    Track17Error,
+    TrackInfo,
+    TransportError,
+)
+from track17_facade.sandbox import FaultKind, Sandbox
+
+NUMBERS = [f"RR{i:09d}CN" for i in range(100)]
+
+
+def test_register_then_track(sandbox: Sandbox, client: Any) -> None:
+    result = client.register(["RR123456789CN", ("1Z999AA10123456784", Carrier.UPS)])
+    assert result.ok
+    assert result.accepted == (
+        Accepted("RR123456789CN", None),
+        Accepted("1Z999AA10123456784", Carrier.UPS),
+    )
+    sandbox.advance(days=3)
+    infos = client.get_track_info(["RR123456789CN", "1Z999AA10123456784"])
+    first = infos.accepted[0]
+    assert isinstance(first, TrackInfo)
+    assert first.number == "RR123456789CN" and first.carrier is Carrier.CHINA_POST
+    assert first.events and first.latest_event == first.events[-1]
+    assert first.status is first.latest_event.status
+    assert first.sub_status.main_status is first.status
+    assert first.latest_event.time is not None
+    assert first.latest_event.time_raw == first.latest_event.time.strftime("%Y-%m-%d %H:%M")
+    assert infos.accepted[1].carrier is Carrier.UPS
+
+
+def test_bulk_calls_split_into_40s_and_keep_input_order(sandbox: Sandbox, client: Any) -> None:
+    progress: list[tuple[int, int]] = []
+    numbers = list(reversed(NUMBERS))
+    result = client.register(numbers, on_progress=lambda done, total: progress.append((done, total)))
+    assert [item.number for item in result.accepted] == numbers
+    stats = sandbox.stats()
+    assert stats.requests == 3 and stats.max_items_in_request == 40
+    assert sorted(done for done, _ in progress) == [40, 80, 100] and {t for _, t in progress} == {100}
+    infos = client.get_track_info(numbers)
+    assert [info.number for info in infos.accepted] == numbers
+
+
+def test_duplicates_are_sent_once_and_bad_rows_never_sink_the_batch(sandbox: Sandbox, client: Any) -> None:
+    result = client.register(["RR000000001CN", "no!", "RR000000001CN", ("RR000000002CN", "ups"),
+                              "RR000000003CN", "ABCDEFGHIJ"])
+    assert [a.number for a in result.accepted] == ["RR000000001CN", "RR000000003CN"]
+    assert [(r.number, r.code) for r in result.rejected] == [
+        ("no!", ErrorCode.FIELD_FORMAT_INVALID),
+        ("RR000000002CN", ErrorCode.FIELD_VALUE_INVALID),
+        ("ABCDEFGHIJ", ErrorCode.CARRIER_NOT_DETECTED),
+    ]
+    assert "carrier cannot be detected" in result.rejected[2].message
+    assert sandbox.stats().max_items_in_request == 3  # the two invalid rows were never sent
+
+
+def test_every_operation(sandbox: Sandbox, client: Any) -> None:
+    sandbox.set_webhook("http://127.0.0.1:9/never")
+    numbers = NUMBERS[:45]
+    assert client.register(numbers).ok
+    sandbox.advance(days=20)
+    delivered = client.iter_track_list(status=MainStatus.DELIVERED)
+    infos = client.get_track_info(numbers).accepted
+    assert sorted(delivered) == sorted(i.number for i in infos if i.is_delivered)
+    assert sorted(client.iter_track_list(page_size=7)) == sorted(numbers)
+    assert client.change_info([(numbers[0], "ORDER-1"), (numbers[1], None)]).ok
+    changed = client.change_carrier([(numbers[0], Carrier.CHINA_EMS), (numbers[1], Carrier.CHINA_POST)])
+    assert [a.number for a in changed.accepted] == [numbers[0]]
+    assert changed.rejected[0].code is ErrorCode.SAME_CARRIER
+    assert client.push(numbers[:2]).ok
+    assert client.stop_track(numbers[:3]).ok
+    assert client.stop_track(numbers[:1]).rejected[0].code is ErrorCode.STOP_ONLY_TRACKING
+    assert client.retrack(numbers[:1]).ok
+    assert client.retrack(numbers[:1]).rejected[0].code is ErrorCode.RETRACK_ONLY_STOPPED
+    assert client.delete_track(numbers[:2]).ok
+    assert client.get_track_info(numbers[:2]).rejected[0].code is ErrorCode.NOT_REGISTERED
+    assert len(list(client.iter_track_list())) == 43
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [FaultKind.HTTP_500, FaultKind.HTTP_503, FaultKind.HTTP_520, FaultKind.HTTP_429, FaultKind.DROP,
+     FaultKind.SLOW, FaultKind.TRUNCATED, FaultKind.DROP_AFTER_EFFECT, FaultKind.ERROR_AFTER_EFFECT],
+)
+def test_each_fault_is_retried_and_nothing_is_charged_twice(
+    sandbox: Sandbox, make_client: ClientFactory, kind: FaultKind
+) -> None:
+    sandbox.config.slow_seconds = 1.0
+    client = make_client(timeout=0.4)
+    sandbox.faults.enqueue(kind)
+    result = client.register(NUMBERS[:30])
+    assert result.ok and len(result.accepted) == 30
+    recovered = {a.recovered for a in result.accepted}
+    assert recovered == ({True} if kind in (FaultKind.TRUNCATED, FaultKind.DROP_AFTER_EFFECT,
+                                            FaultKind.ERROR_AFTER_EFFECT) else {False})
+    stats = sandbox.stats()
+    assert stats.quota_used == 30 and stats.faults_injected == {kind.value: 1}
+
+
+def test_retry_after_is_honoured_on_429(sandbox: Sandbox, client: Any) -> None:
+    sandbox.faults.enqueue(FaultKind.HTTP_429)
+    assert client.register(NUMBERS[:1]).ok
+    assert sandbox.stats().responses_by_status == {429: 1, 200: 1}
+
+
+@pytest.mark.parametrize(
+    ("faults", "error"),
+    [((FaultKind.HTTP_503,) * 3, ServerError), ((FaultKind.HTTP_520,) * 3, ServerError),
+     ((FaultKind.DROP,) * 3, TransportError), ((FaultKind.SLOW,) * 3, RequestTimeoutError)],
+)
+def test_a_chunk_that_keeps_failing_loses_nothing(
+    sandbox: Sandbox, make_client: ClientFactory, faults: tuple[FaultKind, ...], error: type[Exception]
+) -> None:
+    sandbox.config.slow_seconds = 0.6
+    client = make_client(timeout=0.3, max_concurrency=1)
+    sandbox.faults.enqueue(*faults)
+    result = client.register(NUMBERS[:100], max_retries=2)
+    assert len(result.accepted) == 60
+    assert [f.number for f in result.failed] == NUMBERS[:40]
+    assert all(isinstance(f.error, error) and f.error.attempts == 3 for f in result.failed)
+    with pytest.raises(BatchFailedError) as raised:
+        result.raise_for_failures()
+    assert len(raised.value.failures) == 40
+
+
+def test_max_retries_per_client_and_per_call(sandbox: Sandbox, make_client: ClientFactory) -> None:
+    client = make_client(max_retries=0)
+    sandbox.faults.enqueue(FaultKind.HTTP_500)
+    assert isinstance(client.register(NUMBERS[:1]).failed[0].error, ServerError)
+    sandbox.faults.enqueue(FaultKind.HTTP_500)
+    assert client.register(NUMBERS[:1], max_retries=1).accepted[0].number == NUMBERS[0]
+
+
+def test_rate_limited_to_the_end_raises_typed_error(sandbox: Sandbox, make_client: ClientFactory) -> None:
+    client = make_client(max_retries=1)
+    sandbox.faults.enqueue(FaultKind.HTTP_429, FaultKind.HTTP_429)
+    failure = client.register(NUMBERS[:1]).failed[0]
+    assert isinstance(failure.error, RateLimitError) and failure.error.retry_after == 1.0
+
+
+def test_a_wrong_key_raises_at_once(sandbox: Sandbox, make_client: ClientFactory) -> None:
+    client = make_client(api_key="not-the-key")
+    with pytest.raises(AuthenticationError, match="401") as raised:
+        client.register(NUMBERS)
+    assert raised.value.attempts == 1
+    assert sandbox.stats().requests <= 3  # the other chunks were cancelled, not retried
+
+
+def test_other_4xx_are_not_retried(sandbox: Sandbox, make_client: ClientFactory) -> None:
+    client = make_client(base_url=sandbox.base_url + "/missing")
+    failure = client.get_track_info(NUMBERS[:1]).failed[0]
+    assert isinstance(failure.error, HTTPStatusError) and failure.error.status_code == 404
+    assert sandbox.stats().requests == 0  # the sandbox refuses unknown paths before counting
+
+
+def test_an_exhausted_quota_comes_back_per_item(sandbox: Sandbox, client: Any) -> None:
+    sandbox.engine.quota = 1
+    result = client.register(NUMBERS[:3])
+    assert [a.number for a in result.accepted] == NUMBERS[:1]
+    assert [(r.number, r.code) for r in result.rejected] == [
+        (NUMBERS[1], ErrorCode.QUOTA_EXHAUSTED), (NUMBERS[2], ErrorCode.QUOTA_EXHAUSTED)]
+
+
+def test_a_whole_request_refusal_carries_the_17track_code() -> None:
+    from track17_client.models import BatchResponse
+
+    from track17_facade import APIError
+    from track17_facade._batching import ItemKind, plan
+    from track17_facade._operations import REGISTER, batch_outcomes
+
+    refused = BatchResponse.from_dict({"code": -18010014, "data": {"accepted": [], "rejected": [],
+                                       "errors": [{"code": -18010014, "message": "too many"}]}})
+    with pytest.raises(APIError, match="TOO_MANY_NUMBERS") as raised:
+        batch_outcomes(REGISTER, plan(ItemKind.NUMBER, ["RR123456789CN"]).items, refused)
+    assert raised.value.code is ErrorCode.TOO_MANY_NUMBERS
+    locked = BatchResponse.from_dict({"code": -18010002, "data": {}})
+    with pytest.raises(AuthenticationError):
+        batch_outcomes(REGISTER, (), locked)
+
+
+def test_bad_arguments_raise_typed_errors(client: Any) -> None:
+    with pytest.raises(InvalidInputError, match="single string"):
+        client.register("RR123456789CN")
+    with pytest.raises(InvalidInputError, match="page_size"):
+        client.iter_track_list(page_size=41)
+    with pytest.raises(InvalidInputError, match="max_retries"):
+        client.register(NUMBERS[:1], max_retries=-1)
+    with pytest.raises(InvalidInputError):
+        Track17Client("")
+
+
+def test_nothing_sent_for_an_empty_call(sandbox: Sandbox, client: Any) -> None:
+    assert client.register([]).accepted == ()
+    assert sandbox.stats().requests == 0
+
+
+def test_the_key_never_shows_in_reprs_errors_or_logs(
+    sandbox: Sandbox, make_client: ClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = sandbox.api_key
+    client = make_client()
+    caplog.set_level(logging.DEBUG)
+    sandbox.faults.enqueue(FaultKind.HTTP_503, FaultKind.DROP)
+    result = client.register(NUMBERS[:5])
+    bad = make_client(api_key=secret + "-wrong")
+    with pytest.raises(AuthenticationError) as raised:
+        bad.get_track_info(NUMBERS[:1])
+    shown = [repr(client), repr(getattr(client, "client", client)), str(raised.value), repr(raised.value),
+             repr(result), repr(getattr(client, "client", client).generated)]
+    shown += [record.getMessage() for record in caplog.records]
+    assert not [text for text in shown if secret in text]
+    operations = [r.getMessage() for r in caplog.records if r.name == "track17"]
+    assert any("register: 5 items, attempt 1: HTTP 503; retrying in" in m for m in operations)
+
+
+def test_sync_client_keeps_the_limits_pace_when_answers_are_slow() -> None:
+    """0.6 s answers at 3 requests per sliding second: overlap, never 429."""
+    key = unique_key()
+    with Sandbox(api_keys=(key,), rate=3, latency=0.6) as box, Track17Client(
+        key, base_url=box.base_url) as client:
+        result = client.register([f"RR{i:09d}US" for i in range(40 * 7)])
+    assert result.ok and len(result.accepted) == 280
+    stats = box.stats()
+    assert stats.rate_limited == 0 and stats.max_requests_in_window == 3
+
+
+def test_async_client_keeps_the_limits_pace_when_answers_are_slow() -> None:
+    key = unique_key()
+
+    async def run(base_url: str) -> Any:
+        async with AsyncTrack17Client(key, base_url=base_url) as client:
+            return await client.register([f"RR{i:09d}US" for i in range(40 * 7)])
+
+    with Sandbox(api_keys=(key,), rate=3, latency=0.6) as box:
+        result = asyncio.run(run(box.base_url))
+    assert result.ok and len(result.accepted) == 280
+    stats = box.stats()
+    assert stats.rate_limited == 0 and stats.max_requests_in_window == 3
+
+
+def test_clients_of_one_key_share_the_limit() -> None:
+    """Two clients and threads, one key: the process-wide limiter keeps the server happy."""
+    import threading
+
+    key = unique_key()
+    results = []
+    with Sandbox(api_keys=(key,), rate=3) as box:
+        def work(prefix: str) -> None:
+            with Track17Client(key, base_url=box.base_url) as client:
+                results.append(client.register([f"{prefix}{i:09d}CN" for i in range(120)]))
+
+        threads = [threading.Thread(target=work, args=(p,)) for p in ("RR", "RB")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        stats = box.stats()
+    assert all(r.ok for r in results) and stats.rate_limited == 0 and stats.requests == 6
+
+
+def test_unknown_statuses_from_the_server_do_not_break_parsing(sandbox: Sandbox, client: Any) -> None:
+    client.register(NUMBERS[:1])
+    sandbox.advance(days=5)
+    registration = sandbox.engine.registrations[NUMBERS[0]]
+    registration.plan = tuple(
+        type(event)(event.at, SubStatus(9999), event.location, event.description) if index == 0 else event
+        for index, event in enumerate(registration.plan)
+    )
+    info = client.get_track_info(NUMBERS[:1]).accepted[0]
+    assert info.events[0].sub_status.raw == 9999 and not info.events[0].sub_status.is_known
+
+
+def test_errors_form_one_tree() -> None:
+    for error in (AuthenticationError, RateLimitError, ServerError, TransportError, RequestTimeoutError,
+                  InvalidInputError, HTTPStatusError, BatchFailedError):
+        assert issubclass(error, Track17Error)
+
+
+def test_default_base_url_is_the_contracts_server() -> None:
+    with Track17Client(unique_key(), requests_per_second=FAST) as client:
+        assert client.base_url == "https://api.17track.net/track/v1"
