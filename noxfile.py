@@ -104,9 +104,7 @@ def _tree_diff(expected: Path, actual: Path) -> list[str]:
             fresh = (Path(cmp.left) / name).read_text().splitlines(keepends=True)
             committed = (Path(cmp.right) / name).read_text().splitlines(keepends=True)
             lines.extend(
-                difflib.unified_diff(
-                    committed, fresh, f"generated/{rel / name}", f"regenerated/{rel / name}"
-                )
+                difflib.unified_diff(committed, fresh, f"generated/{rel / name}", f"regenerated/{rel / name}")
             )
         for name, sub in sorted(cmp.subdirs.items()):
             if name != "__pycache__":

@@ -60,9 +60,7 @@ class AsyncTwin:
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self.client, name)
         if name == "iter_track_list":
-            return lambda *args, **kwargs: self.loop.run_until_complete(
-                _collect(attribute(*args, **kwargs))
-            )
+            return lambda *args, **kwargs: self.loop.run_until_complete(_collect(attribute(*args, **kwargs)))
         if not callable(attribute):
             return attribute
         return lambda *args, **kwargs: self.loop.run_until_complete(attribute(*args, **kwargs))
@@ -122,8 +120,19 @@ class RedisServer:
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(directory)],
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(directory),
+            ],
             stdout=subprocess.PIPE,
             text=True,
         )

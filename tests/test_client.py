@@ -60,14 +60,24 @@ def test_bulk_calls_split_into_40s_and_keep_input_order(sandbox: Sandbox, client
     assert [item.number for item in result.accepted] == numbers
     stats = sandbox.stats()
     assert stats.requests == 3 and stats.max_items_in_request == 40
-    assert sorted(done for done, _ in progress) == [40, 80, 100] and {t for _, t in progress} == {100}
+    done = [d for d, _ in progress]
+    assert done == sorted(done) and done[-1] == 100 and {t for _, t in progress} == {100}
+    assert sorted(b - a for a, b in zip([0, *done], done, strict=False)) == [20, 40, 40]
     infos = client.get_track_info(numbers)
     assert [info.number for info in infos.accepted] == numbers
 
 
 def test_duplicates_are_sent_once_and_bad_rows_never_sink_the_batch(sandbox: Sandbox, client: Any) -> None:
-    result = client.register(["RR000000001CN", "no!", "RR000000001CN", ("RR000000002CN", "ups"),
-                              "RR000000003CN", "ABCDEFGHIJ"])
+    result = client.register(
+        [
+            "RR000000001CN",
+            "no!",
+            "RR000000001CN",
+            ("RR000000002CN", "ups"),
+            "RR000000003CN",
+            "ABCDEFGHIJ",
+        ]
+    )
     assert [a.number for a in result.accepted] == ["RR000000001CN", "RR000000003CN"]
     assert [(r.number, r.code) for r in result.rejected] == [
         ("no!", ErrorCode.FIELD_FORMAT_INVALID),
@@ -103,8 +113,17 @@ def test_every_operation(sandbox: Sandbox, client: Any) -> None:
 
 @pytest.mark.parametrize(
     "kind",
-    [FaultKind.HTTP_500, FaultKind.HTTP_503, FaultKind.HTTP_520, FaultKind.HTTP_429, FaultKind.DROP,
-     FaultKind.SLOW, FaultKind.TRUNCATED, FaultKind.DROP_AFTER_EFFECT, FaultKind.ERROR_AFTER_EFFECT],
+    [
+        FaultKind.HTTP_500,
+        FaultKind.HTTP_503,
+        FaultKind.HTTP_520,
+        FaultKind.HTTP_429,
+        FaultKind.DROP,
+        FaultKind.SLOW,
+        FaultKind.TRUNCATED,
+        FaultKind.DROP_AFTER_EFFECT,
+        FaultKind.ERROR_AFTER_EFFECT,
+    ],
 )
 def test_each_fault_is_retried_and_nothing_is_charged_twice(
     sandbox: Sandbox, make_client: ClientFactory, kind: FaultKind
@@ -115,8 +134,11 @@ def test_each_fault_is_retried_and_nothing_is_charged_twice(
     result = client.register(NUMBERS[:30])
     assert result.ok and len(result.accepted) == 30
     recovered = {a.recovered for a in result.accepted}
-    assert recovered == ({True} if kind in (FaultKind.TRUNCATED, FaultKind.DROP_AFTER_EFFECT,
-                                            FaultKind.ERROR_AFTER_EFFECT) else {False})
+    assert recovered == (
+        {True}
+        if kind in (FaultKind.TRUNCATED, FaultKind.DROP_AFTER_EFFECT, FaultKind.ERROR_AFTER_EFFECT)
+        else {False}
+    )
     stats = sandbox.stats()
     assert stats.quota_used == 30 and stats.faults_injected == {kind.value: 1}
 
@@ -129,11 +151,18 @@ def test_retry_after_is_honoured_on_429(sandbox: Sandbox, client: Any) -> None:
 
 @pytest.mark.parametrize(
     ("faults", "error"),
-    [((FaultKind.HTTP_503,) * 3, ServerError), ((FaultKind.HTTP_520,) * 3, ServerError),
-     ((FaultKind.DROP,) * 3, TransportError), ((FaultKind.SLOW,) * 3, RequestTimeoutError)],
+    [
+        ((FaultKind.HTTP_503,) * 3, ServerError),
+        ((FaultKind.HTTP_520,) * 3, ServerError),
+        ((FaultKind.DROP,) * 3, TransportError),
+        ((FaultKind.SLOW,) * 3, RequestTimeoutError),
+    ],
 )
 def test_a_chunk_that_keeps_failing_loses_nothing(
-    sandbox: Sandbox, make_client: ClientFactory, faults: tuple[FaultKind, ...], error: type[Exception]
+    sandbox: Sandbox,
+    make_client: ClientFactory,
+    faults: tuple[FaultKind, ...],
+    error: type[Exception],
 ) -> None:
     sandbox.config.slow_seconds = 0.6
     client = make_client(timeout=0.3, max_concurrency=1)
@@ -141,7 +170,9 @@ def test_a_chunk_that_keeps_failing_loses_nothing(
     result = client.register(NUMBERS[:100], max_retries=2)
     assert len(result.accepted) == 60
     assert [f.number for f in result.failed] == NUMBERS[:40]
-    assert all(isinstance(f.error, error) and f.error.attempts == 3 for f in result.failed)
+    for failure in result.failed:
+        assert isinstance(failure.error, error)
+        assert getattr(failure.error, "attempts", None) == 3
     with pytest.raises(BatchFailedError) as raised:
         result.raise_for_failures()
     assert len(raised.value.failures) == 40
@@ -182,7 +213,9 @@ def test_an_exhausted_quota_comes_back_per_item(sandbox: Sandbox, client: Any) -
     result = client.register(NUMBERS[:3])
     assert [a.number for a in result.accepted] == NUMBERS[:1]
     assert [(r.number, r.code) for r in result.rejected] == [
-        (NUMBERS[1], ErrorCode.QUOTA_EXHAUSTED), (NUMBERS[2], ErrorCode.QUOTA_EXHAUSTED)]
+        (NUMBERS[1], ErrorCode.QUOTA_EXHAUSTED),
+        (NUMBERS[2], ErrorCode.QUOTA_EXHAUSTED),
+    ]
 
 
 def test_a_whole_request_refusal_carries_the_17track_code() -> None:
@@ -192,8 +225,16 @@ def test_a_whole_request_refusal_carries_the_17track_code() -> None:
     from track17_facade._batching import ItemKind, plan
     from track17_facade._operations import REGISTER, batch_outcomes
 
-    refused = BatchResponse.from_dict({"code": -18010014, "data": {"accepted": [], "rejected": [],
-                                       "errors": [{"code": -18010014, "message": "too many"}]}})
+    refused = BatchResponse.from_dict(
+        {
+            "code": -18010014,
+            "data": {
+                "accepted": [],
+                "rejected": [],
+                "errors": [{"code": -18010014, "message": "too many"}],
+            },
+        }
+    )
     with pytest.raises(APIError, match="TOO_MANY_NUMBERS") as raised:
         batch_outcomes(REGISTER, plan(ItemKind.NUMBER, ["RR123456789CN"]).items, refused)
     assert raised.value.code is ErrorCode.TOO_MANY_NUMBERS
@@ -229,8 +270,9 @@ def test_the_key_never_shows_in_reprs_errors_or_logs(
     bad = make_client(api_key=secret + "-wrong")
     with pytest.raises(AuthenticationError) as raised:
         bad.get_track_info(NUMBERS[:1])
-    shown = [repr(client), repr(getattr(client, "client", client)), str(raised.value), repr(raised.value),
-             repr(result), repr(getattr(client, "client", client).generated)]
+    inner: Any = getattr(client, "client", client)
+    shown = [repr(client), repr(inner), str(raised.value), repr(raised.value), repr(result)]
+    shown.append(repr(inner.generated))
     shown += [record.getMessage() for record in caplog.records]
     assert not [text for text in shown if secret in text]
     operations = [r.getMessage() for r in caplog.records if r.name == "track17"]
@@ -240,8 +282,10 @@ def test_the_key_never_shows_in_reprs_errors_or_logs(
 def test_sync_client_keeps_the_limits_pace_when_answers_are_slow() -> None:
     """0.6 s answers at 3 requests per sliding second: overlap, never 429."""
     key = unique_key()
-    with Sandbox(api_keys=(key,), rate=3, latency=0.6) as box, Track17Client(
-        key, base_url=box.base_url) as client:
+    with (
+        Sandbox(api_keys=(key,), rate=3, latency=0.6) as box,
+        Track17Client(key, base_url=box.base_url) as client,
+    ):
         result = client.register([f"RR{i:09d}US" for i in range(40 * 7)])
     assert result.ok and len(result.accepted) == 280
     stats = box.stats()
@@ -269,6 +313,7 @@ def test_clients_of_one_key_share_the_limit() -> None:
     key = unique_key()
     results = []
     with Sandbox(api_keys=(key,), rate=3) as box:
+
         def work(prefix: str) -> None:
             with Track17Client(key, base_url=box.base_url) as client:
                 results.append(client.register([f"{prefix}{i:09d}CN" for i in range(120)]))
@@ -295,8 +340,16 @@ def test_unknown_statuses_from_the_server_do_not_break_parsing(sandbox: Sandbox,
 
 
 def test_errors_form_one_tree() -> None:
-    for error in (AuthenticationError, RateLimitError, ServerError, TransportError, RequestTimeoutError,
-                  InvalidInputError, HTTPStatusError, BatchFailedError):
+    for error in (
+        AuthenticationError,
+        RateLimitError,
+        ServerError,
+        TransportError,
+        RequestTimeoutError,
+        InvalidInputError,
+        HTTPStatusError,
+        BatchFailedError,
+    ):
         assert issubclass(error, Track17Error)
 
 

@@ -29,8 +29,17 @@ from track17_facade.retry import (
 
 def test_main_statuses_follow_17tracks_order() -> None:
     names = [status.name_17track for status in MainStatus]
-    assert names == ["NotFound", "InfoReceived", "InTransit", "Expired", "AvailableForPickup",
-                     "OutForDelivery", "DeliveryFailure", "Delivered", "Exception"]
+    assert names == [
+        "NotFound",
+        "InfoReceived",
+        "InTransit",
+        "Expired",
+        "AvailableForPickup",
+        "OutForDelivery",
+        "DeliveryFailure",
+        "Delivered",
+        "Exception",
+    ]
     assert [int(status) for status in MainStatus] == list(range(9))
 
 
@@ -71,14 +80,20 @@ def test_error_codes_carry_17tracks_meaning() -> None:
 
 
 def test_carrier_ids_are_17tracks_keys() -> None:
-    assert (Carrier.UPS, Carrier.FEDEX, Carrier.DHL_EXPRESS, Carrier.USPS) == (100002, 100003, 100001, 21051)
+    assert (Carrier.UPS, Carrier.FEDEX, Carrier.DHL_EXPRESS, Carrier.USPS) == (
+        100002,
+        100003,
+        100001,
+        21051,
+    )
     assert (Carrier.CHINA_POST, Carrier.ROYAL_MAIL) == (3011, 11031)
 
 
 def test_carrier_directory_loads_the_published_list(tmp_path: Path) -> None:
     listing = tmp_path / "apicarrier.all.json"
     listing.write_text(
-        '[{"key": 100002, "_country": 2105, "_country_iso": "US", "_url": "https://www.ups.com", "_name": "UPS"},'
+        '[{"key": 100002, "_country": 2105, "_country_iso": "US", "_url": "https://www.ups.com",'
+        ' "_name": "UPS"},'
         ' {"key": 190271, "_country_iso": "CN", "_name": "Cainiao"}]'
     )
     directory = CarrierDirectory.from_file(listing)
@@ -94,13 +109,25 @@ def test_carrier_directory_loads_the_published_list(tmp_path: Path) -> None:
 
 
 def test_plan_rejects_bad_rows_and_keeps_the_rest_in_order() -> None:
-    result = plan(ItemKind.REGISTER, ["RR123456789CN", "bad!", ("1Z999AA10123456784", Carrier.UPS),
-                                      "RR123456789CN", ("RR000000001CN", "ups"), None])
+    result = plan(
+        ItemKind.REGISTER,
+        [
+            "RR123456789CN",
+            "bad!",
+            ("1Z999AA10123456784", Carrier.UPS),
+            "RR123456789CN",
+            ("RR000000001CN", "ups"),
+            None,
+        ],
+    )
     assert [item.number for item in result.items] == ["RR123456789CN", "1Z999AA10123456784"]
     assert result.items[1].carrier == 100002
     rejected = [entry for entry in result.order if isinstance(entry, Rejection)]
-    assert [r.code for r in rejected] == [ErrorCode.FIELD_FORMAT_INVALID, ErrorCode.FIELD_VALUE_INVALID,
-                                          ErrorCode.FIELD_FORMAT_INVALID]
+    assert [r.code for r in rejected] == [
+        ErrorCode.FIELD_FORMAT_INVALID,
+        ErrorCode.FIELD_VALUE_INVALID,
+        ErrorCode.FIELD_FORMAT_INVALID,
+    ]
     assert "bad!" in rejected[0].message
     assert "carrier 'ups' is invalid" in rejected[1].message
 
@@ -137,9 +164,20 @@ def test_prepared_items_are_values() -> None:
 # -- retries --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("status", "retry"), [(429, True), (500, True), (502, True), (503, True),
-                                              (504, True), (520, True), (400, False), (401, False),
-                                              (404, False)])
+@pytest.mark.parametrize(
+    ("status", "retry"),
+    [
+        (429, True),
+        (500, True),
+        (502, True),
+        (503, True),
+        (504, True),
+        (520, True),
+        (400, False),
+        (401, False),
+        (404, False),
+    ],
+)
 def test_which_statuses_are_retried(status: int, retry: bool) -> None:
     assert is_retryable_status(status) is retry
 
@@ -181,8 +219,9 @@ def test_which_failures_may_have_taken_effect() -> None:
 # -- the limiter's arithmetic ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("rate", "expected"), [(3.0, (3, 1.0)), (0.5, (1, 2.0)), (50.0, (50, 1.0)),
-                                                (2.5, (2, 0.8))])
+@pytest.mark.parametrize(
+    ("rate", "expected"), [(3.0, (3, 1.0)), (0.5, (1, 2.0)), (50.0, (50, 1.0)), (2.5, (2, 0.8))]
+)
 def test_rates_become_limit_and_window(rate: float, expected: tuple[int, float]) -> None:
     assert window_for_rate(rate) == expected
 
@@ -209,7 +248,9 @@ def test_reservations_never_put_more_than_limit_in_any_window(limit: int, arriva
         assert starts[index] - starts[index - limit] >= 1.0 - 1e-9
     # and no needless idling: each start is as early as the limit allows
     for index, start in enumerate(starts):
-        earliest = sorted(arrivals)[index] if index < limit else max(
-            sorted(arrivals)[index], starts[index - limit] + 1.0
+        earliest = (
+            sorted(arrivals)[index]
+            if index < limit
+            else max(sorted(arrivals)[index], starts[index - limit] + 1.0)
         )
         assert start == pytest.approx(earliest)

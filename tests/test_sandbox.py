@@ -30,7 +30,9 @@ def _resolve(node: Any) -> Any:
         if "$ref" in node:
             *_, section, name = node["$ref"].split("/")
             target = SPEC["components"][section][name]
-            return _resolve(target["content"]["application/json"]["schema"] if section == "responses" else target)
+            return _resolve(
+                target["content"]["application/json"]["schema"] if section == "responses" else target
+            )
         return {key: _resolve(value) for key, value in node.items()}
     if isinstance(node, list):
         return [_resolve(value) for value in node]
@@ -95,8 +97,14 @@ def test_the_nine_operations_keep_state_and_answer_in_the_contracts_shapes(
     box: Sandbox, http: httpx.Client
 ) -> None:
     box.set_webhook("http://127.0.0.1:9/unused")
-    reg = http.post("/register", json=[{"number": "RR123456789CN"}, {"number": "1Z999AA10123456784", "carrier": 100002}]).json()
-    assert reg["code"] == 0 and numbers_of(reg, "accepted") == ["RR123456789CN", "1Z999AA10123456784"]
+    reg = http.post(
+        "/register",
+        json=[{"number": "RR123456789CN"}, {"number": "1Z999AA10123456784", "carrier": 100002}],
+    ).json()
+    assert reg["code"] == 0 and numbers_of(reg, "accepted") == [
+        "RR123456789CN",
+        "1Z999AA10123456784",
+    ]
     box.advance(days=3)
     info = http.post("/gettrackinfo", json=[{"number": "RR123456789CN"}, {"number": "NOTREGD1"}]).json()
     tracked = info["data"]["accepted"][0]
@@ -105,11 +113,23 @@ def test_the_nine_operations_keep_state_and_answer_in_the_contracts_shapes(
     assert codes_of(info) == {"NOTREGD1": ErrorCode.NOT_REGISTERED}
     listed = http.post("/gettracklist", json={"page": 1, "page_size": 40}).json()
     assert sorted(numbers_of(listed, "accepted")) == ["1Z999AA10123456784", "RR123456789CN"]
-    assert http.post("/changeinfo", json=[{"number": "RR123456789CN", "tag": "ORDER-1"}]).json()["data"]["rejected"] == []
-    changed = http.post("/changecarrier", json=[{"number": "RR123456789CN", "carrier": 11031},
-                                                {"number": "1Z999AA10123456784", "carrier": 100002}]).json()
+    assert (
+        http.post("/changeinfo", json=[{"number": "RR123456789CN", "tag": "ORDER-1"}]).json()["data"][
+            "rejected"
+        ]
+        == []
+    )
+    changed = http.post(
+        "/changecarrier",
+        json=[
+            {"number": "RR123456789CN", "carrier": 11031},
+            {"number": "1Z999AA10123456784", "carrier": 100002},
+        ],
+    ).json()
     assert codes_of(changed) == {"1Z999AA10123456784": ErrorCode.SAME_CARRIER}
-    assert numbers_of(http.post("/push", json=[{"number": "RR123456789CN"}]).json(), "accepted") == ["RR123456789CN"]
+    assert numbers_of(http.post("/push", json=[{"number": "RR123456789CN"}]).json(), "accepted") == [
+        "RR123456789CN"
+    ]
     assert numbers_of(http.post("/stoptrack", json=[{"number": "RR123456789CN"}]).json(), "accepted")
     assert numbers_of(http.post("/retrack", json=[{"number": "RR123456789CN"}]).json(), "accepted")
     assert numbers_of(http.post("/deletetrack", json=[{"number": "RR123456789CN"}]).json(), "accepted")
@@ -127,11 +147,16 @@ def test_each_rule_answers_with_17tracks_code(http: httpx.Client, box: Sandbox) 
     assert post("/register", [{"number": "RR111111111CN"}]) == {}
     assert post("/register", [{"number": "RR111111111CN"}]) == {"RR111111111CN": ErrorCode.ALREADY_REGISTERED}
     assert post("/stoptrack", [{"number": "RR999999999CN"}]) == {"RR999999999CN": ErrorCode.NOT_REGISTERED}
-    assert post("/retrack", [{"number": "RR111111111CN"}]) == {"RR111111111CN": ErrorCode.RETRACK_ONLY_STOPPED}
+    assert post("/retrack", [{"number": "RR111111111CN"}]) == {
+        "RR111111111CN": ErrorCode.RETRACK_ONLY_STOPPED
+    }
     assert post("/stoptrack", [{"number": "RR111111111CN"}]) == {}
-    assert post("/stoptrack", [{"number": "RR111111111CN"}]) == {"RR111111111CN": ErrorCode.STOP_ONLY_TRACKING}
+    assert post("/stoptrack", [{"number": "RR111111111CN"}]) == {
+        "RR111111111CN": ErrorCode.STOP_ONLY_TRACKING
+    }
     assert post("/changecarrier", [{"number": "RR111111111CN", "carrier": 3013}]) == {
-        "RR111111111CN": ErrorCode.CHANGE_CARRIER_OF_STOPPED}
+        "RR111111111CN": ErrorCode.CHANGE_CARRIER_OF_STOPPED
+    }
     assert post("/retrack", [{"number": "RR111111111CN"}]) == {}
     assert post("/stoptrack", [{"number": "RR111111111CN"}]) == {}
     assert post("/retrack", [{"number": "RR111111111CN"}]) == {"RR111111111CN": ErrorCode.RETRACK_ONLY_ONCE}
@@ -140,19 +165,24 @@ def test_each_rule_answers_with_17tracks_code(http: httpx.Client, box: Sandbox) 
     for carrier in (3013, 3011, 3013, 3011, 3013):
         assert post("/changecarrier", [{"number": "RR222222222CN", "carrier": carrier}]) == {}
     assert post("/changecarrier", [{"number": "RR222222222CN", "carrier": 3011}]) == {
-        "RR222222222CN": ErrorCode.CARRIER_CHANGE_LIMIT}
+        "RR222222222CN": ErrorCode.CARRIER_CHANGE_LIMIT
+    }
     assert assert_contract(box) > 0
 
 
 def test_quota_and_daily_limit_are_enforced_per_registration() -> None:
     key = unique_key()
-    with Sandbox(api_keys=(key,), rate=1000, quota=2) as box, httpx.Client(
-        base_url=box.base_url, headers={"17token": key}) as http:
+    with (
+        Sandbox(api_keys=(key,), rate=1000, quota=2) as box,
+        httpx.Client(base_url=box.base_url, headers={"17token": key}) as http,
+    ):
         body = http.post("/register", json=[{"number": f"RR00000000{i}CN"} for i in range(3)]).json()
         assert codes_of(body) == {"RR000000002CN": ErrorCode.QUOTA_EXHAUSTED}
         assert box.stats().quota_used == 2
-    with Sandbox(api_keys=(key,), rate=1000, daily_limit=1) as box, httpx.Client(
-        base_url=box.base_url, headers={"17token": key}) as http:
+    with (
+        Sandbox(api_keys=(key,), rate=1000, daily_limit=1) as box,
+        httpx.Client(base_url=box.base_url, headers={"17token": key}) as http,
+    ):
         assert codes_of(http.post("/register", json=[{"number": "RR000000001CN"}]).json()) == {}
         body = http.post("/register", json=[{"number": "RR000000002CN"}]).json()
         assert codes_of(body) == {"RR000000002CN": ErrorCode.DAILY_LIMIT_EXCEEDED}
@@ -176,8 +206,10 @@ def test_requests_without_a_configured_key_get_401(box: Sandbox, headers: dict[s
 
 def test_a_fourth_request_within_a_second_gets_429_with_retry_after() -> None:
     key = unique_key()
-    with Sandbox(api_keys=(key,), rate=3, window=1.0) as box, httpx.Client(
-        base_url=box.base_url, headers={"17token": key}) as http:
+    with (
+        Sandbox(api_keys=(key,), rate=3, window=1.0) as box,
+        httpx.Client(base_url=box.base_url, headers={"17token": key}) as http,
+    ):
         statuses = [http.post("/gettracklist", json={}).status_code for _ in range(4)]
         assert statuses == [200, 200, 200, 429]
         refused = http.post("/gettracklist", json={})
@@ -189,10 +221,17 @@ def test_a_fourth_request_within_a_second_gets_429_with_retry_after() -> None:
 
 @pytest.mark.parametrize(
     ("number", "carrier"),
-    [("1Z999AA10123456784", Carrier.UPS), ("RR123456789CN", Carrier.CHINA_POST),
-     ("RB123456789GB", Carrier.ROYAL_MAIL), ("EA123456789US", Carrier.USPS),
-     ("9400111899223197428490", Carrier.USPS), ("123456789012", Carrier.FEDEX),
-     ("1234567890", Carrier.DHL_EXPRESS), ("RR123456789ZZ", None), ("HELLOWORLD", None)],
+    [
+        ("1Z999AA10123456784", Carrier.UPS),
+        ("RR123456789CN", Carrier.CHINA_POST),
+        ("RB123456789GB", Carrier.ROYAL_MAIL),
+        ("EA123456789US", Carrier.USPS),
+        ("9400111899223197428490", Carrier.USPS),
+        ("123456789012", Carrier.FEDEX),
+        ("1234567890", Carrier.DHL_EXPRESS),
+        ("RR123456789ZZ", None),
+        ("HELLOWORLD", None),
+    ],
 )
 def test_carrier_detection(number: str, carrier: Carrier | None) -> None:
     assert detect_carrier(number) == carrier
@@ -201,15 +240,18 @@ def test_carrier_detection(number: str, carrier: Carrier | None) -> None:
 def test_shipments_are_deterministic_for_a_seed_and_move_with_the_clock() -> None:
     def history(seed: int) -> list[Any]:
         key = unique_key()
-        with Sandbox(api_keys=(key,), rate=1000, seed=seed) as box, httpx.Client(
-            base_url=box.base_url, headers={"17token": key}) as http:
+        with (
+            Sandbox(api_keys=(key,), rate=1000, seed=seed) as box,
+            httpx.Client(base_url=box.base_url, headers={"17token": key}) as http,
+        ):
             numbers = [{"number": f"RR{i:09d}CN"} for i in range(30)]
             http.post("/register", json=numbers)
             before = http.post("/gettrackinfo", json=numbers).json()["data"]["accepted"]
             assert all(item["track"]["z0"]["z"] == 0 for item in before)
             moved = http.post(f"{box.admin_url}/advance", json={"seconds": 10 * 86400}).json()
             assert moved["pushes"] == 0  # no webhook configured
-            return http.post("/gettrackinfo", json=numbers).json()["data"]["accepted"]
+            accepted: list[Any] = http.post("/gettrackinfo", json=numbers).json()["data"]["accepted"]
+            return accepted
 
     first, again, other = history(7), history(7), history(8)
     assert first == again
@@ -238,16 +280,24 @@ def test_status_changes_push_signed_webhooks_with_retries(box: Sandbox, http: ht
 
 def test_undeliverable_webhooks_are_logged_as_failed() -> None:
     key = unique_key()
-    with Sandbox(api_keys=(key,), rate=1000, webhook_url=f"http://127.0.0.1:{free_port()}/x",
-                 webhook_retry_delays=(0.01, 0.01)) as box, httpx.Client(
-        base_url=box.base_url, headers={"17token": key}) as http:
+    with (
+        Sandbox(
+            api_keys=(key,),
+            rate=1000,
+            webhook_url=f"http://127.0.0.1:{free_port()}/x",
+            webhook_retry_delays=(0.01, 0.01),
+        ) as box,
+        httpx.Client(base_url=box.base_url, headers={"17token": key}) as http,
+    ):
         http.post("/register", json=[{"number": "RR000000001CN"}])
         http.post("/push", json=[{"number": "RR000000001CN"}])
         (record,) = box.wait_for_deliveries(1)
     assert not record.delivered and record.attempts == 3 and record.error
 
 
-@pytest.mark.parametrize("kind", [FaultKind.HTTP_500, FaultKind.HTTP_503, FaultKind.HTTP_520, FaultKind.HTTP_429])
+@pytest.mark.parametrize(
+    "kind", [FaultKind.HTTP_500, FaultKind.HTTP_503, FaultKind.HTTP_520, FaultKind.HTTP_429]
+)
 def test_status_faults_answer_in_the_error_shape_and_change_nothing(
     box: Sandbox, http: httpx.Client, kind: FaultKind
 ) -> None:
@@ -268,7 +318,9 @@ def test_a_dropped_connection_takes_no_effect(box: Sandbox, http: httpx.Client) 
     assert box.stats().registered == 0
 
 
-@pytest.mark.parametrize("kind", [FaultKind.TRUNCATED, FaultKind.DROP_AFTER_EFFECT, FaultKind.ERROR_AFTER_EFFECT])
+@pytest.mark.parametrize(
+    "kind", [FaultKind.TRUNCATED, FaultKind.DROP_AFTER_EFFECT, FaultKind.ERROR_AFTER_EFFECT]
+)
 def test_failures_after_the_effect_leave_the_number_registered(
     box: Sandbox, http: httpx.Client, kind: FaultKind
 ) -> None:
@@ -287,8 +339,10 @@ def test_failures_after_the_effect_leave_the_number_registered(
 
 def test_slow_answers_outlast_a_client_timeout() -> None:
     key = unique_key()
-    with Sandbox(api_keys=(key,), rate=1000, slow_seconds=1.0) as box, httpx.Client(
-        base_url=box.base_url, headers={"17token": key}, timeout=0.2) as http:
+    with (
+        Sandbox(api_keys=(key,), rate=1000, slow_seconds=1.0) as box,
+        httpx.Client(base_url=box.base_url, headers={"17token": key}, timeout=0.2) as http,
+    ):
         box.faults.enqueue(FaultKind.SLOW)
         with pytest.raises(httpx.ReadTimeout):
             http.post("/gettracklist", json={})
@@ -296,8 +350,10 @@ def test_slow_answers_outlast_a_client_timeout() -> None:
 
 def test_latency_holds_every_answer() -> None:
     key = unique_key()
-    with Sandbox(api_keys=(key,), rate=1000, latency=0.3) as box, httpx.Client(
-        base_url=box.base_url, headers={"17token": key}) as http:
+    with (
+        Sandbox(api_keys=(key,), rate=1000, latency=0.3) as box,
+        httpx.Client(base_url=box.base_url, headers={"17token": key}) as http,
+    ):
         response = http.post("/gettracklist", json={})
         assert response.elapsed.total_seconds() >= 0.3
 
@@ -305,9 +361,16 @@ def test_latency_holds_every_answer() -> None:
 def test_random_faults_are_reproducible_from_the_seed() -> None:
     def run() -> list[int]:
         key = unique_key()
-        with Sandbox(api_keys=(key,), rate=1000, fault_rate=0.5, seed=3,
-                     fault_kinds=(FaultKind.HTTP_500, FaultKind.HTTP_503)) as box, httpx.Client(
-            base_url=box.base_url, headers={"17token": key}) as http:
+        with (
+            Sandbox(
+                api_keys=(key,),
+                rate=1000,
+                fault_rate=0.5,
+                seed=3,
+                fault_kinds=(FaultKind.HTTP_500, FaultKind.HTTP_503),
+            ) as box,
+            httpx.Client(base_url=box.base_url, headers={"17token": key}) as http,
+        ):
             return [http.post("/gettracklist", json={}).status_code for _ in range(20)]
 
     first = run()
@@ -329,43 +392,96 @@ def test_statistics_count_requests_items_and_faults(box: Sandbox, http: httpx.Cl
 @pytest.mark.parametrize(
     ("path", "method", "content", "content_type", "status", "code"),
     [
-        ("/register", "POST", b"{not json", "application/json", 200, ErrorCode.SUBMITTED_DATA_INVALID),
-        ("/register", "POST", b'{"number": "RR1"}', "application/json", 200, ErrorCode.SUBMITTED_DATA_INVALID),
-        ("/register", "POST", b'[{"carrier": 1}]', "application/json", 200, ErrorCode.FIELD_REQUIRED),
-        ("/register", "POST", b'[{"number": "RR123456789CN", "carrier": "ups"}]', "application/json", 200,
-         ErrorCode.FIELD_VALUE_INVALID),
-        ("/gettracklist", "POST", b'{"page_size": 41}', "application/json", 200, ErrorCode.FIELD_VALUE_INVALID),
+        (
+            "/register",
+            "POST",
+            b"{not json",
+            "application/json",
+            200,
+            ErrorCode.SUBMITTED_DATA_INVALID,
+        ),
+        (
+            "/register",
+            "POST",
+            b'{"number": "RR1"}',
+            "application/json",
+            200,
+            ErrorCode.SUBMITTED_DATA_INVALID,
+        ),
+        (
+            "/register",
+            "POST",
+            b'[{"carrier": 1}]',
+            "application/json",
+            200,
+            ErrorCode.FIELD_REQUIRED,
+        ),
+        (
+            "/register",
+            "POST",
+            b'[{"number": "RR123456789CN", "carrier": "ups"}]',
+            "application/json",
+            200,
+            ErrorCode.FIELD_VALUE_INVALID,
+        ),
+        (
+            "/gettracklist",
+            "POST",
+            b'{"page_size": 41}',
+            "application/json",
+            200,
+            ErrorCode.FIELD_VALUE_INVALID,
+        ),
         ("/register", "POST", b"[]", "text/plain", 415, 415),
         ("/register", "GET", b"", "application/json", 405, 405),
         ("/nope", "POST", b"[]", "application/json", 404, 404),
-        ("/register", "POST", b"\xff\xfe\x00", "application/json", 200, ErrorCode.SUBMITTED_DATA_INVALID),
+        (
+            "/register",
+            "POST",
+            b"\xff\xfe\x00",
+            "application/json",
+            200,
+            ErrorCode.SUBMITTED_DATA_INVALID,
+        ),
     ],
 )
 def test_bad_requests_get_a_clear_answer_in_the_error_shape(
-    http: httpx.Client, path: str, method: str, content: bytes, content_type: str, status: int, code: int
+    http: httpx.Client,
+    path: str,
+    method: str,
+    content: bytes,
+    content_type: str,
+    status: int,
+    code: int,
 ) -> None:
     response = http.request(method, path, content=content, headers={"content-type": content_type})
     assert response.status_code == status
     body = response.json()
     assert body["code"] == code
-    assert (body.get("message") or body["data"]["errors"][0]["message"])
+    assert body.get("message") or body["data"]["errors"][0]["message"]
 
 
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5)
+    ),
     max_leaves=20,
 )
 _ITEMS = st.lists(
-    st.dictionaries(st.sampled_from(["number", "carrier", "tag", "x"]), _JSON, max_size=4), max_size=45
+    st.dictionaries(st.sampled_from(["number", "carrier", "tag", "x"]), _JSON, max_size=4),
+    max_size=45,
 )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     operation=st.sampled_from(sorted(OPERATIONS)),
-    body=st.one_of(st.binary(max_size=200), _JSON.map(lambda v: json.dumps(v).encode()),
-                   _ITEMS.map(lambda v: json.dumps(v).encode())),
+    body=st.one_of(
+        st.binary(max_size=200),
+        _JSON.map(lambda v: json.dumps(v).encode()),
+        _ITEMS.map(lambda v: json.dumps(v).encode()),
+    ),
 )
 def test_the_server_never_crashes_on_any_body(http: httpx.Client, operation: str, body: bytes) -> None:
     response = http.post(f"/{operation}", content=body, headers={"content-type": "application/json"})
@@ -376,16 +492,28 @@ def test_the_server_never_crashes_on_any_body(http: httpx.Client, operation: str
 def test_the_command_line_serves_until_interrupted() -> None:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "track17_facade.sandbox", "--port", str(port), "--api-key", "cli-key"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "track17_facade.sandbox",
+            "--port",
+            str(port),
+            "--api-key",
+            "cli-key",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert process.stdout is not None
         first, second = process.stdout.readline(), process.stdout.readline()
         assert first.strip() == f"track17 sandbox on http://127.0.0.1:{port}/track/v1"
         assert second.strip() == "API key: cli-key"
-        response = httpx.post(f"http://127.0.0.1:{port}/track/v1/register", json=[{"number": "RR123456789CN"}],
-                              headers={"17token": "cli-key"})
+        response = httpx.post(
+            f"http://127.0.0.1:{port}/track/v1/register",
+            json=[{"number": "RR123456789CN"}],
+            headers={"17token": "cli-key"},
+        )
         assert response.json()["data"]["accepted"] == [{"number": "RR123456789CN"}]
     finally:
         process.terminate()
@@ -395,6 +523,9 @@ def test_the_command_line_serves_until_interrupted() -> None:
 
 
 def test_the_pytest_fixture_gives_a_running_sandbox(track17_sandbox: Sandbox) -> None:
-    response = httpx.post(f"{track17_sandbox.base_url}/gettracklist", json={},
-                          headers={"17token": track17_sandbox.api_key})
+    response = httpx.post(
+        f"{track17_sandbox.base_url}/gettracklist",
+        json={},
+        headers={"17token": track17_sandbox.api_key},
+    )
     assert response.json() == {"code": 0, "data": {"accepted": [], "rejected": []}}

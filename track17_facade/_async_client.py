@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterable, Sequence
+from functools import partial
 from types import TracebackType
 from typing import Any, Self
 
@@ -14,8 +15,8 @@ from track17_facade._base import BaseClient, ProgressCallback
 from track17_facade._batching import Outcome, Prepared
 from track17_facade._transport import AsyncPacedTransport, drive_async
 from track17_facade.carriers import Carrier
-from track17_facade.ratelimit import RateLimiter
 from track17_facade.models import Accepted, BatchResult, TrackInfo
+from track17_facade.ratelimit import RateLimiter
 from track17_facade.status import MainStatus
 
 
@@ -49,7 +50,10 @@ class AsyncTrack17Client(BaseClient):
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.aclose()
 
@@ -126,25 +130,41 @@ class AsyncTrack17Client(BaseClient):
         return await self._bulk(ops.GET_TRACK_INFO, numbers, max_retries, on_progress)
 
     async def stop_track(
-        self, numbers: Iterable[str], *, max_retries: int | None = None, on_progress: ProgressCallback | None = None
+        self,
+        numbers: Iterable[str],
+        *,
+        max_retries: int | None = None,
+        on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
         """Stop tracking numbers."""
         return await self._bulk(ops.STOP_TRACK, numbers, max_retries, on_progress)
 
     async def retrack(
-        self, numbers: Iterable[str], *, max_retries: int | None = None, on_progress: ProgressCallback | None = None
+        self,
+        numbers: Iterable[str],
+        *,
+        max_retries: int | None = None,
+        on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
         """Resume tracking of stopped numbers (once per number)."""
         return await self._bulk(ops.RETRACK, numbers, max_retries, on_progress)
 
     async def delete_track(
-        self, numbers: Iterable[str], *, max_retries: int | None = None, on_progress: ProgressCallback | None = None
+        self,
+        numbers: Iterable[str],
+        *,
+        max_retries: int | None = None,
+        on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
         """Remove numbers from the account for good."""
         return await self._bulk(ops.DELETE_TRACK, numbers, max_retries, on_progress)
 
     async def push(
-        self, numbers: Iterable[str], *, max_retries: int | None = None, on_progress: ProgressCallback | None = None
+        self,
+        numbers: Iterable[str],
+        *,
+        max_retries: int | None = None,
+        on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
         """Ask 17TRACK to push the current tracking of numbers to the webhook again."""
         return await self._bulk(ops.PUSH, numbers, max_retries, on_progress)
@@ -192,7 +212,7 @@ class AsyncTrack17Client(BaseClient):
             body = self._list_request(status, page, page_size)
             numbers, _ = await drive_async(
                 self._list_attempts(retries),
-                lambda: ops.TRACK_LIST_ASYNC(client=self._generated, body=body),
+                partial(ops.TRACK_LIST_ASYNC, client=self._generated, body=body),
             )
             for number in numbers:
                 yield number

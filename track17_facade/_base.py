@@ -13,7 +13,12 @@ from track17_client.models.track_list_request import TrackListRequest
 from track17_client.types import UNSET
 
 from track17_facade._batching import Outcome, Plan, Prepared, chunks, merge, plan
-from track17_facade._operations import Operation, batch_outcomes, confirm_already_done, track_list_numbers
+from track17_facade._operations import (
+    Operation,
+    batch_outcomes,
+    confirm_already_done,
+    track_list_numbers,
+)
 from track17_facade._transport import Attempts, attempts
 from track17_facade.errors import AuthenticationError, InvalidInputError, Track17Error
 from track17_facade.models import BatchResult, Failure

@@ -72,9 +72,7 @@ def _check(kind: ItemKind, item: object) -> Prepared | Rejection:
     else:
         number = item
     if not isinstance(number, str):
-        return _invalid(
-            repr(number), ErrorCode.FIELD_FORMAT_INVALID, "a tracking number must be a string"
-        )
+        return _invalid(repr(number), ErrorCode.FIELD_FORMAT_INVALID, "a tracking number must be a string")
     if not NUMBER_PATTERN.match(number):
         return _invalid(
             number,
@@ -128,7 +126,7 @@ def chunks(items: Sequence[Prepared], size: int = MAX_ITEMS_PER_REQUEST) -> Iter
 Outcome = Accepted | TrackInfo | Rejection | Failure
 
 
-def merge(plan: Plan, outcomes: Mapping[str, Outcome]) -> BatchResult[T]:  # type: ignore[type-var]
+def merge(plan: Plan, outcomes: Mapping[str, Outcome]) -> BatchResult[T]:
     """One result in input order from the per-number outcomes of every chunk.
 
     A number the server never mentioned is reported as failed, so nothing is silently dropped.

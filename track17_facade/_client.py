@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from functools import partial
 from types import TracebackType
 from typing import Any, Self
 
@@ -15,8 +16,8 @@ from track17_facade._base import BaseClient, ProgressCallback
 from track17_facade._batching import Outcome, Prepared
 from track17_facade._transport import PacedTransport, drive_sync
 from track17_facade.carriers import Carrier
-from track17_facade.ratelimit import RateLimiter
 from track17_facade.models import Accepted, BatchResult, TrackInfo
+from track17_facade.ratelimit import RateLimiter
 from track17_facade.status import MainStatus
 
 
@@ -63,7 +64,10 @@ class Track17Client(BaseClient):
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -146,25 +150,41 @@ class Track17Client(BaseClient):
         return self._bulk(ops.GET_TRACK_INFO, numbers, max_retries, on_progress)
 
     def stop_track(
-        self, numbers: Iterable[str], *, max_retries: int | None = None, on_progress: ProgressCallback | None = None
+        self,
+        numbers: Iterable[str],
+        *,
+        max_retries: int | None = None,
+        on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
         """Stop tracking numbers (no more updates or quota use until retracked)."""
         return self._bulk(ops.STOP_TRACK, numbers, max_retries, on_progress)
 
     def retrack(
-        self, numbers: Iterable[str], *, max_retries: int | None = None, on_progress: ProgressCallback | None = None
+        self,
+        numbers: Iterable[str],
+        *,
+        max_retries: int | None = None,
+        on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
         """Resume tracking of stopped numbers (17TRACK allows this once per number)."""
         return self._bulk(ops.RETRACK, numbers, max_retries, on_progress)
 
     def delete_track(
-        self, numbers: Iterable[str], *, max_retries: int | None = None, on_progress: ProgressCallback | None = None
+        self,
+        numbers: Iterable[str],
+        *,
+        max_retries: int | None = None,
+        on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
         """Remove numbers from the account for good."""
         return self._bulk(ops.DELETE_TRACK, numbers, max_retries, on_progress)
 
     def push(
-        self, numbers: Iterable[str], *, max_retries: int | None = None, on_progress: ProgressCallback | None = None
+        self,
+        numbers: Iterable[str],
+        *,
+        max_retries: int | None = None,
+        on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
         """Ask 17TRACK to push the current tracking of numbers to the webhook again."""
         return self._bulk(ops.PUSH, numbers, max_retries, on_progress)
@@ -210,7 +230,7 @@ class Track17Client(BaseClient):
             body = self._list_request(status, page, page_size)
             numbers, _ = drive_sync(
                 self._list_attempts(retries),
-                lambda: ops.TRACK_LIST_SYNC(client=self._generated, body=body),
+                partial(ops.TRACK_LIST_SYNC, client=self._generated, body=body),
             )
             yield from numbers
             if len(numbers) < page_size:

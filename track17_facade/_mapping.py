@@ -26,9 +26,9 @@ from track17_facade.status import MainStatus, SubStatus
 GeneratedEvent = TrackInfoResponseDataAcceptedItemTrackZ0 | TrackInfoResponseDataAcceptedItemTrackZ1Item
 
 # Direct dict look-ups: decoding thousands of events should not pay for Enum.__call__ each time.
-_MAIN: dict[object, MainStatus] = dict(MainStatus._value2member_map_)  # type: ignore[arg-type]
-_SUB: dict[object, SubStatus] = dict(SubStatus._value2member_map_)  # type: ignore[arg-type]
-_CARRIERS: dict[object, Carrier] = dict(Carrier._value2member_map_)  # type: ignore[arg-type]
+_MAIN: dict[object, MainStatus] = dict(MainStatus._value2member_map_)
+_SUB: dict[object, SubStatus] = dict(SubStatus._value2member_map_)
+_CARRIERS: dict[object, Carrier] = dict(Carrier._value2member_map_)
 
 
 class ShapeError(ValueError):

@@ -159,9 +159,7 @@ def check_code(operation: str, code: object, errors: object) -> None:
     raise APIError(message, code=error_code, operation=operation)
 
 
-def batch_outcomes(
-    operation: Operation, items: Sequence[Prepared], parsed: object
-) -> dict[str, Outcome]:
+def batch_outcomes(operation: Operation, items: Sequence[Prepared], parsed: object) -> dict[str, Outcome]:
     """Per-number outcomes from a 200 answer (BatchResponse or TrackInfoResponse).
 
     Raises:
@@ -169,7 +167,9 @@ def batch_outcomes(
         InvalidResponseError: the answer is not of the contract's shape.
     """
     if not isinstance(parsed, (BatchResponse, TrackInfoResponse)):
-        raise InvalidResponseError(f"{operation.name}: the answer has no JSON object", operation=operation.name)
+        raise InvalidResponseError(
+            f"{operation.name}: the answer has no JSON object", operation=operation.name
+        )
     data = parsed.data
     errors = None if isinstance(data, Unset) else data.additional_properties.get("errors")
     check_code(operation.name, parsed.code, errors)
@@ -177,17 +177,20 @@ def batch_outcomes(
         raise InvalidResponseError(f"{operation.name}: the answer has no 'data'", operation=operation.name)
     sent = {item.number: item for item in items}
     outcomes: dict[str, Outcome] = {}
+    # The two answer types hold different generated item classes with the same fields.
+    accepted_items: list[Any] = [] if isinstance(data.accepted, Unset) else list(data.accepted)
+    rejected_items: list[Any] = [] if isinstance(data.rejected, Unset) else list(data.rejected)
     try:
-        for index, accepted in enumerate([] if isinstance(data.accepted, Unset) else data.accepted):
+        for index, accepted in enumerate(accepted_items):
             path = f"data.accepted[{index}]"
             number = optional_str(accepted.number, f"{path}.number")
             if number is None or number not in sent:
                 continue
             if isinstance(parsed, TrackInfoResponse):
-                outcomes[number] = track_info_from_generated(accepted, path)  # type: ignore[arg-type]
+                outcomes[number] = track_info_from_generated(accepted, path)
             else:
                 outcomes[number] = Accepted(number, known_carrier(sent[number].carrier))
-        for index, rejected in enumerate([] if isinstance(data.rejected, Unset) else data.rejected):
+        for index, rejected in enumerate(rejected_items):
             path = f"data.rejected[{index}]"
             number = optional_str(rejected.number, f"{path}.number")
             if number is None or number not in sent:
@@ -230,7 +233,8 @@ def track_list_numbers(parsed: object) -> list[str]:
         number = item.number
         if not isinstance(number, str):
             raise InvalidResponseError(
-                f"gettracklist: data.accepted[{index}].number is not a string", operation="gettracklist"
+                f"gettracklist: data.accepted[{index}].number is not a string",
+                operation="gettracklist",
             )
         numbers.append(number)
     return numbers

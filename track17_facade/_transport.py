@@ -21,8 +21,8 @@ from track17_facade.errors import (
     AuthenticationError,
     HTTPStatusError,
     InvalidResponseError,
-    RateLimiterUnavailableError,
     RateLimitError,
+    RateLimiterUnavailableError,
     RequestError,
     RequestTimeoutError,
     ServerError,
@@ -54,11 +54,19 @@ Attempts = Generator[Step | float, object, tuple[R, bool]]
 
 def _error_for_exception(exc: BaseException, operation: str, attempt: int) -> RequestError:
     if isinstance(exc, httpx.TimeoutException):
-        return RequestTimeoutError(f"{operation}: no answer within the timeout ({type(exc).__name__})", operation=operation, attempts=attempt)
+        return RequestTimeoutError(
+            f"{operation}: no answer within the timeout ({type(exc).__name__})",
+            operation=operation,
+            attempts=attempt,
+        )
     if isinstance(exc, httpx.TransportError):
-        return TransportError(f"{operation}: {type(exc).__name__}: {exc}", operation=operation, attempts=attempt)
+        return TransportError(
+            f"{operation}: {type(exc).__name__}: {exc}", operation=operation, attempts=attempt
+        )
     return InvalidResponseError(
-        f"{operation}: unreadable answer ({type(exc).__name__}: {exc})", operation=operation, attempts=attempt
+        f"{operation}: unreadable answer ({type(exc).__name__}: {exc})",
+        operation=operation,
+        attempts=attempt,
     )
 
 
@@ -66,7 +74,8 @@ def _error_for_status(response: Response[Any], operation: str, attempt: int) -> 
     status = int(response.status_code)
     if status == 401:
         return AuthenticationError(
-            f"{operation}: HTTP 401, the API key was refused (wrong key, IP not whitelisted, or account disabled)",
+            f"{operation}: HTTP 401, the API key was refused "
+            "(wrong key, IP not whitelisted, or account disabled)",
             status_code=401,
             operation=operation,
             attempts=attempt,
@@ -79,8 +88,12 @@ def _error_for_status(response: Response[Any], operation: str, attempt: int) -> 
             attempts=attempt,
         )
     if status >= 500:
-        return ServerError(f"{operation}: HTTP {status}", status_code=status, operation=operation, attempts=attempt)
-    return HTTPStatusError(f"{operation}: HTTP {status}", status_code=status, operation=operation, attempts=attempt)
+        return ServerError(
+            f"{operation}: HTTP {status}", status_code=status, operation=operation, attempts=attempt
+        )
+    return HTTPStatusError(
+        f"{operation}: HTTP {status}", status_code=status, operation=operation, attempts=attempt
+    )
 
 
 def attempts(
@@ -136,7 +149,12 @@ def attempts(
             raise error
         delay = retry_delay(attempt, error.retry_after if isinstance(error, RateLimitError) else None)
         logger.debug(
-            "%s: %d items, attempt %d: %s; retrying in %.2fs", operation, items, attempt, reason, delay
+            "%s: %d items, attempt %d: %s; retrying in %.2fs",
+            operation,
+            items,
+            attempt,
+            reason,
+            delay,
         )
         yield delay
 
@@ -160,9 +178,7 @@ def drive_sync(loop: Attempts[R], send: Callable[[], Response[Any]]) -> tuple[R,
             time.sleep(float(step))
 
 
-async def drive_async(
-    loop: Attempts[R], send: Callable[[], Awaitable[Response[Any]]]
-) -> tuple[R, bool]:
+async def drive_async(loop: Attempts[R], send: Callable[[], Awaitable[Response[Any]]]) -> tuple[R, bool]:
     """Run an attempt loop in the current event loop."""
     value: object = None
     while True:

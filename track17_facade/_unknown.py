@@ -28,7 +28,7 @@ class LenientIntEnum(IntEnum):
         member = int.__new__(cls, value)
         member._name_ = UNKNOWN_NAME
         member._value_ = value
-        member._raw = raw
+        vars(member)["_raw"] = raw
         return member
 
     @property

@@ -81,9 +81,7 @@ _MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.TOO_MANY_NUMBERS: "more than 40 tracking numbers in one request",
     ErrorCode.FIELD_VALUE_NOT_ALLOWED: "value {0} of field {1} invalid",
     ErrorCode.LAST_MILE_CARRIER_POSTAL_ONLY: "last-mile carrier only allowed for postal services",
-    ErrorCode.COUNTRY_AND_POSTAL_CODE_REQUIRED: (
-        "field {1} requires alpha-2 country code and postal code"
-    ),
+    ErrorCode.COUNTRY_AND_POSTAL_CODE_REQUIRED: ("field {1} requires alpha-2 country code and postal code"),
     ErrorCode.POSTAL_CODE_REQUIRED: "field {1} requires a postal code",
     ErrorCode.PHONE_NUMBER_REQUIRED: "field {1} requires a phone number",
     ErrorCode.ADDITIONAL_INFORMATION_REQUIRED: "additional information required",
@@ -103,9 +101,7 @@ _MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.QUOTA_EXHAUSTED: "quota exhausted",
     ErrorCode.NO_TRACKING_INFO_YET: "no tracking information at the moment",
     ErrorCode.CARRIER_CODE_INCORRECT: "carrier code {0} incorrect",
-    ErrorCode.CARRIER_NOT_REGISTRABLE_NOW: (
-        "numbers of this carrier cannot be registered at the moment"
-    ),
+    ErrorCode.CARRIER_NOT_REGISTRABLE_NOW: ("numbers of this carrier cannot be registered at the moment"),
     ErrorCode.SEVERAL_CARRIERS_SPECIFY_OLD: (
         "number registered with several carriers; specify the old carrier"
     ),
@@ -113,13 +109,9 @@ _MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.SAME_CARRIER: "new carrier same as the current one",
     ErrorCode.NEW_CARRIER_REQUIRED: "new carrier must be given",
     ErrorCode.NOT_REGISTERED_WITH_CARRIER: "number {1} with carrier {0} not registered",
-    ErrorCode.CHANGE_CARRIER_OF_STOPPED: (
-        "cannot change the carrier of a stopped number; retrack first"
-    ),
+    ErrorCode.CHANGE_CARRIER_OF_STOPPED: ("cannot change the carrier of a stopped number; retrack first"),
     ErrorCode.CARRIER_CHANGE_LIMIT: "carrier change count exceeds the limit (5)",
-    ErrorCode.NO_RESULT_SINCE_CHANGE: (
-        "no tracking result yet since the last register or change; wait"
-    ),
+    ErrorCode.NO_RESULT_SINCE_CHANGE: ("no tracking result yet since the last register or change; wait"),
     ErrorCode.CARRIER_REGISTRATION_EXISTS: "registration with carrier {0} already exists",
     ErrorCode.UPDATE_CONDITION_NOT_UNIQUE: "data matching the update condition is not unique",
     ErrorCode.CHANGE_DATA_INVALID: "data to change is not valid",

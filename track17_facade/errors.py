@@ -49,9 +49,7 @@ class RequestError(Track17Error):
 class HTTPStatusError(RequestError):
     """A request answered with an HTTP error status (``status_code``)."""
 
-    def __init__(
-        self, message: str, *, status_code: int, operation: str = "", attempts: int = 1
-    ) -> None:
+    def __init__(self, message: str, *, status_code: int, operation: str = "", attempts: int = 1) -> None:
         super().__init__(message, operation=operation, attempts=attempts)
         self.status_code = status_code
 
@@ -85,9 +83,7 @@ class ServerError(HTTPStatusError):
 class APIError(RequestError):
     """17TRACK refused a whole request with a top-level error ``code`` (an ``ErrorCode``)."""
 
-    def __init__(
-        self, message: str, *, code: ErrorCode, operation: str = "", attempts: int = 1
-    ) -> None:
+    def __init__(self, message: str, *, code: ErrorCode, operation: str = "", attempts: int = 1) -> None:
         super().__init__(message, operation=operation, attempts=attempts)
         self.code = code
 

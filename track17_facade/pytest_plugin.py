@@ -31,7 +31,7 @@ def track17_sandbox_options() -> dict[str, Any]:
 def track17_sandbox(track17_sandbox_options: dict[str, Any]) -> Iterator[Sandbox]:
     """A sandbox serving on a free loopback port for the duration of one test."""
     try:
-        from track17_facade.sandbox import Sandbox
+        from track17_facade.sandbox import Sandbox  # noqa: PLC0415 - only when the fixture is used
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
         raise pytest.UsageError(
             "the track17_sandbox fixture needs the sandbox extra: pip install 'track17[sandbox]'"

@@ -80,7 +80,9 @@ class SlidingWindowLimiter:
         self._lock = threading.Lock()
 
     @classmethod
-    def per_second(cls, requests_per_second: float, *, margin: float = DEFAULT_MARGIN) -> SlidingWindowLimiter:
+    def per_second(
+        cls, requests_per_second: float, *, margin: float = DEFAULT_MARGIN
+    ) -> SlidingWindowLimiter:
         """A limiter for a rate such as 3.0 requests per second."""
         limit, window = window_for_rate(requests_per_second)
         return cls(limit, window, margin=margin)

@@ -19,6 +19,7 @@ clock. Booking gives exact spacing with one Redis call per request.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import secrets
 import threading
@@ -88,7 +89,6 @@ class RedisRateLimiter:
         on_unavailable: OnUnavailable = "raise",
         prefix: str = "track17:ratelimit",
         margin: float = DEFAULT_MARGIN,
-        api_key_fingerprint: str | None = None,
     ) -> None:
         if on_unavailable not in ("raise", "fallback"):
             raise ValueError("on_unavailable must be 'raise' or 'fallback'")
@@ -98,10 +98,8 @@ class RedisRateLimiter:
         self.prefix = prefix
         self.margin = margin
         self.limit, self.window = window_for_rate(requests_per_second)
-        self._fingerprint = api_key_fingerprint
-        self._sync: redis.Redis | None = None
-        self._async: redis_async.Redis | None = None
-        self._lock = threading.Lock()
+        self._fingerprint: str | None = None
+        self._connections = _Connections(url)
         self._fallback = SlidingWindowLimiter(self.limit, self.window, margin=margin)
         self._warned = False
 
@@ -117,15 +115,13 @@ class RedisRateLimiter:
         return cls(url, requests_per_second=requests_per_second, on_unavailable=on_unavailable)
 
     def for_key(self, api_key: str) -> RedisRateLimiter:
-        """This limiter bound to one API key (only a hash of the key reaches Redis)."""
-        return type(self)(
-            self.url,
-            requests_per_second=self.requests_per_second,
-            on_unavailable=self.on_unavailable,
-            prefix=self.prefix,
-            margin=self.margin,
-            api_key_fingerprint=key_fingerprint(api_key),
-        )
+        """This limiter bound to one API key (only a hash of the key reaches Redis).
+
+        The bound limiter shares this one's Redis connections: closing this one closes both.
+        """
+        bound = copy.copy(self)
+        bound._fingerprint = key_fingerprint(api_key)
+        return bound
 
     @property
     def redis_key(self) -> str:
@@ -138,22 +134,6 @@ class RedisRateLimiter:
         window_us = round((self.window + self.margin) * 1_000_000)
         return [self.redis_key], [self.limit, window_us, secrets.token_hex(8)]
 
-    def _sync_client(self) -> redis.Redis:
-        with self._lock:
-            if self._sync is None:
-                self._sync = redis.Redis.from_url(
-                    self.url, socket_timeout=2.0, socket_connect_timeout=2.0
-                )
-            return self._sync
-
-    def _async_client(self) -> redis_async.Redis:
-        with self._lock:
-            if self._async is None:
-                self._async = redis_async.Redis.from_url(
-                    self.url, socket_timeout=2.0, socket_connect_timeout=2.0
-                )
-            return self._async
-
     def _unavailable(self, exc: RedisError) -> RateLimiterUnavailableError:
         return RateLimiterUnavailableError(
             f"the Redis rate limiter at {_safe_url(self.url)} is unreachable: {type(exc).__name__}: {exc}"
@@ -162,9 +142,7 @@ class RedisRateLimiter:
     def _warn_fallback(self, exc: RedisError) -> None:
         if not self._warned:
             self._warned = True
-            message = (
-                f"Redis rate limiter unreachable ({type(exc).__name__}); limiting in this process only"
-            )
+            message = f"Redis rate limiter unreachable ({type(exc).__name__}); limiting in this process only"
             warnings.warn(message, RuntimeWarning, stacklevel=3)
             logger.warning(message)
 
@@ -172,7 +150,7 @@ class RedisRateLimiter:
         """Book the next slot in Redis and block until it comes."""
         keys, args = self._args()
         try:
-            wait_us = self._sync_client().eval(BOOK_SLOT, 1, *keys, *args)
+            wait_us = self._connections.sync().eval(BOOK_SLOT, 1, *keys, *args)
         except RedisError as exc:
             if self.on_unavailable == "raise":
                 raise self._unavailable(exc) from exc
@@ -186,7 +164,7 @@ class RedisRateLimiter:
         """Book the next slot in Redis and wait for it without blocking the event loop."""
         keys, args = self._args()
         try:
-            wait_us = await self._async_client().eval(BOOK_SLOT, 1, *keys, *args)  # type: ignore[misc]
+            wait_us = await self._connections.asynchronous().eval(BOOK_SLOT, 1, *keys, *args)
         except RedisError as exc:
             if self.on_unavailable == "raise":
                 raise self._unavailable(exc) from exc
@@ -197,17 +175,64 @@ class RedisRateLimiter:
             await asyncio.sleep(int(wait_us) / 1_000_000)
 
     def close(self) -> None:
-        """Close the synchronous Redis connection pool."""
-        if self._sync is not None:
-            self._sync.close()
+        """Close the synchronous Redis connections."""
+        self._connections.close()
 
     async def aclose(self) -> None:
-        """Close the asyncio Redis connection pool."""
-        if self._async is not None:
-            await self._async.aclose()
+        """Close the Redis connections (call it in the event loop that used the limiter)."""
+        await self._connections.aclose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
     def __repr__(self) -> str:
         return f"<RedisRateLimiter {self.limit} per {self.window:g}s at {_safe_url(self.url)}>"
+
+
+class _Connections:
+    """The Redis clients of a limiter and its bound copies, created on first use."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._lock = threading.Lock()
+        self._sync: redis.Redis | None = None
+        self._async: redis_async.Redis | None = None
+
+    def sync(self) -> redis.Redis:
+        with self._lock:
+            if self._sync is None:
+                self._sync = redis.Redis.from_url(self._url, socket_timeout=2.0, socket_connect_timeout=2.0)
+            return self._sync
+
+    def asynchronous(self) -> redis_async.Redis:
+        with self._lock:
+            if self._async is None:
+                self._async = redis_async.Redis.from_url(
+                    self._url, socket_timeout=2.0, socket_connect_timeout=2.0
+                )
+            return self._async
+
+    def close(self) -> None:
+        with self._lock:
+            client, self._sync = self._sync, None
+        if client is not None:
+            client.close()
+
+    async def aclose(self) -> None:
+        with self._lock:
+            client, self._async = self._async, None
+        if client is not None:
+            await client.aclose()
+        self.close()
 
 
 def _safe_url(url: str) -> str:

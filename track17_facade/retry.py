@@ -8,6 +8,7 @@ those are a few lines here but would need custom hooks around tenacity.
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -58,8 +59,9 @@ def backoff_delay(
     Half the exponential step is fixed, half random, so retries from many workers spread out but
     never come back immediately.
     """
-    step = min(cap, base * 2 ** (retry - 1))
-    return step / 2 + (rng or random).uniform(0, step / 2)
+    step = min(cap, base * 2.0 ** (retry - 1))
+    jitter = rng.uniform(0, step / 2) if rng is not None else random.uniform(0, step / 2)
+    return step / 2 + jitter
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -77,7 +79,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
         seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    if seconds != seconds:  # NaN
+    if math.isnan(seconds):
         return None
     return min(max(0.0, seconds), RETRY_AFTER_CAP)
 

@@ -28,7 +28,13 @@ from typing import Any
 
 from attrs import field, frozen
 
-from track17_facade._mapping import ShapeError, assemble_track, carrier, optional_str, track_from_dict
+from track17_facade._mapping import (
+    ShapeError,
+    assemble_track,
+    carrier,
+    optional_str,
+    track_from_dict,
+)
 from track17_facade.carriers import Carrier
 from track17_facade.errors import SignatureError, WebhookParseError
 from track17_facade.models import TrackEvent, TrackInfo, parse_event_time

@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sock_host = args.host
         print(f"track17 sandbox on http://{sock_host}:{args.port}/track/v1", flush=True)
         print(f"API key: {sandbox.api_key}", flush=True)
-        print("Admin: POST /_sandbox/advance {\"seconds\": 3600}, GET /_sandbox/stats", flush=True)
+        print('Admin: POST /_sandbox/advance {"seconds": 3600}, GET /_sandbox/stats', flush=True)
         sandbox.serve_forever(args.host, args.port)
     except KeyboardInterrupt:
         pass

@@ -123,9 +123,7 @@ class Engine:
             if self.quota is not None and self.quota_used >= self.quota:
                 rejected.append(_rejection(number, ErrorCode.QUOTA_EXHAUSTED))
                 continue
-            if self.daily_limit is not None and self.registered_per_day.get(day, 0) >= (
-                self.daily_limit
-            ):
+            if self.daily_limit is not None and self.registered_per_day.get(day, 0) >= (self.daily_limit):
                 rejected.append(_rejection(number, ErrorCode.DAILY_LIMIT_EXCEEDED))
                 continue
             self.quota_used += 1
@@ -237,9 +235,7 @@ class Engine:
     def track_list(self, status: int | None, page: int, page_size: int) -> list[Item]:
         """One page of registered numbers (registration order), optionally with one main status."""
         matching = [
-            reg
-            for reg in self.registrations.values()
-            if status is None or reg.status(self.now) == status
+            reg for reg in self.registrations.values() if status is None or reg.status(self.now) == status
         ]
         start = (page - 1) * page_size
         return [{"number": reg.number} for reg in matching[start : start + page_size]]

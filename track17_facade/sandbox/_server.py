@@ -19,9 +19,9 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMappi
 from datetime import datetime, timedelta
 from typing import Any
 
+import attrs
 import httpx
 import uvicorn
-import attrs
 from attrs import define, field, frozen
 
 from track17_facade.codes import ErrorCode
@@ -108,7 +108,7 @@ class SandboxStats:
     registered: int
 
 
-class _DroppedConnection(Exception):
+class _ConnectionDroppedError(Exception):
     """Raised inside the app to make uvicorn close the connection mid-answer."""
 
 
@@ -117,10 +117,10 @@ class _QuietDrops(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        return not isinstance(exc, _DroppedConnection)
+        return not isinstance(exc, _ConnectionDroppedError)
 
 
-class _BadRequest(ValueError):
+class _BadRequestError(ValueError):
     def __init__(self, code: ErrorCode, message: str) -> None:
         super().__init__(message)
         self.code = code
@@ -147,24 +147,24 @@ def _is_int(value: object) -> bool:
 def _items(body: object, *, carrier: str, tag: bool = False) -> list[Json]:
     """Check the shape of a list body. ``carrier`` is "optional", "required" or "absent"."""
     if not isinstance(body, list):
-        raise _BadRequest(ErrorCode.SUBMITTED_DATA_INVALID, "body must be a JSON array of items")
+        raise _BadRequestError(ErrorCode.SUBMITTED_DATA_INVALID, "body must be a JSON array of items")
     if len(body) > MAX_ITEMS:
-        raise _BadRequest(
+        raise _BadRequestError(
             ErrorCode.TOO_MANY_NUMBERS,
             f"{len(body)} items in one request; at most {MAX_ITEMS} are allowed",
         )
     for index, item in enumerate(body):
         where = f"item {index}"
         if not isinstance(item, dict):
-            raise _BadRequest(ErrorCode.SUBMITTED_DATA_INVALID, f"{where} must be an object")
+            raise _BadRequestError(ErrorCode.SUBMITTED_DATA_INVALID, f"{where} must be an object")
         if not isinstance(item.get("number"), str):
-            raise _BadRequest(ErrorCode.FIELD_REQUIRED, f"{where}: 'number' must be a string")
+            raise _BadRequestError(ErrorCode.FIELD_REQUIRED, f"{where}: 'number' must be a string")
         if carrier == "required" and not _is_int(item.get("carrier")):
-            raise _BadRequest(ErrorCode.NEW_CARRIER_REQUIRED, f"{where}: 'carrier' must be an integer")
+            raise _BadRequestError(ErrorCode.NEW_CARRIER_REQUIRED, f"{where}: 'carrier' must be an integer")
         if carrier == "optional" and item.get("carrier") is not None and not _is_int(item["carrier"]):
-            raise _BadRequest(ErrorCode.FIELD_VALUE_INVALID, f"{where}: 'carrier' must be an integer")
+            raise _BadRequestError(ErrorCode.FIELD_VALUE_INVALID, f"{where}: 'carrier' must be an integer")
         if tag and item.get("tag") is not None and not isinstance(item["tag"], str):
-            raise _BadRequest(ErrorCode.FIELD_VALUE_INVALID, f"{where}: 'tag' must be a string")
+            raise _BadRequestError(ErrorCode.FIELD_VALUE_INVALID, f"{where}: 'tag' must be a string")
     return body
 
 
@@ -388,9 +388,7 @@ class Sandbox:
                     self._deliveries.append(record)
                     self._delivered.notify_all()
 
-    async def _deliver(
-        self, http: httpx.AsyncClient, number: str, body: bytes, event: str
-    ) -> DeliveryRecord:
+    async def _deliver(self, http: httpx.AsyncClient, number: str, body: bytes, event: str) -> DeliveryRecord:
         signature = sign(body, self.api_key)
         headers = {"Content-Type": "application/json", "sign": signature}
         status: int | None = None
@@ -422,7 +420,7 @@ class Sandbox:
         path: str = scope["path"]
         try:
             status, payload, extra_headers = await self._handle(scope, receive, send, path)
-        except _DroppedConnection:
+        except _ConnectionDroppedError:
             self._count_status(path, 0, b"")
             raise
         body = payload if isinstance(payload, bytes) else _json_bytes(payload)
@@ -444,7 +442,7 @@ class Sandbox:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                raise _DroppedConnection
+                raise _ConnectionDroppedError
             chunks.append(message.get("body", b""))
             if not message.get("more_body"):
                 return b"".join(chunks)
@@ -458,7 +456,7 @@ class Sandbox:
             }
         )
         await send({"type": "http.response.body", "body": b'{"code":0,', "more_body": True})
-        raise _DroppedConnection
+        raise _ConnectionDroppedError
 
     async def _handle(
         self, scope: Scope, receive: Receive, send: Send, path: str
@@ -476,15 +474,17 @@ class Sandbox:
             return 405, {"code": 405, "message": f"{path} takes POST"}, []
         retry_after = self._admit(key)
         if retry_after is not None:
-            return 429, {"code": 429, "message": "Too Many Requests"}, [
-                (b"retry-after", str(retry_after).encode())
-            ]
+            return (
+                429,
+                {"code": 429, "message": "Too Many Requests"},
+                [(b"retry-after", str(retry_after).encode())],
+            )
         fault = self.faults.next_fault()
         if fault is not None:
             with self._lock:
                 self._faults_injected[fault.value] += 1
         if fault in (FaultKind.HTTP_500, FaultKind.HTTP_503, FaultKind.HTTP_520):
-            code = int(fault.value)  # type: ignore[union-attr]
+            code = int(fault.value)
             return code, {"code": code, "message": "Injected fault"}, []
         if fault is FaultKind.HTTP_429:
             return 429, {"code": 429, "message": "Too Many Requests"}, [(b"retry-after", b"1")]
@@ -502,8 +502,8 @@ class Sandbox:
             body = json.loads(raw)
             payload = self._operate(operation, body)
         except (ValueError, UnicodeDecodeError) as exc:
-            message = exc.message if isinstance(exc, _BadRequest) else f"body is not valid JSON: {exc}"
-            code = exc.code if isinstance(exc, _BadRequest) else ErrorCode.SUBMITTED_DATA_INVALID
+            message = exc.message if isinstance(exc, _BadRequestError) else f"body is not valid JSON: {exc}"
+            code = exc.code if isinstance(exc, _BadRequestError) else ErrorCode.SUBMITTED_DATA_INVALID
             return 200, _refused_body(code, message), []
         if fault is FaultKind.TRUNCATED:
             encoded = _json_bytes(payload)
@@ -567,15 +567,16 @@ class Sandbox:
 
     def _track_list(self, body: Any) -> Json:
         if not isinstance(body, dict):
-            raise _BadRequest(ErrorCode.SUBMITTED_DATA_INVALID, "body must be a JSON object")
+            raise _BadRequestError(ErrorCode.SUBMITTED_DATA_INVALID, "body must be a JSON object")
         status, page, size = body.get("status"), body.get("page", 1), body.get("page_size", 40)
         if status is not None and not _is_int(status):
-            raise _BadRequest(ErrorCode.FIELD_VALUE_INVALID, "'status' must be an integer")
+            raise _BadRequestError(ErrorCode.FIELD_VALUE_INVALID, "'status' must be an integer")
         if not _is_int(page) or page < 1:
-            raise _BadRequest(ErrorCode.FIELD_VALUE_INVALID, "'page' must be an integer >= 1")
+            raise _BadRequestError(ErrorCode.FIELD_VALUE_INVALID, "'page' must be an integer >= 1")
         if not _is_int(size) or not 1 <= size <= MAX_ITEMS:
-            raise _BadRequest(
-                ErrorCode.FIELD_VALUE_INVALID, f"'page_size' must be an integer from 1 to {MAX_ITEMS}"
+            raise _BadRequestError(
+                ErrorCode.FIELD_VALUE_INVALID,
+                f"'page_size' must be an integer from 1 to {MAX_ITEMS}",
             )
         with self._lock:
             return _batch_body(self.engine.track_list(status, page, size), [])
@@ -603,7 +604,11 @@ class Sandbox:
                 self.set_webhook(body.get("url"), body.get("format"))
                 return 200, {"code": 0}, []
             if action == "deliveries":
-                return 200, {"code": 0, "deliveries": [_delivery_json(d) for d in self.deliveries()]}, []
+                return (
+                    200,
+                    {"code": 0, "deliveries": [_delivery_json(d) for d in self.deliveries()]},
+                    [],
+                )
         except (ValueError, TypeError) as exc:
             return 400, {"code": 400, "message": f"bad admin request: {exc}"}, []
         return 404, {"code": 404, "message": f"no such sandbox action: {action}"}, []

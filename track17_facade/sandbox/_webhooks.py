@@ -25,12 +25,22 @@ def _v2_event(event: PlannedEvent) -> dict[str, Any]:
     return {
         "time_iso": at.isoformat(),
         "time_utc": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "time_raw": {"date": at.strftime("%Y-%m-%d"), "time": at.strftime("%H:%M"), "timezone": "+00:00"},
+        "time_raw": {
+            "date": at.strftime("%Y-%m-%d"),
+            "time": at.strftime("%H:%M"),
+            "timezone": "+00:00",
+        },
         "description": event.description,
         "location": event.location,
         "stage": event.sub_status.main_status.name_17track,
         "sub_status": event.sub_status.name_17track,
-        "address": {"country": None, "state": None, "city": None, "street": None, "postal_code": None},
+        "address": {
+            "country": None,
+            "state": None,
+            "city": None,
+            "street": None,
+            "postal_code": None,
+        },
     }
 
 

@@ -1,0 +1,112 @@
+"""The track17 demo: a few hundred parcels on a local sandbox that behaves like 17TRACK.
+
+Run it with ``python3 -m nox -s demo`` (or ``python examples/demo.py --numbers 300``). It starts the
+sandbox (3 requests per second per key, 0.3 s per answer, a few faults), then does what a shop
+does: registers its parcels with a progress bar, lets a few days pass, fetches their tracking,
+prints the statuses, and stops tracking what was delivered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+
+from track17_facade import Carrier, MainStatus, Track17Client
+from track17_facade.sandbox import FaultKind, Sandbox
+
+
+def progress_bar(label: str):  # type: ignore[no-untyped-def]
+    """A progress callback drawing ``label [#####.....] done/total`` on one line."""
+
+    def show(done: int, total: int) -> None:
+        filled = round(30 * done / total) if total else 30
+        sys.stdout.write(f"\r  {label:<18} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+        if done == total:
+            sys.stdout.write("\n")
+        sys.stdout.flush()
+
+    return show
+
+
+def parcels(count: int) -> list[str | tuple[str, Carrier]]:
+    """A shop's mix: China Post and Royal Mail numbers, UPS with the carrier given, a few typos."""
+    mix: list[str | tuple[str, Carrier]] = []
+    for i in range(count):
+        if i % 50 == 49:
+            mix.append(f"RR{i:07d}CN!")  # a typo: invalid characters
+        elif i % 3 == 0:
+            mix.append((f"1Z{i:016d}", Carrier.UPS))
+        elif i % 3 == 1:
+            mix.append(f"RR{i:09d}CN")
+        else:
+            mix.append(f"RB{i:09d}GB")
+    return mix
+
+
+def main() -> int:
+    """Run the demo."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--numbers", type=int, default=300, help="how many parcels (default 300)")
+    parser.add_argument("--latency", type=float, default=0.3, help="seconds per sandbox answer")
+    args = parser.parse_args()
+    items = parcels(args.numbers)
+
+    with Sandbox(
+        latency=args.latency,
+        fault_rate=0.1,
+        fault_kinds=(FaultKind.HTTP_503, FaultKind.DROP_AFTER_EFFECT),
+    ) as sandbox:
+        print(
+            f"Sandbox 17TRACK at {sandbox.base_url} "
+            f"(3 requests/s per key, {args.latency}s per answer, 10% faults)"
+        )
+        with Track17Client(sandbox.api_key, base_url=sandbox.base_url) as client:
+            started = time.monotonic()
+            registered = client.register(items, on_progress=progress_bar("registering"))
+            elapsed = time.monotonic() - started
+            recovered = sum(1 for item in registered.accepted if item.recovered)
+            print(
+                f"  {len(registered.accepted)} registered in {elapsed:.1f}s "
+                f"({recovered} confirmed after a retry), {len(registered.rejected)} rejected, "
+                f"{len(registered.failed)} failed"
+            )
+            for rejection in registered.rejected[:3]:
+                print(f"    rejected {rejection.number}: {rejection.code.name}: {rejection.message}")
+
+            sandbox.advance(days=4)
+            print(f"\nFour days later ({sandbox.now:%Y-%m-%d}):")
+            numbers = [item.number for item in registered.accepted]
+            tracked = client.get_track_info(numbers, on_progress=progress_bar("fetching tracking"))
+
+            counts = Counter(info.status for info in tracked.accepted)
+            print(f"\n  {'status':<22}{'parcels':>8}")
+            for status in MainStatus:
+                if counts[status]:
+                    print(f"  {status.name_17track:<22}{counts[status]:>8}")
+            example = next(info for info in tracked.accepted if info.latest_event)
+            event = example.latest_event
+            assert event is not None
+            print(
+                f"\n  e.g. {example.number} ({example.carrier.name if example.carrier else '?'}): "
+                f"{event.description} at {event.location}, {event.time:%Y-%m-%d %H:%M}"
+            )
+
+            delivered = [info.number for info in tracked.accepted if info.is_delivered]
+            stopped = client.stop_track(delivered, on_progress=progress_bar("stopping delivered"))
+            print(f"  stopped tracking {len(stopped.accepted)} delivered parcels")
+
+        stats = sandbox.stats()
+        print(
+            f"\nSandbox saw {stats.requests} requests, {stats.rate_limited} answered 429, "
+            f"at most {stats.max_requests_in_window} in any second, "
+            f"{sum(stats.faults_injected.values())} faults injected, quota used {stats.quota_used}."
+        )
+        lost = args.numbers - len(registered.accepted) - len(registered.rejected) - len(registered.failed)
+        print(f"Tracking numbers lost: {lost}.")
+        return 0 if lost == 0 and stats.rate_limited == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

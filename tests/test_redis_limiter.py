@@ -1,0 +1,155 @@
+"""The Redis-backed limiter against a real redis-server: many processes, one key, zero 429s."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import time
+from typing import Any
+
+import pytest
+import redis
+
+from tests.conftest import RedisServer, unique_key
+from track17_facade import AsyncTrack17Client, RateLimiterUnavailableError, Track17Client
+from track17_facade.redis_limiter import RedisRateLimiter
+from track17_facade.sandbox import Sandbox
+
+pytestmark = pytest.mark.redis
+
+
+def register_in_worker(url: str, key: str, base_url: str, prefix: str, count: int) -> tuple[int, int, int]:
+    """One worker process: its own client, the shared Redis limiter."""
+    with (
+        RedisRateLimiter.from_url(url) as limiter,
+        Track17Client(key, base_url=base_url, rate_limiter=limiter) as client,
+    ):
+        result = client.register([f"{prefix}{i:09d}CN" for i in range(count)])
+    return len(result.accepted), len(result.rejected), len(result.failed)
+
+
+def test_four_processes_share_one_limit_without_a_single_429(
+    redis_server: RedisServer, record_property: Any
+) -> None:
+    key = unique_key()
+    prefixes = ["RA", "RB", "RC", "RD"]
+    with Sandbox(api_keys=(key,), rate=3, window=1.0) as box:
+        started = time.monotonic()
+        with multiprocessing.get_context("spawn").Pool(len(prefixes)) as pool:
+            outcomes = pool.starmap(
+                register_in_worker,
+                [(redis_server.url, key, box.base_url, prefix, 120) for prefix in prefixes],
+            )
+        elapsed = time.monotonic() - started
+        stats = box.stats()
+    assert outcomes == [(120, 0, 0)] * 4
+    assert stats.rate_limited == 0 and stats.max_requests_in_window == 3
+    assert stats.registered == 480 and stats.requests == 12
+    throughput = 480 / elapsed
+    record_property("numbers_per_second", round(throughput, 1))
+    print(f"4 processes, one key: 480 numbers in {elapsed:.2f}s ({throughput:.0f}/s; ceiling 120/s)")
+
+
+def test_async_clients_use_it_too(redis_server: RedisServer) -> None:
+    key = unique_key()
+
+    async def run(base_url: str) -> Any:
+        async with (
+            RedisRateLimiter.from_url(redis_server.url) as limiter,
+            AsyncTrack17Client(key, base_url=base_url, rate_limiter=limiter) as first,
+            AsyncTrack17Client(key, base_url=base_url, rate_limiter=limiter) as second,
+        ):
+            return await asyncio.gather(
+                first.register([f"RA{i:09d}CN" for i in range(120)]),
+                second.register([f"RB{i:09d}CN" for i in range(120)]),
+            )
+
+    with Sandbox(api_keys=(key,), rate=3) as box:
+        results = asyncio.run(run(box.base_url))
+        stats = box.stats()
+    assert all(result.ok for result in results)
+    assert stats.rate_limited == 0 and stats.requests == 6
+
+
+def test_keys_are_hashed_and_expire(redis_server: RedisServer) -> None:
+    key = unique_key()
+    with RedisRateLimiter.from_url(redis_server.url, requests_per_second=100) as shared:
+        limiter = shared.for_key(key)
+        for _ in range(5):
+            limiter.acquire()
+    store = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    names = [str(name) for name in store.keys("*")]
+    assert len(names) == 1 and key not in names[0] and names[0].startswith("track17:ratelimit:")
+    assert 0 < store.pttl(names[0]) <= 2100
+    assert store.zcard(names[0]) == 5
+    store.close()
+
+
+def test_bookings_from_the_redis_clock_space_requests_exactly(redis_server: RedisServer) -> None:
+    store = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    with RedisRateLimiter.from_url(redis_server.url, requests_per_second=2) as shared:
+        limiter = shared.for_key(unique_key())
+        for _ in range(6):
+            limiter.acquire()
+    (name,) = list(store.keys("*"))
+    booked: list[tuple[str, float]] = list(store.zrange(name, 0, -1, withscores=True))  # type: ignore[arg-type]
+    starts = sorted(score for _, score in booked)
+    assert all(later - earlier >= 1_000_000 for earlier, later in zip(starts, starts[2:], strict=False))
+    store.close()
+
+
+def _stop_redis_after_first_chunk(redis_server: RedisServer) -> Any:
+    def on_progress(done: int, total: int) -> None:
+        if done == 40:
+            redis_server.stop()
+
+    return on_progress
+
+
+def test_redis_stopped_mid_run_fails_the_rest_loses_nothing(redis_server: RedisServer) -> None:
+    key = unique_key()
+    numbers = [f"RR{i:09d}CN" for i in range(400)]
+    with Sandbox(api_keys=(key,), rate=20) as box:
+        with (
+            RedisRateLimiter.from_url(redis_server.url, requests_per_second=20) as limiter,
+            Track17Client(key, base_url=box.base_url, rate_limiter=limiter, max_concurrency=1) as client,
+        ):
+            result = client.register(numbers, on_progress=_stop_redis_after_first_chunk(redis_server))
+        stats = box.stats()
+    assert len(result.accepted) + len(result.failed) == 400
+    assert [a.number for a in result.accepted] == numbers[: len(result.accepted)]
+    assert result.failed  # every chunk after the outage
+    assert all(isinstance(f.error, RateLimiterUnavailableError) for f in result.failed)
+    assert "unreachable" in str(result.failed[0].error)
+    assert stats.registered == len(result.accepted) and stats.rate_limited == 0
+
+
+def test_redis_stopped_mid_run_can_fall_back_to_the_process_limiter(
+    redis_server: RedisServer,
+) -> None:
+    key = unique_key()
+    numbers = [f"RR{i:09d}CN" for i in range(400)]
+    with Sandbox(api_keys=(key,), rate=20) as box:
+        limiter = RedisRateLimiter.from_url(
+            redis_server.url, requests_per_second=20, on_unavailable="fallback"
+        )
+        with (
+            limiter,
+            Track17Client(key, base_url=box.base_url, rate_limiter=limiter, max_concurrency=1) as client,
+            pytest.warns(RuntimeWarning, match="limiting in this process only"),
+        ):
+            result = client.register(numbers, on_progress=_stop_redis_after_first_chunk(redis_server))
+        stats = box.stats()
+    assert result.ok and len(result.accepted) == 400
+    assert stats.rate_limited == 0
+
+
+def test_an_unreachable_redis_is_a_clear_error() -> None:
+    from tests.conftest import free_port
+
+    with (
+        RedisRateLimiter.from_url(f"redis://:hunter2@127.0.0.1:{free_port()}/0") as shared,
+        pytest.raises(RateLimiterUnavailableError, match="unreachable") as raised,
+    ):
+        shared.for_key("k").acquire()
+    assert "hunter2" not in str(raised.value)

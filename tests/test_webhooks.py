@@ -1,0 +1,392 @@
+"""Webhook verification and parsing: both shapes, fuzzing, real framework receivers, end to end."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import unique_key
+from tests.receiver import AsgiServer
+from track17_facade import Carrier, MainStatus, SubStatus, Track17Client, TrackInfo
+from track17_facade.sandbox import Sandbox
+from track17_facade.sandbox._engine import Engine
+from track17_facade.sandbox._webhooks import build_push
+from track17_facade.webhooks import (
+    SignatureError,
+    WebhookEvent,
+    WebhookEventType,
+    WebhookParseError,
+    compute_signature,
+    parse_webhook,
+    verify_signature,
+)
+
+KEY = "webhook-test-key"
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def _registration(days: int = 6) -> tuple[Engine, Any]:
+    """A shipment with at least five events by now (the first seed that gives one)."""
+    for seed in range(100):
+        engine = Engine(seed=seed, now=datetime(2026, 1, 5, 8, 0))
+        engine.register([{"number": "RR123456789CN"}])
+        engine.advance(timedelta(days=days))
+        registration = engine.registrations["RR123456789CN"]
+        if len(registration.visible_events(engine.now)) >= 5:
+            return engine, registration
+    raise AssertionError("no seed below 100 gives a shipment with history")
+
+
+def push_body(fmt: str, event: str = "TRACKING_UPDATED") -> bytes:
+    engine, reg = _registration()
+    reg.tag = "ORDER-7"
+    return build_push(event, reg, engine.now, fmt)  # type: ignore[arg-type]
+
+
+V1, V2 = push_body("v1"), push_body("v2")
+
+
+# -- signature ------------------------------------------------------------------------------------
+
+
+def test_signature_is_sha256_of_body_slash_key() -> None:
+    import hashlib
+
+    assert compute_signature(b'{"a":1}', "k") == hashlib.sha256(b'{"a":1}/k').hexdigest()
+    verify_signature(V1, compute_signature(V1, KEY), KEY)
+
+
+@pytest.mark.parametrize(
+    ("body", "sign"),
+    [
+        (V1, None),
+        (V1, ""),
+        (V1, "0" * 64),
+        (V1, compute_signature(V1, "other-key")),
+        (json.dumps(json.loads(V1), indent=1).encode(), compute_signature(V1, KEY)),
+    ],
+)
+def test_wrong_or_missing_signatures_raise(body: bytes, sign: str | None) -> None:
+    with pytest.raises(SignatureError):
+        parse_webhook(body, sign=sign, api_key=KEY)
+
+
+def test_the_signature_error_never_shows_the_key() -> None:
+    with pytest.raises(SignatureError) as raised:
+        verify_signature(V1, "bad", KEY)
+    assert KEY not in str(raised.value) and "re-serialised" in str(raised.value)
+
+
+# -- shapes ---------------------------------------------------------------------------------------
+
+
+def test_the_contract_shape_parses_to_the_clients_types() -> None:
+    event = parse_webhook(V1, sign=compute_signature(V1, KEY), api_key=KEY)
+    assert event.type is WebhookEventType.TRACKING_UPDATED
+    assert (event.number, event.carrier, event.tag) == (
+        "RR123456789CN",
+        Carrier.CHINA_POST,
+        "ORDER-7",
+    )
+    assert isinstance(event.track, TrackInfo)
+    raw = json.loads(V1)
+    assert event.raw == raw
+    assert len(event.track.events) == len(raw["data"]["track"]["z1"])
+    assert event.track.latest_event is not None
+    assert int(event.track.status) == raw["data"]["track"]["z0"]["z"]
+    assert event.track.latest_event.description == raw["data"]["track"]["z0"]["c"]
+
+
+def test_the_v2_shape_parses_to_the_same_result() -> None:
+    v1 = parse_webhook(V1)
+    v2 = parse_webhook(V2, sign=compute_signature(V2, KEY), api_key=KEY)
+    assert v2.track is not None and v1.track is not None
+    assert (v2.track.status, v2.track.sub_status) == (v1.track.status, v1.track.sub_status)
+    assert [e.description for e in v2.track.events] == [e.description for e in v1.track.events]
+    assert [e.sub_status for e in v2.track.events] == [e.sub_status for e in v1.track.events]
+    assert [e.time.replace(tzinfo=None) for e in v2.track.events if e.time] == [
+        e.time for e in v1.track.events
+    ]
+    assert v2.track.latest_event is not None and v2.track.latest_event.time is not None
+    assert v2.track.latest_event.time.utcoffset() == timedelta(0)
+
+
+def test_a_v2_push_as_17track_documents_it() -> None:
+    body = json.dumps(
+        {
+            "event": "TRACKING_UPDATED",
+            "data": {
+                "number": "1Z999AA10123456784",
+                "carrier": 100002,
+                "param": None,
+                "tag": None,
+                "track_info": {
+                    "latest_status": {
+                        "status": "InTransit",
+                        "sub_status": "InTransit_PickedUp",
+                        "sub_status_descr": None,
+                    },
+                    "latest_event": {
+                        "time_iso": "2026-03-01T09:30:00-05:00",
+                        "time_utc": "2026-03-01T14:30:00Z",
+                        "time_raw": {"date": "2026-03-01", "time": "09:30", "timezone": "-05:00"},
+                        "description": "Picked up",
+                        "location": "Atlanta, GA, US",
+                        "stage": "PickedUp",
+                        "sub_status": "InTransit_PickedUp",
+                        "address": {"country": "US"},
+                    },
+                    "time_metrics": {},
+                    "milestone": [],
+                    "misc_info": {},
+                    "tracking": {
+                        "providers_hash": 1,
+                        "providers": [
+                            {
+                                "provider": {"key": 100002, "name": "UPS"},
+                                "events": [
+                                    {
+                                        "time_iso": "2026-03-01T09:30:00-05:00",
+                                        "description": "Picked up",
+                                        "location": "Atlanta, GA, US",
+                                        "sub_status": "InTransit_PickedUp",
+                                    },
+                                    {
+                                        "time_iso": "2026-02-28T18:00:00-05:00",
+                                        "description": "Label created",
+                                        "location": None,
+                                        "sub_status": "InfoReceived",
+                                    },
+                                ],
+                            }
+                        ],
+                    },
+                    "brand_new_field": {"anything": 1},
+                },
+            },
+        }
+    ).encode()
+    event = parse_webhook(body)
+    assert event.carrier is Carrier.UPS and event.track is not None
+    assert event.track.status is MainStatus.IN_TRANSIT
+    assert event.track.sub_status is SubStatus.IN_TRANSIT_PICKED_UP
+    assert [e.description for e in event.track.events] == ["Label created", "Picked up"]
+    assert event.track.events[0].status is MainStatus.INFO_RECEIVED
+    assert event.track.latest_event is not None
+    assert event.track.latest_event.time.isoformat() == "2026-03-01T09:30:00-05:00"  # type: ignore[union-attr]
+
+
+def test_unknown_status_names_keep_their_raw_value() -> None:
+    raw = json.loads(V2)
+    raw["data"]["track_info"]["latest_status"] = {
+        "status": "Teleported",
+        "sub_status": "Teleported_Beam",
+    }
+    event = parse_webhook(json.dumps(raw))
+    assert event.track is not None
+    assert event.track.status.raw == "Teleported" and event.track.sub_status.raw == "Teleported_Beam"
+
+
+def test_tracking_stopped_has_no_track() -> None:
+    body = push_body("v2", "TRACKING_STOPPED")
+    event = parse_webhook(body, sign=compute_signature(body, KEY), api_key=KEY)
+    assert event.type is WebhookEventType.TRACKING_STOPPED and event.track is None
+    assert event.number == "RR123456789CN" and event.tag == "ORDER-7"
+
+
+def test_unknown_event_types_are_kept_verbatim() -> None:
+    event = parse_webhook(b'{"event": "TRACKING_ARCHIVED", "data": {"number": "RR123456789CN"}}')
+    assert event.type == "TRACKING_ARCHIVED" and event.carrier is None
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        (b"not json", "not JSON"),
+        (b"[1, 2]", "body"),
+        (b'{"data": {}}', "event"),
+        (b'{"event": "TRACKING_UPDATED"}', "data"),
+        (b'{"event": "TRACKING_UPDATED", "data": {"carrier": 1}}', "data.number"),
+        (
+            b'{"event": "TRACKING_UPDATED", "data": {"number": "RR1", "carrier": "ups"}}',
+            "data.carrier",
+        ),
+        (b'{"event": "TRACKING_UPDATED", "data": {"number": "RR1"}}', "data.track"),
+        (
+            b'{"event": "TRACKING_UPDATED", "data": {"number": "RR1", "track": {"z1": [{"z": "2"}]}}}',
+            "data.track.z1[0].z",
+        ),
+        (
+            b'{"event": "TRACKING_UPDATED", "data": {"number": "RR1", "track_info": {"tracking": '
+            b'{"providers": [{"events": [{"description": 5}]}]}}}}',
+            "data.track_info.tracking.providers[0].events[0].description",
+        ),
+    ],
+)
+def test_bad_pushes_say_what_and_where(body: bytes, where: str) -> None:
+    with pytest.raises(WebhookParseError, match=re.escape(where)):
+        parse_webhook(body)
+
+
+# -- fuzzing: WebhookParseError, and never anything else --------------------------------------------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+def _parses_or_refuses(body: bytes | str) -> None:
+    try:
+        event = parse_webhook(body)
+    except WebhookParseError:
+        return
+    assert isinstance(event, WebhookEvent) and event.number
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300))
+def test_fuzz_arbitrary_bytes(body: bytes) -> None:
+    _parses_or_refuses(body)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON)
+def test_fuzz_arbitrary_json(value: Any) -> None:
+    _parses_or_refuses(json.dumps(value))
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), body=st.sampled_from([V1, V2, push_body("v1", "TRACKING_STOPPED")]))
+def test_fuzz_mutations_of_valid_pushes(data: st.DataObject, body: bytes) -> None:
+    payload = json.loads(body)
+    for _ in range(data.draw(st.integers(1, 3))):
+        paths = [path for path in _paths(payload) if path]
+        if not paths:
+            break
+        path = data.draw(st.sampled_from(paths))
+        parent = payload
+        for step in path[:-1]:
+            parent = parent[step]
+        if data.draw(st.booleans()) and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = data.draw(_JSON)
+    _parses_or_refuses(json.dumps(payload))
+
+
+# -- receivers from the README, in real frameworks ------------------------------------------------
+
+
+def readme_example(name: str) -> str:
+    """The Python block that follows ``<!-- example: NAME -->`` in the README."""
+    match = re.search(rf"<!-- example: {name} -->\s*```python\n(.*?)```", README.read_text(), re.S)
+    assert match, f"README has no example {name!r}"
+    return match.group(1)
+
+
+def load_receiver(name: str, monkeypatch: pytest.MonkeyPatch, key: str) -> dict[str, Any]:
+    monkeypatch.setenv("TRACK17_API_KEY", key)
+    namespace: dict[str, Any] = {"__name__": f"readme_{name}"}
+    exec(compile(readme_example(name), f"README.md:{name}", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def test_the_flask_receiver_from_the_readme(monkeypatch: pytest.MonkeyPatch) -> None:
+    receiver = load_receiver("flask", monkeypatch, KEY)
+    web = receiver["app"].test_client()
+    ok = web.post(
+        "/17track/webhook",
+        data=V1,
+        headers={"sign": compute_signature(V1, KEY), "Content-Type": "application/json"},
+    )
+    assert ok.status_code == 200
+    assert [event.number for event in receiver["received"]] == ["RR123456789CN"]
+    forged = web.post("/17track/webhook", data=V1, headers={"sign": "0" * 64})
+    assert forged.status_code == 401
+    junk = b'{"event": 1}'
+    broken = web.post("/17track/webhook", data=junk, headers={"sign": compute_signature(junk, KEY)})
+    assert broken.status_code == 400 and len(receiver["received"]) == 1
+
+
+@pytest.mark.parametrize("fmt", ["v1", "v2"])
+def test_end_to_end_sandbox_pushes_reach_the_fastapi_receiver_from_the_readme(
+    monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    key = unique_key()
+    receiver = load_receiver("fastapi", monkeypatch, key)
+    numbers = [f"RR{i:09d}CN" for i in range(40)]
+    with (
+        Sandbox(api_keys=(key,), rate=1000, webhook_format=fmt) as box,
+        AsgiServer(receiver["app"]) as web,
+        Track17Client(key, base_url=box.base_url, requests_per_second=1000) as client,
+    ):
+        box.set_webhook(f"{web.url}/17track/webhook")
+        assert client.register(numbers).ok
+        pushes = box.advance(days=3)
+        assert pushes > 30  # most shipments moved; the never-found ones stay quiet
+        deliveries = box.wait_for_deliveries(pushes)
+        assert all(d.delivered and d.status_code == 200 for d in deliveries)
+        received: list[WebhookEvent] = receiver["received"]
+        assert len(received) == pushes
+        tracked = {info.number: info for info in client.get_track_info(numbers).accepted}
+        for event in received:
+            expected = tracked[event.number]
+            assert event.track is not None
+            assert (event.track.status, event.track.sub_status) == (
+                expected.status,
+                expected.sub_status,
+            )
+            assert [e.description for e in event.track.events] == [e.description for e in expected.events]
+            if fmt == "v1":
+                assert event.track == expected
+        again = client.push(numbers[:3])
+        assert again.ok
+        box.wait_for_deliveries(pushes + 3)
+        assert [event.number for event in received[-3:]] == numbers[:3] or sorted(
+            event.number for event in received[-3:]
+        ) == sorted(numbers[:3])
+
+
+def test_a_forged_push_is_refused_by_the_fastapi_receiver(monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx
+
+    receiver = load_receiver("fastapi", monkeypatch, KEY)
+    with AsgiServer(receiver["app"]) as web:
+        forged = httpx.post(f"{web.url}/17track/webhook", content=V1, headers={"sign": "f" * 64})
+        reserialised = json.dumps(json.loads(V1)).encode()
+        moved = httpx.post(
+            f"{web.url}/17track/webhook",
+            content=reserialised,
+            headers={"sign": compute_signature(V1, KEY)},
+        )
+    assert forged.status_code == 401 and moved.status_code == 401
+    assert receiver["received"] == []
+
+
+def test_webhook_event_repr_is_short() -> None:
+    text = repr(parse_webhook(V1))
+    assert "raw=" not in text and "events>" in text
+    assert copy.copy(parse_webhook(V1)).number == "RR123456789CN"
