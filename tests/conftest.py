@@ -138,7 +138,7 @@ class RedisServer:
         )
         assert self.process.stdout is not None
         for line in self.process.stdout:
-            if "Ready to accept connections" in line:
+            if "eady to accept connections" in line:
                 return
         raise RuntimeError(f"redis-server exited before it was ready (code {self.process.wait()})")
 

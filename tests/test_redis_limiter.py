@@ -13,7 +13,7 @@ import redis
 from tests.conftest import RedisServer, unique_key
 from track17_facade import AsyncTrack17Client, RateLimiterUnavailableError, Track17Client
 from track17_facade.redis_limiter import RedisRateLimiter
-from track17_facade.sandbox import Sandbox
+from track17_facade.sandbox import Sandbox, SandboxProcess
 
 pytestmark = pytest.mark.redis
 
@@ -64,7 +64,7 @@ def test_async_clients_use_it_too(redis_server: RedisServer) -> None:
                 second.register([f"RB{i:09d}CN" for i in range(120)]),
             )
 
-    with Sandbox(api_keys=(key,), rate=3) as box:
+    with SandboxProcess(api_keys=(key,), rate=3) as box:
         results = asyncio.run(run(box.base_url))
         stats = box.stats()
     assert all(result.ok for result in results)

@@ -15,6 +15,7 @@ from track17_facade._base import BaseClient, ProgressCallback
 from track17_facade._batching import Outcome, Prepared
 from track17_facade._transport import AsyncPacedTransport, drive_async
 from track17_facade.carriers import Carrier
+from track17_facade.errors import Track17Error
 from track17_facade.models import Accepted, BatchResult, TrackInfo
 from track17_facade.ratelimit import RateLimiter
 from track17_facade.status import MainStatus
@@ -64,24 +65,17 @@ class AsyncTrack17Client(BaseClient):
         max_retries: int,
         gate: asyncio.Semaphore,
     ) -> tuple[dict[str, Outcome], int]:
-        body = operation.body(chunk)
-        loop = self._chunk_attempts(operation, chunk, max_retries)
         async with gate:
+            # Built only once a slot is free, so that a huge call holds few request bodies at once.
+            body = operation.body(chunk)
+            loop = self._chunk_attempts(operation, chunk, max_retries)
             try:
-                result = await drive_async(
-                    loop,
-                    lambda: operation.async_call(client=self._generated, body=body),
+                outcomes, ambiguous = await drive_async(
+                    loop, partial(operation.async_call, client=self._generated, body=body)
                 )
-                error: BaseException | None = None
-            except BaseException as exc:  # handed to the shared per-chunk logic below
-                error = exc
-
-        def outcome() -> tuple[dict[str, Outcome], bool]:
-            if error is not None:
-                raise error
-            return result
-
-        return self._chunk_outcome(operation, chunk, outcome), len(chunk)
+            except Track17Error as exc:
+                return self._chunk_failed(chunk, exc), len(chunk)
+        return self._chunk_done(operation, chunk, outcomes, ambiguous), len(chunk)
 
     async def _bulk(
         self,

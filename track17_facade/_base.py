@@ -135,18 +135,17 @@ class BaseClient:
         )
 
     @staticmethod
-    def _chunk_outcome(
-        operation: Operation,
-        chunk: Sequence[Prepared],
-        run: Callable[[], tuple[dict[str, Outcome], bool]],
+    def _chunk_failed(chunk: Sequence[Prepared], error: Track17Error) -> dict[str, Outcome]:
+        """A chunk that still failed after its retries: each of its items fails with the cause."""
+        if isinstance(error, AuthenticationError):
+            raise error
+        return {item.number: Failure(item.number, error) for item in chunk}
+
+    @staticmethod
+    def _chunk_done(
+        operation: Operation, chunk: Sequence[Prepared], outcomes: dict[str, Outcome], ambiguous: bool
     ) -> dict[str, Outcome]:
-        """Run one chunk's attempts; a chunk that still fails reports each of its items as failed."""
-        try:
-            outcomes, ambiguous = run()
-        except AuthenticationError:
-            raise
-        except Track17Error as exc:
-            return {item.number: Failure(item.number, exc) for item in chunk}
+        """A chunk that was answered; "already done" answers after an ambiguous failure count as done."""
         return confirm_already_done(operation, chunk, outcomes) if ambiguous else outcomes
 
     @staticmethod

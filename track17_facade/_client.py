@@ -16,6 +16,7 @@ from track17_facade._base import BaseClient, ProgressCallback
 from track17_facade._batching import Outcome, Prepared
 from track17_facade._transport import PacedTransport, drive_sync
 from track17_facade.carriers import Carrier
+from track17_facade.errors import Track17Error
 from track17_facade.models import Accepted, BatchResult, TrackInfo
 from track17_facade.ratelimit import RateLimiter
 from track17_facade.status import MainStatus
@@ -84,11 +85,13 @@ class Track17Client(BaseClient):
     ) -> dict[str, Outcome]:
         body = operation.body(chunk)
         loop = self._chunk_attempts(operation, chunk, max_retries)
-        return self._chunk_outcome(
-            operation,
-            chunk,
-            lambda: drive_sync(loop, lambda: operation.sync_call(client=self._generated, body=body)),
-        )
+        try:
+            outcomes, ambiguous = drive_sync(
+                loop, partial(operation.sync_call, client=self._generated, body=body)
+            )
+        except Track17Error as exc:
+            return self._chunk_failed(chunk, exc)
+        return self._chunk_done(operation, chunk, outcomes, ambiguous)
 
     def _bulk(
         self,

@@ -84,43 +84,54 @@ def optional_str(value: object, path: str) -> str | None:
     return value
 
 
-def _unset_to_none(value: object) -> object:
-    return None if isinstance(value, Unset) else value
+def _absent(value: object) -> bool:
+    return value is None or isinstance(value, Unset)
 
 
-def make_event(z: object, s: object, a: object, c: object, d: object, path: str) -> TrackEvent:
-    """A TrackEvent from the contract's five event fields (absent ones given as None)."""
-    status = MainStatus.NOT_FOUND if z is None else main_status(z, f"{path}.z")
-    sub = _default_sub(status) if s is None else sub_status(s, f"{path}.s")
-    time_raw = optional_str(d, f"{path}.d")
-    return TrackEvent(
-        status,
-        sub,
-        optional_str(a, f"{path}.a"),
-        optional_str(c, f"{path}.c"),
-        time_raw,
-        parse_event_time(time_raw),
-    )
+def _text(value: object, base: str, index: int | None, field: str) -> str | None:
+    if type(value) is str:
+        return value
+    if _absent(value):
+        return None
+    raise ShapeError(_path(base, index, field), "a string", value)
 
 
-def event_from_generated(event: GeneratedEvent, path: str) -> TrackEvent:
+def _path(base: str, index: int | None, field: str) -> str:
+    """Paths for error messages are built only when there is an error to report."""
+    return f"{base}.{field}" if index is None else f"{base}[{index}].{field}"
+
+
+def make_event(
+    z: object, s: object, a: object, c: object, d: object, base: str, index: int | None = None
+) -> TrackEvent:
+    """A TrackEvent from the contract's five event fields (absent ones None or UNSET).
+
+    ``base`` and ``index`` locate the event for error messages (``data.track.z1`` and 3).
+    This runs once per event of every answer, so the common case is kept to dict look-ups.
+    """
+    status = _MAIN.get(z) if type(z) is int else None
+    if status is None:
+        status = MainStatus.NOT_FOUND if _absent(z) else main_status(z, _path(base, index, "z"))
+    sub = _SUB.get(s) if type(s) is int else None
+    if sub is None:
+        sub = _default_sub(status) if _absent(s) else sub_status(s, _path(base, index, "s"))
+    location = a if type(a) is str else _text(a, base, index, "a")
+    description = c if type(c) is str else _text(c, base, index, "c")
+    time_raw = d if type(d) is str else _text(d, base, index, "d")
+    return TrackEvent(status, sub, location, description, time_raw, parse_event_time(time_raw))
+
+
+def event_from_generated(event: GeneratedEvent, base: str, index: int | None = None) -> TrackEvent:
     """A TrackEvent from a generated contract event model."""
-    return make_event(
-        _unset_to_none(event.z),
-        _unset_to_none(event.s),
-        _unset_to_none(event.a),
-        _unset_to_none(event.c),
-        _unset_to_none(event.d),
-        path,
-    )
+    return make_event(event.z, event.s, event.a, event.c, event.d, base, index)
 
 
-def event_from_dict(event: object, path: str) -> TrackEvent:
+def event_from_dict(event: object, base: str, index: int | None = None) -> TrackEvent:
     """A TrackEvent from a contract event given as decoded JSON."""
     if not isinstance(event, Mapping):
-        raise ShapeError(path, "an object", event)
+        raise ShapeError(base if index is None else f"{base}[{index}]", "an object", event)
     get = event.get
-    return make_event(get("z"), get("s"), get("a"), get("c"), get("d"), path)
+    return make_event(get("z"), get("s"), get("a"), get("c"), get("d"), base, index)
 
 
 def _default_sub(status: MainStatus) -> SubStatus:
@@ -157,9 +168,8 @@ def track_info_from_generated(item: TrackInfoResponseDataAcceptedItem, path: str
     if isinstance(track, Unset):
         return assemble_track(item.number, which, None, ())
     history = () if isinstance(track.z1, Unset) else track.z1
-    events = tuple(
-        event_from_generated(event, f"{path}.track.z1[{index}]") for index, event in enumerate(history)
-    )
+    z1 = f"{path}.track.z1"
+    events = tuple([event_from_generated(event, z1, index) for index, event in enumerate(history)])
     latest = None if isinstance(track.z0, Unset) else event_from_generated(track.z0, f"{path}.track.z0")
     return assemble_track(item.number, which, latest, events)
 
@@ -175,6 +185,6 @@ def track_from_dict(number: str, which: Carrier | None, track: object, path: str
         z1 = []
     if not isinstance(z1, list):
         raise ShapeError(f"{path}.z1", "an array", z1)
-    events = tuple(event_from_dict(event, f"{path}.z1[{index}]") for index, event in enumerate(z1))
+    events = tuple([event_from_dict(event, f"{path}.z1", index) for index, event in enumerate(z1)])
     latest = None if z0 is None else event_from_dict(z0, f"{path}.z0")
     return assemble_track(number, which, latest, events)

@@ -176,20 +176,36 @@ def _v2_main_status(sub: SubStatus, stated: str | None) -> MainStatus:
     return MainStatus.from_name(str(sub.raw).split("_")[0])
 
 
-def _v2_event(event: object, path: str) -> TrackEvent:
-    fields = _object(event, path)
-    sub = _v2_sub_status(fields.get("sub_status"), f"{path}.sub_status")
-    time_raw = optional_str(fields.get("time_iso"), f"{path}.time_iso") or optional_str(
-        fields.get("time_utc"), f"{path}.time_utc"
-    )
-    return TrackEvent(
-        _v2_main_status(sub, None),
-        sub,
-        optional_str(fields.get("location"), f"{path}.location"),
-        optional_str(fields.get("description"), f"{path}.description"),
-        time_raw,
-        parse_event_time(time_raw),
-    )
+# Every known sub-status name with its (main, sub) pair: one look-up per event in the common case.
+_V2_STATUSES: dict[str, tuple[MainStatus, SubStatus]] = {
+    sub.name_17track: (sub.main_status, sub) for sub in SubStatus
+}
+
+
+def _v2_event(event: object, base: str, index: int | None = None) -> TrackEvent:
+    """A TrackEvent from one v2 event; ``base``/``index`` locate it for error messages only."""
+
+    def path(field: str) -> str:
+        return f"{base}.{field}" if index is None else f"{base}[{index}].{field}"
+
+    if not isinstance(event, Mapping):
+        raise ShapeError(base if index is None else f"{base}[{index}]", "an object", event)
+    get = event.get
+    name = get("sub_status")
+    statuses = _V2_STATUSES.get(name) if type(name) is str else None
+    if statuses is None:
+        sub = _v2_sub_status(name, path("sub_status"))
+        statuses = (_v2_main_status(sub, None), sub)
+    time_raw = get("time_iso")
+    if type(time_raw) is not str:
+        time_raw = optional_str(time_raw, path("time_iso")) or optional_str(get("time_utc"), path("time_utc"))
+    location = get("location")
+    if type(location) is not str:
+        location = optional_str(location, path("location"))
+    description = get("description")
+    if type(description) is not str:
+        description = optional_str(description, path("description"))
+    return TrackEvent(statuses[0], statuses[1], location, description, time_raw, parse_event_time(time_raw))
 
 
 def _v2_track(number: str, which: Carrier | None, track_info: object) -> TrackInfo:
@@ -204,9 +220,8 @@ def _v2_track(number: str, which: Carrier | None, track_info: object) -> TrackIn
         if not isinstance(listed, list):
             raise ShapeError(f"{path}.events", "an array", listed)
         # v2 lists each provider's events newest first; TrackInfo.events is oldest first.
-        events.extend(
-            _v2_event(event, f"{path}.events[{index}]") for index, event in reversed(list(enumerate(listed)))
-        )
+        base = f"{path}.events"
+        events.extend([_v2_event(listed[index], base, index) for index in range(len(listed) - 1, -1, -1)])
     if len(providers) > 1 and all(event.time is not None for event in events):
         events.sort(key=lambda event: event.time.timestamp() if event.time and event.time.tzinfo else 0.0)
     latest_event = info.get("latest_event")

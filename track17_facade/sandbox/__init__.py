@@ -16,6 +16,7 @@ Or from a shell: ``python -m track17_facade.sandbox --port 8017``.
 
 from track17_facade.sandbox._detect import detect_carrier
 from track17_facade.sandbox._faults import FaultInjector, FaultKind
+from track17_facade.sandbox._process import SandboxProcess
 from track17_facade.sandbox._server import (
     DeliveryRecord,
     RecordedResponse,
@@ -32,6 +33,7 @@ __all__ = [
     "RecordedResponse",
     "Sandbox",
     "SandboxConfig",
+    "SandboxProcess",
     "SandboxStats",
     "detect_carrier",
     "sign",

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 
 from track17_facade.sandbox._faults import FaultKind
 from track17_facade.sandbox._server import DEFAULT_API_KEY, Sandbox
+
+
+def _announce(sandbox: Sandbox) -> None:
+    print(f"track17 sandbox on {sandbox.base_url}", flush=True)
+    print(f"API key: {sandbox.api_key}", flush=True)
+    admin = sandbox.admin_url
+    print(f'Admin: POST {admin}/advance {{"seconds": 3600}}, GET {admin}/stats', flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -16,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m track17_facade.sandbox", description="A local, stateful 17TRACK server."
     )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8017)
+    parser.add_argument("--port", type=int, default=8017, help="0 picks a free port")
     parser.add_argument("--api-key", action="append", help=f"accepted key (default {DEFAULT_API_KEY})")
     parser.add_argument("--rate", type=int, default=3, help="requests per key per window")
     parser.add_argument("--window", type=float, default=1.0, help="rate window in seconds")
@@ -42,14 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         fault_rate=args.fault_rate,
         fault_kinds=tuple(FaultKind(kind) for kind in args.fault_kinds.split(",") if kind),
     )
-    try:
-        sock_host = args.host
-        print(f"track17 sandbox on http://{sock_host}:{args.port}/track/v1", flush=True)
-        print(f"API key: {sandbox.api_key}", flush=True)
-        print('Admin: POST /_sandbox/advance {"seconds": 3600}, GET /_sandbox/stats', flush=True)
-        sandbox.serve_forever(args.host, args.port)
-    except KeyboardInterrupt:
-        pass
+    with contextlib.suppress(KeyboardInterrupt):
+        sandbox.serve_forever(args.host, args.port, on_ready=_announce)
     return 0
 
 

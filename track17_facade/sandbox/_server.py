@@ -277,9 +277,19 @@ class Sandbox:
             self._socket.close()
         self._thread = self._server = self._socket = None
 
-    def serve_forever(self, host: str = "127.0.0.1", port: int = 8017) -> None:
-        """Serve in this thread until interrupted (Ctrl-C)."""
+    def serve_forever(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 8017,
+        on_ready: Callable[[Sandbox], None] | None = None,
+    ) -> None:
+        """Serve in this thread until interrupted (Ctrl-C).
+
+        ``on_ready`` is called once the port is bound (port 0 picks a free one), before serving.
+        """
         sock = self._bind(host, port)
+        if on_ready is not None:
+            on_ready(self)
         self._server = self._make_server()
         try:
             asyncio.run(self._serve_here(sock))

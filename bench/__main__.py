@@ -1,0 +1,372 @@
+"""Run the benchmark suite and print a table; write bench/results.json (or results-smoke.json).
+
+Every figure is a ratio against a floor or baseline measured in the same run. Set BENCH_SMOKE=1
+(or pass --smoke) for the small version CI runs so that the suite cannot rot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from bench._shared import fresh_key, numbers, round_trip, sandbox_process
+from track17_facade import AsyncTrack17Client, Track17Client
+from track17_facade.sandbox import FaultKind, SandboxProcess
+
+HERE = Path(__file__).resolve().parent
+ROWS: list[dict[str, Any]] = []
+
+
+def record(figure: str, value: float, unit: str, target: str, met: bool | None, note: str = "") -> None:
+    """Keep one row of the table and print it at once."""
+    ROWS.append(
+        {"figure": figure, "value": round(value, 3), "unit": unit, "target": target, "met": met, "note": note}
+    )
+    mark = {True: "yes", False: "NO", None: "-"}[met]
+    print(f"  {figure:<46} {value:>10.3f} {unit:<10} target {target:<14} met: {mark:<3} {note}", flush=True)
+
+
+def requests_for(count: int) -> int:
+    return -(-count // 40)
+
+
+def bulk(kind: str, count: int, rate: int, latency: float) -> tuple[float, float, int, int]:
+    """register + get_track_info of ``count`` numbers; (wall, floor, 429s, max per window)."""
+    key, probe = fresh_key(), fresh_key()
+    with SandboxProcess(api_keys=(key, probe), rate=rate, latency=latency) as box:
+        first = round_trip(box.base_url, probe)
+        before = box.stats().requests
+        batch = numbers(count)
+        started = time.perf_counter()
+        if kind == "sync":
+            with Track17Client(key, base_url=box.base_url, requests_per_second=rate) as client:
+                registered = client.register(batch)
+                tracked = client.get_track_info(batch)
+        else:
+
+            async def run() -> Any:
+                async with AsyncTrack17Client(key, base_url=box.base_url, requests_per_second=rate) as client:
+                    return await client.register(batch), await client.get_track_info(batch)
+
+            registered, tracked = asyncio.run(run())
+        wall = time.perf_counter() - started
+        stats = box.stats()
+    assert len(registered.accepted) == count and len(tracked.accepted) == count, "numbers lost"
+    total = 2 * requests_for(count)
+    assert stats.requests - before - stats.rate_limited == total
+    floor = first + (total - 1) // rate
+    return wall, floor, stats.rate_limited, stats.max_requests_in_window
+
+
+def figure_bulk(count: int) -> None:
+    for latency, target in ((0.0, 1.03), (0.6, 1.05)):
+        for kind in ("sync", "async"):
+            wall, floor, refused, _ = bulk(kind, count, 3, latency)
+            record(
+                f"1. bulk {count} at 3/s, {latency}s answers, {kind}",
+                wall / floor,
+                "x floor",
+                f"<= {target}, 0 x 429",
+                wall / floor <= target and refused == 0,
+                f"{wall:.2f}s vs floor {floor:.2f}s, {refused} x 429",
+            )
+
+
+def figure_precision(count: int) -> None:
+    for kind in ("sync", "async"):
+        wall, floor, refused, peak = bulk(kind, count, 50, 0.0)
+        record(
+            f"2. bulk {count} at 50/s, {kind}",
+            wall / floor,
+            "x floor",
+            "<= 1.05, 0 x 429",
+            wall / floor <= 1.05 and refused == 0,
+            f"{wall:.2f}s vs floor {floor:.2f}s, {refused} x 429, max {peak}/s",
+        )
+
+
+def figure_workers(count: int) -> None:
+    from bench._workers import run_workers
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        record(
+            "3. 4 workers, Redis limiter",
+            float("nan"),
+            "x floor",
+            "<= 1.10, 0 x 429",
+            None,
+            "redis-server not installed: not measured",
+        )
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        redis = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                "0",
+                "--unixsocket",
+                f"{tmp}/redis.sock",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                tmp,
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert redis.stdout is not None
+            for line in redis.stdout:
+                if "eady to accept connections" in line:
+                    break
+            key, probe = fresh_key(), fresh_key()
+            with SandboxProcess(api_keys=(key, probe), rate=3) as box:
+                first = round_trip(box.base_url, probe)
+                batch = numbers(count)
+                quarter = count // 4
+                results = run_workers(
+                    f"unix://{tmp}/redis.sock",
+                    key,
+                    box.base_url,
+                    [batch[i * quarter : (i + 1) * quarter] for i in range(4)],
+                )
+                stats = box.stats()
+        finally:
+            redis.terminate()
+            redis.wait(timeout=10)
+            if redis.stdout is not None:
+                redis.stdout.close()
+    wall = max(r[1] for r in results) - min(r[0] for r in results)
+    accepted = sum(int(r[2]) for r in results)
+    sent = 4 * requests_for(count // 4)
+    floor = first + (sent - 1) // 3
+    record(
+        "3. 4 workers, one key, Redis limiter",
+        wall / floor,
+        "x floor",
+        "<= 1.10, 0 x 429",
+        wall / floor <= 1.10 and stats.rate_limited == 0 and accepted == count,
+        f"{wall:.2f}s vs floor {floor:.2f}s, {stats.rate_limited} x 429, {accepted}/{count} registered",
+    )
+
+
+def figure_faults(count: int) -> None:
+    key, probe = fresh_key(), fresh_key()
+    kinds = (
+        FaultKind.HTTP_500,
+        FaultKind.HTTP_503,
+        FaultKind.HTTP_520,
+        FaultKind.DROP,
+        FaultKind.TRUNCATED,
+        FaultKind.DROP_AFTER_EFFECT,
+        FaultKind.ERROR_AFTER_EFFECT,
+    )
+    with SandboxProcess(api_keys=(probe,)) as clean:
+        first = round_trip(clean.base_url, probe)  # the floor's round trip, without faults
+    with SandboxProcess(api_keys=(key,), rate=3, seed=7, fault_rate=0.2, fault_kinds=kinds) as box:
+        batch = numbers(count)
+        started = time.perf_counter()
+        with Track17Client(key, base_url=box.base_url) as client:
+            result = client.register(batch)
+        wall = time.perf_counter() - started
+        stats = box.stats()
+    seen = [item.number for item in (*result.accepted, *result.rejected, *result.failed)]
+    exactly_once = sorted(seen) == sorted(batch)
+    charged_once = stats.quota_used == stats.registered == len(result.accepted)
+    floor = first + (requests_for(count) - 1) // 3
+    faults = sum(stats.faults_injected.values())
+    recovered = sum(1 for item in result.accepted if item.recovered)
+    record(
+        "4. 20% faults: numbers accounted once",
+        float(exactly_once and charged_once),
+        "bool",
+        "1 (all)",
+        exactly_once and charged_once,
+        f"{len(result.accepted)} accepted ({recovered} recovered), {len(result.failed)} failed, "
+        f"quota {stats.quota_used}, {faults} faults in {stats.requests} requests",
+    )
+    record(
+        "4. 20% faults: wall time",
+        wall / floor,
+        "x floor",
+        "report",
+        None,
+        f"{wall:.2f}s vs fault-free floor {floor:.2f}s",
+    )
+
+
+def best(function: Callable[[], object], number: int) -> float:
+    return min(timeit.repeat(function, number=number, repeat=7)) / number
+
+
+def figure_decode(smoke: bool) -> None:
+    from track17_client.models import TrackInfoResponse
+
+    from track17_facade._batching import ItemKind, plan
+    from track17_facade._operations import GET_TRACK_INFO, batch_outcomes
+
+    def event(i: int) -> dict[str, Any]:
+        return {
+            "z": 2,
+            "s": 203,
+            "a": "Leipzig, DE",
+            "c": f"Departed from sorting centre {i}",
+            "d": f"2026-01-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}",
+        }
+
+    items = [
+        {"number": number, "carrier": 3011, "track": {"z0": event(29), "z1": [event(i) for i in range(30)]}}
+        for number in numbers(40)
+    ]
+    body = json.dumps({"code": 0, "data": {"accepted": items, "rejected": []}}).encode()
+    prepared = plan(ItemKind.NUMBER, [item["number"] for item in items]).items
+    loads = best(lambda: json.loads(body), 20 if smoke else 100)
+    generated = best(lambda: TrackInfoResponse.from_dict(json.loads(body)), 10 if smoke else 50)
+    full = best(
+        lambda: batch_outcomes(GET_TRACK_INFO, prepared, TrackInfoResponse.from_dict(json.loads(body))),
+        10 if smoke else 50,
+    )
+    record(
+        "5. decode 40 x 30 events to TrackInfo",
+        full / loads,
+        "x loads",
+        "<= 4",
+        full / loads <= 4,
+        f"{full * 1e3:.2f} ms; json.loads {loads * 1e3:.2f} ms; generated models alone "
+        f"{generated / loads:.2f}x",
+    )
+
+
+def _loads_and_hash(body: bytes, key: str) -> object:
+    return json.loads(body), hashlib.sha256(body + b"/" + key.encode()).hexdigest()
+
+
+def figure_webhooks(smoke: bool) -> None:
+    from track17_facade.sandbox._engine import Registration
+    from track17_facade.sandbox._simulation import PlannedEvent
+    from track17_facade.sandbox._webhooks import build_push
+    from track17_facade.status import SubStatus
+    from track17_facade.webhooks import compute_signature, parse_webhook
+
+    start = datetime.datetime(2026, 1, 5, 8, 0)
+    plan = tuple(
+        PlannedEvent(
+            start + datetime.timedelta(hours=3 * i),
+            SubStatus.IN_TRANSIT_ARRIVAL,
+            "Frankfurt, DE",
+            f"Arrived at facility {i}",
+        )
+        for i in range(30)
+    )
+    registration = Registration("RR123456789CN", 3011, start, plan, tag="ORDER-1")
+    now = start + datetime.timedelta(days=30)
+    key = "bench-key"
+    for fmt in ("v1", "v2"):
+        body = build_push("TRACKING_UPDATED", registration, now, fmt)  # type: ignore[arg-type]
+        sign = compute_signature(body, key)
+        event = parse_webhook(body, sign=sign, api_key=key)
+        assert event.track is not None and len(event.track.events) == 30
+        number = 200 if smoke else 2000
+        parse = best(partial(parse_webhook, body, sign=sign, api_key=key), number)
+        base = best(partial(_loads_and_hash, body, key), number)
+        record(
+            f"6. webhook verify+parse, 30 events, {fmt}",
+            1 / parse,
+            "per second",
+            ">= 5000",
+            1 / parse >= 5000,
+            f"{parse * 1e6:.0f} us",
+        )
+        record(
+            f"6. webhook cost vs loads+sha256, {fmt}",
+            parse / base,
+            "x base",
+            "<= 5",
+            parse / base <= 5,
+            f"base {base * 1e6:.0f} us",
+        )
+
+
+def figure_scale(smoke: bool) -> None:
+    small, large = (2400, 20_000) if smoke else (2400, 100_000)
+    key = fresh_key()
+    with sandbox_process("--rate", "100000", "--api-key", key) as base_url:
+        output = subprocess.run(
+            [sys.executable, "-m", "bench._scale", base_url, key, str(small), str(large)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=HERE.parent,
+        ).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    assert result["small_ok"] and result["large_ok"], "numbers lost"
+    per_small = result["small_seconds"] / small
+    per_large = result["large_seconds"] / large
+    record(
+        f"7. register {large}: peak RSS growth",
+        result["rss_growth_mb"],
+        "MB",
+        "<= 60",
+        result["rss_growth_mb"] <= 60,
+        f"{result['large_seconds']:.1f}s",
+    )
+    record(
+        f"7. time per number, {large} vs {small}",
+        per_large / per_small,
+        "x",
+        "~1 (linear)",
+        per_large / per_small <= 1.25,
+        f"{per_large * 1e6:.0f} vs {per_small * 1e6:.0f} us/number",
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", default=bool(os.environ.get("BENCH_SMOKE")))
+    args = parser.parse_args()
+    count = 240 if args.smoke else 2400
+    print(f"track17 benchmarks ({'smoke' if args.smoke else 'full'}), Python {platform.python_version()}")
+    figure_bulk(count)
+    figure_precision(count)
+    figure_workers(count)
+    figure_faults(count)
+    figure_decode(args.smoke)
+    figure_webhooks(args.smoke)
+    figure_scale(args.smoke)
+    results = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "mode": "smoke" if args.smoke else "full",
+        "machine": {
+            "platform": platform.platform(),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+        },
+        "figures": ROWS,
+    }
+    target = HERE / ("results-smoke.json" if args.smoke else "results.json")
+    target.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written {target.relative_to(HERE.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

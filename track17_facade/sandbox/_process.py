@@ -1,0 +1,129 @@
+"""A sandbox in its own process, controlled over its admin routes.
+
+An in-thread ``Sandbox`` shares the interpreter (and its GIL) with the code under test; under load
+its answers and its arrival times then jitter by tens of milliseconds, which a real server on the
+other side of a network would not. For rate-limit precision, run it out of process.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from types import TracebackType
+from typing import Self
+
+import httpx
+
+from track17_facade.sandbox._faults import FaultKind
+from track17_facade.sandbox._server import DEFAULT_API_KEY, SandboxStats
+
+
+class SandboxProcess:
+    """``python -m track17_facade.sandbox`` as a context manager::
+
+        with SandboxProcess(rate=3, latency=0.6) as sandbox:
+            client = Track17Client(sandbox.api_key, base_url=sandbox.base_url)
+            ...
+            assert sandbox.stats().rate_limited == 0
+
+    Takes the command line's options as keyword arguments.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_keys: Sequence[str] = (DEFAULT_API_KEY,),
+        rate: int = 3,
+        window: float = 1.0,
+        latency: float = 0.0,
+        seed: int = 17,
+        quota: int | None = None,
+        fault_rate: float = 0.0,
+        fault_kinds: Sequence[FaultKind] = tuple(FaultKind),
+    ) -> None:
+        self.api_key = api_keys[0]
+        self._args = [
+            "--port",
+            "0",
+            "--rate",
+            str(rate),
+            "--window",
+            str(window),
+            "--latency",
+            str(latency),
+            "--seed",
+            str(seed),
+            "--fault-rate",
+            str(fault_rate),
+            "--fault-kinds",
+            ",".join(kind.value for kind in fault_kinds),
+        ]
+        for key in api_keys:
+            self._args += ["--api-key", key]
+        if quota is not None:
+            self._args += ["--quota", str(quota)]
+        self._process: subprocess.Popen[str] | None = None
+        self.base_url = ""
+        self.admin_url = ""
+        self._http: httpx.Client | None = None
+
+    def __enter__(self) -> Self:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "track17_facade.sandbox", *self._args], stdout=subprocess.PIPE, text=True
+        )
+        assert self._process.stdout is not None
+        announced = self._process.stdout.readline().strip()
+        if not announced.startswith("track17 sandbox on "):
+            self.__exit__(None, None, None)
+            raise RuntimeError(f"the sandbox process did not start: {announced!r}")
+        self.base_url = announced.rsplit(" ", 1)[-1]
+        self.admin_url = self.base_url.removesuffix("/track/v1") + "/_sandbox"
+        self._http = httpx.Client(headers={"17token": self.api_key}, timeout=30)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._http is not None:
+            self._http.close()
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+            if self._process.stdout is not None:
+                self._process.stdout.close()
+
+    def _admin(self, action: str, body: dict[str, object] | None = None) -> dict[str, object]:
+        assert self._http is not None, "use SandboxProcess as a context manager"
+        url = f"{self.admin_url}/{action}"
+        response = self._http.post(url, json=body) if body is not None else self._http.get(url)
+        response.raise_for_status()
+        answer: dict[str, object] = response.json()
+        return answer
+
+    def stats(self) -> SandboxStats:
+        """The sandbox's counters."""
+        raw = self._admin("stats")
+        by_status = raw["responses_by_status"]
+        faults = raw["faults_injected"]
+        assert isinstance(by_status, dict)
+        assert isinstance(faults, dict)
+        return SandboxStats(
+            requests=int(str(raw["requests"])),
+            rate_limited=int(str(raw["rate_limited"])),
+            max_requests_in_window=int(str(raw["max_requests_in_window"])),
+            max_items_in_request=int(str(raw["max_items_in_request"])),
+            faults_injected={str(k): int(v) for k, v in faults.items()},
+            responses_by_status={int(k): int(v) for k, v in by_status.items()},
+            quota_used=int(str(raw["quota_used"])),
+            registered=int(str(raw["registered"])),
+        )
+
+    def advance(self, delta: timedelta) -> int:
+        """Move the sandbox clock forward; returns the pushes queued."""
+        return int(str(self._admin("advance", {"seconds": delta.total_seconds()})["pushes"]))
+
+    def enqueue_faults(self, *kinds: FaultKind) -> None:
+        """Make the next requests fail in these ways."""
+        self._admin("faults", {"enqueue": [kind.value for kind in kinds]})
