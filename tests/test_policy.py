@@ -105,6 +105,18 @@ def test_carrier_directory_loads_the_published_list(tmp_path: Path) -> None:
         CarrierDirectory.from_json('[{"key": "x", "_name": "Bad"}]')
 
 
+def test_track_info_helpers() -> None:
+    from track17_facade import TrackInfo
+
+    def info(status: MainStatus) -> TrackInfo:
+        return TrackInfo("RR123456789CN", Carrier.CHINA_POST, status, SubStatus.DELIVERED_OTHER, None, ())
+
+    assert info(MainStatus.DELIVERED).is_delivered and info(MainStatus.DELIVERED).is_final
+    assert info(MainStatus.EXCEPTION).is_exception and info(MainStatus.EXPIRED).is_final
+    assert not info(MainStatus.IN_TRANSIT).is_final
+    assert "<0 events>" in repr(info(MainStatus.IN_TRANSIT))
+
+
 # -- batching -------------------------------------------------------------------------------------
 
 

@@ -76,7 +76,7 @@ def test_keys_are_hashed_and_expire(redis_server: RedisServer) -> None:
     with RedisRateLimiter.from_url(redis_server.url, requests_per_second=100) as shared:
         limiter = shared.for_key(key)
         for _ in range(5):
-            limiter.acquire()
+            limiter.reserve()
     store = redis.Redis.from_url(redis_server.url, decode_responses=True)
     names = [str(name) for name in store.keys("*")]
     assert len(names) == 1 and key not in names[0] and names[0].startswith("track17:ratelimit:")
@@ -90,7 +90,7 @@ def test_bookings_from_the_redis_clock_space_requests_exactly(redis_server: Redi
     with RedisRateLimiter.from_url(redis_server.url, requests_per_second=2) as shared:
         limiter = shared.for_key(unique_key())
         for _ in range(6):
-            limiter.acquire()
+            limiter.reserve()
     (name,) = list(store.keys("*"))
     booked: list[tuple[str, float]] = list(store.zrange(name, 0, -1, withscores=True))  # type: ignore[arg-type]
     starts = sorted(score for _, score in booked)
@@ -151,5 +151,5 @@ def test_an_unreachable_redis_is_a_clear_error() -> None:
         RedisRateLimiter.from_url(f"redis://:hunter2@127.0.0.1:{free_port()}/0") as shared,
         pytest.raises(RateLimiterUnavailableError, match="unreachable") as raised,
     ):
-        shared.for_key("k").acquire()
+        shared.for_key("k").reserve()
     assert "hunter2" not in str(raised.value)

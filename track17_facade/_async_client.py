@@ -12,7 +12,7 @@ import httpx
 
 from track17_facade import _operations as ops
 from track17_facade._base import BaseClient, ProgressCallback
-from track17_facade._batching import Outcome, Prepared
+from track17_facade._batching import Outcome, Prepared, merge
 from track17_facade._transport import AsyncPacedTransport, drive_async
 from track17_facade.carriers import Carrier
 from track17_facade.errors import Track17Error
@@ -40,8 +40,8 @@ class AsyncTrack17Client(BaseClient):
         self._generated.get_async_httpx_client()
 
     @staticmethod
-    def _transport(limiter: RateLimiter, limits: httpx.Limits) -> AsyncPacedTransport:
-        return AsyncPacedTransport(limiter, limits)
+    def _transport(limiter: RateLimiter, limits: httpx.Limits, gate: int) -> AsyncPacedTransport:
+        return AsyncPacedTransport(limiter, limits, gate)
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -101,7 +101,7 @@ class AsyncTrack17Client(BaseClient):
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-        return self._merge(prepared, outcomes)
+        return merge(prepared, outcomes)
 
     async def register(
         self,

@@ -12,7 +12,7 @@ from track17_client import AuthenticatedClient
 from track17_client.models.track_list_request import TrackListRequest
 from track17_client.types import UNSET
 
-from track17_facade._batching import Outcome, Plan, Prepared, chunks, merge, plan
+from track17_facade._batching import Outcome, Plan, Prepared, chunks, plan
 from track17_facade._operations import (
     Operation,
     batch_outcomes,
@@ -21,7 +21,7 @@ from track17_facade._operations import (
 )
 from track17_facade._transport import Attempts, attempts
 from track17_facade.errors import AuthenticationError, InvalidInputError, Track17Error
-from track17_facade.models import BatchResult, Failure
+from track17_facade.models import Failure
 from track17_facade.ratelimit import (
     DEFAULT_REQUESTS_PER_SECOND,
     RateLimiter,
@@ -92,11 +92,11 @@ class BaseClient:
             auth_header_name=API_KEY_HEADER,
             timeout=http_timeout,
             raise_on_unexpected_status=False,
-            httpx_args={"transport": self._transport(self.rate_limiter, limits)},
+            httpx_args={"transport": self._transport(self.rate_limiter, limits, limit)},
         )
 
     @staticmethod
-    def _transport(limiter: RateLimiter, limits: httpx.Limits) -> Any:
+    def _transport(limiter: RateLimiter, limits: httpx.Limits, gate: int) -> Any:
         """The paced httpx transport for this client's kind (sync or async)."""
         raise NotImplementedError
 
@@ -147,10 +147,6 @@ class BaseClient:
     ) -> dict[str, Outcome]:
         """A chunk that was answered; "already done" answers after an ambiguous failure count as done."""
         return confirm_already_done(operation, chunk, outcomes) if ambiguous else outcomes
-
-    @staticmethod
-    def _merge(prepared: Plan, outcomes: dict[str, Outcome]) -> BatchResult[Any]:
-        return merge(prepared, outcomes)
 
     @staticmethod
     def _list_request(status: MainStatus | int | None, page: int, page_size: int) -> TrackListRequest:

@@ -13,7 +13,7 @@ import httpx
 
 from track17_facade import _operations as ops
 from track17_facade._base import BaseClient, ProgressCallback
-from track17_facade._batching import Outcome, Prepared
+from track17_facade._batching import Outcome, Prepared, merge
 from track17_facade._transport import PacedTransport, drive_sync
 from track17_facade.carriers import Carrier
 from track17_facade.errors import Track17Error
@@ -49,8 +49,8 @@ class Track17Client(BaseClient):
         self._pool_lock = threading.Lock()
 
     @staticmethod
-    def _transport(limiter: RateLimiter, limits: httpx.Limits) -> PacedTransport:
-        return PacedTransport(limiter, limits)
+    def _transport(limiter: RateLimiter, limits: httpx.Limits, gate: int) -> PacedTransport:
+        return PacedTransport(limiter, limits, gate)
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -123,7 +123,7 @@ class Track17Client(BaseClient):
             finally:
                 for future in futures:
                     future.cancel()
-        return self._merge(prepared, outcomes)
+        return merge(prepared, outcomes)
 
     # -- the API ----------------------------------------------------------------------------
 

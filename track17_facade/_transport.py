@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable, Generator
 from enum import Enum
@@ -197,47 +198,71 @@ async def drive_async(loop: Attempts[R], send: Callable[[], Awaitable[Response[A
             await asyncio.sleep(float(step))
 
 
-def _acquire_sync(limiter: RateLimiter) -> None:
+def _wait_sync(limiter: RateLimiter) -> None:
     try:
-        limiter.acquire()
+        delay = limiter.reserve()
     except Track17Error:
         raise
     except Exception as exc:
         raise RateLimiterUnavailableError(f"the rate limiter failed: {type(exc).__name__}: {exc}") from exc
+    if delay > 0:
+        time.sleep(delay)
 
 
-async def _acquire_async(limiter: RateLimiter) -> None:
+async def _wait_async(limiter: RateLimiter) -> None:
     try:
-        await limiter.acquire_async()
+        delay = await limiter.reserve_async()
     except Track17Error:
         raise
     except Exception as exc:
         raise RateLimiterUnavailableError(f"the rate limiter failed: {type(exc).__name__}: {exc}") from exc
+    if delay > 0:
+        await asyncio.sleep(delay)
 
 
-# The rate limiter is consulted at the last possible moment: when httpcore is about to write the
-# request headers on a connection that is already established. Waiting any earlier (before the
-# request is handed to httpx) would let connection set-up, TLS handshakes or a busy thread pool
-# delay some requests more than others, so that the server would see them closer together than
-# the limiter spaced them. httpcore's "trace" request extension is the documented hook for this.
+# A request books its start with the rate limiter at the last possible moment: when httpcore is
+# about to write its headers on an established connection (httpcore's "trace" request extension is
+# the documented hook). Booking any earlier would let connection set-up, a TLS handshake or a busy
+# CPU delay some requests past their slots while later ones leave on time, so the server would see
+# them closer together than the limiter spaced them.
+#
+# A request waiting for its slot there holds an idle connection, which a server closes after its
+# keep-alive timeout (5 s for uvicorn). So at most ``gate`` requests per transport (the limit's
+# burst size) may wait holding a connection; the others queue before taking one. The waits at the
+# hook then stay within a window per process sharing the key.
 _HEADERS_STARTED = ".send_request_headers.started"
 
 
 class PacedTransport(httpx.BaseTransport):
-    """An httpx transport that waits for a rate-limiter slot just before each request is written."""
+    """An httpx transport that starts each request exactly when its rate limiter allows."""
 
-    def __init__(self, limiter: RateLimiter, limits: httpx.Limits) -> None:
+    def __init__(self, limiter: RateLimiter, limits: httpx.Limits, gate: int) -> None:
         self._inner = httpx.HTTPTransport(limits=limits)
         self._limiter = limiter
-
-    def _trace(self, name: str, info: dict[str, Any]) -> None:
-        if name.endswith(_HEADERS_STARTED):
-            _acquire_sync(self._limiter)
+        self._gate = threading.BoundedSemaphore(gate)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` once the limiter allows it."""
-        request.extensions["trace"] = self._trace
-        return self._inner.handle_request(request)
+        self._gate.acquire()
+        released = threading.Event()
+
+        def release() -> None:
+            if not released.is_set():
+                released.set()
+                self._gate.release()
+
+        def on_time(name: str, info: dict[str, Any]) -> None:
+            if name.endswith(_HEADERS_STARTED):
+                try:
+                    _wait_sync(self._limiter)
+                finally:
+                    release()
+
+        request.extensions["trace"] = on_time
+        try:
+            return self._inner.handle_request(request)
+        finally:
+            release()
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -245,20 +270,40 @@ class PacedTransport(httpx.BaseTransport):
 
 
 class AsyncPacedTransport(httpx.AsyncBaseTransport):
-    """The asyncio twin of ``PacedTransport``."""
+    """The asyncio twin of ``PacedTransport`` (for use in one event loop)."""
 
-    def __init__(self, limiter: RateLimiter, limits: httpx.Limits) -> None:
+    def __init__(self, limiter: RateLimiter, limits: httpx.Limits, gate: int) -> None:
         self._inner = httpx.AsyncHTTPTransport(limits=limits)
         self._limiter = limiter
-
-    async def _trace(self, name: str, info: dict[str, Any]) -> None:
-        if name.endswith(_HEADERS_STARTED):
-            await _acquire_async(self._limiter)
+        self._gate_size = gate
+        self._gate: asyncio.Semaphore | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` once the limiter allows it."""
-        request.extensions["trace"] = self._trace
-        return await self._inner.handle_async_request(request)
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(self._gate_size)
+        gate = self._gate
+        await gate.acquire()
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                gate.release()
+
+        async def on_time(name: str, info: dict[str, Any]) -> None:
+            if name.endswith(_HEADERS_STARTED):
+                try:
+                    await _wait_async(self._limiter)
+                finally:
+                    release()
+
+        request.extensions["trace"] = on_time
+        try:
+            return await self._inner.handle_async_request(request)
+        finally:
+            release()
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -6,7 +6,6 @@ reprs. ``TrackInfo`` and ``TrackEvent`` are also what ``track17_facade.webhooks`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Generic, TypeVar
 
@@ -46,19 +45,6 @@ class TrackEvent:
     """The time exactly as the carrier reported it."""
     time: datetime | None = field(default=None)
     """``time_raw`` parsed, or None when it is not a recognisable date and time."""
-
-    @classmethod
-    def create(
-        cls,
-        *,
-        status: MainStatus,
-        sub_status: SubStatus,
-        location: str | None,
-        description: str | None,
-        time_raw: str | None,
-    ) -> TrackEvent:
-        """Build an event, parsing ``time_raw`` into ``time``."""
-        return cls(status, sub_status, location, description, time_raw, parse_event_time(time_raw))
 
 
 @frozen
@@ -141,13 +127,3 @@ class BatchResult(Generic[T]):
         if self.failed:
             raise BatchFailedError(self.failed)
         return self
-
-    @classmethod
-    def empty(cls) -> BatchResult[T]:
-        """A result with nothing in it."""
-        return cls((), (), ())
-
-    @staticmethod
-    def numbers(items: Sequence[Accepted | TrackInfo | Rejection | Failure]) -> list[str]:
-        """The tracking numbers of a list of outcomes, in order."""
-        return [item.number for item in items]

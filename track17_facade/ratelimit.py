@@ -17,7 +17,6 @@ exact and a few lines, so it is written here.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import math
 import threading
@@ -33,18 +32,21 @@ DEFAULT_MARGIN = 0.02
 
 @runtime_checkable
 class RateLimiter(Protocol):
-    """What a client needs from a rate limiter: wait until one more request may start.
+    """What a client needs from a rate limiter: a booked start time for each request.
 
-    ``acquire`` blocks the calling thread; ``acquire_async`` suspends the calling task. Each call
-    admits exactly one request. Implementations must be safe to share between threads.
+    ``reserve`` books the earliest start that keeps the limit and returns how many seconds from
+    now it is; the caller does the waiting (so it can wait without holding a connection, then
+    start exactly on time). Each call books exactly one request. Implementations must be safe to
+    share between threads; ``reserve_async`` is the same for asyncio callers whose booking
+    involves I/O.
     """
 
-    def acquire(self) -> None:
-        """Block until one request may start."""
+    def reserve(self) -> float:
+        """Book one request's start; return the seconds until it (0 for now)."""
         ...
 
-    async def acquire_async(self) -> None:
-        """Wait, without blocking the event loop, until one request may start."""
+    async def reserve_async(self) -> float:
+        """``reserve`` for asyncio code: book one request's start without blocking the loop."""
         ...
 
 
@@ -97,17 +99,9 @@ class SlidingWindowLimiter:
             self._starts.append(start)
             return start - now
 
-    def acquire(self) -> None:
-        """Block until one request may start."""
-        delay = self.reserve()
-        if delay > 0:
-            time.sleep(delay)
-
-    async def acquire_async(self) -> None:
-        """Wait until one request may start, letting other tasks run meanwhile."""
-        delay = self.reserve()
-        if delay > 0:
-            await asyncio.sleep(delay)
+    async def reserve_async(self) -> float:
+        """The same as ``reserve``, which never blocks for long (a lock held for microseconds)."""
+        return self.reserve()
 
     def __repr__(self) -> str:
         return f"<SlidingWindowLimiter {self.limit} per {self.window:g}s>"

@@ -8,7 +8,7 @@ Needs ``pip install 'track17[redis]'``::
 It gives the same guarantee as the in-process limiter (never more than the limit in any sliding
 window) across any number of workers. Each request atomically books the earliest allowed start in
 a Redis sorted set, with the time taken from the Redis server's own clock, so clocks that differ
-between hosts do not matter; the caller is told how long to wait and sleeps locally. Keys are
+between hosts do not matter; the caller is told how long to wait and waits locally. Keys are
 named after a hash of the API key and expire when idle.
 
 The booking is a short Lua script rather than pyrate-limiter or limits: both answer "may I go
@@ -18,12 +18,10 @@ clock. Booking gives exact spacing with one Redis call per request.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import logging
 import secrets
 import threading
-import time
 import warnings
 from typing import Literal, Self
 
@@ -146,33 +144,29 @@ class RedisRateLimiter:
             warnings.warn(message, RuntimeWarning, stacklevel=3)
             logger.warning(message)
 
-    def acquire(self) -> None:
-        """Book the next slot in Redis and block until it comes."""
+    def reserve(self) -> float:
+        """Book the next slot in Redis; return the seconds until it."""
         keys, args = self._args()
         try:
             wait_us = self._connections.sync().eval(BOOK_SLOT, 1, *keys, *args)
         except RedisError as exc:
-            if self.on_unavailable == "raise":
-                raise self._unavailable(exc) from exc
-            self._warn_fallback(exc)
-            self._fallback.acquire()
-            return
-        if wait_us:
-            time.sleep(int(wait_us) / 1_000_000)
+            return self._unreachable(exc)
+        return int(wait_us) / 1_000_000
 
-    async def acquire_async(self) -> None:
-        """Book the next slot in Redis and wait for it without blocking the event loop."""
+    async def reserve_async(self) -> float:
+        """Book the next slot in Redis without blocking the event loop; return the seconds until it."""
         keys, args = self._args()
         try:
             wait_us = await self._connections.asynchronous().eval(BOOK_SLOT, 1, *keys, *args)
         except RedisError as exc:
-            if self.on_unavailable == "raise":
-                raise self._unavailable(exc) from exc
-            self._warn_fallback(exc)
-            await self._fallback.acquire_async()
-            return
-        if wait_us:
-            await asyncio.sleep(int(wait_us) / 1_000_000)
+            return self._unreachable(exc)
+        return int(wait_us) / 1_000_000
+
+    def _unreachable(self, exc: RedisError) -> float:
+        if self.on_unavailable == "raise":
+            raise self._unavailable(exc) from exc
+        self._warn_fallback(exc)
+        return self._fallback.reserve()
 
     def close(self) -> None:
         """Close the synchronous Redis connections."""
