@@ -35,6 +35,11 @@ DEFAULT_BASE_URL = "https://api.17track.net/track/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 """17TRACK often takes 0.5-1 s to answer from far away; 20 s leaves room without hanging forever."""
 MAX_PAGE_SIZE = 40
+KEEPALIVE_EXPIRY = 2.0
+"""Seconds an idle connection is kept. Well under common server keep-alive timeouts (5 s for
+uvicorn), because a request may still wait for its rate-limit slot on the connection it took."""
+SENDERS_AT_THE_GATE = 1
+"""Requests per client that may hold a connection while waiting for their rate-limit slot."""
 API_KEY_HEADER = "17token"
 
 ProgressCallback = Callable[[int, int], None]
@@ -79,7 +84,9 @@ class BaseClient:
         # the spacing between starts (two windows' worth covers answers of up to ~2 s at 3/s).
         self.max_concurrency = max_concurrency or min(32, max(4, math.ceil(2 * limit / window)))
         limits = httpx.Limits(
-            max_connections=self.max_concurrency + 4, max_keepalive_connections=self.max_concurrency
+            max_connections=self.max_concurrency + 4,
+            max_keepalive_connections=self.max_concurrency,
+            keepalive_expiry=KEEPALIVE_EXPIRY,
         )
         if isinstance(timeout, httpx.Timeout) or timeout is None:
             http_timeout = timeout if timeout is not None else httpx.Timeout(None)
@@ -92,7 +99,7 @@ class BaseClient:
             auth_header_name=API_KEY_HEADER,
             timeout=http_timeout,
             raise_on_unexpected_status=False,
-            httpx_args={"transport": self._transport(self.rate_limiter, limits, limit)},
+            httpx_args={"transport": self._transport(self.rate_limiter, limits, SENDERS_AT_THE_GATE)},
         )
 
     @staticmethod

@@ -1,8 +1,10 @@
 """The transport policy shared by both clients: one request's attempts, retries and waits.
 
-The attempt loop is written once, as a generator that *yields* what it needs done ("take a
-rate-limit slot", "send", "sleep N seconds") and is driven by a synchronous or an asynchronous
-driver. The sync and async clients therefore share every decision and differ only in how they wait.
+The attempt loop is written once, as a generator that *yields* what it needs done ("send",
+"sleep N seconds") and is driven by a synchronous or an asynchronous driver. The sync and async
+clients therefore share every decision and differ only in how they wait. Every attempt, retries
+included, goes through the paced transports at the end of this module, where the rate limiter
+decides when it leaves.
 """
 
 from __future__ import annotations
@@ -227,9 +229,11 @@ async def _wait_async(limiter: RateLimiter) -> None:
 # them closer together than the limiter spaced them.
 #
 # A request waiting for its slot there holds an idle connection, which a server closes after its
-# keep-alive timeout (5 s for uvicorn). So at most ``gate`` requests per transport (the limit's
-# burst size) may wait holding a connection; the others queue before taking one. The waits at the
-# hook then stay within a window per process sharing the key.
+# keep-alive timeout (5 s for uvicorn), failing the request. So only one request per transport
+# books and waits at a time; the others queue before taking a connection. Each process sharing
+# the key then has at most one booking outstanding, and a wait lasts at most (processes / limit)
+# windows. A single process still fills every window: the next request books the moment the
+# previous one leaves.
 _HEADERS_STARTED = ".send_request_headers.started"
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 DEFAULT_REQUESTS_PER_SECOND = 3.0
-DEFAULT_MARGIN = 0.02
+DEFAULT_MARGIN = 0.025
 """Seconds added to every window, to absorb the gap between deciding to send and arriving."""
 
 

@@ -511,21 +511,26 @@ class Sandbox:
         if content_type != b"application/json":
             return 415, {"code": 415, "message": "Content-Type must be application/json"}, []
         raw = await self._read_body(receive)
-        try:
-            body = json.loads(raw)
-            payload = self._operate(operation, body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            message = exc.message if isinstance(exc, _BadRequestError) else f"body is not valid JSON: {exc}"
-            code = exc.code if isinstance(exc, _BadRequestError) else ErrorCode.SUBMITTED_DATA_INVALID
-            return 200, _refused_body(code, message), []
+        # The work runs in a thread so that the event loop stays free to read and stamp the next
+        # arrivals at once, as a server with many workers would, even while it encodes big answers.
+        encoded = await asyncio.to_thread(self._answer, operation, raw)
         if fault is FaultKind.TRUNCATED:
-            encoded = _json_bytes(payload)
             return 200, encoded[: len(encoded) // 2], []
         if fault is FaultKind.DROP_AFTER_EFFECT:
             await self._drop(send)
         if fault is FaultKind.ERROR_AFTER_EFFECT:
             return 500, {"code": 500, "message": "Internal Server Error"}, []
-        return 200, payload, []
+        return 200, encoded, []
+
+    def _answer(self, operation: str, raw: bytes) -> bytes:
+        """The encoded 200 answer to one operation's body (a refusal for a bad body)."""
+        try:
+            payload = self._operate(operation, json.loads(raw))
+        except (ValueError, UnicodeDecodeError) as exc:
+            message = exc.message if isinstance(exc, _BadRequestError) else f"body is not valid JSON: {exc}"
+            code = exc.code if isinstance(exc, _BadRequestError) else ErrorCode.SUBMITTED_DATA_INVALID
+            payload = _refused_body(code, message)
+        return _json_bytes(payload)
 
     def _admit(self, key: str) -> int | None:
         """Count the request against the key's sliding window; the Retry-After if refused."""
