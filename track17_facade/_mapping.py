@@ -7,6 +7,7 @@ so callers turn a malformed answer into one typed error instead of an AttributeE
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
 from track17_client.models.track_info_response_data_accepted_item import (
     TrackInfoResponseDataAcceptedItem,
@@ -39,40 +40,31 @@ class ShapeError(ValueError):
         self.path = path
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+E = TypeVar("E", MainStatus, SubStatus, Carrier)
+
+
+def _lenient(enum: type[E], table: dict[object, E], value: object, path: str, what: str) -> E:
+    """The member for an integer value; an UNKNOWN member keeping unlisted integers."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ShapeError(path, what, value)
+    return table.get(value) or enum.unknown(value, value)
 
 
 def main_status(value: object, path: str) -> MainStatus:
     """MainStatus for an integer ``z`` (UNKNOWN keeps unlisted values)."""
-    found = _MAIN.get(value)
-    if found is not None and _is_int(value):
-        return found
-    if not _is_int(value):
-        raise ShapeError(path, "an integer status", value)
-    return MainStatus.unknown(value, value)  # type: ignore[arg-type]
+    return _lenient(MainStatus, _MAIN, value, path, "an integer status")
 
 
 def sub_status(value: object, path: str) -> SubStatus:
     """SubStatus for an integer ``s`` (UNKNOWN keeps unlisted values)."""
-    found = _SUB.get(value)
-    if found is not None and _is_int(value):
-        return found
-    if not _is_int(value):
-        raise ShapeError(path, "an integer sub-status", value)
-    return SubStatus.unknown(value, value)  # type: ignore[arg-type]
+    return _lenient(SubStatus, _SUB, value, path, "an integer sub-status")
 
 
 def carrier(value: object, path: str) -> Carrier | None:
     """Carrier for an integer key, None when absent."""
-    if value is None or isinstance(value, Unset):
+    if _absent(value):
         return None
-    found = _CARRIERS.get(value)
-    if found is not None and _is_int(value):
-        return found
-    if not _is_int(value):
-        raise ShapeError(path, "an integer carrier key", value)
-    return Carrier.unknown(value, value)  # type: ignore[arg-type]
+    return _lenient(Carrier, _CARRIERS, value, path, "an integer carrier key")
 
 
 def optional_str(value: object, path: str) -> str | None:

@@ -200,13 +200,18 @@ async def drive_async(loop: Attempts[R], send: Callable[[], Awaitable[Response[A
             await asyncio.sleep(float(step))
 
 
+def _limiter_failed(exc: Exception) -> RateLimiterUnavailableError:
+    """What a limiter raised that is not a Track17Error, as one."""
+    return RateLimiterUnavailableError(f"the rate limiter failed: {type(exc).__name__}: {exc}")
+
+
 def _wait_sync(limiter: RateLimiter) -> None:
     try:
         delay = limiter.reserve()
     except Track17Error:
         raise
     except Exception as exc:
-        raise RateLimiterUnavailableError(f"the rate limiter failed: {type(exc).__name__}: {exc}") from exc
+        raise _limiter_failed(exc) from exc
     if delay > 0:
         time.sleep(delay)
 
@@ -217,7 +222,7 @@ async def _wait_async(limiter: RateLimiter) -> None:
     except Track17Error:
         raise
     except Exception as exc:
-        raise RateLimiterUnavailableError(f"the rate limiter failed: {type(exc).__name__}: {exc}") from exc
+        raise _limiter_failed(exc) from exc
     if delay > 0:
         await asyncio.sleep(delay)
 
