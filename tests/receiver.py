@@ -60,7 +60,7 @@ class AsgiServer:
 
         import uvicorn
 
-        self._socket = socket.socket()
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.bind(("127.0.0.1", 0))
         self._socket.listen(128)
         port = self._socket.getsockname()[1]
