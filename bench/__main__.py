@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench._shared import fresh_key, numbers, round_trip, sandbox_process
+from bench._shared import fresh_key, numbers, round_trip
 from track17_facade import AsyncTrack17Client, Track17Client
 from track17_facade.sandbox import FaultKind, SandboxProcess
 
@@ -308,9 +308,9 @@ def figure_webhooks(smoke: bool) -> None:
 def figure_scale(smoke: bool) -> None:
     small, large = (2400, 20_000) if smoke else (2400, 100_000)
     key = fresh_key()
-    with sandbox_process("--rate", "100000", "--api-key", key) as base_url:
+    with SandboxProcess(api_keys=(key,), rate=100_000) as box:
         output = subprocess.run(
-            [sys.executable, "-m", "bench._scale", base_url, key, str(small), str(large)],
+            [sys.executable, "-m", "bench._scale", box.base_url, key, str(small), str(large)],
             capture_output=True,
             text=True,
             check=True,

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 
@@ -30,22 +26,3 @@ def round_trip(base_url: str, key: str) -> float:
         started = time.perf_counter()
         http.post("/gettrackinfo", json=body).raise_for_status()
         return time.perf_counter() - started
-
-
-@contextmanager
-def sandbox_process(*args: str) -> Iterator[str]:
-    """A sandbox in its own process (so its memory and CPU are not the client's); yields base URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "track17_facade.sandbox", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline().strip()
-        yield first.rsplit(" ", 1)[-1]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()

@@ -81,14 +81,6 @@ class SlidingWindowLimiter:
         self._starts: deque[float] = deque(maxlen=limit)
         self._lock = threading.Lock()
 
-    @classmethod
-    def per_second(
-        cls, requests_per_second: float, *, margin: float = DEFAULT_MARGIN
-    ) -> SlidingWindowLimiter:
-        """A limiter for a rate such as 3.0 requests per second."""
-        limit, window = window_for_rate(requests_per_second)
-        return cls(limit, window, margin=margin)
-
     def reserve(self) -> float:
         """Book the next start; return how many seconds the caller must wait before it."""
         with self._lock:
