@@ -1,6 +1,6 @@
 """The track17 demo: a few hundred parcels on a local sandbox that behaves like 17TRACK.
 
-Run it with ``python3 -m nox -s demo`` (or ``python examples/demo.py --numbers 300``). It starts the
+Run it with ``python3 run.py -s demo`` (or ``python examples/demo.py --numbers 300``). It starts the
 sandbox (3 requests per second per key, 0.3 s per answer, a few faults), then does what a shop
 does: registers its parcels with a progress bar, lets a few days pass, fetches their tracking,
 prints the statuses, and stops tracking what was delivered.

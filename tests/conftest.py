@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from track17_facade import AsyncTrack17Client, Track17Client
-from track17_facade.sandbox import Sandbox
+from track17_facade.sandbox import Sandbox, SandboxStats
 
 FAST = 1000.0
 """A rate for tests that are not about rate limiting, so they do not wait on the limiter."""
@@ -32,6 +32,16 @@ def missing(reason: str) -> None:
 def unique_key() -> str:
     """A fresh API key, so that tests never share the process-wide limiter of a key."""
     return f"test-{uuid.uuid4().hex}"
+
+
+def assert_paced(stats: SandboxStats, *, requests: int, limit: int = 3) -> None:
+    """The client never put more than ``limit`` requests in a sliding window, as far as the sandbox
+    can vouch: a 429 whose window holds an arrival read while the sandbox itself was paused (a
+    busy host stops processes for tens or hundreds of milliseconds) may be the sandbox's doing,
+    and is only required to have been retried. ``requests`` is how many the job needs."""
+    assert stats.rate_limited_certain == 0, stats
+    assert stats.max_requests_in_window_certain <= limit, stats
+    assert stats.requests == requests + stats.rate_limited, stats
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FAST, ClientFactory, unique_key
+from tests.conftest import ClientFactory, assert_paced, unique_key
 from track17_facade import (
     Accepted,
     AsyncTrack17Client,
@@ -129,8 +129,9 @@ def test_every_operation(sandbox: Sandbox, client: Any) -> None:
 def test_each_fault_is_retried_and_nothing_is_charged_twice(
     sandbox: Sandbox, make_client: ClientFactory, kind: FaultKind
 ) -> None:
-    sandbox.config.slow_seconds = 1.0
-    client = make_client(timeout=0.4)
+    # A slow answer takes 5 s, five times the timeout; a normal one needs a small part of it.
+    sandbox.config.slow_seconds = 5.0
+    client = make_client(timeout=1.0)
     sandbox.faults.enqueue(kind)
     result = client.register(NUMBERS[:30])
     assert result.ok and len(result.accepted) == 30
@@ -142,12 +143,6 @@ def test_each_fault_is_retried_and_nothing_is_charged_twice(
     )
     stats = sandbox.stats()
     assert stats.quota_used == 30 and stats.faults_injected == {kind.value: 1}
-
-
-def test_retry_after_is_honoured_on_429(sandbox: Sandbox, client: Any) -> None:
-    sandbox.faults.enqueue(FaultKind.HTTP_429)
-    assert client.register(NUMBERS[:1]).ok
-    assert sandbox.stats().responses_by_status == {429: 1, 200: 1}
 
 
 @pytest.mark.parametrize(
@@ -165,8 +160,8 @@ def test_a_chunk_that_keeps_failing_loses_nothing(
     faults: tuple[FaultKind, ...],
     error: type[Exception],
 ) -> None:
-    sandbox.config.slow_seconds = 0.6
-    client = make_client(timeout=0.3, max_concurrency=1)
+    sandbox.config.slow_seconds = 5.0
+    client = make_client(timeout=1.0, max_concurrency=1)
     sandbox.faults.enqueue(*faults)
     result = client.register(NUMBERS[:100], max_retries=2)
     assert len(result.accepted) == 60
@@ -192,21 +187,6 @@ def test_rate_limited_to_the_end_raises_typed_error(sandbox: Sandbox, make_clien
     sandbox.faults.enqueue(FaultKind.HTTP_429, FaultKind.HTTP_429)
     failure = client.register(NUMBERS[:1]).failed[0]
     assert isinstance(failure.error, RateLimitError) and failure.error.retry_after == 1.0
-
-
-def test_a_wrong_key_raises_at_once(sandbox: Sandbox, make_client: ClientFactory) -> None:
-    client = make_client(api_key="not-the-key")
-    with pytest.raises(AuthenticationError, match="401") as raised:
-        client.register(NUMBERS)
-    assert raised.value.attempts == 1
-    assert sandbox.stats().requests <= 3  # the other chunks were cancelled, not retried
-
-
-def test_other_4xx_are_not_retried(sandbox: Sandbox, make_client: ClientFactory) -> None:
-    client = make_client(base_url=sandbox.base_url + "/missing")
-    failure = client.get_track_info(NUMBERS[:1]).failed[0]
-    assert isinstance(failure.error, HTTPStatusError) and failure.error.status_code == 404
-    assert sandbox.stats().requests == 0  # the sandbox refuses unknown paths before counting
 
 
 def test_an_exhausted_quota_comes_back_per_item(sandbox: Sandbox, client: Any) -> None:
@@ -244,17 +224,6 @@ def test_a_whole_request_refusal_carries_the_17track_code() -> None:
         batch_outcomes(REGISTER, (), locked)
 
 
-def test_bad_arguments_raise_typed_errors(client: Any) -> None:
-    with pytest.raises(InvalidInputError, match="single string"):
-        client.register("RR123456789CN")
-    with pytest.raises(InvalidInputError, match="page_size"):
-        client.iter_track_list(page_size=41)
-    with pytest.raises(InvalidInputError, match="max_retries"):
-        client.register(NUMBERS[:1], max_retries=-1)
-    with pytest.raises(InvalidInputError):
-        Track17Client("")
-
-
 def test_nothing_sent_for_an_empty_call(sandbox: Sandbox, client: Any) -> None:
     assert client.register([]).accepted == ()
     assert sandbox.stats().requests == 0
@@ -280,7 +249,7 @@ def test_the_key_never_shows_in_reprs_errors_or_logs(
     assert any("register: 5 items, attempt 1: HTTP 503; retrying in" in m for m in operations)
 
 
-# The zero-429 checks below run the sandbox in its own process, as a real server would be: in the
+# The pace checks below run the sandbox in its own process, as a real server would be: in the
 # test's process its event loop would compete with the clients for the GIL, and under load it
 # would stamp arrivals late by more than the limiter's safety margin.
 
@@ -293,7 +262,7 @@ def test_sync_client_keeps_the_limits_pace_when_answers_are_slow() -> None:
             result = client.register([f"RR{i:09d}US" for i in range(40 * 7)])
         stats = box.stats()
     assert result.ok and len(result.accepted) == 280
-    assert stats.rate_limited == 0 and stats.max_requests_in_window == 3 and stats.requests == 7
+    assert_paced(stats, requests=7)
 
 
 def test_async_client_keeps_the_limits_pace_when_answers_are_slow() -> None:
@@ -307,7 +276,7 @@ def test_async_client_keeps_the_limits_pace_when_answers_are_slow() -> None:
         result = asyncio.run(run(box.base_url))
         stats = box.stats()
     assert result.ok and len(result.accepted) == 280
-    assert stats.rate_limited == 0 and stats.max_requests_in_window == 3 and stats.requests == 7
+    assert_paced(stats, requests=7)
 
 
 def test_clients_of_one_key_share_the_limit() -> None:
@@ -327,7 +296,8 @@ def test_clients_of_one_key_share_the_limit() -> None:
             thread.join()
         stats = box.stats()
     assert len(results) == 2 and all(r.ok for r in results)
-    assert stats.rate_limited == 0 and stats.requests == 6 and stats.registered == 240
+    assert stats.registered == 240
+    assert_paced(stats, requests=6)
 
 
 def test_unknown_statuses_from_the_server_do_not_break_parsing(sandbox: Sandbox, client: Any) -> None:
@@ -354,8 +324,3 @@ def test_errors_form_one_tree() -> None:
         BatchFailedError,
     ):
         assert issubclass(error, Track17Error)
-
-
-def test_default_base_url_is_the_contracts_server() -> None:
-    with Track17Client(unique_key(), requests_per_second=FAST) as client:
-        assert client.base_url == "https://api.17track.net/track/v1"

@@ -13,13 +13,28 @@ from hypothesis import strategies as st
 
 from track17_facade import Carrier, CarrierDirectory, ErrorCode, MainStatus, SubStatus
 from track17_facade._batching import ItemKind, Prepared, chunks, merge, plan
-from track17_facade.errors import InvalidResponseError
+from track17_facade.errors import (
+    APIError,
+    AuthenticationError,
+    HTTPStatusError,
+    InvalidResponseError,
+    RateLimitError,
+    ServerError,
+)
 from track17_facade.models import Accepted, Failure, Rejection
 from track17_facade.ratelimit import SlidingWindowLimiter, window_for_rate
 from track17_facade.retry import (
+    Abort,
+    Answered,
+    GiveUp,
+    Retry,
+    Sleep,
+    attempts,
     backoff_delay,
-    is_retryable_status,
-    may_have_taken_effect,
+    classify_answer_error,
+    classify_exception,
+    classify_status,
+    decide,
     parse_retry_after,
     retry_delay,
 )
@@ -144,6 +159,55 @@ def test_plan_rejects_bad_rows_and_keeps_the_rest_in_order() -> None:
     assert "carrier 'ups' is invalid" in rejected[1].message
 
 
+def test_surrounding_whitespace_is_stripped_before_checking_and_deduplicating() -> None:
+    result = plan(ItemKind.REGISTER, [" RR333333333CN ", "RR333333333CN\n", ("\tRR444444444CN", Carrier.UPS)])
+    assert [item.number for item in result.items] == ["RR333333333CN", "RR444444444CN"]
+    assert result.order == ("RR333333333CN", "RR444444444CN")
+
+
+def test_a_huge_bad_value_is_cut_in_the_rejection() -> None:
+    huge = "X" * 10_000
+    rejection = plan(ItemKind.NUMBER, [huge]).order[0]
+    assert isinstance(rejection, Rejection)
+    assert len(rejection.number) <= 60 and len(rejection.message) < 200
+    assert len(repr(rejection)) < 400
+    assert rejection.number.startswith("XXXX") and rejection.index == 0
+
+
+@pytest.mark.parametrize(
+    ("item", "named"),
+    [(None, "got NoneType None"), (123, "got int 123"), (b"RR123456789CN", "got bytes")],
+)
+def test_a_non_string_item_names_its_type_and_is_told_apart_from_a_string(item: object, named: str) -> None:
+    result = plan(ItemKind.REGISTER, ["RR123456789CN", item, "None"])
+    wrong_type, wrong_string = (entry for entry in result.order if isinstance(entry, Rejection))
+    assert wrong_type.number == "" and wrong_type.index == 1
+    assert named in wrong_type.message and wrong_type.message.startswith("item 1: expected")
+    assert wrong_string.number == "None" and wrong_string.index == 2
+    assert "tracking number 'None' is invalid" in wrong_string.message
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        (ItemKind.REGISTER, "a tracking number string or a (number, carrier) pair"),
+        (ItemKind.CARRIER, "a (number, carrier) pair"),
+        (ItemKind.TAG, "a (number, tag) pair"),
+    ],
+)
+def test_a_wrong_sized_tuple_names_the_pair_of_its_operation(kind: ItemKind, expected: str) -> None:
+    rejection = plan(kind, [("RR123456789CN", 1, 2)]).order[0]
+    assert isinstance(rejection, Rejection)
+    assert rejection.message == f"item 0: expected {expected}, got a 3-tuple ('RR123456789CN', 1, 2)"
+    assert rejection.code is ErrorCode.FIELD_VALUE_INVALID
+
+
+def test_a_bare_number_where_a_pair_is_needed_names_the_pair() -> None:
+    rejection = plan(ItemKind.TAG, ["RR123456789CN"]).order[0]
+    assert isinstance(rejection, Rejection) and rejection.number == "RR123456789CN"
+    assert "expected a (number, tag) pair, got str" in rejection.message
+
+
 def test_plan_refuses_a_bare_string() -> None:
     with pytest.raises(TypeError, match="not a single string"):
         plan(ItemKind.NUMBER, "RR123456789CN")
@@ -177,21 +241,63 @@ def test_prepared_items_are_values() -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "retry"),
+    ("status", "error", "retry", "effect"),
     [
-        (429, True),
-        (500, True),
-        (502, True),
-        (503, True),
-        (504, True),
-        (520, True),
-        (400, False),
-        (401, False),
-        (404, False),
+        (401, AuthenticationError, False, False),
+        (403, HTTPStatusError, False, False),
+        (404, HTTPStatusError, False, False),
+        (429, RateLimitError, True, False),
+        (500, ServerError, True, True),
+        (502, ServerError, True, True),
+        (503, ServerError, True, True),
+        (520, ServerError, True, True),
     ],
 )
-def test_which_statuses_are_retried(status: int, retry: bool) -> None:
-    assert is_retryable_status(status) is retry
+def test_the_status_alone_decides(status: int, error: type[Exception], retry: bool, effect: bool) -> None:
+    failed = classify_status(status, {"retry-after": "3"}, "register", 1)
+    assert failed is not None
+    assert type(failed.error) is error and failed.retryable is retry
+    assert failed.may_have_taken_effect is effect
+    assert getattr(failed.error, "status_code", None) == status
+    if status == 429:
+        assert isinstance(failed.error, RateLimitError) and failed.error.retry_after == 3.0
+    assert classify_status(200, {}, "register", 1) is None
+
+
+def test_decisions_retry_give_up_or_abort() -> None:
+    server = classify_status(503, {}, "register", 1)
+    throttled = classify_status(429, {"retry-after": "2"}, "register", 1)
+    refused = classify_status(401, {}, "register", 1)
+    missing = classify_status(404, {}, "register", 1)
+    assert server is not None and throttled is not None and refused is not None and missing is not None
+    rng = random.Random(0)
+    first = decide(server, 1, 4, rng=rng)
+    assert isinstance(first, Retry) and 0.125 <= first.delay <= 0.25
+    assert decide(throttled, 1, 4) == Retry(2.0)
+    assert decide(server, 5, 4) == GiveUp(server.error)
+    assert decide(missing, 1, 4) == GiveUp(missing.error)
+    assert decide(refused, 1, 4) == Abort(refused.error)
+
+
+def test_internal_service_error_code_is_retried_like_a_5xx() -> None:
+    busy = classify_answer_error(APIError("busy", code=ErrorCode.INTERNAL_SERVICE_ERROR), 2)
+    assert busy.retryable and busy.may_have_taken_effect and busy.error.attempts == 2  # type: ignore[attr-defined]
+    too_many = classify_answer_error(APIError("no", code=ErrorCode.TOO_MANY_NUMBERS), 1)
+    assert not too_many.retryable
+
+
+def test_the_attempt_loop_yields_typed_steps_and_remembers_ambiguity() -> None:
+    """A 503 then a 200: one Sleep between two sends, and the answer is marked ambiguous."""
+    from track17_client.types import Response
+
+    loop = attempts("register", lambda parsed: parsed, max_retries=2, items=1)
+    assert next(loop) is not None  # SEND
+    step = loop.send(Response(503, b"<html>", {}, None))
+    assert isinstance(step, Sleep) and step.seconds > 0
+    loop.send(None)  # back to SEND
+    with pytest.raises(StopIteration) as done:
+        loop.send(Response(200, b"{}", {}, "parsed"))
+    assert done.value.value == Answered("parsed", ambiguous=True)
 
 
 def test_backoff_grows_exponentially_with_bounded_jitter() -> None:
@@ -221,11 +327,12 @@ def test_retry_after_parses_seconds_and_http_dates() -> None:
 def test_which_failures_may_have_taken_effect() -> None:
     import httpx
 
-    assert not may_have_taken_effect(status=None, exc=httpx.ConnectError("refused"))
-    assert not may_have_taken_effect(status=429, exc=None)
-    assert may_have_taken_effect(status=500, exc=None)
-    assert may_have_taken_effect(status=None, exc=httpx.ReadTimeout("slow"))
-    assert may_have_taken_effect(status=None, exc=httpx.RemoteProtocolError("dropped"))
+    assert not classify_exception(httpx.ConnectError("refused"), "register", 1).may_have_taken_effect
+    assert classify_exception(httpx.ReadTimeout("slow"), "register", 1).may_have_taken_effect
+    assert classify_exception(httpx.RemoteProtocolError("dropped"), "register", 1).may_have_taken_effect
+    unreadable = classify_exception(ValueError("x" * 5000), "register", 1)
+    assert isinstance(unreadable.error, InvalidResponseError) and unreadable.retryable
+    assert len(str(unreadable.error)) < 300
 
 
 # -- the limiter's arithmetic ---------------------------------------------------------------------
@@ -266,3 +373,35 @@ def test_reservations_never_put_more_than_limit_in_any_window(limit: int, arriva
             else max(sorted(arrivals)[index], starts[index - limit] + 1.0)
         )
         assert start == pytest.approx(earliest)
+
+
+# -- the exception tree ---------------------------------------------------------------------------
+
+
+def test_the_errors_docstring_draws_the_real_tree() -> None:
+    """Each name in the tree of ``track17_facade.errors``'s docstring sits under its real parent,
+    and every exception class of the module is in it."""
+    import re
+
+    from track17_facade import errors
+
+    doc = errors.__doc__ or ""
+    lines = [line for line in doc.splitlines() if re.match(r"    (Track17Error$|[│ ]*[├└]── )", line)]
+    parents: list[str] = []
+    drawn = []
+    for line in lines:
+        name = re.search(r"(\w+Error)\b", line)
+        assert name, line
+        depth = 0 if line.strip() == "Track17Error" else (line.index("──") - 4) // 4 + 1
+        del parents[depth:]
+        cls = getattr(errors, name.group(1))
+        if parents:
+            assert cls.__bases__[0] is getattr(errors, parents[-1]), line
+        parents.append(name.group(1))
+        drawn.append(name.group(1))
+    defined = {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, errors.Track17Error)
+    }
+    assert set(drawn) == defined

@@ -6,7 +6,6 @@ import copy
 import json
 import re
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import unique_key
+from tests.readme import run_example
 from tests.receiver import AsgiServer
 from track17_facade import Carrier, MainStatus, SubStatus, Track17Client, TrackInfo
+from track17_facade.errors import InvalidInputError, WebhookError
 from track17_facade.sandbox import Sandbox
 from track17_facade.sandbox._engine import Engine
 from track17_facade.sandbox._webhooks import build_push
@@ -30,7 +31,6 @@ from track17_facade.webhooks import (
 )
 
 KEY = "webhook-test-key"
-README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def _registration(days: int = 6) -> tuple[Engine, Any]:
@@ -106,7 +106,7 @@ def test_the_contract_shape_parses_to_the_clients_types() -> None:
 
 
 def test_the_v2_shape_parses_to_the_same_result() -> None:
-    v1 = parse_webhook(V1)
+    v1 = parse_webhook(V1, verify=False)
     v2 = parse_webhook(V2, sign=compute_signature(V2, KEY), api_key=KEY)
     assert v2.track is not None and v1.track is not None
     assert (v2.track.status, v2.track.sub_status) == (v1.track.status, v1.track.sub_status)
@@ -174,7 +174,7 @@ def test_a_v2_push_as_17track_documents_it() -> None:
             },
         }
     ).encode()
-    event = parse_webhook(body)
+    event = parse_webhook(body, verify=False)
     assert event.carrier is Carrier.UPS and event.track is not None
     assert event.track.status is MainStatus.IN_TRANSIT
     assert event.track.sub_status is SubStatus.IN_TRANSIT_PICKED_UP
@@ -190,7 +190,7 @@ def test_unknown_status_names_keep_their_raw_value() -> None:
         "status": "Teleported",
         "sub_status": "Teleported_Beam",
     }
-    event = parse_webhook(json.dumps(raw))
+    event = parse_webhook(json.dumps(raw), verify=False)
     assert event.track is not None
     assert event.track.status.raw == "Teleported" and event.track.sub_status.raw == "Teleported_Beam"
 
@@ -203,7 +203,9 @@ def test_tracking_stopped_has_no_track() -> None:
 
 
 def test_unknown_event_types_are_kept_verbatim() -> None:
-    event = parse_webhook(b'{"event": "TRACKING_ARCHIVED", "data": {"number": "RR123456789CN"}}')
+    event = parse_webhook(
+        b'{"event": "TRACKING_ARCHIVED", "data": {"number": "RR123456789CN"}}', verify=False
+    )
     assert event.type == "TRACKING_ARCHIVED" and event.carrier is None
 
 
@@ -233,7 +235,7 @@ def test_unknown_event_types_are_kept_verbatim() -> None:
 )
 def test_bad_pushes_say_what_and_where(body: bytes, where: str) -> None:
     with pytest.raises(WebhookParseError, match=re.escape(where)):
-        parse_webhook(body)
+        parse_webhook(body, verify=False)
 
 
 # -- fuzzing: WebhookParseError, and never anything else --------------------------------------------
@@ -249,7 +251,7 @@ _JSON = st.recursive(
 
 def _parses_or_refuses(body: bytes | str) -> None:
     try:
-        event = parse_webhook(body)
+        event = parse_webhook(body, verify=False)
     except WebhookParseError:
         return
     assert isinstance(event, WebhookEvent) and event.number
@@ -300,18 +302,9 @@ def test_fuzz_mutations_of_valid_pushes(data: st.DataObject, body: bytes) -> Non
 # -- receivers from the README, in real frameworks ------------------------------------------------
 
 
-def readme_example(name: str) -> str:
-    """The Python block that follows ``<!-- example: NAME -->`` in the README."""
-    match = re.search(rf"<!-- example: {name} -->\s*```python\n(.*?)```", README.read_text(), re.S)
-    assert match, f"README has no example {name!r}"
-    return match.group(1)
-
-
 def load_receiver(name: str, monkeypatch: pytest.MonkeyPatch, key: str) -> dict[str, Any]:
     monkeypatch.setenv("TRACK17_API_KEY", key)
-    namespace: dict[str, Any] = {"__name__": f"readme_{name}"}
-    exec(compile(readme_example(name), f"README.md:{name}", "exec"), namespace)  # noqa: S102
-    return namespace
+    return run_example(name)
 
 
 def test_the_flask_receiver_from_the_readme(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -387,6 +380,31 @@ def test_a_forged_push_is_refused_by_the_fastapi_receiver(monkeypatch: pytest.Mo
 
 
 def test_webhook_event_repr_is_short() -> None:
-    text = repr(parse_webhook(V1))
+    text = repr(parse_webhook(V1, verify=False))
     assert "raw=" not in text and "events>" in text
-    assert copy.copy(parse_webhook(V1)).number == "RR123456789CN"
+    assert copy.copy(parse_webhook(V1, verify=False)).number == "RR123456789CN"
+
+
+@pytest.mark.parametrize("key", [None, ""])
+def test_without_a_key_verification_fails_closed(key: str | None) -> None:
+    """An unset API key in the receiving app must not mean forged pushes are accepted."""
+    with pytest.raises(InvalidInputError, match=r"pass api_key=\.\.\., or verify=False"):
+        parse_webhook(V1, sign="0" * 64, api_key=key)
+    with pytest.raises(InvalidInputError):
+        parse_webhook(V1)
+    assert not issubclass(InvalidInputError, WebhookError)  # a receiver's 400 handler won't hide it
+    assert parse_webhook(V1, verify=False).number == "RR123456789CN"  # the explicit opt-out
+
+
+def test_the_webhook_helpers_are_exported_from_the_package() -> None:
+    import track17_facade
+    from track17_facade import webhooks
+
+    for name in (
+        "parse_webhook",
+        "verify_signature",
+        "compute_signature",
+        "WebhookEvent",
+        "WebhookEventType",
+    ):
+        assert getattr(track17_facade, name) is getattr(webhooks, name)

@@ -3,6 +3,7 @@
 The public surface::
 
     from track17_facade import Track17Client, AsyncTrack17Client, MainStatus, SubStatus, ErrorCode, Carrier
+    from track17_facade import parse_webhook, WebhookEvent   # receiving pushes
 
 Modules: ``errors`` (the exception tree), ``models``, ``status``, ``codes``, ``carriers``,
 ``ratelimit``, ``retry``, ``webhooks``, ``redis_limiter`` (``track17[redis]``) and ``sandbox``
@@ -12,6 +13,7 @@ Modules: ``errors`` (the exception tree), ``models``, ``status``, ``codes``, ``c
 from track17_facade._async_client import AsyncTrack17Client
 from track17_facade._base import DEFAULT_BASE_URL, ProgressCallback
 from track17_facade._client import Track17Client
+from track17_facade._version import __version__
 from track17_facade.carriers import Carrier, CarrierDirectory, CarrierInfo
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import (
@@ -35,8 +37,13 @@ from track17_facade.errors import (
 from track17_facade.models import Accepted, BatchResult, Failure, Rejection, TrackEvent, TrackInfo
 from track17_facade.ratelimit import RateLimiter, SlidingWindowLimiter
 from track17_facade.status import MainStatus, SubStatus
-
-__version__ = "0.1.0"
+from track17_facade.webhooks import (
+    WebhookEvent,
+    WebhookEventType,
+    compute_signature,
+    parse_webhook,
+    verify_signature,
+)
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -72,6 +79,11 @@ __all__ = [
     "TrackInfo",
     "TransportError",
     "WebhookError",
+    "WebhookEvent",
+    "WebhookEventType",
     "WebhookParseError",
     "__version__",
+    "compute_signature",
+    "parse_webhook",
+    "verify_signature",
 ]

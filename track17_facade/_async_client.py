@@ -11,18 +11,31 @@ from typing import Any, Self
 import httpx
 
 from track17_facade import _operations as ops
-from track17_facade._base import BaseClient, ProgressCallback
+from track17_facade._base import (
+    MAX_PAGE_SIZE,
+    NOT_GIVEN,
+    BaseClient,
+    NotGiven,
+    ProgressCallback,
+    TimeoutTypes,
+    apply_call_timeout,
+    call_timeout,
+)
 from track17_facade._batching import Outcome, Prepared, merge
-from track17_facade._transport import AsyncPacedTransport, drive_async
 from track17_facade.carriers import Carrier
 from track17_facade.errors import Track17Error
 from track17_facade.models import Accepted, BatchResult, TrackInfo
-from track17_facade.ratelimit import RateLimiter
+from track17_facade.ratelimit import SENDERS_AT_THE_GATE, AsyncPacedTransport, RateLimiter
+from track17_facade.retry import drive_async
 from track17_facade.status import MainStatus
 
 
+async def _apply_call_timeout(request: httpx.Request) -> None:
+    apply_call_timeout(request)
+
+
 class AsyncTrack17Client(BaseClient):
-    """The asyncio twin of ``Track17Client``: the same methods, as coroutines.
+    """The asyncio twin of ``Track17Client``: the same arguments and methods, as coroutines.
 
     Chunks of a bulk call run as concurrent tasks (at most ``max_concurrency`` in flight) while
     the rate limiter spaces their starts::
@@ -32,16 +45,38 @@ class AsyncTrack17Client(BaseClient):
             async for number in client.iter_track_list(status=MainStatus.DELIVERED):
                 ...
 
-    Takes the same arguments as ``Track17Client``.
+    Args:
+        api_key: the 17TRACK access key, sent in the ``17token`` header (never logged or shown).
+        base_url: the API root; a sandbox's ``base_url`` for tests.
+        timeout: seconds, an ``httpx.Timeout``, or None for no limit, for each request (overridable
+            per call).
+        max_retries: retries after the first attempt, per request (overridable per call).
+        requests_per_second: the rate of the process-wide limiter of this key.
+        rate_limiter: any ``RateLimiter`` (e.g. ``RedisRateLimiter``) instead of the in-process one.
+        max_concurrency: requests in flight at once (default: enough to keep the limiter's pace).
+        proxy: a proxy URL (or ``httpx.Proxy``) for every request. Without it, the standard
+            ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``ALL_PROXY`` / ``NO_PROXY`` environment variables
+            are honoured, as httpx does, unless ``trust_env`` is False.
+        trust_env: read proxies from the environment.
+        headers: extra headers for every request (a ``User-Agent: track17/<version>`` is sent
+            unless given here).
+
+    Raises:
+        InvalidInputError: an empty key, or a negative ``max_retries``.
+        ValueError: a rate that is not a positive number.
+        TypeError: a ``rate_limiter`` without ``reserve`` and ``reserve_async``.
     """
 
-    def __init__(self, api_key: str, **options: Any) -> None:
-        super().__init__(api_key, **options)
-        self._generated.get_async_httpx_client()
+    def _httpx_args(
+        self, limiter: RateLimiter, limits: httpx.Limits, proxy: httpx.Proxy | None
+    ) -> dict[str, Any]:
+        return {
+            "transport": AsyncPacedTransport(limiter, limits, SENDERS_AT_THE_GATE, proxy),
+            "event_hooks": {"request": [_apply_call_timeout]},
+        }
 
-    @staticmethod
-    def _transport(limiter: RateLimiter, limits: httpx.Limits, gate: int) -> AsyncPacedTransport:
-        return AsyncPacedTransport(limiter, limits, gate)
+    def _open(self) -> None:
+        self._generated.get_async_httpx_client()
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -63,33 +98,43 @@ class AsyncTrack17Client(BaseClient):
         operation: ops.Operation,
         chunk: Sequence[Prepared],
         max_retries: int,
+        timeout: TimeoutTypes | NotGiven,
         gate: asyncio.Semaphore,
+        stopped: asyncio.Event,
     ) -> tuple[dict[str, Outcome], int]:
         async with gate:
+            if stopped.is_set():  # the call is stopping (a refused key): send nothing more
+                return {}, len(chunk)
             # Built only once a slot is free, so that a huge call holds few request bodies at once.
             body = operation.body(chunk)
             loop = self._chunk_attempts(operation, chunk, max_retries)
             try:
-                outcomes, ambiguous = await drive_async(
-                    loop, partial(operation.async_call, client=self._generated, body=body)
-                )
-            except Track17Error as exc:
-                return self._chunk_failed(chunk, exc), len(chunk)
-        return self._chunk_done(operation, chunk, outcomes, ambiguous), len(chunk)
+                with call_timeout(timeout):
+                    end = await drive_async(
+                        loop, partial(operation.async_call, client=self._generated, body=body)
+                    )
+            except Track17Error:
+                stopped.set()  # before the gate is released to the next chunk
+                raise
+        return self._chunk_outcomes(operation, chunk, end), len(chunk)
 
     async def _bulk(
         self,
         operation: ops.Operation,
         items: Iterable[object],
         max_retries: int | None,
+        timeout: TimeoutTypes | NotGiven,
         on_progress: ProgressCallback | None,
     ) -> BatchResult[Any]:
         retries = self._retries(max_retries)
         prepared, chunks = self._plan(operation, items)
         outcomes: dict[str, Outcome] = {}
         total, done = len(prepared.items), 0
-        gate = asyncio.Semaphore(self.max_concurrency)
-        tasks = [asyncio.ensure_future(self._run_chunk(operation, chunk, retries, gate)) for chunk in chunks]
+        gate, stopped = asyncio.Semaphore(self.max_concurrency), asyncio.Event()
+        tasks = [
+            asyncio.ensure_future(self._run_chunk(operation, chunk, retries, timeout, gate, stopped))
+            for chunk in chunks
+        ]
         try:
             for next_done in asyncio.as_completed(tasks):
                 chunk_outcomes, size = await next_done
@@ -103,111 +148,268 @@ class AsyncTrack17Client(BaseClient):
             await asyncio.gather(*tasks, return_exceptions=True)
         return merge(prepared, outcomes)
 
+    # -- the API ----------------------------------------------------------------------------
+
     async def register(
         self,
         items: Iterable[str | tuple[str, Carrier | int | None]],
         *,
         max_retries: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
-        """Register numbers for tracking; see ``Track17Client.register``."""
-        return await self._bulk(ops.REGISTER, items, max_retries, on_progress)
+        """Register numbers for tracking; each newly accepted number uses one quota.
+
+        Args:
+            items: numbers, or ``(number, carrier)`` pairs; without a carrier 17TRACK detects it.
+            max_retries: retries per request for this call (default: the client's).
+            timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
+                (default: the client's).
+            on_progress: called as ``on_progress(done, total)`` after each request completes.
+
+        Returns:
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
+            input order. A number registered by an earlier attempt of this same
+            call (one that failed after taking effect) is accepted with ``recovered=True``, not
+            rejected as ALREADY_REGISTERED.
+
+        Raises:
+            AuthenticationError: the key was refused; the call stops at once.
+            InvalidInputError: ``items`` is a single string, or ``max_retries`` is negative.
+        """
+        return await self._bulk(ops.REGISTER, items, max_retries, timeout, on_progress)
 
     async def get_track_info(
         self,
         numbers: Iterable[str],
         *,
         max_retries: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         on_progress: ProgressCallback | None = None,
     ) -> BatchResult[TrackInfo]:
-        """Current status and event history of registered numbers."""
-        return await self._bulk(ops.GET_TRACK_INFO, numbers, max_retries, on_progress)
+        """Current status and event history of registered numbers (free: no quota).
+
+        Args:
+            numbers: registered tracking numbers.
+            max_retries: retries per request for this call (default: the client's).
+            timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
+                (default: the client's).
+            on_progress: called as ``on_progress(done, total)`` after each request completes.
+
+        Returns:
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
+            input order. Accepted items are ``TrackInfo``.
+
+        Raises:
+            AuthenticationError: the key was refused; the call stops at once.
+            InvalidInputError: ``numbers`` is a single string, or ``max_retries`` is negative.
+        """
+        return await self._bulk(ops.GET_TRACK_INFO, numbers, max_retries, timeout, on_progress)
 
     async def stop_track(
         self,
         numbers: Iterable[str],
         *,
         max_retries: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
-        """Stop tracking numbers."""
-        return await self._bulk(ops.STOP_TRACK, numbers, max_retries, on_progress)
+        """Stop tracking numbers: no more updates until they are retracked.
+
+        Args:
+            numbers: tracking numbers being tracked.
+            max_retries: retries per request for this call (default: the client's).
+            timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
+                (default: the client's).
+            on_progress: called as ``on_progress(done, total)`` after each request completes.
+
+        Returns:
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
+            input order. A number stopped by an earlier attempt of this call is
+            accepted with ``recovered=True``.
+
+        Raises:
+            AuthenticationError: the key was refused; the call stops at once.
+            InvalidInputError: ``numbers`` is a single string, or ``max_retries`` is negative.
+        """
+        return await self._bulk(ops.STOP_TRACK, numbers, max_retries, timeout, on_progress)
 
     async def retrack(
         self,
         numbers: Iterable[str],
         *,
         max_retries: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
-        """Resume tracking of stopped numbers (once per number)."""
-        return await self._bulk(ops.RETRACK, numbers, max_retries, on_progress)
+        """Resume tracking of stopped numbers (17TRACK allows this once per number, free).
+
+        Args:
+            numbers: stopped tracking numbers.
+            max_retries: retries per request for this call (default: the client's).
+            timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
+                (default: the client's).
+            on_progress: called as ``on_progress(done, total)`` after each request completes.
+
+        Returns:
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
+            input order. A number retracked by an earlier attempt of this call is
+            accepted with ``recovered=True``.
+
+        Raises:
+            AuthenticationError: the key was refused; the call stops at once.
+            InvalidInputError: ``numbers`` is a single string, or ``max_retries`` is negative.
+        """
+        return await self._bulk(ops.RETRACK, numbers, max_retries, timeout, on_progress)
 
     async def delete_track(
         self,
         numbers: Iterable[str],
         *,
         max_retries: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
-        """Remove numbers from the account for good."""
-        return await self._bulk(ops.DELETE_TRACK, numbers, max_retries, on_progress)
+        """Remove numbers from the account for good (registering one again uses quota again).
+
+        Args:
+            numbers: registered tracking numbers.
+            max_retries: retries per request for this call (default: the client's).
+            timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
+                (default: the client's).
+            on_progress: called as ``on_progress(done, total)`` after each request completes.
+
+        Returns:
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
+            input order. A number deleted by an earlier attempt of this call is
+            accepted with ``recovered=True``.
+
+        Raises:
+            AuthenticationError: the key was refused; the call stops at once.
+            InvalidInputError: ``numbers`` is a single string, or ``max_retries`` is negative.
+        """
+        return await self._bulk(ops.DELETE_TRACK, numbers, max_retries, timeout, on_progress)
 
     async def push(
         self,
         numbers: Iterable[str],
         *,
         max_retries: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
-        """Ask 17TRACK to push the current tracking of numbers to the webhook again."""
-        return await self._bulk(ops.PUSH, numbers, max_retries, on_progress)
+        """Ask 17TRACK to push the current tracking of numbers to the webhook again.
+
+        Args:
+            numbers: registered tracking numbers.
+            max_retries: retries per request for this call (default: the client's).
+            timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
+                (default: the client's).
+            on_progress: called as ``on_progress(done, total)`` after each request completes.
+
+        Returns:
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
+            input order.
+
+        Raises:
+            AuthenticationError: the key was refused; the call stops at once.
+            InvalidInputError: ``numbers`` is a single string, or ``max_retries`` is negative.
+        """
+        return await self._bulk(ops.PUSH, numbers, max_retries, timeout, on_progress)
 
     async def change_carrier(
         self,
         items: Iterable[tuple[str, Carrier | int]],
         *,
         max_retries: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
-        """Assign other carriers: ``[(number, carrier), ...]``."""
-        return await self._bulk(ops.CHANGE_CARRIER, items, max_retries, on_progress)
+        """Assign other carriers to registered numbers (at most 5 changes per number).
+
+        Args:
+            items: ``(number, carrier)`` pairs.
+            max_retries: retries per request for this call (default: the client's).
+            timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
+                (default: the client's).
+            on_progress: called as ``on_progress(done, total)`` after each request completes.
+
+        Returns:
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
+            input order. A change made by an earlier attempt of this call is
+            accepted with ``recovered=True``.
+
+        Raises:
+            AuthenticationError: the key was refused; the call stops at once.
+            InvalidInputError: ``items`` is a single string, or ``max_retries`` is negative.
+        """
+        return await self._bulk(ops.CHANGE_CARRIER, items, max_retries, timeout, on_progress)
 
     async def change_info(
         self,
         items: Iterable[tuple[str, str | None]],
         *,
         max_retries: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
-        """Set the tag of numbers: ``[(number, tag), ...]``."""
-        return await self._bulk(ops.CHANGE_INFO, items, max_retries, on_progress)
+        """Set the tag (e.g. an order reference) of registered numbers.
+
+        Args:
+            items: ``(number, tag)`` pairs; a tag of None clears it.
+            max_retries: retries per request for this call (default: the client's).
+            timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
+                (default: the client's).
+            on_progress: called as ``on_progress(done, total)`` after each request completes.
+
+        Returns:
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
+            input order.
+
+        Raises:
+            AuthenticationError: the key was refused; the call stops at once.
+            InvalidInputError: ``items`` is a single string, or ``max_retries`` is negative.
+        """
+        return await self._bulk(ops.CHANGE_INFO, items, max_retries, timeout, on_progress)
 
     def iter_track_list(
         self,
         status: MainStatus | int | None = None,
         *,
-        page_size: int = 40,
+        page_size: int = MAX_PAGE_SIZE,
         max_retries: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[str]:
         """Every registered number, optionally only those with one main status, page by page.
 
         Arguments are checked at once; pages are fetched as the iterator is consumed.
+
+        Args:
+            status: a ``MainStatus`` (or its integer, 0 to 8) to list only those; None for all.
+            page_size: numbers per request, 1 to 40.
+            max_retries: retries per page request (default: the client's).
+            timeout: seconds, an ``httpx.Timeout``, or None for no limit, per page request
+                (default: the client's).
+
+        Raises:
+            InvalidInputError: a status that is not a MainStatus, or a page size out of range
+                (at the call); a page that cannot be fetched raises its error when reached.
         """
-        retries = self._retries(max_retries)
-        self._list_request(status, 1, page_size)
-        return self._pages(status, page_size, retries)
+        checked, retries = self._list_setup(status, page_size, max_retries)
+        return self._pages(checked, page_size, retries, timeout)
 
     async def _pages(
-        self, status: MainStatus | int | None, page_size: int, retries: int
+        self, status: MainStatus | None, page_size: int, retries: int, timeout: TimeoutTypes | NotGiven
     ) -> AsyncIterator[str]:
         page = 1
         while True:
             body = self._list_request(status, page, page_size)
-            numbers, _ = await drive_async(
-                self._list_attempts(retries),
-                partial(ops.TRACK_LIST_ASYNC, client=self._generated, body=body),
-            )
+            with call_timeout(timeout):
+                end = await drive_async(
+                    self._list_attempts(retries),
+                    partial(ops.TRACK_LIST_ASYNC, client=self._generated, body=body),
+                )
+            numbers = self._page(end)
             for number in numbers:
                 yield number
             if len(numbers) < page_size:

@@ -3,9 +3,12 @@ per-chunk logic. The two clients only add how they wait and run chunks side by s
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Final
 
 import httpx
 from track17_client import AuthenticatedClient
@@ -13,22 +16,18 @@ from track17_client.models.track_list_request import TrackListRequest
 from track17_client.types import UNSET
 
 from track17_facade._batching import Outcome, Plan, Prepared, chunks, plan
-from track17_facade._operations import (
-    Operation,
-    batch_outcomes,
-    confirm_already_done,
-    track_list_numbers,
-)
-from track17_facade._transport import Attempts, attempts
-from track17_facade.errors import AuthenticationError, InvalidInputError, Track17Error
+from track17_facade._operations import Operation, batch_outcomes, confirm_already_done, track_list_numbers
+from track17_facade._version import __version__
+from track17_facade.errors import InvalidInputError
 from track17_facade.models import Failure
 from track17_facade.ratelimit import (
     DEFAULT_REQUESTS_PER_SECOND,
     RateLimiter,
+    check_rate_limiter,
     shared_limiter,
     window_for_rate,
 )
-from track17_facade.retry import DEFAULT_MAX_RETRIES
+from track17_facade.retry import DEFAULT_MAX_RETRIES, Answered, Attempts, GiveUp, attempts
 from track17_facade.status import MainStatus
 
 DEFAULT_BASE_URL = "https://api.17track.net/track/v1"
@@ -38,12 +37,84 @@ MAX_PAGE_SIZE = 40
 KEEPALIVE_EXPIRY = 2.0
 """Seconds an idle connection is kept. Well under common server keep-alive timeouts (5 s for
 uvicorn), because a request may still wait for its rate-limit slot on the connection it took."""
-SENDERS_AT_THE_GATE = 1
-"""Requests per client that may hold a connection while waiting for their rate-limit slot."""
 API_KEY_HEADER = "17token"
+USER_AGENT = f"track17/{__version__}"
 
 ProgressCallback = Callable[[int, int], None]
 """Called as ``callback(items_done, items_total)`` after each request of a bulk call completes."""
+
+TimeoutTypes = float | httpx.Timeout | None
+"""Seconds, an ``httpx.Timeout``, or None for no limit."""
+
+
+class NotGiven:
+    """The type of ``NOT_GIVEN``: an argument left out, where None means something (no timeout)."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+# The timeout of the bulk call being run, for its requests only. A request hook applies it to each
+# request's extensions, where httpcore reads it; the shared httpx client is never changed.
+_CALL_TIMEOUT: contextvars.ContextVar[httpx.Timeout | None] = contextvars.ContextVar(
+    "track17_call_timeout", default=None
+)
+
+
+def as_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
+    """An ``httpx.Timeout`` from seconds, a Timeout, or None (no limit)."""
+    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+
+
+@contextlib.contextmanager
+def call_timeout(timeout: TimeoutTypes | NotGiven) -> Iterator[None]:
+    """Within the block, this thread's or task's requests use ``timeout`` (unless NOT_GIVEN)."""
+    if isinstance(timeout, NotGiven):
+        yield
+        return
+    token = _CALL_TIMEOUT.set(as_timeout(timeout))
+    try:
+        yield
+    finally:
+        _CALL_TIMEOUT.reset(token)
+
+
+def apply_call_timeout(request: httpx.Request) -> None:
+    """httpx request hook: the current bulk call's timeout, if it set one, for this request."""
+    timeout = _CALL_TIMEOUT.get()
+    if timeout is not None:
+        request.extensions["timeout"] = timeout.as_dict()
+
+
+def environment_proxy(url: str) -> httpx.Proxy | None:
+    """The proxy that the standard environment variables name for ``url``, as httpx reads them.
+
+    ``HTTPS_PROXY`` / ``HTTP_PROXY`` by the URL's scheme, else ``ALL_PROXY`` (upper or lower case);
+    none when ``NO_PROXY`` covers the host (``*``, the host itself, or a parent domain). A value
+    without a scheme is taken as ``http://``.
+    """
+    target = httpx.URL(url)
+    proxies = urllib.request.getproxies_environment()
+    if _no_proxy_covers(target.host, proxies.get("no", "")):
+        return None
+    found = proxies.get(target.scheme) or proxies.get("all")
+    if not found:
+        return None
+    return httpx.Proxy(found if "://" in found else f"http://{found}")
+
+
+def _no_proxy_covers(host: str, no_proxy: str) -> bool:
+    host = host.lower()
+    for entry in (part.strip().lower() for part in no_proxy.split(",")):
+        if entry == "*":
+            return True
+        name = entry.split("://", 1)[-1].rsplit(":", 1)[0] if entry.count(":") <= 2 else entry
+        name = name.strip("[]").lstrip(".")
+        if name and (host == name or host.endswith("." + name)):
+            return True
+    return False
 
 
 def _bind(limiter: RateLimiter, api_key: str) -> RateLimiter:
@@ -53,24 +124,62 @@ def _bind(limiter: RateLimiter, api_key: str) -> RateLimiter:
     return bound
 
 
+def check_status_filter(status: object) -> MainStatus | None:
+    """The ``status`` filter of gettracklist as a MainStatus (None: every status)."""
+    if status is None:
+        return None
+    if isinstance(status, bool) or not isinstance(status, int) or status not in MainStatus._value2member_map_:
+        raise InvalidInputError(
+            f"status must be a MainStatus such as MainStatus.DELIVERED (0 to 8) or None, got {status!r}"
+        )
+    return MainStatus(status)
+
+
 class BaseClient:
-    """Settings and shared logic of both clients (not for direct use)."""
+    """Settings and shared logic of both clients (not for direct use).
+
+    Args:
+        api_key: the 17TRACK access key, sent in the ``17token`` header (never logged or shown).
+        base_url: the API root; a sandbox's ``base_url`` for tests.
+        timeout: seconds, an ``httpx.Timeout``, or None for no limit, for each request (overridable
+            per call).
+        max_retries: retries after the first attempt, per request (overridable per call).
+        requests_per_second: the rate of the process-wide limiter of this key.
+        rate_limiter: any ``RateLimiter`` (e.g. ``RedisRateLimiter``) instead of the in-process one.
+        max_concurrency: requests in flight at once (default: enough to keep the limiter's pace).
+        proxy: a proxy URL (or ``httpx.Proxy``) for every request. Without it, the standard
+            ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``ALL_PROXY`` / ``NO_PROXY`` environment variables
+            are honoured, as httpx does, unless ``trust_env`` is False.
+        trust_env: read proxies from the environment.
+        headers: extra headers for every request (a ``User-Agent: track17/<version>`` is sent
+            unless given here).
+
+    Raises:
+        InvalidInputError: an empty key, or a negative ``max_retries``.
+        ValueError: a rate that is not a positive number.
+        TypeError: a ``rate_limiter`` without ``reserve`` and ``reserve_async``.
+    """
 
     def __init__(
         self,
         api_key: str,
         *,
         base_url: str = DEFAULT_BASE_URL,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         requests_per_second: float = DEFAULT_REQUESTS_PER_SECOND,
         rate_limiter: RateLimiter | None = None,
         max_concurrency: int | None = None,
+        proxy: str | httpx.URL | httpx.Proxy | None = None,
+        trust_env: bool = True,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         if not isinstance(api_key, str) or not api_key.strip():
             raise InvalidInputError("api_key must be a non-empty string")
         if max_retries < 0:
             raise InvalidInputError(f"max_retries must be >= 0, got {max_retries}")
+        if rate_limiter is not None:
+            check_rate_limiter(rate_limiter)
         limit, window = window_for_rate(requests_per_second)
         self.base_url = base_url.rstrip("/")
         self.max_retries = max_retries
@@ -88,23 +197,32 @@ class BaseClient:
             max_keepalive_connections=self.max_concurrency,
             keepalive_expiry=KEEPALIVE_EXPIRY,
         )
-        if isinstance(timeout, httpx.Timeout) or timeout is None:
-            http_timeout = timeout if timeout is not None else httpx.Timeout(None)
-        else:
-            http_timeout = httpx.Timeout(timeout)
+        self.proxy: httpx.Proxy | None = None
+        """The proxy every request goes through, from ``proxy`` or the environment; None: direct."""
+        if proxy is not None:
+            self.proxy = proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
+        elif trust_env:
+            self.proxy = environment_proxy(self.base_url)
         self._generated = AuthenticatedClient(
             base_url=self.base_url,
             token=api_key,
             prefix="",
             auth_header_name=API_KEY_HEADER,
-            timeout=http_timeout,
+            headers={"User-Agent": USER_AGENT, **(headers or {})},
+            timeout=as_timeout(timeout),
             raise_on_unexpected_status=False,
-            httpx_args={"transport": self._transport(self.rate_limiter, limits, SENDERS_AT_THE_GATE)},
+            httpx_args=self._httpx_args(self.rate_limiter, limits, self.proxy),
         )
+        self._open()
 
-    @staticmethod
-    def _transport(limiter: RateLimiter, limits: httpx.Limits, gate: int) -> Any:
-        """The paced httpx transport for this client's kind (sync or async)."""
+    def _httpx_args(
+        self, limiter: RateLimiter, limits: httpx.Limits, proxy: httpx.Proxy | None
+    ) -> dict[str, Any]:
+        """The paced transport and request hooks for this client's kind (sync or async)."""
+        raise NotImplementedError
+
+    def _open(self) -> None:
+        """Build the httpx client now, not in the first worker threads or tasks at once."""
         raise NotImplementedError
 
     @property
@@ -142,27 +260,42 @@ class BaseClient:
         )
 
     @staticmethod
-    def _chunk_failed(chunk: Sequence[Prepared], error: Track17Error) -> dict[str, Outcome]:
-        """A chunk that still failed after its retries: each of its items fails with the cause."""
-        if isinstance(error, AuthenticationError):
-            raise error
-        return {item.number: Failure(item.number, error) for item in chunk}
-
-    @staticmethod
-    def _chunk_done(
-        operation: Operation, chunk: Sequence[Prepared], outcomes: dict[str, Outcome], ambiguous: bool
+    def _chunk_outcomes(
+        operation: Operation, chunk: Sequence[Prepared], end: Answered[dict[str, Outcome]] | GiveUp
     ) -> dict[str, Outcome]:
-        """A chunk that was answered; "already done" answers after an ambiguous failure count as done."""
-        return confirm_already_done(operation, chunk, outcomes) if ambiguous else outcomes
+        """Per-number outcomes of a chunk: its items fail together when its request gave up, and
+        "already done" answers after an ambiguous failure count as done."""
+        if isinstance(end, GiveUp):
+            return {item.number: Failure(item.number, end.error) for item in chunk}
+        return confirm_already_done(operation, chunk, end.result) if end.ambiguous else end.result
 
     @staticmethod
-    def _list_request(status: MainStatus | int | None, page: int, page_size: int) -> TrackListRequest:
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise InvalidInputError(f"page_size must be from 1 to {MAX_PAGE_SIZE}, got {page_size}")
+    def _list_request(status: MainStatus | None, page: int, page_size: int) -> TrackListRequest:
         return TrackListRequest(
             status=UNSET if status is None else int(status), page=page, page_size=page_size
         )
 
+    def _list_setup(
+        self, status: object, page_size: int, max_retries: int | None
+    ) -> tuple[MainStatus | None, int]:
+        """Check ``iter_track_list``'s arguments at the call, before any page is fetched."""
+        if (
+            isinstance(page_size, bool)
+            or not isinstance(page_size, int)
+            or not 1 <= page_size <= MAX_PAGE_SIZE
+        ):
+            raise InvalidInputError(
+                f"page_size must be an integer from 1 to {MAX_PAGE_SIZE}, got {page_size!r}"
+            )
+        return check_status_filter(status), self._retries(max_retries)
+
     @staticmethod
     def _list_attempts(max_retries: int) -> Attempts[list[str]]:
         return attempts("gettracklist", track_list_numbers, max_retries=max_retries, items=0)
+
+    @staticmethod
+    def _page(end: Answered[list[str]] | GiveUp) -> list[str]:
+        """The numbers of one page; a page that could not be fetched raises its error."""
+        if isinstance(end, GiveUp):
+            raise end.error
+        return end.result

@@ -31,6 +31,30 @@ class ItemKind(Enum):
     CARRIER = "carrier"  # ("RR123456789CN", Carrier.CHINA_POST)
     TAG = "tag"  # ("RR123456789CN", "ORDER-1"), or None to clear
 
+    @property
+    def expected(self) -> str:
+        """The item shape, as error messages name it."""
+        return _EXPECTED[self]
+
+
+_EXPECTED = {
+    ItemKind.NUMBER: "a tracking number string",
+    ItemKind.REGISTER: "a tracking number string or a (number, carrier) pair",
+    ItemKind.CARRIER: "a (number, carrier) pair",
+    ItemKind.TAG: "a (number, tag) pair",
+}
+SHOWN_CHARS = 60
+"""Longer input values are cut to this many characters in rejections (a tracking number has 50)."""
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else f"{text[: SHOWN_CHARS - 1]}…"
+
+
+def shown(value: object) -> str:
+    """``repr(value)``, cut to ``SHOWN_CHARS`` so that a huge bad value cannot flood a message."""
+    return _cut(repr(value))
+
 
 @frozen
 class Prepared:
@@ -50,47 +74,58 @@ class Plan:
     """One entry per distinct input row: its number, or the rejection made before sending."""
 
 
-def _invalid(number: str, code: ErrorCode, message: str) -> Rejection:
-    return Rejection(number=number, code=code, message=message)
+def _invalid(number: str, code: ErrorCode, message: str, index: int) -> Rejection:
+    return Rejection(number=_cut(number), code=code, message=f"item {index}: {message}", index=index)
 
 
-def _check(kind: ItemKind, item: object) -> Prepared | Rejection:
-    carrier: object = None
-    extra: object = None
-    if isinstance(item, tuple):
-        if kind is ItemKind.NUMBER or len(item) != 2:
-            shape = "a tracking number string" if kind is ItemKind.NUMBER else "(number, value)"
-            return _invalid(repr(item), ErrorCode.FIELD_VALUE_INVALID, f"expected {shape}")
+def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
+    """One input row, validated; a number's surrounding whitespace is removed."""
+    if kind is ItemKind.NUMBER or (kind is ItemKind.REGISTER and not isinstance(item, tuple)):
+        number, extra = item, None
+    elif isinstance(item, tuple) and len(item) == 2:
         number, extra = item
-    elif kind in (ItemKind.CARRIER, ItemKind.TAG):
-        what = "carrier" if kind is ItemKind.CARRIER else "tag"
-        return _invalid(
-            item if isinstance(item, str) else repr(item),
-            ErrorCode.FIELD_VALUE_INVALID,
-            f"expected a (number, {what}) pair",
-        )
     else:
-        number = item
+        got = f"a {len(item)}-tuple" if isinstance(item, tuple) else type(item).__name__
+        return _invalid(
+            item.strip() if isinstance(item, str) else "",
+            ErrorCode.FIELD_VALUE_INVALID,
+            f"expected {kind.expected}, got {got} {shown(item)}",
+            index,
+        )
     if not isinstance(number, str):
-        return _invalid(repr(number), ErrorCode.FIELD_FORMAT_INVALID, "a tracking number must be a string")
+        expected = kind.expected if number is item else "the number to be a string"
+        return _invalid(
+            "",
+            ErrorCode.FIELD_FORMAT_INVALID,
+            f"expected {expected}, got {type(number).__name__} {shown(number)}",
+            index,
+        )
+    number = number.strip()
     if not NUMBER_PATTERN.match(number):
         return _invalid(
             number,
             ErrorCode.FIELD_FORMAT_INVALID,
-            f"tracking number {number!r} is invalid: expected 5 to 50 letters and digits",
+            f"tracking number {shown(number)} is invalid: expected 5 to 50 letters and digits",
+            index,
         )
     if kind is ItemKind.TAG:
         if extra is not None and not isinstance(extra, str):
-            return _invalid(number, ErrorCode.FIELD_VALUE_INVALID, "a tag must be a string or None")
+            return _invalid(
+                number,
+                ErrorCode.FIELD_VALUE_INVALID,
+                f"a tag must be a string or None, got {type(extra).__name__} {shown(extra)}",
+                index,
+            )
         return Prepared(number, tag=extra)
     carrier = extra
     if carrier is None and kind is ItemKind.CARRIER:
-        return _invalid(number, ErrorCode.NEW_CARRIER_REQUIRED, "a new carrier must be given")
+        return _invalid(number, ErrorCode.NEW_CARRIER_REQUIRED, "a new carrier must be given", index)
     if carrier is not None and (not isinstance(carrier, int) or isinstance(carrier, bool)):
         return _invalid(
             number,
             ErrorCode.FIELD_VALUE_INVALID,
-            f"carrier {carrier!r} is invalid: expected an integer carrier key such as Carrier.UPS",
+            f"carrier {shown(carrier)} is invalid: expected an integer carrier key such as Carrier.UPS",
+            index,
         )
     return Prepared(number, carrier=None if carrier is None else int(carrier))
 
@@ -98,6 +133,7 @@ def _check(kind: ItemKind, item: object) -> Prepared | Rejection:
 def plan(kind: ItemKind, items: Iterable[object]) -> Plan:
     """Validate and de-duplicate a bulk call's items (the first of duplicate numbers wins).
 
+    Numbers are stripped of surrounding whitespace first, so " RR123456789CN " is RR123456789CN.
     A bare string passed where a list is expected would be split into characters, so it is
     refused outright.
     """
@@ -106,8 +142,8 @@ def plan(kind: ItemKind, items: Iterable[object]) -> Plan:
     prepared: list[Prepared] = []
     order: list[str | Rejection] = []
     seen: set[str] = set()
-    for item in items:
-        checked = _check(kind, item)
+    for index, item in enumerate(items):
+        checked = _check(kind, item, index)
         if isinstance(checked, Rejection):
             order.append(checked)
         elif checked.number not in seen:

@@ -40,7 +40,6 @@ AUTH_CODES = frozenset(
         ErrorCode.UNAUTHORIZED_ACCESS,
     }
 )
-RETRYABLE_CODES = frozenset({ErrorCode.INTERNAL_SERVICE_ERROR})
 
 
 @frozen
@@ -55,7 +54,6 @@ class Operation:
     already_done: frozenset[ErrorCode] = frozenset()
     """Per-item codes that mean "already in the state asked for": after an attempt that may have
     taken effect, they confirm success rather than report a rejection."""
-    returns_tracks: bool = False
 
 
 def _numbers(items: Sequence[Prepared]) -> list[Any]:
@@ -91,7 +89,6 @@ GET_TRACK_INFO = Operation(
     get_track_info.sync_detailed,
     get_track_info.asyncio_detailed,
     _numbers,
-    returns_tracks=True,
 )
 STOP_TRACK = Operation(
     "stoptrack",

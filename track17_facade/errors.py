@@ -2,18 +2,22 @@
 
     Track17Error
     ├── InvalidInputError             arguments the SDK cannot send (also a ValueError)
-    ├── AuthenticationError           HTTP 401: wrong key, IP not whitelisted, account disabled
-    ├── APIError                      a whole request refused with a 17TRACK error code
-    ├── RateLimitError                HTTP 429, still refused after the last retry
-    ├── ServerError                   HTTP 5xx (any, 520 included), still failing after the last retry
-    ├── InvalidResponseError          an answer that is not the contract's JSON (e.g. truncated)
-    ├── TransportError                the request did not complete: connection refused or dropped
-    │   └── RequestTimeoutError       no answer within the timeout
+    ├── RequestError                  a request that failed (.operation, .attempts)
+    │   ├── HTTPStatusError           an HTTP error status (.status_code), e.g. 403 or 404: not retried
+    │   │   ├── AuthenticationError   401: wrong key, IP not whitelisted, account disabled (at once)
+    │   │   ├── RateLimitError        429 after the last retry (.retry_after)
+    │   │   └── ServerError           5xx (520 included) after the last retry
+    │   ├── APIError                  a whole request refused with a 17TRACK code (.code: ErrorCode)
+    │   ├── InvalidResponseError      a 2xx answer that is not the contract's JSON (e.g. truncated)
+    │   └── TransportError            the request did not complete: connection refused or dropped
+    │       └── RequestTimeoutError   no answer within the timeout
     ├── RateLimiterUnavailableError   a shared (Redis) rate limiter cannot be reached
     ├── BatchFailedError              ``BatchResult.raise_for_failures()`` found failed items
     └── WebhookError                  a push that cannot be accepted
         ├── SignatureError            missing or wrong ``sign`` header
         └── WebhookParseError         not a valid push (also a ValueError)
+
+An error status is classified by its HTTP status whatever its body holds (HTML, text, nothing).
 
 No message, ``str`` or ``repr`` of these exceptions contains the API key.
 """

@@ -90,11 +90,18 @@ class Accepted:
 
 @frozen
 class Rejection:
-    """An item refused: by the API (its per-item error) or by the SDK before sending."""
+    """An item refused: by the API (its per-item error) or by the SDK before sending.
+
+    For an item the SDK refused, ``index`` is its position in the input and ``number`` the number
+    as given (stripped, and cut to 60 characters), or ``""`` when the item held no string at all
+    (``None``, an int, a tuple of the wrong size); the message names what was expected and what
+    came. For an item 17TRACK refused, ``index`` is None.
+    """
 
     number: str
     code: ErrorCode
     message: str
+    index: int | None = None
 
 
 @frozen

@@ -1,4 +1,8 @@
-"""Client-side rate limiting, so that 17TRACK never has to answer 429.
+"""Pacing, in one place: client-side rate limiting, so that 17TRACK never has to answer 429.
+
+Two parts: a limiter books each request's start (``SlidingWindowLimiter`` in one process, or any
+``RateLimiter`` such as ``RedisRateLimiter`` across processes), and the paced httpx transports at
+the end of this module wait for that start at the last possible moment.
 
 17TRACK allows 3 requests per second per key and does not document its window, so the limiter
 assumes the strictest reading: no more than ``limit`` requests in *any* sliding ``window``. It is a
@@ -17,13 +21,22 @@ exact and a few lines, so it is written here.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 import math
+import socket
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
+
+import httpx
+
+from track17_facade.errors import RateLimiterUnavailableError, Track17Error
+
+logger = logging.getLogger("track17")
 
 DEFAULT_REQUESTS_PER_SECOND = 3.0
 DEFAULT_MARGIN = 0.025
@@ -117,3 +130,205 @@ def shared_limiter(api_key: str, requests_per_second: float) -> SlidingWindowLim
         if limiter is None:
             limiter = _shared[slot] = SlidingWindowLimiter(limit, window)
         return limiter
+
+
+def check_rate_limiter(limiter: object) -> None:
+    """Refuse, at construction, an object that cannot serve as a ``RateLimiter``.
+
+    Raises:
+        TypeError: ``limiter`` lacks a callable ``reserve`` or ``reserve_async``.
+    """
+    missing = [name for name in ("reserve", "reserve_async") if not callable(getattr(limiter, name, None))]
+    if missing:
+        raise TypeError(
+            f"rate_limiter must have reserve() and reserve_async() (see track17_facade.RateLimiter); "
+            f"{type(limiter).__name__} lacks {' and '.join(missing)}"
+        )
+
+
+def _limiter_failed(exc: Exception) -> RateLimiterUnavailableError:
+    """What a limiter raised that is not a Track17Error, as one."""
+    return RateLimiterUnavailableError(f"the rate limiter failed: {type(exc).__name__}: {exc}")
+
+
+# A request must leave at the time its limiter booked for it: the limiter counts the next requests
+# from that booking. A thread or task that wakes late (a busy CPU, a paused virtual machine, a
+# long garbage collection; 100 ms and more were seen on shared hosts) would leave at a time the
+# limiter never gave, close to requests booked after it, and the server would count both in one
+# window. So a request that wakes more than LATE_TOLERANCE after its slot books a fresh one (the
+# missed slot stays booked and unused, which can only space requests further apart); and one whose
+# headers still went out late (paused between waking and writing) books one more slot at once, so
+# that the limiter counts the request where it really left, before the next request books.
+LATE_TOLERANCE = 0.005
+"""Seconds a request may leave after its booked start (well under the limiter's margin, which
+absorbs the gap between leaving and arriving)."""
+MAX_REBOOKINGS = 3
+"""Slots a request may miss in a row before it leaves anyway (a host that stalls this often
+cannot be paced precisely; the retry policy still handles a 429)."""
+
+
+def _reserve(limiter: RateLimiter) -> float:
+    try:
+        return limiter.reserve()
+    except Track17Error:
+        raise
+    except Exception as exc:
+        raise _limiter_failed(exc) from exc
+
+
+async def _reserve_async(limiter: RateLimiter) -> float:
+    try:
+        return await limiter.reserve_async()
+    except Track17Error:
+        raise
+    except Exception as exc:
+        raise _limiter_failed(exc) from exc
+
+
+def _late(due: float) -> float:
+    """Seconds past ``due`` beyond the tolerance, or 0."""
+    late = time.monotonic() - due
+    return late if late > LATE_TOLERANCE else 0.0
+
+
+def _wait_sync(limiter: RateLimiter) -> float:
+    """Book a start and wait for it, booking again after waking too late; returns the start."""
+    for attempt in range(MAX_REBOOKINGS + 1):
+        delay = _reserve(limiter)
+        due = time.monotonic() + delay
+        if delay > 0:
+            time.sleep(delay)
+        late = _late(due)
+        if not late or attempt == MAX_REBOOKINGS:
+            return due
+        logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _wait_async(limiter: RateLimiter) -> float:
+    """``_wait_sync`` for asyncio: the same bookings, waiting without blocking the loop."""
+    for attempt in range(MAX_REBOOKINGS + 1):
+        delay = await _reserve_async(limiter)
+        due = time.monotonic() + delay
+        if delay > 0:
+            await asyncio.sleep(delay)
+        late = _late(due)
+        if not late or attempt == MAX_REBOOKINGS:
+            return due
+        logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# A request books its start with the rate limiter at the last possible moment: when httpcore is
+# about to write its headers on an established connection (httpcore's "trace" request extension is
+# the documented hook). Booking any earlier would let connection set-up, a TLS handshake or a busy
+# CPU delay some requests past their slots while later ones leave on time, so the server would see
+# them closer together than the limiter spaced them.
+#
+# A request waiting for its slot there holds an idle connection, which a server closes after its
+# keep-alive timeout (5 s for uvicorn), failing the request. So only one request per transport
+# books and waits at a time; the others queue before taking a connection. Each process sharing
+# the key then has at most one booking outstanding, and a wait lasts at most (processes / limit)
+# windows. A single process still fills every window: the next request books the moment the
+# previous one leaves.
+_HEADERS_STARTED = ".send_request_headers.started"
+_HEADERS_SENT = ".send_request_headers.complete"
+# httpcore writes a request's headers and body separately; with Nagle's algorithm on, the body
+# can wait for the server's delayed ACK of the headers (40 ms or more on every request).
+NO_DELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+SENDERS_AT_THE_GATE = 1
+"""Requests per client that may hold a connection while waiting for their rate-limit slot."""
+
+
+class PacedTransport(httpx.BaseTransport):
+    """An httpx transport that starts each request exactly when its rate limiter allows.
+
+    ``proxy`` routes every request through that proxy (as ``httpx.HTTPTransport`` does).
+    """
+
+    def __init__(
+        self, limiter: RateLimiter, limits: httpx.Limits, gate: int, proxy: httpx.Proxy | None = None
+    ) -> None:
+        self._inner = httpx.HTTPTransport(limits=limits, socket_options=NO_DELAY, proxy=proxy)
+        self._limiter = limiter
+        self._gate = threading.BoundedSemaphore(gate)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` once the limiter allows it."""
+        self._gate.acquire()
+        released = threading.Event()
+
+        def release() -> None:
+            if not released.is_set():
+                released.set()
+                self._gate.release()
+
+        due: list[float] = []
+
+        def on_time(name: str, info: dict[str, Any]) -> None:
+            if name.endswith(_HEADERS_STARTED):
+                due.append(_wait_sync(self._limiter))
+            elif name.endswith(_HEADERS_SENT):
+                try:
+                    if due and _late(due[0]):
+                        _reserve(self._limiter)  # count the request where it really left
+                finally:
+                    release()
+
+        request.extensions["trace"] = on_time
+        try:
+            return self._inner.handle_request(request)
+        finally:
+            release()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._inner.close()
+
+
+class AsyncPacedTransport(httpx.AsyncBaseTransport):
+    """The asyncio twin of ``PacedTransport`` (for use in one event loop)."""
+
+    def __init__(
+        self, limiter: RateLimiter, limits: httpx.Limits, gate: int, proxy: httpx.Proxy | None = None
+    ) -> None:
+        self._inner = httpx.AsyncHTTPTransport(limits=limits, socket_options=NO_DELAY, proxy=proxy)
+        self._limiter = limiter
+        self._gate_size = gate
+        self._gate: asyncio.Semaphore | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` once the limiter allows it."""
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(self._gate_size)
+        gate = self._gate
+        await gate.acquire()
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                gate.release()
+
+        due: list[float] = []
+
+        async def on_time(name: str, info: dict[str, Any]) -> None:
+            if name.endswith(_HEADERS_STARTED):
+                due.append(await _wait_async(self._limiter))
+            elif name.endswith(_HEADERS_SENT):
+                try:
+                    if due and _late(due[0]):
+                        await _reserve_async(self._limiter)  # count the request where it really left
+                finally:
+                    release()
+
+        request.extensions["trace"] = on_time
+        try:
+            return await self._inner.handle_async_request(request)
+        finally:
+            release()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._inner.aclose()

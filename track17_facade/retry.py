@@ -1,19 +1,60 @@
-"""When to retry a request, and how long to wait first. Pure functions, no I/O.
+"""The retry policy, in one place: what an attempt's outcome means, and what happens next.
 
-The retry loop itself lives in ``_transport`` and is shared by both clients. It is written by hand
-rather than with tenacity because every attempt must pass through the rate limiter, honour a
-server's Retry-After, and remember whether an earlier attempt may already have taken effect;
-those are a few lines here but would need custom hooks around tenacity.
+Every attempt of every request ends in one of three ways: an HTTP answer (any status, any body), an
+exception from httpx (timeout, refused or dropped connection, unreadable body), or an error from
+the rate limiter before anything was sent. This module classifies each into a ``Failed`` verdict
+(the typed error, whether it is worth retrying, whether it may already have taken effect on the
+server) and turns the verdict into a decision::
+
+    Retry(delay)   wait, then send again (429 honours Retry-After; otherwise jittered backoff)
+    GiveUp(error)  the request's items fail with this error; the rest of the call goes on
+    Abort(error)   the whole call stops with this error (a refused key: every request would fail)
+
+The order of the checks is the policy: the HTTP status decides first, whatever the body says (a
+proxy's HTML 401 is a refused key, its HTML 503 a server error with its status code); only a 2xx
+answer is read, and only a 2xx that cannot be read is an ``InvalidResponseError``. A 2xx that
+refuses the whole request with 17TRACK's "internal service error, retry later" (-18010003) is
+retried like a 5xx.
+
+The attempt loop is written once, as a generator that yields typed steps (``SEND``,
+``Sleep(seconds)``) and is driven by ``drive_sync`` or ``drive_async``, so both clients share every
+decision and differ only in how they wait. It is written by hand rather than with tenacity because
+each attempt must pass through the rate limiter, honour Retry-After and remember whether an
+earlier attempt may have taken effect; those are a few lines here but custom hooks around tenacity.
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+import logging
 import math
 import random
+import time
+from collections.abc import Awaitable, Callable, Generator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from typing import Any, Generic, Protocol, TypeVar
 
 import httpx
+from attrs import frozen
+
+from track17_facade.codes import ErrorCode
+from track17_facade.errors import (
+    APIError,
+    AuthenticationError,
+    HTTPStatusError,
+    InvalidResponseError,
+    RateLimitError,
+    RequestError,
+    RequestTimeoutError,
+    ServerError,
+    Track17Error,
+    TransportError,
+)
+
+logger = logging.getLogger("track17")
 
 BACKOFF_BASE = 0.25
 """Seconds before the first retry (before jitter); doubled for each further retry."""
@@ -22,29 +63,12 @@ BACKOFF_CAP = 8.0
 RETRY_AFTER_CAP = 60.0
 """A Retry-After longer than this is treated as this, so one header cannot stall a job."""
 DEFAULT_MAX_RETRIES = 4
+RETRYABLE_API_CODES = frozenset({ErrorCode.INTERNAL_SERVICE_ERROR})
+"""Whole-request 17TRACK codes that mean "try again later", retried like a 5xx."""
 
-RETRYABLE_STATUSES = frozenset({429})
+R = TypeVar("R")
 
-
-def is_retryable_status(status: int) -> bool:
-    """429 and every 5xx (and other out-of-range codes such as 520) are worth retrying."""
-    return status in RETRYABLE_STATUSES or status >= 500
-
-
-def is_retryable_exception(exc: BaseException) -> bool:
-    """Timeouts and connection failures are retried; programming errors are not."""
-    return isinstance(exc, httpx.TransportError)
-
-
-def may_have_taken_effect(*, status: int | None, exc: BaseException | None) -> bool:
-    """Whether a failed attempt may still have been carried out by the server.
-
-    A refused connection or a 429 never reached the operation; a 5xx, a timeout after sending,
-    a dropped connection or an unreadable answer may have.
-    """
-    if exc is not None:
-        return not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
-    return status is not None and status != 429
+# -- delays ---------------------------------------------------------------------------------------
 
 
 def backoff_delay(
@@ -89,3 +113,257 @@ def retry_delay(retry: int, retry_after: float | None, *, rng: random.Random | N
     if retry_after is not None:
         return retry_after
     return backoff_delay(retry, rng=rng)
+
+
+# -- classification -------------------------------------------------------------------------------
+
+
+@frozen
+class Failed:
+    """A classified failed attempt."""
+
+    error: Track17Error
+    retryable: bool
+    may_have_taken_effect: bool
+    """The server may have carried the request out (a 5xx, a dropped answer, a timeout after
+    sending); a later "already done" answer then confirms success rather than reports a refusal."""
+
+
+def classify_status(status: int, headers: Mapping[str, str], operation: str, attempt: int) -> Failed | None:
+    """The verdict on an HTTP status alone, whatever the body holds; None for a 2xx (to be read)."""
+    if 200 <= status < 300:
+        return None
+    if status == 401:
+        error: RequestError = AuthenticationError(
+            f"{operation}: HTTP 401, the API key was refused "
+            "(wrong key, IP not whitelisted, or account disabled)",
+            status_code=401,
+            operation=operation,
+            attempts=attempt,
+        )
+        return Failed(error, retryable=False, may_have_taken_effect=False)
+    if status == 429:
+        error = RateLimitError(
+            f"{operation}: HTTP 429, rate limit exceeded",
+            retry_after=parse_retry_after(headers.get("retry-after")),
+            operation=operation,
+            attempts=attempt,
+        )
+        return Failed(error, retryable=True, may_have_taken_effect=False)
+    if status >= 500:
+        error = ServerError(
+            f"{operation}: HTTP {status}", status_code=status, operation=operation, attempts=attempt
+        )
+        return Failed(error, retryable=True, may_have_taken_effect=True)
+    error = HTTPStatusError(
+        f"{operation}: HTTP {status}", status_code=status, operation=operation, attempts=attempt
+    )
+    return Failed(error, retryable=False, may_have_taken_effect=False)
+
+
+def classify_exception(exc: BaseException, operation: str, attempt: int) -> Failed:
+    """The verdict on an exception raised while sending or reading.
+
+    Timeouts and connection failures are retried; a refused connection never reached the server,
+    anything later may have. A rate limiter's own error (e.g. Redis unreachable) is not retried.
+    """
+    if isinstance(exc, Track17Error):
+        return Failed(exc, retryable=False, may_have_taken_effect=False)
+    reached = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+    if isinstance(exc, httpx.TimeoutException):
+        message = f"{operation}: no answer within the timeout ({type(exc).__name__})"
+        error: RequestError = RequestTimeoutError(message, operation=operation, attempts=attempt)
+    elif isinstance(exc, httpx.TransportError):
+        message = f"{operation}: {type(exc).__name__}: {exc}"
+        error = TransportError(message, operation=operation, attempts=attempt)
+    else:  # a 2xx body that could not be decoded (the generated parser raised)
+        message = f"{operation}: unreadable answer ({type(exc).__name__}: {_shorten(str(exc))})"
+        error = InvalidResponseError(message, operation=operation, attempts=attempt)
+    return Failed(error, retryable=True, may_have_taken_effect=reached)
+
+
+def classify_answer_error(error: RequestError, attempt: int) -> Failed:
+    """The verdict on a 2xx answer that refused the whole request or could not be understood."""
+    error.attempts = attempt
+    if isinstance(error, AuthenticationError):
+        return Failed(error, retryable=False, may_have_taken_effect=False)
+    if isinstance(error, APIError):
+        retryable = error.code in RETRYABLE_API_CODES
+        return Failed(error, retryable=retryable, may_have_taken_effect=retryable)
+    return Failed(error, retryable=isinstance(error, InvalidResponseError), may_have_taken_effect=True)
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- decisions ------------------------------------------------------------------------------------
+
+
+@frozen
+class Retry:
+    """Send the request again after ``delay`` seconds."""
+
+    delay: float
+
+
+@frozen
+class GiveUp:
+    """The request's items fail with ``error``; the rest of the call goes on."""
+
+    error: Track17Error
+
+
+@frozen
+class Abort:
+    """The whole call stops with ``error``: every other request would fail the same way."""
+
+    error: Track17Error
+
+
+Decision = Retry | GiveUp | Abort
+
+
+def decide(failed: Failed, attempt: int, max_retries: int, *, rng: random.Random | None = None) -> Decision:
+    """What to do after attempt number ``attempt`` failed as ``failed``."""
+    if isinstance(failed.error, AuthenticationError):
+        return Abort(failed.error)
+    if not failed.retryable or attempt > max_retries:
+        return GiveUp(failed.error)
+    retry_after = failed.error.retry_after if isinstance(failed.error, RateLimitError) else None
+    return Retry(retry_delay(attempt, retry_after, rng=rng))
+
+
+# -- the attempt loop -----------------------------------------------------------------------------
+
+
+@frozen
+class _Send:
+    """Send the request (once) and report the outcome back."""
+
+
+SEND = _Send()
+
+
+@frozen
+class Sleep:
+    """Wait this many seconds before the next step."""
+
+    seconds: float
+
+
+Step = _Send | Sleep
+
+
+@frozen
+class Answered(Generic[R]):
+    """A request that was answered: ``result`` read from the answer; ``ambiguous`` when an earlier
+    attempt failed in a way that may have taken effect on the server."""
+
+    result: R
+    ambiguous: bool
+
+
+class Answer(Protocol):
+    """What the loop reads of an answer: the generated layers' ``Response``, for either contract."""
+
+    @property
+    def status_code(self) -> HTTPStatus | int: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    @property
+    def parsed(self) -> Any: ...
+
+
+Attempts = Generator[Step, "Answer | BaseException | None", "Answered[R] | GiveUp"]
+
+
+def attempts(operation: str, interpret: Callable[[Any], R], *, max_retries: int, items: int) -> Attempts[R]:
+    """Send one request until it is answered, its retries run out, or the call must stop.
+
+    The driver answers each ``SEND`` with the generated endpoint's ``Response`` or the exception it
+    raised. ``interpret`` reads the parsed 2xx answer, raising a ``RequestError`` when the answer
+    refuses the whole request.
+
+    Returns:
+        ``Answered`` or ``GiveUp``.
+
+    Raises:
+        Track17Error: an ``Abort`` decision's error (a refused key), at once.
+    """
+    ambiguous = False
+    for attempt in itertools.count(1):
+        outcome = yield SEND
+        failed: Failed | None
+        if isinstance(outcome, BaseException):
+            failed = classify_exception(outcome, operation, attempt)
+        else:
+            assert outcome is not None, "the driver answers every SEND"
+            status = int(outcome.status_code)
+            failed = classify_status(status, outcome.headers, operation, attempt)
+            if failed is None:
+                try:
+                    result = interpret(outcome.parsed)
+                except RequestError as exc:
+                    failed = classify_answer_error(exc, attempt)
+                else:
+                    logger.debug("%s: %d items, attempt %d: HTTP %d", operation, items, attempt, status)
+                    return Answered(result, ambiguous)
+        ambiguous = ambiguous or failed.may_have_taken_effect
+        decision = decide(failed, attempt, max_retries)
+        reason = str(failed.error).removeprefix(f"{operation}: ")
+        if isinstance(decision, Retry):
+            logger.debug(
+                "%s: %d items, attempt %d: %s; retrying in %.2fs",
+                operation,
+                items,
+                attempt,
+                reason,
+                decision.delay,
+            )
+            yield Sleep(decision.delay)
+            continue
+        verb = "stopping the call" if isinstance(decision, Abort) else "giving up"
+        logger.debug("%s: %d items, attempt %d: %s; %s", operation, items, attempt, reason, verb)
+        if isinstance(decision, Abort):
+            raise decision.error
+        return decision
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def drive_sync(loop: Attempts[R], send: Callable[[], Answer]) -> Answered[R] | GiveUp:
+    """Run an attempt loop in this thread."""
+    value: Answer | BaseException | None = None
+    while True:
+        try:
+            step = loop.send(value)
+        except StopIteration as stop:
+            end: Answered[R] | GiveUp = stop.value
+            return end
+        if isinstance(step, Sleep):
+            value = None
+            time.sleep(step.seconds)
+            continue
+        try:
+            value = send()
+        except Exception as exc:  # classified by the attempt loop
+            value = exc
+
+
+async def drive_async(loop: Attempts[R], send: Callable[[], Awaitable[Answer]]) -> Answered[R] | GiveUp:
+    """Run an attempt loop in the current event loop."""
+    value: Answer | BaseException | None = None
+    while True:
+        try:
+            step = loop.send(value)
+        except StopIteration as stop:
+            end: Answered[R] | GiveUp = stop.value
+            return end
+        if isinstance(step, Sleep):
+            value = None
+            await asyncio.sleep(step.seconds)
+            continue
+        try:
+            value = await send()
+        except Exception as exc:  # classified by the attempt loop
+            value = exc

@@ -36,7 +36,7 @@ from track17_facade._mapping import (
     track_from_dict,
 )
 from track17_facade.carriers import Carrier
-from track17_facade.errors import SignatureError, WebhookParseError
+from track17_facade.errors import InvalidInputError, SignatureError, WebhookParseError
 from track17_facade.models import TrackEvent, TrackInfo, parse_event_time
 from track17_facade.status import MainStatus, SubStatus
 
@@ -95,20 +95,30 @@ def parse_webhook(
     api_key: str | None = None,
     verify: bool = True,
 ) -> WebhookEvent:
-    """Verify (whenever ``api_key`` is given) and parse one push.
+    """Verify and parse one push. Verification is on unless you turn it off explicitly.
 
     Args:
         raw_body: the request body exactly as received. Never re-serialise it.
         sign: the ``sign`` request header.
-        api_key: your 17TRACK key; when given, the signature is checked first.
+        api_key: your 17TRACK key, which the signature is checked against. Required unless
+            ``verify`` is False, so that a key missing from your app's configuration fails closed
+            instead of accepting forged pushes.
         verify: set False only to parse a body you verified some other way.
 
     Raises:
+        InvalidInputError: ``verify`` is on but no ``api_key`` was given (a configuration error,
+            deliberately not a ``WebhookError``, so that a receiver answering 400 to bad pushes
+            answers 500 to this).
         SignatureError: the signature is missing or wrong.
         WebhookParseError: the body is not a valid push; the message says what and where. No other
             exception escapes, whatever the body contains.
     """
-    if api_key is not None and verify:
+    if verify:
+        if not api_key:
+            raise InvalidInputError(
+                "parse_webhook needs the API key to verify the push's signature: "
+                "pass api_key=..., or verify=False to skip verification"
+            )
         verify_signature(raw_body, sign, api_key)
     try:
         decoded = json.loads(raw_body)

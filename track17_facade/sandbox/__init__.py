@@ -4,10 +4,11 @@ It serves all nine operations of the contract over real HTTP, enforces the 40-it
 rate limits, simulates shipments on a clock you control, pushes signed webhooks, and injects
 faults on demand::
 
-    from track17_facade.sandbox import Sandbox, FaultKind
+    from track17_facade.sandbox import Sandbox, FaultKind, RawAnswer
 
     with Sandbox() as sandbox:
         sandbox.faults.enqueue(FaultKind.HTTP_503)     # the next request gets a 503
+        sandbox.faults.enqueue(RawAnswer.html(502))    # then a proxy's HTML 502 page
         ...                                            # point a client at sandbox.base_url
         sandbox.advance(days=3)                        # shipments move on
 
@@ -15,11 +16,12 @@ Or from a shell: ``python -m track17_facade.sandbox --port 8017``.
 """
 
 from track17_facade.sandbox._detect import detect_carrier
-from track17_facade.sandbox._faults import FaultInjector, FaultKind
+from track17_facade.sandbox._faults import FaultInjector, FaultKind, RawAnswer
 from track17_facade.sandbox._process import SandboxProcess
 from track17_facade.sandbox._server import (
     DeliveryRecord,
     RecordedResponse,
+    RequestRecord,
     Sandbox,
     SandboxConfig,
     SandboxStats,
@@ -30,7 +32,9 @@ __all__ = [
     "DeliveryRecord",
     "FaultInjector",
     "FaultKind",
+    "RawAnswer",
     "RecordedResponse",
+    "RequestRecord",
     "Sandbox",
     "SandboxConfig",
     "SandboxProcess",

@@ -5,8 +5,11 @@ from __future__ import annotations
 import random
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from typing import Any
+
+from attrs import field, frozen
 
 
 class FaultKind(StrEnum):
@@ -38,6 +41,63 @@ class FaultKind(StrEnum):
         )
 
 
+def _header_copy(headers: Mapping[str, str]) -> dict[str, str]:
+    return dict(headers)
+
+
+@frozen
+class RawAnswer:
+    """An answer sent exactly as given in place of the real one, before the request takes effect.
+
+    What a proxy, a load balancer or a CDN in front of 17TRACK sends on a bad day: an HTML error
+    page, plain text or an empty body, with any status::
+
+        sandbox.faults.enqueue(RawAnswer.html(503))
+        sandbox.faults.enqueue(RawAnswer(429, b"slow down", "text/plain", {"Retry-After": "3"}))
+    """
+
+    status: int
+    body: bytes = field(default=b"", repr=lambda body: f"<{len(body)} bytes>")
+    content_type: str = "text/html; charset=utf-8"
+    headers: Mapping[str, str] = field(factory=dict, converter=_header_copy)
+
+    @classmethod
+    def html(cls, status: int, headers: Mapping[str, str] | None = None) -> RawAnswer:
+        """A proxy's HTML error page with this status."""
+        page = f"<html><head><title>{status}</title></head><body><h1>{status}</h1>nginx</body></html>"
+        return cls(status, page.encode(), "text/html; charset=utf-8", headers or {})
+
+    @property
+    def label(self) -> str:
+        """How the sandbox's stats count it, e.g. ``raw_503``."""
+        return f"raw_{self.status}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The admin route's form: ``{"status", "body", "content_type", "headers"}``."""
+        return {
+            "status": self.status,
+            "body": self.body.decode("utf-8", "replace"),
+            "content_type": self.content_type,
+            "headers": dict(self.headers),
+        }
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> RawAnswer:
+        """The inverse of ``to_json``."""
+        status = raw["status"]
+        if not isinstance(status, int) or not 100 <= status <= 999:
+            raise ValueError(f"a raw answer's status must be an integer from 100 to 999, got {status!r}")
+        return cls(
+            status,
+            str(raw.get("body", "")).encode(),
+            str(raw.get("content_type", "text/html; charset=utf-8")),
+            {str(k): str(v) for k, v in dict(raw.get("headers") or {}).items()},
+        )
+
+
+Fault = FaultKind | RawAnswer
+
+
 class FaultInjector:
     """Decides which fault, if any, the next API request meets. Thread-safe.
 
@@ -52,15 +112,17 @@ class FaultInjector:
         if not 0.0 <= rate <= 1.0:
             raise ValueError(f"fault rate must be between 0 and 1, got {rate}")
         self._lock = threading.Lock()
-        self._queue: deque[FaultKind] = deque()
+        self._queue: deque[Fault] = deque()
         self._rate = rate
         self._kinds = tuple(kinds)
         self._rng = random.Random(seed)
 
-    def enqueue(self, *kinds: FaultKind | str) -> None:
+    def enqueue(self, *faults: FaultKind | str | RawAnswer) -> None:
         """Make the next requests fail in these ways, one each, in order."""
         with self._lock:
-            self._queue.extend(FaultKind(kind) for kind in kinds)
+            self._queue.extend(
+                fault if isinstance(fault, RawAnswer) else FaultKind(fault) for fault in faults
+            )
 
     def configure(self, *, rate: float, kinds: Iterable[FaultKind] | None = None) -> None:
         """Change the random fault rate (and kinds) from now on."""
@@ -71,7 +133,7 @@ class FaultInjector:
             if kinds is not None:
                 self._kinds = tuple(kinds)
 
-    def next_fault(self) -> FaultKind | None:
+    def next_fault(self) -> Fault | None:
         """The fault for the request being handled now, or None."""
         with self._lock:
             if self._queue:

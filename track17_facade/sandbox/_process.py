@@ -16,8 +16,8 @@ from typing import Self
 
 import httpx
 
-from track17_facade.sandbox._faults import FaultKind
-from track17_facade.sandbox._server import DEFAULT_API_KEY, SandboxStats
+from track17_facade.sandbox._faults import FaultKind, RawAnswer
+from track17_facade.sandbox._server import DEFAULT_API_KEY, RequestRecord, SandboxStats
 
 
 class SandboxProcess:
@@ -105,25 +105,22 @@ class SandboxProcess:
     def stats(self) -> SandboxStats:
         """The sandbox's counters."""
         raw = self._admin("stats")
-        by_status = raw["responses_by_status"]
-        faults = raw["faults_injected"]
+        raw.pop("code", None)
+        by_status = raw.pop("responses_by_status")
         assert isinstance(by_status, dict)
-        assert isinstance(faults, dict)
-        return SandboxStats(
-            requests=int(str(raw["requests"])),
-            rate_limited=int(str(raw["rate_limited"])),
-            max_requests_in_window=int(str(raw["max_requests_in_window"])),
-            max_items_in_request=int(str(raw["max_items_in_request"])),
-            faults_injected={str(k): int(v) for k, v in faults.items()},
-            responses_by_status={int(k): int(v) for k, v in by_status.items()},
-            quota_used=int(str(raw["quota_used"])),
-            registered=int(str(raw["registered"])),
-        )
+        return SandboxStats(**raw, responses_by_status={int(k): int(v) for k, v in by_status.items()})  # type: ignore[arg-type]
 
     def advance(self, delta: timedelta) -> int:
         """Move the sandbox clock forward; returns the pushes queued."""
         return int(str(self._admin("advance", {"seconds": delta.total_seconds()})["pushes"]))
 
-    def enqueue_faults(self, *kinds: FaultKind) -> None:
+    def enqueue_faults(self, *faults: FaultKind | RawAnswer) -> None:
         """Make the next requests fail in these ways."""
-        self._admin("faults", {"enqueue": [kind.value for kind in kinds]})
+        queued = [fault.to_json() if isinstance(fault, RawAnswer) else fault.value for fault in faults]
+        self._admin("faults", {"enqueue": queued})
+
+    def requests(self) -> list[RequestRecord]:
+        """Every request the sandbox received so far, with its arrival and answer stamps."""
+        listed = self._admin("requests")["requests"]
+        assert isinstance(listed, list)
+        return [RequestRecord(**record) for record in listed]

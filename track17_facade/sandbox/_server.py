@@ -25,8 +25,9 @@ import uvicorn
 from attrs import define, field, frozen
 
 from track17_facade.codes import ErrorCode
+from track17_facade.sandbox._clock import ArrivalClock
 from track17_facade.sandbox._engine import Engine, Registration
-from track17_facade.sandbox._faults import FaultInjector, FaultKind
+from track17_facade.sandbox._faults import FaultInjector, FaultKind, RawAnswer
 from track17_facade.sandbox._webhooks import WebhookFormat, build_push, sign
 
 BASE_PATH = "/track/v1"
@@ -95,6 +96,17 @@ class RecordedResponse:
 
 
 @frozen
+class RequestRecord:
+    """One request the sandbox received: its path, the status it answered (0 for a connection
+    dropped on purpose), and ``time.monotonic()`` stamps of its arrival and of its answer."""
+
+    path: str
+    status: int
+    arrived: float
+    answered: float
+
+
+@frozen
 class SandboxStats:
     """Counters for tests and benchmarks."""
 
@@ -106,6 +118,13 @@ class SandboxStats:
     responses_by_status: Mapping[int, int]
     quota_used: int
     registered: int
+    rate_limited_certain: int = 0
+    """429s the client certainly caused: every stamp in the window was taken while the sandbox ran
+    smoothly (see ``pauses``). The others may come from the sandbox's own pauses."""
+    max_requests_in_window_certain: int = 0
+    """``max_requests_in_window`` over the windows whose stamps are all certain."""
+    pauses: int = 0
+    """Times the sandbox itself was paused for more than 20 ms (a busy host, or the GIL)."""
 
 
 class _ConnectionDroppedError(Exception):
@@ -189,13 +208,16 @@ class Sandbox:
         )
         self.faults = FaultInjector(rate=base.fault_rate, kinds=base.fault_kinds, seed=base.seed)
         self.responses: list[RecordedResponse] = []
+        self._requests: list[RequestRecord] = []
+        self._clock = ArrivalClock()
         self._lock = threading.Lock()
-        self._admitted: dict[str, deque[float]] = {}
-        self._arrivals: dict[str, deque[float]] = {}
+        self._admitted: dict[str, deque[tuple[float, bool]]] = {}
+        self._arrivals: dict[str, deque[tuple[float, bool]]] = {}
         self._counters: Counter[str] = Counter()
         self._by_status: Counter[int] = Counter()
         self._faults_injected: Counter[str] = Counter()
         self._max_in_window = 0
+        self._max_in_window_certain = 0
         self._max_items = 0
         self._deliveries: list[DeliveryRecord] = []
         self._delivered = threading.Condition()
@@ -246,11 +268,12 @@ class Sandbox:
 
     async def _serve(self, sock: socket.socket) -> None:
         assert self._server is not None
-        worker = asyncio.create_task(self._deliver_forever())
+        workers = [asyncio.create_task(self._deliver_forever()), asyncio.create_task(self._clock.run())]
         try:
             await self._server.serve(sockets=[sock])
         finally:
-            worker.cancel()
+            for worker in workers:
+                worker.cancel()
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> Sandbox:
         """Serve in a background thread (port 0 picks a free port). Returns self."""
@@ -357,6 +380,9 @@ class Sandbox:
                 responses_by_status=dict(self._by_status),
                 quota_used=self.engine.quota_used,
                 registered=len(self.engine.registrations),
+                rate_limited_certain=self._counters["rate_limited_certain"],
+                max_requests_in_window_certain=self._max_in_window_certain,
+                pauses=self._clock.pauses,
             )
 
     def deliveries(self) -> list[DeliveryRecord]:
@@ -431,24 +457,33 @@ class Sandbox:
         if scope["type"] != "http":
             return
         path: str = scope["path"]
+        arrived = time.monotonic()
         try:
             status, payload, extra_headers = await self._handle(scope, receive, send, path)
         except _ConnectionDroppedError:
-            self._count_status(path, 0, b"")
+            self._count_status(path, 0, b"", arrived)
             raise
         body = payload if isinstance(payload, bytes) else _json_bytes(payload)
-        self._count_status(path, status, body)
-        headers = [(b"content-type", b"application/json"), *extra_headers]
+        self._count_status(path, status, body, arrived)
+        headers = list(extra_headers)
+        if not any(name == b"content-type" for name, _ in headers):
+            headers.append((b"content-type", b"application/json"))
         headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    def _count_status(self, path: str, status: int, body: bytes) -> None:
+    def _count_status(self, path: str, status: int, body: bytes, arrived: float) -> None:
         with self._lock:
+            self._requests.append(RequestRecord(path, status, arrived, time.monotonic()))
             if status:
                 self._by_status[status] += 1
             if self.config.record_responses and status:
                 self.responses.append(RecordedResponse(path, status, body))
+
+    def requests(self) -> list[RequestRecord]:
+        """Every request received so far (API and admin routes), in the order they were answered."""
+        with self._lock:
+            return list(self._requests)
 
     async def _read_body(self, receive: Receive) -> bytes:
         chunks = []
@@ -498,7 +533,13 @@ class Sandbox:
         fault = self.faults.next_fault()
         if fault is not None:
             with self._lock:
-                self._faults_injected[fault.value] += 1
+                self._faults_injected[fault.label if isinstance(fault, RawAnswer) else fault.value] += 1
+        if isinstance(fault, RawAnswer):
+            raw_headers = [(b"content-type", fault.content_type.encode("latin-1"))]
+            raw_headers += [
+                (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in fault.headers.items()
+            ]
+            return fault.status, fault.body, raw_headers
         if fault in (FaultKind.HTTP_500, FaultKind.HTTP_503, FaultKind.HTTP_520):
             code = int(fault.value)
             return code, {"code": code, "message": "Injected fault"}, []
@@ -536,23 +577,31 @@ class Sandbox:
         return _json_bytes(payload)
 
     def _admit(self, key: str) -> int | None:
-        """Count the request against the key's sliding window; the Retry-After if refused."""
-        now = time.monotonic()
+        """Count the request against the key's sliding window; the Retry-After if refused.
+
+        Windows are counted strictly on the stamps; the ``*_certain`` counters leave out windows
+        holding a stamp taken during or right after a pause of the sandbox (see ``_clock``).
+        """
+        now, certain = self._clock.stamp()
         window, rate = self.config.window, self.config.rate
         with self._lock:
             self._counters["requests"] += 1
             arrivals = self._arrivals.setdefault(key, deque())
-            arrivals.append(now)
-            while arrivals and arrivals[0] <= now - window:
+            arrivals.append((now, certain))
+            while arrivals and arrivals[0][0] <= now - window:
                 arrivals.popleft()
             self._max_in_window = max(self._max_in_window, len(arrivals))
+            if all(sure for _, sure in arrivals):
+                self._max_in_window_certain = max(self._max_in_window_certain, len(arrivals))
             admitted = self._admitted.setdefault(key, deque())
-            while admitted and admitted[0] <= now - window:
+            while admitted and admitted[0][0] <= now - window:
                 admitted.popleft()
             if len(admitted) >= rate:
                 self._counters["rate_limited"] += 1
-                return max(1, math.ceil(admitted[0] + window - now))
-            admitted.append(now)
+                if certain and all(sure for _, sure in admitted):
+                    self._counters["rate_limited_certain"] += 1
+                return max(1, math.ceil(admitted[0][0] + window - now))
+            admitted.append((now, certain))
             return None
 
     def _operate(self, operation: str, body: Any) -> Json:
@@ -617,35 +666,32 @@ class Sandbox:
                 stats = self.stats()
                 return 200, {"code": 0, **_stats_json(stats)}, []
             if action == "faults":
-                self.faults.enqueue(*body.get("enqueue", []))
+                queued = body.get("enqueue", [])
+                self.faults.enqueue(*[RawAnswer.from_json(f) if isinstance(f, dict) else f for f in queued])
                 if "rate" in body:
                     self.faults.configure(rate=float(body["rate"]))
                 return 200, {"code": 0}, []
             if action == "webhook":
                 self.set_webhook(body.get("url"), body.get("format"))
                 return 200, {"code": 0}, []
+            if action == "requests":
+                records = [attrs.asdict(record) for record in self.requests()]
+                return 200, {"code": 0, "requests": records}, []
             if action == "deliveries":
                 return (
                     200,
                     {"code": 0, "deliveries": [_delivery_json(d) for d in self.deliveries()]},
                     [],
                 )
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, KeyError) as exc:
             return 400, {"code": 400, "message": f"bad admin request: {exc}"}, []
         return 404, {"code": 404, "message": f"no such sandbox action: {action}"}, []
 
 
 def _stats_json(stats: SandboxStats) -> Json:
-    return {
-        "requests": stats.requests,
-        "rate_limited": stats.rate_limited,
-        "max_requests_in_window": stats.max_requests_in_window,
-        "max_items_in_request": stats.max_items_in_request,
-        "faults_injected": dict(stats.faults_injected),
-        "responses_by_status": {str(k): v for k, v in stats.responses_by_status.items()},
-        "quota_used": stats.quota_used,
-        "registered": stats.registered,
-    }
+    fields = attrs.asdict(stats)
+    fields["responses_by_status"] = {str(k): v for k, v in stats.responses_by_status.items()}
+    return fields
 
 
 def _delivery_json(record: DeliveryRecord) -> Json:
@@ -673,4 +719,4 @@ _OPERATIONS: dict[str, tuple[str, bool]] = {
 }
 
 
-__all__ = ["DeliveryRecord", "Sandbox", "SandboxConfig", "SandboxStats"]
+__all__ = ["DeliveryRecord", "RequestRecord", "Sandbox", "SandboxConfig", "SandboxStats"]

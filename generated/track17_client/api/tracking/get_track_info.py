@@ -77,11 +77,17 @@ def _build_response(
     | GetTrackInfoResponse500
     | TrackInfoResponse
 ]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        if response.is_success:
+            raise
+        parsed = None
     return Response(
         status_code=http_status(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 
