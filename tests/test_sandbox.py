@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from tests.conftest import free_port, unique_key
 from tests.receiver import Receiver
 from track17_facade import Carrier, ErrorCode
-from track17_facade.sandbox import FaultKind, Sandbox, detect_carrier, sign
+from track17_facade.sandbox import FaultKind, RawAnswer, Sandbox, SandboxProcess, detect_carrier, sign
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parent.parent / "openapi.yaml").read_text())
 OPERATIONS = {path.strip("/"): item["post"] for path, item in SPEC["paths"].items()}
@@ -531,3 +531,36 @@ def test_the_pytest_fixture_gives_a_running_sandbox(track17_sandbox: Sandbox) ->
         headers={"17token": track17_sandbox.api_key},
     )
     assert response.json() == {"code": 0, "data": {"accepted": [], "rejected": []}}
+
+
+def test_raw_answers_and_the_request_log_work_out_of_process_too() -> None:
+    """A proxy-style answer queued over the admin route is sent byte for byte, before any effect,
+    and the request log shows each request with its status and stamps."""
+    key = unique_key()
+    page = RawAnswer(502, b"<html>Bad Gateway</html>", "text/html", {"Retry-After": "7"})
+    with SandboxProcess(api_keys=(key,), rate=100) as box:
+        box.enqueue_faults(page, FaultKind.HTTP_503)
+        with httpx.Client(base_url=box.base_url, headers={"17token": key}) as http:
+            answers = [http.post("/register", json=[{"number": "RR123456789CN"}]) for _ in range(3)]
+        records = [r for r in box.requests() if r.path == "/track/v1/register"]
+        stats = box.stats()
+    first = answers[0]
+    assert (first.status_code, first.content, first.headers["content-type"]) == (
+        502,
+        b"<html>Bad Gateway</html>",
+        "text/html",
+    )
+    assert first.headers["retry-after"] == "7"
+    assert [a.status_code for a in answers] == [502, 503, 200]
+    assert [r.status for r in records] == [502, 503, 200]
+    assert all(r.arrived <= r.answered for r in records)
+    assert records[0].answered <= records[1].arrived
+    assert stats.registered == 1 and stats.faults_injected == {"raw_502": 1, "503": 1}
+
+
+def test_a_bad_raw_answer_over_the_admin_route_is_refused(box: Sandbox, http: httpx.Client) -> None:
+    admin = box.admin_url
+    refused = http.post(f"{admin}/faults", json={"enqueue": [{"status": "soon"}]})
+    assert refused.status_code == 400 and "status must be an integer" in refused.json()["message"]
+    missing = http.post(f"{admin}/faults", json={"enqueue": [{"body": "x"}]})
+    assert missing.status_code == 400

@@ -138,26 +138,8 @@ def check_status_filter(status: object) -> MainStatus | None:
 class BaseClient:
     """Settings and shared logic of both clients (not for direct use).
 
-    Args:
-        api_key: the 17TRACK access key, sent in the ``17token`` header (never logged or shown).
-        base_url: the API root; a sandbox's ``base_url`` for tests.
-        timeout: seconds, an ``httpx.Timeout``, or None for no limit, for each request (overridable
-            per call).
-        max_retries: retries after the first attempt, per request (overridable per call).
-        requests_per_second: the rate of the process-wide limiter of this key.
-        rate_limiter: any ``RateLimiter`` (e.g. ``RedisRateLimiter``) instead of the in-process one.
-        max_concurrency: requests in flight at once (default: enough to keep the limiter's pace).
-        proxy: a proxy URL (or ``httpx.Proxy``) for every request. Without it, the standard
-            ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``ALL_PROXY`` / ``NO_PROXY`` environment variables
-            are honoured, as httpx does, unless ``trust_env`` is False.
-        trust_env: read proxies from the environment.
-        headers: extra headers for every request (a ``User-Agent: track17/<version>`` is sent
-            unless given here).
-
-    Raises:
-        InvalidInputError: an empty key, or a negative ``max_retries``.
-        ValueError: a rate that is not a positive number.
-        TypeError: a ``rate_limiter`` without ``reserve`` and ``reserve_async``.
+    The arguments are documented on ``Track17Client`` and ``AsyncTrack17Client``, which take
+    exactly these.
     """
 
     def __init__(
