@@ -405,3 +405,48 @@ def test_the_errors_docstring_draws_the_real_tree() -> None:
         if isinstance(value, type) and issubclass(value, errors.Track17Error)
     }
     assert set(drawn) == defined
+
+
+# -- late wake-ups --------------------------------------------------------------------------------
+
+
+class _ScriptedLimiter:
+    """Hands out the delays it was given, in order; an exception in the script is raised."""
+
+    def __init__(self, *script: float | Exception) -> None:
+        self.script = list(script)
+        self.calls = 0
+
+    def reserve(self) -> float:
+        self.calls += 1
+        step = self.script.pop(0)
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+    async def reserve_async(self) -> float:
+        return self.reserve()
+
+
+def test_a_request_that_wakes_late_books_again() -> None:
+    from track17_facade.ratelimit import _wait_sync
+
+    limiter = _ScriptedLimiter(-1.0, 0.0)  # a slot a second gone: this caller is late for it
+    _wait_sync(limiter)
+    assert limiter.calls == 2
+
+
+def test_only_the_first_booking_can_stop_a_request() -> None:
+    import asyncio
+
+    from track17_facade.errors import RateLimiterUnavailableError
+    from track17_facade.ratelimit import _count_late_departure, _wait_async, _wait_sync
+
+    gone = RateLimiterUnavailableError("redis is gone")
+    late_then_gone = _ScriptedLimiter(-1.0, gone)
+    _wait_sync(late_then_gone)  # leaves on the slot it holds
+    assert late_then_gone.calls == 2
+    asyncio.run(_wait_async(_ScriptedLimiter(-1.0, gone)))
+    _count_late_departure(_ScriptedLimiter(gone))  # already sent: never fails the request
+    with pytest.raises(RateLimiterUnavailableError):
+        _wait_sync(_ScriptedLimiter(gone))

@@ -158,7 +158,9 @@ def _limiter_failed(exc: Exception) -> RateLimiterUnavailableError:
 # window. So a request that wakes more than LATE_TOLERANCE after its slot books a fresh one (the
 # missed slot stays booked and unused, which can only space requests further apart); and one whose
 # headers still went out late (paused between waking and writing) books one more slot at once, so
-# that the limiter counts the request where it really left, before the next request books.
+# that the limiter counts the request where it really left, before the next request books. Only
+# the first booking may fail a request (then nothing is sent unthrottled); when a later one fails
+# (Redis gone meanwhile), the request leaves on the slot it already holds.
 LATE_TOLERANCE = 0.005
 """Seconds a request may leave after its booked start (well under the limiter's margin, which
 absorbs the gap between leaving and arriving)."""
@@ -192,9 +194,14 @@ def _late(due: float) -> float:
 
 
 def _wait_sync(limiter: RateLimiter) -> float:
-    """Book a start and wait for it, booking again after waking too late; returns the start."""
+    """Book a start and wait for it, booking again after waking too late; returns the start.
+
+    Raises:
+        RateLimiterUnavailableError: the first booking failed, so the request must not be sent.
+            A later one that fails (Redis gone meanwhile) leaves on the booking it already has.
+    """
+    delay = _reserve(limiter)
     for attempt in range(MAX_REBOOKINGS + 1):
-        delay = _reserve(limiter)
         due = time.monotonic() + delay
         if delay > 0:
             time.sleep(delay)
@@ -202,13 +209,17 @@ def _wait_sync(limiter: RateLimiter) -> float:
         if not late or attempt == MAX_REBOOKINGS:
             return due
         logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
+        try:
+            delay = _reserve(limiter)
+        except Track17Error:
+            return due
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 async def _wait_async(limiter: RateLimiter) -> float:
     """``_wait_sync`` for asyncio: the same bookings, waiting without blocking the loop."""
+    delay = await _reserve_async(limiter)
     for attempt in range(MAX_REBOOKINGS + 1):
-        delay = await _reserve_async(limiter)
         due = time.monotonic() + delay
         if delay > 0:
             await asyncio.sleep(delay)
@@ -216,7 +227,27 @@ async def _wait_async(limiter: RateLimiter) -> float:
         if not late or attempt == MAX_REBOOKINGS:
             return due
         logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
+        try:
+            delay = await _reserve_async(limiter)
+        except Track17Error:
+            return due
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _count_late_departure(limiter: RateLimiter) -> None:
+    """Book one more slot for a request whose headers went out late (sent: it must not fail now)."""
+    try:
+        _reserve(limiter)
+    except Track17Error as exc:
+        logger.debug("could not count a late departure: %s", exc)
+
+
+async def _count_late_departure_async(limiter: RateLimiter) -> None:
+    """``_count_late_departure`` for asyncio."""
+    try:
+        await _reserve_async(limiter)
+    except Track17Error as exc:
+        logger.debug("could not count a late departure: %s", exc)
 
 
 # A request books its start with the rate limiter at the last possible moment: when httpcore is
@@ -271,7 +302,7 @@ class PacedTransport(httpx.BaseTransport):
             elif name.endswith(_HEADERS_SENT):
                 try:
                     if due and _late(due[0]):
-                        _reserve(self._limiter)  # count the request where it really left
+                        _count_late_departure(self._limiter)
                 finally:
                     release()
 
@@ -319,7 +350,7 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
             elif name.endswith(_HEADERS_SENT):
                 try:
                     if due and _late(due[0]):
-                        await _reserve_async(self._limiter)  # count the request where it really left
+                        await _count_late_departure_async(self._limiter)
                 finally:
                     release()
 
