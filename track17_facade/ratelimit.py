@@ -161,7 +161,7 @@ def _limiter_failed(exc: Exception) -> RateLimiterUnavailableError:
 # that the limiter counts the request where it really left, before the next request books. Only
 # the first booking may fail a request (then nothing is sent unthrottled); when a later one fails
 # (Redis gone meanwhile), the request leaves on the slot it already holds.
-LATE_TOLERANCE = 0.005
+LATE_TOLERANCE = 0.02
 """Seconds a request may leave after its booked start (well under the limiter's margin, which
 absorbs the gap between leaving and arriving)."""
 MAX_REBOOKINGS = 3
