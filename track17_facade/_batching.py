@@ -47,13 +47,14 @@ SHOWN_CHARS = 60
 """Longer input values are cut to this many characters in rejections (a tracking number has 50)."""
 
 
-def _cut(text: str) -> str:
-    return text if len(text) <= SHOWN_CHARS else f"{text[: SHOWN_CHARS - 1]}…"
+def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters (the last one an ellipsis), for messages."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def shown(value: object) -> str:
     """``repr(value)``, cut to ``SHOWN_CHARS`` so that a huge bad value cannot flood a message."""
-    return _cut(repr(value))
+    return shorten(repr(value))
 
 
 @frozen
@@ -75,7 +76,7 @@ class Plan:
 
 
 def _invalid(number: str, code: ErrorCode, message: str, index: int) -> Rejection:
-    return Rejection(number=_cut(number), code=code, message=f"item {index}: {message}", index=index)
+    return Rejection(number=shorten(number), code=code, message=f"item {index}: {message}", index=index)
 
 
 def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:

@@ -40,6 +40,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import httpx
 from attrs import frozen
 
+from track17_facade._batching import shorten
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import (
     APIError,
@@ -177,7 +178,7 @@ def classify_exception(exc: BaseException, operation: str, attempt: int) -> Fail
         message = f"{operation}: {type(exc).__name__}: {exc}"
         error = TransportError(message, operation=operation, attempts=attempt)
     else:  # a 2xx body that could not be decoded (the generated parser raised)
-        message = f"{operation}: unreadable answer ({type(exc).__name__}: {_shorten(str(exc))})"
+        message = f"{operation}: unreadable answer ({type(exc).__name__}: {shorten(str(exc), 200)})"
         error = InvalidResponseError(message, operation=operation, attempts=attempt)
     return Failed(error, retryable=True, may_have_taken_effect=reached)
 
@@ -191,10 +192,6 @@ def classify_answer_error(error: RequestError, attempt: int) -> Failed:
         retryable = error.code in RETRYABLE_API_CODES
         return Failed(error, retryable=retryable, may_have_taken_effect=retryable)
     return Failed(error, retryable=isinstance(error, InvalidResponseError), may_have_taken_effect=True)
-
-
-def _shorten(text: str, limit: int = 200) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- decisions ------------------------------------------------------------------------------------
