@@ -1,8 +1,8 @@
 """Sessions for track17: `nox` runs what CI runs; `nox -s demo` runs the main job.
 
 Sessions:
-    spec             validate openapi.yaml
-    generate         regenerate generated/track17_client from openapi.yaml
+    spec             validate openapi.yaml and openapi-v2.4.yaml
+    generate         regenerate generated/track17_client and generated/track17_client_v2 from the contracts
     check_generated  regenerate into a temporary directory and fail with a diff if generated/ differs
     lint             ruff check and ruff format --check
     typecheck        mypy --strict on track17_facade and tests
@@ -25,7 +25,11 @@ from pathlib import Path
 import nox
 
 ROOT = Path(__file__).parent
-GENERATED = ROOT / "generated" / "track17_client"
+# contract, generator settings, package: one generated package per API version
+CONTRACTS = (
+    ("openapi.yaml", "generator_config.yaml", "track17_client"),
+    ("openapi-v2.4.yaml", "generator_config_v2.yaml", "track17_client_v2"),
+)
 GENERATOR_REQUIREMENTS = ROOT / "generator-requirements.txt"
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 SUPPORTED_MINORS = ("3.11", "3.12", "3.13", "3.14")
@@ -71,15 +75,14 @@ def _install_project(session: nox.Session, *groups: str, extras: str = "sandbox,
         session.install(*nox.project.dependency_groups(PYPROJECT, group))
 
 
-def _generate(session: nox.Session, output: Path) -> None:
-    session.install("-r", str(GENERATOR_REQUIREMENTS))
+def _generate(session: nox.Session, contract: str, config: str, output: Path) -> None:
     session.run(
         "openapi-python-client",
         "generate",
         "--path",
-        str(ROOT / "openapi.yaml"),
+        str(ROOT / contract),
         "--config",
-        str(ROOT / "generator_config.yaml"),
+        str(ROOT / config),
         "--custom-template-path",
         str(ROOT / "generator" / "templates"),
         "--meta",
@@ -91,7 +94,7 @@ def _generate(session: nox.Session, output: Path) -> None:
     )
 
 
-def _tree_diff(expected: Path, actual: Path) -> list[str]:
+def _tree_diff(expected: Path, actual: Path, package: str) -> list[str]:
     """A unified diff of two directory trees, ignoring byte-code caches."""
     lines: list[str] = []
 
@@ -111,41 +114,47 @@ def _tree_diff(expected: Path, actual: Path) -> list[str]:
             if name != "__pycache__":
                 walk(sub, rel / name)
 
-    walk(filecmp.dircmp(expected, actual, ignore=["__pycache__"]), Path("track17_client"))
+    walk(filecmp.dircmp(expected, actual, ignore=["__pycache__"]), Path(package))
     return lines
 
 
 @nox.session
 def spec(session: nox.Session) -> None:
-    """Validate openapi.yaml against the OpenAPI 3.0 schema."""
+    """Validate both contracts against the OpenAPI schema of their version (3.0 and 3.1)."""
     session.install("openapi-spec-validator")
-    session.run("openapi-spec-validator", "openapi.yaml")
+    session.run("openapi-spec-validator", *[contract for contract, _, _ in CONTRACTS])
 
 
 @nox.session
 def generate(session: nox.Session) -> None:
-    """Regenerate generated/track17_client from openapi.yaml."""
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = Path(tmp) / "track17_client"
-        _generate(session, fresh)
-        shutil.rmtree(GENERATED, ignore_errors=True)
-        shutil.copytree(fresh, GENERATED)
-    session.log("generated/track17_client written; review `git diff generated/` and commit it.")
+    """Regenerate every package under generated/ from its contract."""
+    session.install("-r", str(GENERATOR_REQUIREMENTS))
+    for contract, config, package in CONTRACTS:
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = Path(tmp) / package
+            _generate(session, contract, config, fresh)
+            shutil.rmtree(ROOT / "generated" / package, ignore_errors=True)
+            shutil.copytree(fresh, ROOT / "generated" / package)
+        session.log(f"generated/{package} written from {contract}")
+    session.log("review `git diff generated/` and commit it.")
 
 
 @nox.session
 def check_generated(session: nox.Session) -> None:
     """Fail with a diff if generated/ is not exactly what the pinned generator writes."""
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = Path(tmp) / "track17_client"
-        _generate(session, fresh)
-        diff = _tree_diff(fresh, GENERATED)
+    session.install("-r", str(GENERATOR_REQUIREMENTS))
+    diff: list[str] = []
+    for contract, config, package in CONTRACTS:
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = Path(tmp) / package
+            _generate(session, contract, config, fresh)
+            diff += _tree_diff(fresh, ROOT / "generated" / package, package)
     if diff:
         session.error(
-            "generated/ differs from a fresh generation (was it edited by hand, or was "
-            "openapi.yaml changed without `nox -s generate`?):\n" + "".join(diff)
+            "generated/ differs from a fresh generation (was it edited by hand, or was a "
+            "contract changed without `nox -s generate`?):\n" + "".join(diff)
         )
-    session.log("generated/ matches a fresh generation from openapi.yaml")
+    session.log("generated/ matches a fresh generation from both contracts")
 
 
 @nox.session

@@ -11,7 +11,7 @@ Modules: ``errors`` (the exception tree), ``models``, ``status``, ``codes``, ``c
 """
 
 from track17_facade._async_client import AsyncTrack17Client
-from track17_facade._base import DEFAULT_BASE_URL, ProgressCallback
+from track17_facade._base import DEFAULT_BASE_URL, ApiVersion, ProgressCallback
 from track17_facade._client import Track17Client
 from track17_facade._version import __version__
 from track17_facade.carriers import Carrier, CarrierDirectory, CarrierInfo
@@ -34,7 +34,22 @@ from track17_facade.errors import (
     WebhookError,
     WebhookParseError,
 )
-from track17_facade.models import Accepted, BatchResult, Failure, Rejection, TrackEvent, TrackInfo
+from track17_facade.models import (
+    Accepted,
+    Address,
+    BatchResult,
+    CacheLevel,
+    EstimatedDelivery,
+    Failure,
+    Milestone,
+    Quota,
+    Registration,
+    Rejection,
+    TrackEvent,
+    TrackInfo,
+    TrackingStatus,
+    TrackListEntry,
+)
 from track17_facade.ratelimit import RateLimiter, SlidingWindowLimiter
 from track17_facade.status import MainStatus, SubStatus
 from track17_facade.webhooks import (
@@ -49,23 +64,30 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "APIError",
     "Accepted",
+    "Address",
+    "ApiVersion",
     "AsyncTrack17Client",
     "AuthenticationError",
     "BatchFailedError",
     "BatchResult",
+    "CacheLevel",
     "Carrier",
     "CarrierDirectory",
     "CarrierInfo",
     "ErrorCode",
+    "EstimatedDelivery",
     "Failure",
     "HTTPStatusError",
     "InvalidInputError",
     "InvalidResponseError",
     "MainStatus",
+    "Milestone",
     "ProgressCallback",
+    "Quota",
     "RateLimitError",
     "RateLimiter",
     "RateLimiterUnavailableError",
+    "Registration",
     "Rejection",
     "RequestError",
     "RequestTimeoutError",
@@ -77,6 +99,8 @@ __all__ = [
     "Track17Error",
     "TrackEvent",
     "TrackInfo",
+    "TrackListEntry",
+    "TrackingStatus",
     "TransportError",
     "WebhookError",
     "WebhookEvent",

@@ -8,18 +8,24 @@ import contextvars
 import math
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import httpx
-from track17_client import AuthenticatedClient
-from track17_client.models.track_list_request import TrackListRequest
-from track17_client.types import UNSET
 
+from track17_facade._api_v1 import V1
+from track17_facade._api_v2 import V2_4
 from track17_facade._batching import Outcome, Plan, Prepared, chunks, plan
-from track17_facade._operations import Operation, batch_outcomes, confirm_already_done, track_list_numbers
+from track17_facade._operations import (
+    Api,
+    Operation,
+    TrackListPage,
+    TrackListQuery,
+    batch_outcomes,
+    confirm_already_done,
+)
 from track17_facade._version import __version__
 from track17_facade.errors import InvalidInputError
-from track17_facade.models import Failure
+from track17_facade.models import CacheLevel, Failure, Quota, TrackInfo, TrackingStatus
 from track17_facade.ratelimit import (
     DEFAULT_REQUESTS_PER_SECOND,
     RateLimiter,
@@ -30,7 +36,11 @@ from track17_facade.ratelimit import (
 from track17_facade.retry import DEFAULT_MAX_RETRIES, Answered, Attempts, GiveUp, attempts
 from track17_facade.status import MainStatus
 
-DEFAULT_BASE_URL = "https://api.17track.net/track/v1"
+ApiVersion = Literal["v1", "v2.4"]
+"""The API versions a client can speak."""
+API_VERSIONS: Final[dict[str, Api]] = {"v1": V1, "v2.4": V2_4}
+DEFAULT_API_VERSION: Final = "v1"
+DEFAULT_BASE_URL = V1.base_url
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 """17TRACK often takes 0.5-1 s to answer from far away; 20 s leaves room without hanging forever."""
 MAX_PAGE_SIZE = 40
@@ -146,7 +156,8 @@ class BaseClient:
         self,
         api_key: str,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        api_version: ApiVersion = DEFAULT_API_VERSION,
+        base_url: str | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         requests_per_second: float = DEFAULT_REQUESTS_PER_SECOND,
@@ -158,12 +169,18 @@ class BaseClient:
     ) -> None:
         if not isinstance(api_key, str) or not api_key.strip():
             raise InvalidInputError("api_key must be a non-empty string")
+        if api_version not in API_VERSIONS:
+            known = ", ".join(repr(version) for version in API_VERSIONS)
+            raise InvalidInputError(f"api_version must be one of {known}, got {api_version!r}")
+        self.api_version: ApiVersion = api_version
+        """The API version this client speaks: "v1" or "v2.4"."""
+        self._api = API_VERSIONS[api_version]
         if max_retries < 0:
             raise InvalidInputError(f"max_retries must be >= 0, got {max_retries}")
         if rate_limiter is not None:
             check_rate_limiter(rate_limiter)
         limit, window = window_for_rate(requests_per_second)
-        self.base_url = base_url.rstrip("/")
+        self.base_url = (base_url or self._api.base_url).rstrip("/")
         self.max_retries = max_retries
         self.requests_per_second = requests_per_second
         self.rate_limiter: RateLimiter = (
@@ -185,7 +202,7 @@ class BaseClient:
             self.proxy = proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
         elif trust_env:
             self.proxy = environment_proxy(self.base_url)
-        self._generated = AuthenticatedClient(
+        self._generated = self._api.client_class(
             base_url=self.base_url,
             token=api_key,
             prefix="",
@@ -208,12 +225,23 @@ class BaseClient:
         raise NotImplementedError
 
     @property
-    def generated(self) -> AuthenticatedClient:
-        """The generated low-level client this client sends through (for raw access)."""
+    def generated(self) -> Any:
+        """The generated low-level client this client sends through (for raw access): a
+        ``track17_client.AuthenticatedClient`` on v1, a ``track17_client_v2.AuthenticatedClient``
+        on v2.4."""
         return self._generated
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} base_url={self.base_url!r}>"
+        return f"<{type(self).__name__} api_version={self.api_version!r} base_url={self.base_url!r}>"
+
+    def _needs_v2(self, what: str) -> Api:
+        """This client's table, if its version has ``what``; else a clear error naming the version."""
+        if self._api.realtime is None:
+            raise InvalidInputError(
+                f"{what} needs API v2.4; this client speaks {self.api_version} "
+                f"(create it with api_version='v2.4')"
+            )
+        return self._api
 
     def _retries(self, max_retries: int | None) -> int:
         if max_retries is None:
@@ -222,17 +250,53 @@ class BaseClient:
             raise InvalidInputError(f"max_retries must be >= 0, got {max_retries}")
         return max_retries
 
-    @staticmethod
-    def _plan(operation: Operation, items: Iterable[object]) -> tuple[Plan, list[Sequence[Prepared]]]:
+    def _plan(
+        self, operation: Operation[Any], items: Iterable[object]
+    ) -> tuple[Plan, list[Sequence[Prepared]]]:
         try:
             prepared = plan(operation.kind, items)
         except TypeError as exc:
             raise InvalidInputError(f"{operation.name}: {exc}") from None
+        allowed = self._api.registration_fields
+        for item in prepared.items:
+            if item.registration is None:
+                continue
+            extra = [
+                name
+                for name in ("tag", "order_no", "lang", "param")
+                if getattr(item.registration, name) is not None and name not in allowed
+            ]
+            if extra:
+                raise InvalidInputError(
+                    f"{operation.name}: API {self.api_version} cannot send Registration."
+                    f"{', Registration.'.join(extra)} (number {item.number}); nothing was sent. "
+                    f"Use api_version='v2.4', or leave them out"
+                )
         return prepared, list(chunks(prepared.items))
+
+    def _realtime(self, cache_level: object) -> Operation[TrackInfo]:
+        api = self._needs_v2("get_realtime_track_info")
+        if not isinstance(cache_level, CacheLevel):
+            raise InvalidInputError(
+                f"cache_level must be CacheLevel.STANDARD or CacheLevel.INSTANT, got {cache_level!r}"
+            )
+        assert api.realtime is not None
+        return api.realtime(cache_level.value)
+
+    def _quota_attempts(self, max_retries: int | None) -> Attempts[Quota]:
+        api = self._needs_v2("get_quota")
+        assert api.read_quota is not None
+        return attempts("getquota", api.read_quota, max_retries=self._retries(max_retries), items=0)
+
+    @staticmethod
+    def _quota(end: Answered[Quota] | GiveUp) -> Quota:
+        if isinstance(end, GiveUp):
+            raise end.error
+        return end.result
 
     @staticmethod
     def _chunk_attempts(
-        operation: Operation, chunk: Sequence[Prepared], max_retries: int
+        operation: Operation[Any], chunk: Sequence[Prepared], max_retries: int
     ) -> Attempts[dict[str, Outcome]]:
         return attempts(
             operation.name,
@@ -243,7 +307,7 @@ class BaseClient:
 
     @staticmethod
     def _chunk_outcomes(
-        operation: Operation, chunk: Sequence[Prepared], end: Answered[dict[str, Outcome]] | GiveUp
+        operation: Operation[Any], chunk: Sequence[Prepared], end: Answered[dict[str, Outcome]] | GiveUp
     ) -> dict[str, Outcome]:
         """Per-number outcomes of a chunk: its items fail together when its request gave up, and
         "already done" answers after an ambiguous failure count as done."""
@@ -251,15 +315,9 @@ class BaseClient:
             return {item.number: Failure(item.number, end.error) for item in chunk}
         return confirm_already_done(operation, chunk, end.result) if end.ambiguous else end.result
 
-    @staticmethod
-    def _list_request(status: MainStatus | None, page: int, page_size: int) -> TrackListRequest:
-        return TrackListRequest(
-            status=UNSET if status is None else int(status), page=page, page_size=page_size
-        )
-
     def _list_setup(
-        self, status: object, page_size: int, max_retries: int | None
-    ) -> tuple[MainStatus | None, int]:
+        self, status: object, tracking_status: object, page_size: int, max_retries: int | None
+    ) -> tuple[TrackListQuery, int]:
         """Check ``iter_track_list``'s arguments at the call, before any page is fetched."""
         if (
             isinstance(page_size, bool)
@@ -269,15 +327,30 @@ class BaseClient:
             raise InvalidInputError(
                 f"page_size must be an integer from 1 to {MAX_PAGE_SIZE}, got {page_size!r}"
             )
-        return check_status_filter(status), self._retries(max_retries)
+        if self._api.realtime is not None and page_size != MAX_PAGE_SIZE:
+            raise InvalidInputError(
+                f"page_size is fixed at {MAX_PAGE_SIZE} on API {self.api_version}, got {page_size!r}"
+            )
+        if tracking_status is not None:
+            if "tracking_status" not in self._api.list_filters:
+                self._needs_v2("iter_track_list(tracking_status=...)")
+            if not isinstance(tracking_status, TrackingStatus):
+                raise InvalidInputError(
+                    "tracking_status must be TrackingStatus.TRACKING, TrackingStatus.STOPPED or None, "
+                    f"got {tracking_status!r}"
+                )
+        query = TrackListQuery(check_status_filter(status), tracking_status, page_size)
+        return query, self._retries(max_retries)
+
+    def _list_attempts(self, query: TrackListQuery, page: int, max_retries: int) -> Attempts[TrackListPage]:
+        read = self._api.read_list
+        return attempts(
+            "gettracklist", lambda parsed: read(parsed, query, page), max_retries=max_retries, items=0
+        )
 
     @staticmethod
-    def _list_attempts(max_retries: int) -> Attempts[list[str]]:
-        return attempts("gettracklist", track_list_numbers, max_retries=max_retries, items=0)
-
-    @staticmethod
-    def _page(end: Answered[list[str]] | GiveUp) -> list[str]:
-        """The numbers of one page; a page that could not be fetched raises its error."""
+    def _page(end: Answered[TrackListPage] | GiveUp) -> TrackListPage:
+        """One page; a page that could not be fetched raises its error."""
         if isinstance(end, GiveUp):
             raise end.error
         return end.result

@@ -15,7 +15,7 @@ from attrs import frozen
 from track17_facade.carriers import Carrier
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidResponseError
-from track17_facade.models import Accepted, BatchResult, Failure, Rejection, TrackInfo
+from track17_facade.models import Accepted, BatchResult, Failure, Registration, Rejection, TrackInfo
 
 MAX_ITEMS_PER_REQUEST = 40
 NUMBER_PATTERN = re.compile(r"^[a-zA-Z0-9]{5,50}$")
@@ -27,7 +27,8 @@ class ItemKind(Enum):
     """What one input item of an operation looks like."""
 
     NUMBER = "number"  # "RR123456789CN"
-    REGISTER = "register"  # "RR123456789CN" or ("RR123456789CN", Carrier.CHINA_POST)
+    REGISTER = "register"  # "RR123456789CN", ("RR123456789CN", Carrier.CHINA_POST) or a Registration
+    LOOKUP = "lookup"  # "RR123456789CN" or ("RR123456789CN", Carrier.CHINA_POST)
     CARRIER = "carrier"  # ("RR123456789CN", Carrier.CHINA_POST)
     TAG = "tag"  # ("RR123456789CN", "ORDER-1"), or None to clear
 
@@ -39,7 +40,8 @@ class ItemKind(Enum):
 
 _EXPECTED = {
     ItemKind.NUMBER: "a tracking number string",
-    ItemKind.REGISTER: "a tracking number string or a (number, carrier) pair",
+    ItemKind.REGISTER: "a tracking number string, a (number, carrier) pair or a Registration",
+    ItemKind.LOOKUP: "a tracking number string or a (number, carrier) pair",
     ItemKind.CARRIER: "a (number, carrier) pair",
     ItemKind.TAG: "a (number, tag) pair",
 }
@@ -64,6 +66,8 @@ class Prepared:
     number: str
     carrier: int | None = None
     tag: str | None = None
+    registration: Registration | None = None
+    """The Registration the item came as, for the metadata beyond number and carrier."""
 
 
 @frozen
@@ -79,9 +83,30 @@ def _invalid(number: str, code: ErrorCode, message: str, index: int) -> Rejectio
     return Rejection(number=shorten(number), code=code, message=f"item {index}: {message}", index=index)
 
 
+_REGISTRATION_TEXT = ("tag", "order_no", "lang", "param")
+
+
 def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
     """One input row, validated; a number's surrounding whitespace is removed."""
-    if kind is ItemKind.NUMBER or (kind is ItemKind.REGISTER and not isinstance(item, tuple)):
+    registration = None
+    number: object
+    extra: object
+    if kind is ItemKind.REGISTER and isinstance(item, Registration):
+        registration = item
+        number, extra = item.number, item.carrier
+        for name in _REGISTRATION_TEXT:
+            value = getattr(item, name)
+            if value is not None and not isinstance(value, str):
+                return _invalid(
+                    number.strip() if isinstance(number, str) else "",
+                    ErrorCode.FIELD_VALUE_INVALID,
+                    f"Registration.{name} must be a string or None, "
+                    f"got {type(value).__name__} {shown(value)}",
+                    index,
+                )
+    elif kind is ItemKind.NUMBER or (
+        kind in (ItemKind.REGISTER, ItemKind.LOOKUP) and not isinstance(item, tuple)
+    ):
         number, extra = item, None
     elif isinstance(item, tuple) and len(item) == 2:
         number, extra = item
@@ -128,7 +153,12 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
             f"carrier {shown(carrier)} is invalid: expected an integer carrier key such as Carrier.UPS",
             index,
         )
-    return Prepared(number, carrier=None if carrier is None else int(carrier))
+    return Prepared(
+        number,
+        carrier=None if carrier is None else int(carrier),
+        tag=None if registration is None else registration.tag,
+        registration=registration,
+    )
 
 
 def plan(kind: ItemKind, items: Iterable[object]) -> Plan:

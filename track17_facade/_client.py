@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from functools import partial
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import httpx
 
@@ -25,10 +25,21 @@ from track17_facade._base import (
 from track17_facade._batching import Outcome, Prepared, merge
 from track17_facade.carriers import Carrier
 from track17_facade.errors import Track17Error
-from track17_facade.models import Accepted, BatchResult, TrackInfo
+from track17_facade.models import (
+    Accepted,
+    BatchResult,
+    CacheLevel,
+    Quota,
+    Registration,
+    TrackInfo,
+    TrackingStatus,
+    TrackListEntry,
+)
 from track17_facade.ratelimit import SENDERS_AT_THE_GATE, PacedTransport, RateLimiter
 from track17_facade.retry import drive_sync
 from track17_facade.status import MainStatus
+
+R = TypeVar("R", Accepted, TrackInfo)
 
 
 class Track17Client(BaseClient):
@@ -43,7 +54,11 @@ class Track17Client(BaseClient):
 
     Args:
         api_key: the 17TRACK access key, sent in the ``17token`` header (never logged or shown).
-        base_url: the API root; a sandbox's ``base_url`` for tests.
+        api_version: "v1" (the default) or "v2.4": the wire format and the default ``base_url``.
+            Both versions give the same methods, results and enums; v2.4 adds ``get_quota``,
+            ``get_realtime_track_info``, ``Registration`` metadata and richer ``TrackInfo``.
+        base_url: the API root (default: 17TRACK's root of ``api_version``); a sandbox's
+            ``base_url_for(api_version)`` for tests.
         timeout: seconds, an ``httpx.Timeout``, or None for no limit, for each request (overridable
             per call).
         max_retries: retries after the first attempt, per request (overridable per call).
@@ -58,7 +73,7 @@ class Track17Client(BaseClient):
             unless given here).
 
     Raises:
-        InvalidInputError: an empty key, or a negative ``max_retries``.
+        InvalidInputError: an empty key, an unknown ``api_version``, or a negative ``max_retries``.
         ValueError: a rate that is not a positive number.
         TypeError: a ``rate_limiter`` without ``reserve`` and ``reserve_async``.
     """
@@ -106,7 +121,7 @@ class Track17Client(BaseClient):
 
     def _run_chunk(
         self,
-        operation: ops.Operation,
+        operation: ops.Operation[R],
         chunk: Sequence[Prepared],
         max_retries: int,
         timeout: TimeoutTypes | NotGiven,
@@ -126,12 +141,12 @@ class Track17Client(BaseClient):
 
     def _bulk(
         self,
-        operation: ops.Operation,
+        operation: ops.Operation[R],
         items: Iterable[object],
         max_retries: int | None,
         timeout: TimeoutTypes | NotGiven,
         on_progress: ProgressCallback | None,
-    ) -> BatchResult[Any]:
+    ) -> BatchResult[R]:
         retries = self._retries(max_retries)
         prepared, chunks = self._plan(operation, items)
         outcomes: dict[str, Outcome] = {}
@@ -163,16 +178,19 @@ class Track17Client(BaseClient):
 
     def register(
         self,
-        items: Iterable[str | tuple[str, Carrier | int | None]],
+        items: Iterable[str | tuple[str, Carrier | int | None] | Registration],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         on_progress: ProgressCallback | None = None,
     ) -> BatchResult[Accepted]:
-        """Register numbers for tracking; each newly accepted number uses one quota.
+        """Register numbers for tracking; each newly accepted number uses one quota (one more
+        with ``Registration.lang``).
 
         Args:
-            items: numbers, or ``(number, carrier)`` pairs; without a carrier 17TRACK detects it.
+            items: numbers, ``(number, carrier)`` pairs, or ``Registration`` items (tag, order
+                number, language, carrier parameter: v2.4 only). Without a carrier 17TRACK detects
+                it; on v2.4 the accepted item carries the carrier that was used.
             max_retries: retries per request for this call (default: the client's).
             timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
                 (default: the client's).
@@ -186,9 +204,11 @@ class Track17Client(BaseClient):
 
         Raises:
             AuthenticationError: the key was refused; the call stops at once.
-            InvalidInputError: ``items`` is a single string, or ``max_retries`` is negative.
+            InvalidInputError: ``items`` is a single string, ``max_retries`` is negative, or a
+                ``Registration`` holds fields this API version cannot send (v1: anything beyond
+                number and carrier); nothing is sent then.
         """
-        return self._bulk(ops.REGISTER, items, max_retries, timeout, on_progress)
+        return self._bulk(self._api.register, items, max_retries, timeout, on_progress)
 
     def get_track_info(
         self,
@@ -215,7 +235,7 @@ class Track17Client(BaseClient):
             AuthenticationError: the key was refused; the call stops at once.
             InvalidInputError: ``numbers`` is a single string, or ``max_retries`` is negative.
         """
-        return self._bulk(ops.GET_TRACK_INFO, numbers, max_retries, timeout, on_progress)
+        return self._bulk(self._api.get_track_info, numbers, max_retries, timeout, on_progress)
 
     def stop_track(
         self,
@@ -243,7 +263,7 @@ class Track17Client(BaseClient):
             AuthenticationError: the key was refused; the call stops at once.
             InvalidInputError: ``numbers`` is a single string, or ``max_retries`` is negative.
         """
-        return self._bulk(ops.STOP_TRACK, numbers, max_retries, timeout, on_progress)
+        return self._bulk(self._api.stop_track, numbers, max_retries, timeout, on_progress)
 
     def retrack(
         self,
@@ -271,7 +291,7 @@ class Track17Client(BaseClient):
             AuthenticationError: the key was refused; the call stops at once.
             InvalidInputError: ``numbers`` is a single string, or ``max_retries`` is negative.
         """
-        return self._bulk(ops.RETRACK, numbers, max_retries, timeout, on_progress)
+        return self._bulk(self._api.retrack, numbers, max_retries, timeout, on_progress)
 
     def delete_track(
         self,
@@ -299,7 +319,7 @@ class Track17Client(BaseClient):
             AuthenticationError: the key was refused; the call stops at once.
             InvalidInputError: ``numbers`` is a single string, or ``max_retries`` is negative.
         """
-        return self._bulk(ops.DELETE_TRACK, numbers, max_retries, timeout, on_progress)
+        return self._bulk(self._api.delete_track, numbers, max_retries, timeout, on_progress)
 
     def push(
         self,
@@ -326,7 +346,7 @@ class Track17Client(BaseClient):
             AuthenticationError: the key was refused; the call stops at once.
             InvalidInputError: ``numbers`` is a single string, or ``max_retries`` is negative.
         """
-        return self._bulk(ops.PUSH, numbers, max_retries, timeout, on_progress)
+        return self._bulk(self._api.push, numbers, max_retries, timeout, on_progress)
 
     def change_carrier(
         self,
@@ -354,7 +374,7 @@ class Track17Client(BaseClient):
             AuthenticationError: the key was refused; the call stops at once.
             InvalidInputError: ``items`` is a single string, or ``max_retries`` is negative.
         """
-        return self._bulk(ops.CHANGE_CARRIER, items, max_retries, timeout, on_progress)
+        return self._bulk(self._api.change_carrier, items, max_retries, timeout, on_progress)
 
     def change_info(
         self,
@@ -381,47 +401,115 @@ class Track17Client(BaseClient):
             AuthenticationError: the key was refused; the call stops at once.
             InvalidInputError: ``items`` is a single string, or ``max_retries`` is negative.
         """
-        return self._bulk(ops.CHANGE_INFO, items, max_retries, timeout, on_progress)
+        return self._bulk(self._api.change_info, items, max_retries, timeout, on_progress)
 
     def iter_track_list(
         self,
         status: MainStatus | int | None = None,
         *,
+        tracking_status: TrackingStatus | None = None,
         page_size: int = MAX_PAGE_SIZE,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Iterator[str]:
-        """Every registered number, optionally only those with one main status, page by page.
+    ) -> Iterator[TrackListEntry]:
+        """Every registered number as a ``TrackListEntry``, page by page, optionally filtered.
 
-        Arguments are checked at once; pages are fetched as the iterator is consumed.
+        Arguments are checked at once; pages are fetched as the iterator is consumed. On v1 the
+        entries hold the number only; on v2.4 also carrier, tracking and package status,
+        registration time and tag.
 
         Args:
-            status: a ``MainStatus`` (or its integer, 0 to 8) to list only those; None for all.
-            page_size: numbers per request, 1 to 40.
+            status: only numbers whose package is in this ``MainStatus`` (or its integer, 0 to 8);
+                None for all. On v2.4 it is sent as the ``package_status`` filter.
+            tracking_status: v2.4 only: ``TrackingStatus.TRACKING`` or ``TrackingStatus.STOPPED``.
+            page_size: numbers per request, 1 to 40 on v1; fixed at 40 on v2.4.
             max_retries: retries per page request (default: the client's).
             timeout: seconds, an ``httpx.Timeout``, or None for no limit, per page request
                 (default: the client's).
 
         Raises:
-            InvalidInputError: a status that is not a MainStatus, or a page size out of range
-                (at the call); a page that cannot be fetched raises its error when reached.
+            InvalidInputError: a status that is not a MainStatus, a page size out of range, or a
+                filter this API version lacks (at the call); a page that cannot be fetched raises
+                its error when reached.
         """
-        checked, retries = self._list_setup(status, page_size, max_retries)
-        return self._pages(checked, page_size, retries, timeout)
+        query, retries = self._list_setup(status, tracking_status, page_size, max_retries)
+        return self._pages(query, retries, timeout)
 
     def _pages(
-        self, status: MainStatus | None, page_size: int, retries: int, timeout: TimeoutTypes | NotGiven
-    ) -> Iterator[str]:
+        self, query: ops.TrackListQuery, retries: int, timeout: TimeoutTypes | NotGiven
+    ) -> Iterator[TrackListEntry]:
         page = 1
         while True:
-            body = self._list_request(status, page, page_size)
+            body = self._api.list_body(query, page)
+            call = self._api.list_sync
             with call_timeout(timeout):
                 end = drive_sync(
-                    self._list_attempts(retries),
-                    partial(ops.TRACK_LIST_SYNC, client=self._generated, body=body),
+                    self._list_attempts(query, page, retries),
+                    partial(call, client=self._generated, body=body),
                 )
-            numbers = self._page(end)
-            yield from numbers
-            if len(numbers) < page_size:
+            listed = self._page(end)
+            yield from listed.entries
+            if not listed.more or not listed.entries:
                 return
             page += 1
+
+    def get_quota(
+        self,
+        *,
+        max_retries: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> Quota:
+        """The account's quota balance (v2.4 only; free: reading it uses no quota).
+
+        Args:
+            max_retries: retries for this request (default: the client's).
+            timeout: seconds, an ``httpx.Timeout``, or None for no limit (default: the client's).
+
+        Raises:
+            InvalidInputError: the client speaks v1, which has no getquota.
+            AuthenticationError: the key was refused.
+            Track17Error: the request failed after its retries (``ServerError``, ...).
+        """
+        loop = self._quota_attempts(max_retries)
+        api = self._api
+        assert api.quota_sync is not None
+        assert api.quota_body is not None
+        with call_timeout(timeout):
+            end = drive_sync(loop, partial(api.quota_sync, client=self._generated, body=api.quota_body()))
+        return self._quota(end)
+
+    def get_realtime_track_info(
+        self,
+        numbers: Iterable[str | tuple[str, Carrier | int | None]],
+        *,
+        cache_level: CacheLevel = CacheLevel.STANDARD,
+        max_retries: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        on_progress: ProgressCallback | None = None,
+    ) -> BatchResult[TrackInfo]:
+        """Look numbers up now, without registering them (v2.4 only).
+
+        **Every number looked up is charged quota**, registered or not: the standard charge at
+        ``CacheLevel.STANDARD`` (which may answer from 17TRACK's recent cache), more at
+        ``CacheLevel.INSTANT`` (which asks the carrier now). The instant level is never a default.
+        For numbers you track anyway, ``get_track_info`` is free.
+
+        Args:
+            numbers: numbers, or ``(number, carrier)`` pairs.
+            cache_level: ``CacheLevel.STANDARD`` (default) or ``CacheLevel.INSTANT``.
+            max_retries: retries per request for this call (default: the client's).
+            timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
+                (default: the client's).
+            on_progress: called as ``on_progress(done, total)`` after each request completes.
+
+        Returns:
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
+            input order. Accepted items are ``TrackInfo``. A lookup is not retried after a failure
+            that may have reached the server only if retries are off; each retry may be charged.
+
+        Raises:
+            InvalidInputError: the client speaks v1, ``cache_level`` is not a ``CacheLevel``,
+                ``numbers`` is a single string, or ``max_retries`` is negative.
+            AuthenticationError: the key was refused; the call stops at once.
+        """
+        return self._bulk(self._realtime(cache_level), numbers, max_retries, timeout, on_progress)

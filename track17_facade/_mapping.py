@@ -7,7 +7,8 @@ so callers turn a malformed answer into one typed error instead of an AttributeE
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypeVar
+from datetime import datetime
+from typing import Any, TypeVar
 
 from track17_client.models.track_info_response_data_accepted_item import (
     TrackInfoResponseDataAcceptedItem,
@@ -19,9 +20,17 @@ from track17_client.models.track_info_response_data_accepted_item_track_z1_item 
     TrackInfoResponseDataAcceptedItemTrackZ1Item,
 )
 from track17_client.types import Unset
+from track17_client_v2.types import Unset as UnsetV2
 
 from track17_facade.carriers import Carrier
-from track17_facade.models import TrackEvent, TrackInfo, parse_event_time
+from track17_facade.models import (
+    Address,
+    EstimatedDelivery,
+    Milestone,
+    TrackEvent,
+    TrackInfo,
+    parse_event_time,
+)
 from track17_facade.status import MainStatus, SubStatus
 
 GeneratedEvent = TrackInfoResponseDataAcceptedItemTrackZ0 | TrackInfoResponseDataAcceptedItemTrackZ1Item
@@ -67,9 +76,14 @@ def carrier(value: object, path: str) -> Carrier | None:
     return _lenient(Carrier, _CARRIERS, value, path, "an integer carrier key")
 
 
+def is_unset(value: object) -> bool:
+    """True for either generated package's UNSET (each package has its own class)."""
+    return isinstance(value, (Unset, UnsetV2))
+
+
 def optional_str(value: object, path: str) -> str | None:
     """A string field that may be absent or null."""
-    if value is None or isinstance(value, Unset):
+    if value is None or is_unset(value):
         return None
     if not isinstance(value, str):
         raise ShapeError(path, "a string", value)
@@ -77,7 +91,7 @@ def optional_str(value: object, path: str) -> str | None:
 
 
 def _absent(value: object) -> bool:
-    return value is None or isinstance(value, Unset)
+    return value is None or is_unset(value)
 
 
 def _text(value: object, base: str, index: int | None, field: str) -> str | None:
@@ -180,3 +194,204 @@ def track_from_dict(number: str, which: Carrier | None, track: object, path: str
     events = tuple([event_from_dict(event, f"{path}.z1", index) for index, event in enumerate(z1)])
     latest = None if z0 is None else event_from_dict(z0, f"{path}.z0")
     return assemble_track(number, which, latest, events)
+
+
+# -- v2.x: 17TRACK's current track_info shape (gettrackinfo on v2.4, and v2 pushes) --------------
+
+
+def _object(value: object, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ShapeError(path, "an object", value)
+    return value
+
+
+def _optional_object(value: object, path: str) -> Mapping[str, Any] | None:
+    return None if value is None else _object(value, path)
+
+
+def v2_sub_status(name: object, path: str) -> SubStatus:
+    """SubStatus for a v2 sub-status name ("InTransit_PickedUp"); UNKNOWN keeps unlisted names."""
+    text = optional_str(name, path)
+    return SubStatus.NOT_FOUND_OTHER if text is None else SubStatus.from_name(text)
+
+
+def v2_main_status(sub: SubStatus, stated: str | None) -> MainStatus:
+    """The main status named by ``stated``, else the one the sub-status belongs to."""
+    if stated is not None:
+        return MainStatus.from_name(stated)
+    if sub.is_known:
+        return sub.main_status
+    return MainStatus.from_name(str(sub.raw).split("_")[0])
+
+
+# Every known sub-status name with its (main, sub) pair: one look-up per event in the common case.
+_V2_STATUSES: dict[str, tuple[MainStatus, SubStatus]] = {
+    sub.name_17track: (sub.main_status, sub) for sub in SubStatus
+}
+
+
+def _number(value: object, path: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ShapeError(path, "a number", value)
+    return float(value)
+
+
+def _address(value: object, path: str) -> Address | None:
+    block = _optional_object(value, path)
+    if block is None:
+        return None
+    get = block.get
+    coordinates = _optional_object(get("coordinates"), f"{path}.coordinates") or {}
+    address = Address(
+        country=optional_str(get("country"), f"{path}.country"),
+        state=optional_str(get("state"), f"{path}.state"),
+        city=optional_str(get("city"), f"{path}.city"),
+        street=optional_str(get("street"), f"{path}.street"),
+        postal_code=optional_str(get("postal_code"), f"{path}.postal_code"),
+        longitude=_number(coordinates.get("longitude"), f"{path}.coordinates.longitude"),
+        latitude=_number(coordinates.get("latitude"), f"{path}.coordinates.latitude"),
+    )
+    return None if address == _NO_ADDRESS else address
+
+
+_NO_ADDRESS = Address()
+
+
+def _aware_time(block: Mapping[str, Any], path: str) -> datetime | None:
+    """``time_iso`` (with the event's offset), else ``time_utc``, parsed."""
+    text = optional_str(block.get("time_iso"), f"{path}.time_iso") or optional_str(
+        block.get("time_utc"), f"{path}.time_utc"
+    )
+    return parse_event_time(text)
+
+
+def _carrier_time(block: Mapping[str, Any], path: str) -> str | None:
+    """The carrier's own time text: ``time_raw``'s date and time, else ``time_iso``."""
+    raw = _optional_object(block.get("time_raw"), f"{path}.time_raw")
+    if raw is not None:
+        date = optional_str(raw.get("date"), f"{path}.time_raw.date")
+        time = optional_str(raw.get("time"), f"{path}.time_raw.time")
+        joined = " ".join(part for part in (date, time) if part)
+        if joined:
+            return joined
+    return optional_str(block.get("time_iso"), f"{path}.time_iso")
+
+
+def v2_event(event: object, base: str, index: int | None = None) -> TrackEvent:
+    """A TrackEvent from one v2 event; ``base``/``index`` locate it for error messages only."""
+    path = base if index is None else f"{base}[{index}]"
+    block = _object(event, path)
+    get = block.get
+    name = get("sub_status")
+    statuses = _V2_STATUSES.get(name) if type(name) is str else None
+    if statuses is None:
+        sub = v2_sub_status(name, f"{path}.sub_status")
+        statuses = (v2_main_status(sub, None), sub)
+    location = get("location")
+    if type(location) is not str:
+        location = optional_str(location, f"{path}.location")
+    description = get("description")
+    if type(description) is not str:
+        description = optional_str(description, f"{path}.description")
+    return TrackEvent(
+        statuses[0],
+        statuses[1],
+        location,
+        description,
+        _carrier_time(block, path),
+        _aware_time(block, path),
+        stage=optional_str(get("stage"), f"{path}.stage"),
+        address=_address(get("address"), f"{path}.address"),
+    )
+
+
+def _v2_events(info: Mapping[str, Any], path: str) -> tuple[list[TrackEvent], str | None]:
+    """Every provider's events, oldest first, and the first provider's name."""
+    tracking = _optional_object(info.get("tracking"), f"{path}.tracking") or {}
+    providers = tracking.get("providers") or []
+    if not isinstance(providers, list):
+        raise ShapeError(f"{path}.tracking.providers", "an array", providers)
+    events: list[TrackEvent] = []
+    name: str | None = None
+    for p_index, provider in enumerate(providers):
+        where = f"{path}.tracking.providers[{p_index}]"
+        block = _object(provider, where)
+        if p_index == 0:
+            about = _optional_object(block.get("provider"), f"{where}.provider") or {}
+            name = optional_str(about.get("name"), f"{where}.provider.name")
+        listed = block.get("events") or []
+        if not isinstance(listed, list):
+            raise ShapeError(f"{where}.events", "an array", listed)
+        # v2 lists each provider's events newest first; TrackInfo.events is oldest first.
+        base = f"{where}.events"
+        events.extend([v2_event(listed[index], base, index) for index in range(len(listed) - 1, -1, -1)])
+    if len(providers) > 1 and all(event.time is not None for event in events):
+        events.sort(key=lambda event: event.time.timestamp() if event.time and event.time.tzinfo else 0.0)
+    return events, name
+
+
+def _milestones(info: Mapping[str, Any], path: str) -> tuple[Milestone, ...]:
+    listed = info.get("milestone") or []
+    if not isinstance(listed, list):
+        raise ShapeError(f"{path}.milestone", "an array", listed)
+    milestones = []
+    for index, entry in enumerate(listed):
+        where = f"{path}.milestone[{index}]"
+        block = _object(entry, where)
+        stage = optional_str(block.get("key_stage"), f"{where}.key_stage")
+        if stage:
+            milestones.append(Milestone(stage, _aware_time(block, where)))
+    return tuple(milestones)
+
+
+def _estimated_delivery(info: Mapping[str, Any], path: str) -> EstimatedDelivery | None:
+    metrics = _optional_object(info.get("time_metrics"), f"{path}.time_metrics") or {}
+    where = f"{path}.time_metrics.estimated_delivery_date"
+    block = _optional_object(metrics.get("estimated_delivery_date"), where)
+    if block is None:
+        return None
+    earliest = parse_event_time(optional_str(block.get("from"), f"{where}.from"))
+    latest = parse_event_time(optional_str(block.get("to"), f"{where}.to"))
+    if earliest is None and latest is None:
+        return None
+    return EstimatedDelivery(optional_str(block.get("source"), f"{where}.source"), earliest, latest)
+
+
+def _country(shipping: Mapping[str, Any], side: str, path: str) -> str | None:
+    address = _optional_object(shipping.get(side), f"{path}.shipping_info.{side}") or {}
+    return optional_str(address.get("country"), f"{path}.shipping_info.{side}.country")
+
+
+def track_info_from_v2(
+    number: str, which: Carrier | None, tag: str | None, track_info: object, path: str
+) -> TrackInfo:
+    """A TrackInfo from a v2 ``track_info`` object (decoded JSON), for answers and pushes alike."""
+    if track_info is None:
+        return TrackInfo(number, which, MainStatus.NOT_FOUND, SubStatus.NOT_FOUND_OTHER, None, (), tag=tag)
+    info = _object(track_info, path)
+    events, provider = _v2_events(info, path)
+    latest_block = info.get("latest_event")
+    latest = None if latest_block is None else v2_event(latest_block, f"{path}.latest_event")
+    track = assemble_track(number, which, latest, tuple(events))
+    main, sub = track.status, track.sub_status
+    status_block = _optional_object(info.get("latest_status"), f"{path}.latest_status")
+    if status_block is not None:
+        sub = v2_sub_status(status_block.get("sub_status"), f"{path}.latest_status.sub_status")
+        main = v2_main_status(sub, optional_str(status_block.get("status"), f"{path}.latest_status.status"))
+    shipping = _optional_object(info.get("shipping_info"), f"{path}.shipping_info") or {}
+    return TrackInfo(
+        number,
+        which,
+        main,
+        sub,
+        track.latest_event,
+        track.events,
+        tag=tag,
+        provider=provider,
+        shipping_country=_country(shipping, "shipper_address", path),
+        recipient_country=_country(shipping, "recipient_address", path),
+        estimated_delivery=_estimated_delivery(info, path),
+        milestones=_milestones(info, path),
+    )

@@ -1,36 +1,24 @@
-"""The nine operations: which generated endpoint each uses, how its body is built from validated
-items, and how an answer becomes per-number outcomes. Pure, shared by both clients."""
+"""What the clients drive, whatever the API version: one typed ``Operation`` per batch endpoint
+(generated call, body builder, answer reader) and one ``Api`` table per version, chosen once when
+a client is built. The tables themselves are in ``_api_v1`` and ``_api_v2``. Pure, shared by both
+clients."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from datetime import datetime
+from typing import Any, Generic, TypeVar
 
+import attrs
 from attrs import frozen
-from track17_client.api.tracking import (
-    change_carrier,
-    change_info,
-    delete_track,
-    get_track_info,
-    get_track_list,
-    register_tracking,
-    retrack,
-    stop_track,
-)
-from track17_client.api.webhooks import push_notification
-from track17_client.models.batch_response import BatchResponse
-from track17_client.models.change_carrier_request import ChangeCarrierRequest
-from track17_client.models.change_info_request import ChangeInfoRequest
-from track17_client.models.register_request import RegisterRequest
-from track17_client.models.track_info_response import TrackInfoResponse
-from track17_client.models.track_number_request import TrackNumberRequest
-from track17_client.types import UNSET, Response, Unset
 
 from track17_facade._batching import ItemKind, Outcome, Prepared, known_carrier
-from track17_facade._mapping import ShapeError, optional_str, track_info_from_generated
+from track17_facade._mapping import ShapeError, is_unset, optional_str
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import APIError, AuthenticationError, InvalidResponseError
-from track17_facade.models import Accepted, Rejection
+from track17_facade.models import Accepted, Quota, Rejection, TrackInfo, TrackingStatus, TrackListEntry
+from track17_facade.retry import Answer
+from track17_facade.status import MainStatus
 
 AUTH_CODES = frozenset(
     {
@@ -41,162 +29,157 @@ AUTH_CODES = frozenset(
     }
 )
 
+R = TypeVar("R", Accepted, TrackInfo)
+SyncCall = Callable[..., Answer]
+AsyncCall = Callable[..., Awaitable[Answer]]
+ReadAccepted = Callable[[Any, str, Prepared], R]
+"""(a generated accepted item, its path in the answer, the item sent) -> the facade's result."""
+
 
 @frozen
-class Operation:
-    """One batch endpoint of the API, as the facade drives it."""
+class Operation(Generic[R]):
+    """One batch endpoint of one API version, as the facade drives it."""
 
     name: str
     kind: ItemKind
-    sync_call: Callable[..., Response[Any]]
-    async_call: Callable[..., Awaitable[Response[Any]]]
-    body: Callable[[Sequence[Prepared]], list[Any]]
+    sync_call: SyncCall
+    async_call: AsyncCall
+    body: Callable[[Sequence[Prepared]], Any]
+    answer: tuple[type, ...]
+    """The generated classes a 200 answer may parse into."""
+    read: ReadAccepted[R]
     already_done: frozenset[ErrorCode] = frozenset()
     """Per-item codes that mean "already in the state asked for": after an attempt that may have
     taken effect, they confirm success rather than report a rejection."""
 
-
-def _numbers(items: Sequence[Prepared]) -> list[Any]:
-    return [TrackNumberRequest(number=item.number) for item in items]
-
-
-def _registrations(items: Sequence[Prepared]) -> list[Any]:
-    return [
-        RegisterRequest(number=item.number, carrier=UNSET if item.carrier is None else item.carrier)
-        for item in items
-    ]
+    def with_body(self, body: Callable[[Sequence[Prepared]], Any]) -> Operation[R]:
+        """The same operation with another body builder (for per-call options)."""
+        return attrs.evolve(self, body=body)
 
 
-def _carrier_changes(items: Sequence[Prepared]) -> list[Any]:
-    return [ChangeCarrierRequest(number=item.number, carrier=item.carrier or 0) for item in items]
+@frozen
+class TrackListQuery:
+    """The filters of one ``iter_track_list`` call, checked."""
+
+    status: MainStatus | None
+    tracking_status: TrackingStatus | None
+    page_size: int
 
 
-def _tags(items: Sequence[Prepared]) -> list[Any]:
-    return [ChangeInfoRequest(number=item.number, tag=item.tag or "") for item in items]
+@frozen
+class TrackListPage:
+    """One page of gettracklist: its entries, and whether another page follows."""
+
+    entries: list[TrackListEntry]
+    more: bool
 
 
-REGISTER = Operation(
-    "register",
-    ItemKind.REGISTER,
-    register_tracking.sync_detailed,
-    register_tracking.asyncio_detailed,
-    _registrations,
-    frozenset({ErrorCode.ALREADY_REGISTERED}),
-)
-GET_TRACK_INFO = Operation(
-    "gettrackinfo",
-    ItemKind.NUMBER,
-    get_track_info.sync_detailed,
-    get_track_info.asyncio_detailed,
-    _numbers,
-)
-STOP_TRACK = Operation(
-    "stoptrack",
-    ItemKind.NUMBER,
-    stop_track.sync_detailed,
-    stop_track.asyncio_detailed,
-    _numbers,
-    frozenset({ErrorCode.STOP_ONLY_TRACKING}),
-)
-RETRACK = Operation(
-    "retrack",
-    ItemKind.NUMBER,
-    retrack.sync_detailed,
-    retrack.asyncio_detailed,
-    _numbers,
-    frozenset({ErrorCode.RETRACK_ONLY_STOPPED, ErrorCode.RETRACK_ONLY_ONCE}),
-)
-DELETE_TRACK = Operation(
-    "deletetrack",
-    ItemKind.NUMBER,
-    delete_track.sync_detailed,
-    delete_track.asyncio_detailed,
-    _numbers,
-    frozenset({ErrorCode.NOT_REGISTERED}),
-)
-CHANGE_CARRIER = Operation(
-    "changecarrier",
-    ItemKind.CARRIER,
-    change_carrier.sync_detailed,
-    change_carrier.asyncio_detailed,
-    _carrier_changes,
-    frozenset({ErrorCode.SAME_CARRIER}),
-)
-CHANGE_INFO = Operation(
-    "changeinfo",
-    ItemKind.TAG,
-    change_info.sync_detailed,
-    change_info.asyncio_detailed,
-    _tags,
-)
-PUSH = Operation(
-    "push",
-    ItemKind.NUMBER,
-    push_notification.sync_detailed,
-    push_notification.asyncio_detailed,
-    _numbers,
-)
-TRACK_LIST_SYNC = get_track_list.sync_detailed
-TRACK_LIST_ASYNC = get_track_list.asyncio_detailed
+@frozen
+class Api:
+    """Everything that differs between API versions, chosen once at construction."""
+
+    version: str
+    base_url: str
+    client_class: type
+    """The generated ``AuthenticatedClient`` of this version's package."""
+    register: Operation[Accepted]
+    get_track_info: Operation[TrackInfo]
+    stop_track: Operation[Accepted]
+    retrack: Operation[Accepted]
+    delete_track: Operation[Accepted]
+    change_carrier: Operation[Accepted]
+    change_info: Operation[Accepted]
+    push: Operation[Accepted]
+    list_sync: SyncCall
+    list_async: AsyncCall
+    list_body: Callable[[TrackListQuery, int], Any]
+    """(query, page number) -> the generated request body."""
+    read_list: Callable[[object, TrackListQuery, int], TrackListPage]
+    realtime: Callable[[str], Operation[TrackInfo]] | None = None
+    """cache level name -> getRealTimeTrackInfo; None where the version lacks it."""
+    quota_sync: SyncCall | None = None
+    quota_async: AsyncCall | None = None
+    quota_body: Callable[[], Any] | None = None
+    read_quota: Callable[[object], Quota] | None = None
+    registration_fields: frozenset[str] = frozenset()
+    """The ``Registration`` fields beyond number and carrier that this version can send."""
+    list_filters: frozenset[str] = frozenset()
+    """``iter_track_list`` filters beyond ``status`` that this version understands."""
 
 
-def check_code(operation: str, code: object, errors: object) -> None:
+def request_error_detail(data: object) -> str | None:
+    """The message of a refused request's first ``data.errors`` entry (either version's shape)."""
+    errors = getattr(data, "errors", None)
+    if errors is None or is_unset(errors):
+        extra = getattr(data, "additional_properties", {})
+        errors = extra.get("errors") if isinstance(extra, dict) else None
+    if not isinstance(errors, list) or not errors:
+        return None
+    first = errors[0]
+    message = first.get("message") if isinstance(first, dict) else getattr(first, "message", None)
+    return message if isinstance(message, str) and message else None
+
+
+def check_code(operation: str, code: object, detail: str | None = None) -> None:
     """Raise for a non-zero top-level code: AuthenticationError for key problems, else APIError."""
-    if isinstance(code, Unset) or code is None or code == 0:
+    if code is None or is_unset(code) or code == 0:
         return
     if not isinstance(code, int) or isinstance(code, bool):
         raise InvalidResponseError(f"{operation}: 'code' is not an integer", operation=operation)
     error_code = ErrorCode(code)
-    detail = error_code.meaning
-    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        detail = str(errors[0].get("message") or detail)
-    message = f"{operation} refused by 17TRACK: {error_code.name} ({code}): {detail}"
+    message = f"{operation} refused by 17TRACK: {error_code.name} ({code}): {detail or error_code.meaning}"
     if error_code in AUTH_CODES:
         raise AuthenticationError(message, status_code=200, operation=operation)
     raise APIError(message, code=error_code, operation=operation)
 
 
-def batch_outcomes(operation: Operation, items: Sequence[Prepared], parsed: object) -> dict[str, Outcome]:
-    """Per-number outcomes from a 200 answer (BatchResponse or TrackInfoResponse).
+def envelope(name: str, answer: tuple[type, ...], parsed: object) -> Any:
+    """The ``data`` of a 200 answer, after checking its type and its top-level code.
 
     Raises:
         AuthenticationError, APIError: the whole request was refused.
         InvalidResponseError: the answer is not of the contract's shape.
     """
-    if not isinstance(parsed, (BatchResponse, TrackInfoResponse)):
-        raise InvalidResponseError(
-            f"{operation.name}: the answer has no JSON object", operation=operation.name
-        )
-    data = parsed.data
-    errors = None if isinstance(data, Unset) else data.additional_properties.get("errors")
-    check_code(operation.name, parsed.code, errors)
-    if isinstance(data, Unset):
-        raise InvalidResponseError(f"{operation.name}: the answer has no 'data'", operation=operation.name)
+    if not isinstance(parsed, answer):
+        raise InvalidResponseError(f"{name}: the answer has no JSON object", operation=name)
+    data = getattr(parsed, "data", None)
+    check_code(name, getattr(parsed, "code", None), None if is_unset(data) else request_error_detail(data))
+    if data is None or is_unset(data):
+        raise InvalidResponseError(f"{name}: the answer has no 'data'", operation=name)
+    return data
+
+
+def _listed(value: object) -> list[Any]:
+    return [] if value is None or is_unset(value) else list(value)  # type: ignore[call-overload]
+
+
+def batch_outcomes(operation: Operation[R], items: Sequence[Prepared], parsed: object) -> dict[str, Outcome]:
+    """Per-number outcomes from a 200 answer.
+
+    Raises:
+        AuthenticationError, APIError: the whole request was refused.
+        InvalidResponseError: the answer is not of the contract's shape.
+    """
+    data = envelope(operation.name, operation.answer, parsed)
     sent = {item.number: item for item in items}
     outcomes: dict[str, Outcome] = {}
-    # The two answer types hold different generated item classes with the same fields.
-    accepted_items: list[Any] = [] if isinstance(data.accepted, Unset) else list(data.accepted)
-    rejected_items: list[Any] = [] if isinstance(data.rejected, Unset) else list(data.rejected)
     try:
-        for index, accepted in enumerate(accepted_items):
+        for index, accepted in enumerate(_listed(data.accepted)):
             path = f"data.accepted[{index}]"
             number = optional_str(accepted.number, f"{path}.number")
             if number is None or number not in sent:
                 continue
-            if isinstance(parsed, TrackInfoResponse):
-                outcomes[number] = track_info_from_generated(accepted, path)
-            else:
-                outcomes[number] = Accepted(number, known_carrier(sent[number].carrier))
-        for index, rejected in enumerate(rejected_items):
+            outcomes[number] = operation.read(accepted, path, sent[number])
+        for index, rejected in enumerate(_listed(data.rejected)):
             path = f"data.rejected[{index}]"
             number = optional_str(rejected.number, f"{path}.number")
             if number is None or number not in sent:
                 continue
             error = rejected.error
-            raw_code = 0 if isinstance(error, Unset) else error.code
-            if isinstance(raw_code, Unset) or not isinstance(raw_code, int):
+            raw_code = 0 if is_unset(error) else error.code
+            if not isinstance(raw_code, int) or isinstance(raw_code, bool):
                 raise ShapeError(f"{path}.error.code", "an integer", raw_code)
-            message = "" if isinstance(error, Unset) else optional_str(error.message, f"{path}.error.message")
+            message = None if is_unset(error) else optional_str(error.message, f"{path}.error.message")
             code = ErrorCode(raw_code)
             outcomes[number] = Rejection(number, code, message or code.meaning)
     except (ShapeError, TypeError, AttributeError) as exc:
@@ -204,8 +187,13 @@ def batch_outcomes(operation: Operation, items: Sequence[Prepared], parsed: obje
     return outcomes
 
 
+def accepted_as_sent(item: object, path: str, sent: Prepared) -> Accepted:
+    """An acceptance with the carrier that was sent (v1 echoes only the number)."""
+    return Accepted(sent.number, known_carrier(sent.carrier))
+
+
 def confirm_already_done(
-    operation: Operation, items: Sequence[Prepared], outcomes: dict[str, Outcome]
+    operation: Operation[Any], items: Sequence[Prepared], outcomes: dict[str, Outcome]
 ) -> dict[str, Outcome]:
     """After an attempt that may have taken effect, turn "already done" rejections into
     ``Accepted(recovered=True)``: the operation happened once, through the earlier attempt."""
@@ -216,22 +204,11 @@ def confirm_already_done(
     return outcomes
 
 
-def track_list_numbers(parsed: object) -> list[str]:
-    """The numbers of one gettracklist page."""
-    if not isinstance(parsed, BatchResponse):
-        raise InvalidResponseError("gettracklist: the answer has no JSON object", operation="gettracklist")
-    data = parsed.data
-    errors = None if isinstance(data, Unset) else data.additional_properties.get("errors")
-    check_code("gettracklist", parsed.code, errors)
-    if isinstance(data, Unset) or isinstance(data.accepted, Unset):
-        return []
-    numbers = []
-    for index, item in enumerate(data.accepted):
-        number = item.number
-        if not isinstance(number, str):
-            raise InvalidResponseError(
-                f"gettracklist: data.accepted[{index}].number is not a string",
-                operation="gettracklist",
-            )
-        numbers.append(number)
-    return numbers
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 time, or None."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None

@@ -7,6 +7,7 @@ reprs. ``TrackInfo`` and ``TrackEvent`` are also what ``track17_facade.webhooks`
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Generic, TypeVar
 
 from attrs import field, frozen
@@ -34,22 +35,69 @@ def parse_event_time(raw: str | None) -> datetime | None:
 
 
 @frozen
+class Address:
+    """Where an event happened or a party is, as far as the carrier says (v2.4 only)."""
+
+    country: str | None = None
+    """ISO 3166 country code, e.g. "DE"."""
+    state: str | None = None
+    city: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    longitude: float | None = None
+    latitude: float | None = None
+
+
+@frozen
 class TrackEvent:
-    """One checkpoint of a shipment's history."""
+    """One checkpoint of a shipment's history.
+
+    Both API versions fill ``status``, ``sub_status``, ``location``, ``description``,
+    ``time_raw`` and ``time``; ``stage`` and ``address`` come with v2.4 only (None on v1).
+    """
 
     status: MainStatus
     sub_status: SubStatus
     location: str | None
     description: str | None
     time_raw: str | None = field(repr=False)
-    """The time exactly as the carrier reported it."""
+    """The time exactly as the carrier reported it, in the carrier's local time: v1's ``d``, or
+    v2.4's ``time_raw`` date and time joined by a space."""
     time: datetime | None = field(default=None)
-    """``time_raw`` parsed, or None when it is not a recognisable date and time."""
+    """The event's time. On v1, ``time_raw`` parsed: naive (carriers' local time) unless the
+    carrier gave an offset. On v2.4, ``time_iso`` parsed: aware, with the event's own offset.
+    None when no recognisable date and time was given."""
+    stage: str | None = field(default=None, repr=False)
+    """v2.4: the milestone stage this event marks (e.g. "PickedUp", "Delivered"); None on v1."""
+    address: Address | None = field(default=None, repr=False)
+    """v2.4: the event's structured address (country, city, coordinates, ...); None on v1."""
+
+
+@frozen
+class Milestone:
+    """v2.4: when a shipment reached a key stage (e.g. "InfoReceived", "PickedUp", "Delivered")."""
+
+    stage: str
+    time: datetime | None
+    """Aware (from ``time_iso``), or None when the stage has not been reached."""
+
+
+@frozen
+class EstimatedDelivery:
+    """v2.4: the delivery window the carrier or 17TRACK estimates."""
+
+    source: str | None
+    earliest: datetime | None
+    latest: datetime | None
 
 
 @frozen
 class TrackInfo:
-    """A tracking number's current status and its event history (oldest first, as sent)."""
+    """A tracking number's current status and its event history (oldest first).
+
+    The first six fields come from both API versions. The others are filled by v2.4 (and by
+    v2 pushes) and are None, or empty, on v1.
+    """
 
     number: str
     carrier: Carrier | None
@@ -57,6 +105,18 @@ class TrackInfo:
     sub_status: SubStatus
     latest_event: TrackEvent | None
     events: tuple[TrackEvent, ...] = field(repr=lambda events: f"<{len(events)} events>")
+    tag: str | None = field(default=None, repr=False)
+    """v2.4: your label of the number (``Registration.tag``); None on v1."""
+    provider: str | None = field(default=None, repr=False)
+    """v2.4: the name of the carrier whose events these are (the first provider); None on v1."""
+    shipping_country: str | None = field(default=None, repr=False)
+    """v2.4: the shipper's country code; None on v1."""
+    recipient_country: str | None = field(default=None, repr=False)
+    """v2.4: the recipient's country code; None on v1."""
+    estimated_delivery: EstimatedDelivery | None = field(default=None, repr=False)
+    """v2.4: the estimated delivery window, when there is one; None on v1."""
+    milestones: tuple[Milestone, ...] = field(default=(), repr=False)
+    """v2.4: key stages and when they were reached; empty on v1."""
 
     @property
     def is_delivered(self) -> bool:
@@ -72,6 +132,70 @@ class TrackInfo:
     def is_final(self) -> bool:
         """True when no further movement is expected: delivered, expired or exception."""
         return self.status in (MainStatus.DELIVERED, MainStatus.EXPIRED, MainStatus.EXCEPTION)
+
+
+class CacheLevel(StrEnum):
+    """How fresh ``get_realtime_track_info`` must be, and so what it costs (v2.4)."""
+
+    STANDARD = "Standard"
+    """May answer from 17TRACK's recent cache: the normal charge per number."""
+    INSTANT = "Instant"
+    """Asks the carrier now: charged more per number. Never a default."""
+
+
+class TrackingStatus(StrEnum):
+    """Whether 17TRACK is still tracking a registered number."""
+
+    TRACKING = "Tracking"
+    STOPPED = "Stopped"
+
+
+@frozen
+class Registration:
+    """A number to register, with the metadata v2.4 can carry.
+
+    On v1 only ``number`` and ``carrier`` can be sent; the others raise ``InvalidInputError``
+    before anything is sent. Plain strings and ``(number, carrier)`` pairs are still accepted
+    wherever a Registration is.
+    """
+
+    number: str
+    carrier: Carrier | int | None = None
+    """Without a carrier, 17TRACK detects it."""
+    tag: str | None = None
+    """Your own label, e.g. an order reference; echoed in pushes, track info and lists."""
+    order_no: str | None = None
+    lang: str | None = None
+    """Ask for events translated into this language (e.g. "en"); costs 1 more quota."""
+    param: str | None = None
+    """An extra parameter some carriers need (postal code, phone number, ...)."""
+
+
+@frozen
+class Quota:
+    """The account's quota balance (v2.4 ``getquota``)."""
+
+    total: int
+    used: int
+    remaining: int
+    today_used: int
+    daily_limit: int | None
+    """Registrations allowed per day; None when there is no daily limit."""
+
+
+@frozen
+class TrackListEntry:
+    """One registered number, as listed by ``iter_track_list``.
+
+    v1 lists numbers only: ``number`` is filled and the others are None. v2.4 fills them all.
+    """
+
+    number: str
+    carrier: Carrier | None = None
+    tracking_status: TrackingStatus | None = None
+    package_status: MainStatus | None = None
+    register_time: datetime | None = None
+    tag: str | None = None
 
 
 @frozen

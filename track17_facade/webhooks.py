@@ -30,15 +30,14 @@ from attrs import field, frozen
 
 from track17_facade._mapping import (
     ShapeError,
-    assemble_track,
     carrier,
     optional_str,
     track_from_dict,
+    track_info_from_v2,
 )
 from track17_facade.carriers import Carrier
 from track17_facade.errors import InvalidInputError, SignatureError, WebhookParseError
-from track17_facade.models import TrackEvent, TrackInfo, parse_event_time
-from track17_facade.status import MainStatus, SubStatus
+from track17_facade.models import TrackInfo
 
 SIGN_HEADER = "sign"
 
@@ -153,7 +152,8 @@ def _event(decoded: object) -> WebhookEvent:
     if data.get("track") is not None:
         track = track_from_dict(number, which, data["track"], "data.track")
     elif data.get("track_info") is not None:
-        track = _v2_track(number, which, data["track_info"])
+        tag = optional_str(data.get("tag"), "data.tag")
+        track = track_info_from_v2(number, which, tag, data["track_info"], "data.track_info")
     elif event_type is WebhookEventType.TRACKING_UPDATED:
         raise ShapeError("data.track", "an object (or data.track_info)", None)
     return WebhookEvent(
@@ -165,85 +165,6 @@ def _event(decoded: object) -> WebhookEvent:
         param=param if isinstance(param, str) else None,
         raw=decoded,
     )
-
-
-def _object(value: object, path: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ShapeError(path, "an object", value)
-    return value
-
-
-def _v2_sub_status(name: object, path: str) -> SubStatus:
-    text = optional_str(name, path)
-    return SubStatus.NOT_FOUND_OTHER if text is None else SubStatus.from_name(text)
-
-
-def _v2_main_status(sub: SubStatus, stated: str | None) -> MainStatus:
-    if stated is not None:
-        return MainStatus.from_name(stated)
-    if sub.is_known:
-        return sub.main_status
-    return MainStatus.from_name(str(sub.raw).split("_")[0])
-
-
-# Every known sub-status name with its (main, sub) pair: one look-up per event in the common case.
-_V2_STATUSES: dict[str, tuple[MainStatus, SubStatus]] = {
-    sub.name_17track: (sub.main_status, sub) for sub in SubStatus
-}
-
-
-def _v2_event(event: object, base: str, index: int | None = None) -> TrackEvent:
-    """A TrackEvent from one v2 event; ``base``/``index`` locate it for error messages only."""
-
-    def path(field: str) -> str:
-        return f"{base}.{field}" if index is None else f"{base}[{index}].{field}"
-
-    if not isinstance(event, Mapping):
-        raise ShapeError(base if index is None else f"{base}[{index}]", "an object", event)
-    get = event.get
-    name = get("sub_status")
-    statuses = _V2_STATUSES.get(name) if type(name) is str else None
-    if statuses is None:
-        sub = _v2_sub_status(name, path("sub_status"))
-        statuses = (_v2_main_status(sub, None), sub)
-    time_raw = get("time_iso")
-    if type(time_raw) is not str:
-        time_raw = optional_str(time_raw, path("time_iso")) or optional_str(get("time_utc"), path("time_utc"))
-    location = get("location")
-    if type(location) is not str:
-        location = optional_str(location, path("location"))
-    description = get("description")
-    if type(description) is not str:
-        description = optional_str(description, path("description"))
-    return TrackEvent(statuses[0], statuses[1], location, description, time_raw, parse_event_time(time_raw))
-
-
-def _v2_track(number: str, which: Carrier | None, track_info: object) -> TrackInfo:
-    info = _object(track_info, "data.track_info")
-    providers = _object(info.get("tracking") or {}, "data.track_info.tracking").get("providers") or []
-    if not isinstance(providers, list):
-        raise ShapeError("data.track_info.tracking.providers", "an array", providers)
-    events: list[TrackEvent] = []
-    for p_index, provider in enumerate(providers):
-        path = f"data.track_info.tracking.providers[{p_index}]"
-        listed = _object(provider, path).get("events") or []
-        if not isinstance(listed, list):
-            raise ShapeError(f"{path}.events", "an array", listed)
-        # v2 lists each provider's events newest first; TrackInfo.events is oldest first.
-        base = f"{path}.events"
-        events.extend([_v2_event(listed[index], base, index) for index in range(len(listed) - 1, -1, -1)])
-    if len(providers) > 1 and all(event.time is not None for event in events):
-        events.sort(key=lambda event: event.time.timestamp() if event.time and event.time.tzinfo else 0.0)
-    latest_event = info.get("latest_event")
-    latest = None if latest_event is None else _v2_event(latest_event, "data.track_info.latest_event")
-    status_block = info.get("latest_status")
-    track = assemble_track(number, which, latest, tuple(events))
-    if status_block is None:
-        return track
-    status = _object(status_block, "data.track_info.latest_status")
-    sub = _v2_sub_status(status.get("sub_status"), "data.track_info.latest_status.sub_status")
-    main = _v2_main_status(sub, optional_str(status.get("status"), "data.track_info.latest_status.status"))
-    return TrackInfo(number, which, main, sub, track.latest_event, track.events)
 
 
 __all__ = [

@@ -22,6 +22,13 @@ from track17_facade.status import SubStatus
 
 NUMBER_PATTERN = re.compile(r"^[a-zA-Z0-9]{5,50}$")
 MAX_CARRIER_CHANGES = 5
+UNLIMITED_QUOTA_SHOWN = 1_000_000
+"""What getquota reports as the total of a sandbox without a quota."""
+REALTIME_COST = {"Standard": 1, "Instant": 2}
+"""Quota charged per number looked up in real time, by cache level. 17TRACK charges the instant
+level more; the sandbox's factor of 2 is its own choice."""
+REALTIME_HISTORY = timedelta(days=7)
+"""A number looked up in real time without being registered shows a shipment this old."""
 _COUNTRY_OF: dict[int, str] = {
     Carrier.CHINA_POST: "CN",
     Carrier.CHINA_EMS: "CN",
@@ -48,6 +55,11 @@ class Registration:
     registered_at: datetime
     plan: tuple[PlannedEvent, ...]
     tag: str | None = None
+    order_no: str | None = None
+    lang: str | None = None
+    param: str | None = None
+    origin: int = 1
+    """How the carrier was chosen: 1 given, 2 detected, 3 changed (echoed by v2.4)."""
     stopped_at: datetime | None = None
     retracked: bool = False
     carrier_changes: int = 0
@@ -102,7 +114,8 @@ class Engine:
         return changed
 
     def register(self, items: Iterable[Mapping[str, Any]]) -> Outcome:
-        """Register numbers, detecting the carrier when none is given; each charges the quota."""
+        """Register numbers, detecting the carrier when none is given; each charges the quota,
+        and a translation (``lang``) one more."""
         accepted: list[Item] = []
         rejected: list[Item] = []
         day = self.now.date().isoformat()
@@ -115,24 +128,81 @@ class Engine:
             if number in self.registrations:
                 rejected.append(_rejection(number, ErrorCode.ALREADY_REGISTERED))
                 continue
+            origin = 1
             if carrier is None:
-                carrier = detect_carrier(number)
+                carrier, origin = detect_carrier(number), 2
                 if carrier is None:
                     rejected.append(_rejection(number, ErrorCode.CARRIER_NOT_DETECTED))
                     continue
-            if self.quota is not None and self.quota_used >= self.quota:
+            cost = 2 if item.get("lang") else 1
+            if self.quota is not None and self.quota_used + cost > self.quota:
                 rejected.append(_rejection(number, ErrorCode.QUOTA_EXHAUSTED))
                 continue
             if self.daily_limit is not None and self.registered_per_day.get(day, 0) >= (self.daily_limit):
                 rejected.append(_rejection(number, ErrorCode.DAILY_LIMIT_EXCEEDED))
                 continue
-            self.quota_used += 1
+            self.quota_used += cost
             self.registered_per_day[day] = self.registered_per_day.get(day, 0) + 1
-            country = _COUNTRY_OF.get(int(carrier), "EU")
-            plan = plan_shipment(self.seed, number, country, self.now)
-            self.registrations[number] = Registration(number, int(carrier), self.now, plan)
+            self.registrations[number] = Registration(
+                number,
+                int(carrier),
+                self.now,
+                self._plan(number, int(carrier), self.now),
+                tag=item.get("tag"),
+                order_no=item.get("order_no"),
+                lang=item.get("lang"),
+                param=item.get("param"),
+                origin=origin,
+            )
             accepted.append({"number": number})
         return accepted, rejected
+
+    def _plan(self, number: str, carrier: int, start: datetime) -> tuple[PlannedEvent, ...]:
+        return plan_shipment(self.seed, number, _COUNTRY_OF.get(carrier, "EU"), start)
+
+    def realtime(
+        self, items: Iterable[Mapping[str, Any]], levels: Iterable[str]
+    ) -> tuple[list[Registration], list[Item]]:
+        """Look numbers up without registering them; each found number charges the quota.
+
+        A registered number shows its registration; another shows a simulated shipment that
+        started ``REALTIME_HISTORY`` ago. Nothing is stored.
+        """
+        found: list[Registration] = []
+        rejected: list[Item] = []
+        for item, level in zip(items, levels, strict=True):
+            number = item["number"]
+            if not NUMBER_PATTERN.match(number):
+                rejected.append(_rejection(number, ErrorCode.FIELD_FORMAT_INVALID, "number"))
+                continue
+            reg = self.registrations.get(number)
+            if reg is None:
+                carrier = item.get("carrier") or detect_carrier(number)
+                if carrier is None:
+                    rejected.append(_rejection(number, ErrorCode.CARRIER_NOT_DETECTED))
+                    continue
+                start = self.now - REALTIME_HISTORY
+                reg = Registration(number, int(carrier), start, self._plan(number, int(carrier), start))
+            cost = REALTIME_COST[level]
+            if self.quota is not None and self.quota_used + cost > self.quota:
+                rejected.append(_rejection(number, ErrorCode.QUOTA_EXHAUSTED))
+                continue
+            self.quota_used += cost
+            found.append(reg)
+        return found, rejected
+
+    def quota_balance(self) -> dict[str, int]:
+        """getquota's figures."""
+        total = UNLIMITED_QUOTA_SHOWN if self.quota is None else self.quota
+        return {
+            "quota_total": total,
+            "quota_used": self.quota_used,
+            "quota_remain": max(0, total - self.quota_used),
+            "today_used": self.registered_per_day.get(self.now.date().isoformat(), 0),
+            "max_track_daily": self.daily_limit or 0,
+            "free_email_quota": 0,
+            "free_email_quota_used": 0,
+        }
 
     def _registered(
         self, items: Iterable[Mapping[str, Any]], rejected: list[Item]
@@ -205,15 +275,20 @@ class Engine:
             else:
                 reg.carrier = carrier
                 reg.carrier_changes += 1
+                reg.origin = 3
                 accepted.append({"number": reg.number})
         return accepted, rejected
 
     def change_info(self, items: Iterable[Mapping[str, Any]]) -> Outcome:
-        """Set the tag of registered numbers."""
+        """Set the tag (and, from v2.4, the order number) of registered numbers; fields an item
+        does not name are kept."""
         accepted: list[Item] = []
         rejected: list[Item] = []
         for item, reg in self._registered(items, rejected):
-            reg.tag = item.get("tag")
+            if "tag" in item:
+                reg.tag = item["tag"]
+            if "order_no" in item:
+                reg.order_no = item["order_no"]
             accepted.append({"number": reg.number})
         return accepted, rejected
 
@@ -232,10 +307,21 @@ class Engine:
             accepted.append({"number": reg.number})
         return (accepted, rejected), to_push
 
-    def track_list(self, status: int | None, page: int, page_size: int) -> list[Item]:
-        """One page of registered numbers (registration order), optionally with one main status."""
-        matching = [
-            reg for reg in self.registrations.values() if status is None or reg.status(self.now) == status
+    def track_list(
+        self,
+        *,
+        status: int | None = None,
+        stopped: bool | None = None,
+        numbers: set[str] | None = None,
+        carrier: int | None = None,
+    ) -> list[Registration]:
+        """Registered numbers in registration order, filtered by main status, stopped or not,
+        number and carrier (None: any)."""
+        return [
+            reg
+            for reg in self.registrations.values()
+            if (status is None or reg.status(self.now) == status)
+            and (stopped is None or (reg.stopped_at is not None) == stopped)
+            and (numbers is None or reg.number in numbers)
+            and (carrier is None or reg.carrier == carrier)
         ]
-        start = (page - 1) * page_size
-        return [{"number": reg.number} for reg in matching[start : start + page_size]]

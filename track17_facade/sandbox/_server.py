@@ -29,10 +29,11 @@ from track17_facade.sandbox._clock import ArrivalClock
 from track17_facade.sandbox._engine import Engine, Registration
 from track17_facade.sandbox._faults import FaultInjector, FaultKind, RawAnswer
 from track17_facade.sandbox._webhooks import WebhookFormat, build_push, sign
+from track17_facade.sandbox._wire import V1, WIRES, BadRequestError, Wire, refused_body
 
-BASE_PATH = "/track/v1"
+BASE_PATH = V1.prefix
 ADMIN_PATH = "/_sandbox"
-MAX_ITEMS = 40
+_WIRES: dict[str, Wire] = {wire.prefix: wire for wire in WIRES}
 DEFAULT_API_KEY = "sandbox-key"
 DEFAULT_START = datetime(2026, 1, 5, 8, 0)
 _RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
@@ -139,52 +140,8 @@ class _QuietDrops(logging.Filter):
         return not isinstance(exc, _ConnectionDroppedError)
 
 
-class _BadRequestError(ValueError):
-    def __init__(self, code: ErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 def _json_bytes(payload: object) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode()
-
-
-def _batch_body(accepted: list[Json], rejected: list[Json]) -> Json:
-    return {"code": 0, "data": {"accepted": accepted, "rejected": rejected}}
-
-
-def _refused_body(code: ErrorCode, message: str) -> Json:
-    error = {"code": int(code), "message": message}
-    return {"code": int(code), "data": {"accepted": [], "rejected": [], "errors": [error]}}
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _items(body: object, *, carrier: str, tag: bool = False) -> list[Json]:
-    """Check the shape of a list body. ``carrier`` is "optional", "required" or "absent"."""
-    if not isinstance(body, list):
-        raise _BadRequestError(ErrorCode.SUBMITTED_DATA_INVALID, "body must be a JSON array of items")
-    if len(body) > MAX_ITEMS:
-        raise _BadRequestError(
-            ErrorCode.TOO_MANY_NUMBERS,
-            f"{len(body)} items in one request; at most {MAX_ITEMS} are allowed",
-        )
-    for index, item in enumerate(body):
-        where = f"item {index}"
-        if not isinstance(item, dict):
-            raise _BadRequestError(ErrorCode.SUBMITTED_DATA_INVALID, f"{where} must be an object")
-        if not isinstance(item.get("number"), str):
-            raise _BadRequestError(ErrorCode.FIELD_REQUIRED, f"{where}: 'number' must be a string")
-        if carrier == "required" and not _is_int(item.get("carrier")):
-            raise _BadRequestError(ErrorCode.NEW_CARRIER_REQUIRED, f"{where}: 'carrier' must be an integer")
-        if carrier == "optional" and item.get("carrier") is not None and not _is_int(item["carrier"]):
-            raise _BadRequestError(ErrorCode.FIELD_VALUE_INVALID, f"{where}: 'carrier' must be an integer")
-        if tag and item.get("tag") is not None and not isinstance(item["tag"], str):
-            raise _BadRequestError(ErrorCode.FIELD_VALUE_INVALID, f"{where}: 'tag' must be a string")
-    return body
 
 
 class Sandbox:
@@ -240,6 +197,15 @@ class Sandbox:
     def base_url(self) -> str:
         """The URL to give a client as ``base_url``, e.g. ``http://127.0.0.1:8017/track/v1``."""
         return f"http://{self.host}:{self.port}{BASE_PATH}"
+
+    def base_url_for(self, api_version: str) -> str:
+        """The ``base_url`` of one API version: "v1" or "v2.4" (both share all state)."""
+        for wire in WIRES:
+            if wire.version == api_version:
+                return f"http://{self.host}:{self.port}{wire.prefix}"
+        raise ValueError(
+            f"the sandbox speaks {', '.join(wire.version for wire in WIRES)}, not {api_version!r}"
+        )
 
     @property
     def admin_url(self) -> str:
@@ -515,8 +481,9 @@ class Sandbox:
             return 401, {"code": 401, "message": "Unauthorized"}, []
         if path.startswith(ADMIN_PATH + "/"):
             return await self._admin(scope, receive, path.removeprefix(ADMIN_PATH + "/"))
-        operation = path.removeprefix(BASE_PATH + "/") if path.startswith(BASE_PATH + "/") else None
-        if operation not in _OPERATIONS:
+        wire, _, operation = path.rpartition("/")
+        found = _WIRES.get(wire)
+        if found is None or operation not in found.handlers:
             return 404, {"code": 404, "message": f"no such operation: {path}"}, []
         if scope["method"] != "POST":
             return 405, {"code": 405, "message": f"{path} takes POST"}, []
@@ -557,7 +524,7 @@ class Sandbox:
         raw = await self._read_body(receive)
         # The work runs in a thread so that the event loop stays free to read and stamp the next
         # arrivals at once, as a server with many workers would, even while it encodes big answers.
-        encoded = await asyncio.to_thread(self._answer, operation, raw)
+        encoded = await asyncio.to_thread(self._answer, found, operation, raw)
         if fault is FaultKind.TRUNCATED:
             return 200, encoded[: len(encoded) // 2], []
         if fault is FaultKind.DROP_AFTER_EFFECT:
@@ -566,14 +533,14 @@ class Sandbox:
             return 500, {"code": 500, "message": "Internal Server Error"}, []
         return 200, encoded, []
 
-    def _answer(self, operation: str, raw: bytes) -> bytes:
+    def _answer(self, wire: Wire, operation: str, raw: bytes) -> bytes:
         """The encoded 200 answer to one operation's body (a refusal for a bad body)."""
         try:
-            payload = self._operate(operation, json.loads(raw))
+            payload = self._operate(wire, operation, json.loads(raw) if raw.strip() else None)
         except (ValueError, UnicodeDecodeError) as exc:
-            message = exc.message if isinstance(exc, _BadRequestError) else f"body is not valid JSON: {exc}"
-            code = exc.code if isinstance(exc, _BadRequestError) else ErrorCode.SUBMITTED_DATA_INVALID
-            payload = _refused_body(code, message)
+            message = exc.message if isinstance(exc, BadRequestError) else f"body is not valid JSON: {exc}"
+            code = exc.code if isinstance(exc, BadRequestError) else ErrorCode.SUBMITTED_DATA_INVALID
+            payload = refused_body(code, message)
         return _json_bytes(payload)
 
     def _admit(self, key: str) -> int | None:
@@ -604,52 +571,14 @@ class Sandbox:
             admitted.append((now, certain))
             return None
 
-    def _operate(self, operation: str, body: Any) -> Json:
-        engine = self.engine
-        pushes: list[tuple[str, bytes, str]] = []
-        if operation == "gettracklist":
-            return self._track_list(body)
-        spec = _OPERATIONS[operation]
-        items = _items(body, carrier=spec[0], tag=spec[1])
+    def _operate(self, wire: Wire, operation: str, body: Any) -> Json:
         with self._lock:
-            self._max_items = max(self._max_items, len(items))
-            if operation == "register":
-                accepted, rejected = engine.register(items)
-            elif operation == "gettrackinfo":
-                accepted, rejected = engine.get_track_info(items)
-            elif operation == "stoptrack":
-                (accepted, rejected), stopped = engine.stop_track(items)
-                pushes = self._bodies("TRACKING_STOPPED", stopped)
-            elif operation == "retrack":
-                accepted, rejected = engine.retrack(items)
-            elif operation == "deletetrack":
-                accepted, rejected = engine.delete_track(items)
-            elif operation == "changecarrier":
-                accepted, rejected = engine.change_carrier(items)
-            elif operation == "changeinfo":
-                accepted, rejected = engine.change_info(items)
-            else:
-                webhook_set = self.config.webhook_url is not None
-                (accepted, rejected), to_push = engine.push(items, webhook_set=webhook_set)
-                pushes = self._bodies("TRACKING_UPDATED", to_push)
-        self._enqueue(pushes)
-        return _batch_body(accepted, rejected)
-
-    def _track_list(self, body: Any) -> Json:
-        if not isinstance(body, dict):
-            raise _BadRequestError(ErrorCode.SUBMITTED_DATA_INVALID, "body must be a JSON object")
-        status, page, size = body.get("status"), body.get("page", 1), body.get("page_size", 40)
-        if status is not None and not _is_int(status):
-            raise _BadRequestError(ErrorCode.FIELD_VALUE_INVALID, "'status' must be an integer")
-        if not _is_int(page) or page < 1:
-            raise _BadRequestError(ErrorCode.FIELD_VALUE_INVALID, "'page' must be an integer >= 1")
-        if not _is_int(size) or not 1 <= size <= MAX_ITEMS:
-            raise _BadRequestError(
-                ErrorCode.FIELD_VALUE_INVALID,
-                f"'page_size' must be an integer from 1 to {MAX_ITEMS}",
-            )
-        with self._lock:
-            return _batch_body(self.engine.track_list(status, page, size), [])
+            if isinstance(body, list):
+                self._max_items = max(self._max_items, len(body))
+            payload, pushes = wire.run(self.engine, operation, body, self.config.webhook_url is not None)
+            bodies = [body for event, regs in pushes for body in self._bodies(event, regs)]
+        self._enqueue(bodies)
+        return payload
 
     async def _admin(
         self, scope: Scope, receive: Receive, action: str
@@ -703,20 +632,6 @@ def _delivery_json(record: DeliveryRecord) -> Json:
         "delivered": record.delivered,
         "error": record.error,
     }
-
-
-# operation -> (carrier field, tag field)
-_OPERATIONS: dict[str, tuple[str, bool]] = {
-    "register": ("optional", False),
-    "gettrackinfo": ("absent", False),
-    "gettracklist": ("absent", False),
-    "stoptrack": ("absent", False),
-    "retrack": ("absent", False),
-    "deletetrack": ("absent", False),
-    "changecarrier": ("required", False),
-    "changeinfo": ("absent", True),
-    "push": ("absent", False),
-}
 
 
 __all__ = ["DeliveryRecord", "RequestRecord", "Sandbox", "SandboxConfig", "SandboxStats"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from track17_facade.carriers import Carrier
@@ -20,44 +20,92 @@ def sign(body: bytes, api_key: str) -> str:
     return hashlib.sha256(body + b"/" + api_key.encode()).hexdigest()
 
 
-def _v2_event(event: PlannedEvent) -> dict[str, Any]:
-    at = event.at.replace(tzinfo=UTC)
+# 17TRACK's milestone stages, for the sub-statuses the simulation uses.
+_STAGES: dict[SubStatus, str] = {
+    SubStatus.INFO_RECEIVED: "InfoReceived",
+    SubStatus.IN_TRANSIT_PICKED_UP: "PickedUp",
+    SubStatus.IN_TRANSIT_DEPARTURE: "Departure",
+    SubStatus.IN_TRANSIT_ARRIVAL: "Arrival",
+    SubStatus.AVAILABLE_FOR_PICKUP_OTHER: "AvailableForPickup",
+    SubStatus.OUT_FOR_DELIVERY_OTHER: "OutForDelivery",
+    SubStatus.DELIVERED_OTHER: "Delivered",
+    SubStatus.EXCEPTION_RETURNING: "Returning",
+}
+_MILESTONES = ("InfoReceived", "PickedUp", "Departure", "Arrival", "OutForDelivery", "Delivered")
+_DELIVERY_ESTIMATE = (timedelta(days=5), timedelta(days=8))
+
+
+def _times(at: datetime) -> dict[str, Any]:
+    aware = at.replace(tzinfo=UTC)
     return {
-        "time_iso": at.isoformat(),
-        "time_utc": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "time_iso": aware.isoformat(),
+        "time_utc": aware.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "time_raw": {
-            "date": at.strftime("%Y-%m-%d"),
-            "time": at.strftime("%H:%M"),
+            "date": aware.strftime("%Y-%m-%d"),
+            "time": aware.strftime("%H:%M"),
             "timezone": "+00:00",
-        },
-        "description": event.description,
-        "location": event.location,
-        "stage": event.sub_status.main_status.name_17track,
-        "sub_status": event.sub_status.name_17track,
-        "address": {
-            "country": None,
-            "state": None,
-            "city": None,
-            "street": None,
-            "postal_code": None,
         },
     }
 
 
-def _v2_track_info(reg: Registration, now: datetime) -> dict[str, Any]:
+def _address(location: str) -> dict[str, Any]:
+    city, _, country = location.rpartition(", ")
+    return {
+        "country": country or None,
+        "state": None,
+        "city": city.split(",")[0] or None,
+        "street": None,
+        "postal_code": None,
+        "coordinates": {"longitude": None, "latitude": None},
+    }
+
+
+def _v2_event(event: PlannedEvent) -> dict[str, Any]:
+    return {
+        **_times(event.at),
+        "description": event.description,
+        "location": event.location,
+        "stage": _STAGES.get(event.sub_status),
+        "sub_status": event.sub_status.name_17track,
+        "address": _address(event.location),
+    }
+
+
+def v2_track_info(reg: Registration, now: datetime) -> dict[str, Any]:
+    """The v2 ``track_info`` of a registration: in pushes and in v2.4's gettrackinfo alike."""
     events = reg.visible_events(now)
     latest = events[-1] if events else None
     sub = latest.sub_status if latest else SubStatus.NOT_FOUND_OTHER
     carrier = Carrier(reg.carrier)
+    reached = {_STAGES.get(event.sub_status): event.at for event in reversed(events)}
+    delivered = any(event.sub_status.main_status.name_17track == "Delivered" for event in events)
+    origin = _address(events[0].location)["country"] if events else None
     return {
+        "shipping_info": {
+            "shipper_address": {"country": origin},
+            "recipient_address": {"country": None},
+        },
         "latest_status": {
             "status": sub.main_status.name_17track,
             "sub_status": sub.name_17track,
             "sub_status_descr": None,
         },
         "latest_event": _v2_event(latest) if latest else None,
-        "time_metrics": {"days_after_order": 0, "days_of_transit": 0},
-        "milestone": [],
+        "time_metrics": {
+            "days_after_order": (now - reg.registered_at).days,
+            "days_of_transit": (now - events[0].at).days if events else 0,
+            "estimated_delivery_date": None
+            if delivered or not events
+            else {
+                "source": "17TRACK",
+                "from": (reg.registered_at + _DELIVERY_ESTIMATE[0]).replace(tzinfo=UTC).isoformat(),
+                "to": (reg.registered_at + _DELIVERY_ESTIMATE[1]).replace(tzinfo=UTC).isoformat(),
+            },
+        },
+        "milestone": [
+            {"key_stage": stage, **(_times(reached[stage]) if stage in reached else _NO_TIME)}
+            for stage in _MILESTONES
+        ],
         "misc_info": {"risk_factor": 0, "service_type": None},
         "tracking": {
             "providers_hash": 0,
@@ -75,6 +123,9 @@ def _v2_track_info(reg: Registration, now: datetime) -> dict[str, Any]:
     }
 
 
+_NO_TIME: dict[str, Any] = {"time_iso": None, "time_utc": None, "time_raw": None}
+
+
 def build_push(
     event: Literal["TRACKING_UPDATED", "TRACKING_STOPPED"],
     reg: Registration,
@@ -84,10 +135,10 @@ def build_push(
     """The raw body of one push."""
     data: dict[str, Any] = {"number": reg.number, "carrier": reg.carrier, "tag": reg.tag}
     if fmt == "v2":
-        data["param"] = None
+        data["param"] = reg.param
     if event == "TRACKING_UPDATED":
         if fmt == "v1":
             data["track"] = reg.track(now)
         else:
-            data["track_info"] = _v2_track_info(reg, now)
+            data["track_info"] = v2_track_info(reg, now)
     return json.dumps({"event": event, "data": data}, separators=(",", ":")).encode()

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.api_error import ApiError
+    from ..models.rejected_item import RejectedItem
+    from ..models.track_list_item import TrackListItem
+
+
+T = TypeVar("T", bound="TrackListData")
+
+
+@_attrs_define
+class TrackListData:
+    """One page of numbers.
+
+    Attributes:
+        accepted (list[TrackListItem] | Unset):
+        rejected (list[RejectedItem] | Unset):
+        errors (list[ApiError] | Unset):
+    """
+
+    accepted: list[TrackListItem] | Unset = UNSET
+    rejected: list[RejectedItem] | Unset = UNSET
+    errors: list[ApiError] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        accepted: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.accepted, Unset):
+            accepted = []
+            for accepted_item_data in self.accepted:
+                accepted_item = accepted_item_data.to_dict()
+                accepted.append(accepted_item)
+
+        rejected: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.rejected, Unset):
+            rejected = []
+            for rejected_item_data in self.rejected:
+                rejected_item = rejected_item_data.to_dict()
+                rejected.append(rejected_item)
+
+        errors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.errors, Unset):
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if accepted is not UNSET:
+            field_dict["accepted"] = accepted
+        if rejected is not UNSET:
+            field_dict["rejected"] = rejected
+        if errors is not UNSET:
+            field_dict["errors"] = errors
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.api_error import ApiError
+        from ..models.rejected_item import RejectedItem
+        from ..models.track_list_item import TrackListItem
+
+        _remaining = dict(src_dict)
+        _accepted = _remaining.pop("accepted", UNSET)
+        accepted: list[TrackListItem] | Unset = UNSET
+        if _accepted is not UNSET:
+            accepted = []
+            for accepted_item_data in _accepted:
+                accepted_item = TrackListItem.from_dict(accepted_item_data)
+
+                accepted.append(accepted_item)
+
+        _rejected = _remaining.pop("rejected", UNSET)
+        rejected: list[RejectedItem] | Unset = UNSET
+        if _rejected is not UNSET:
+            rejected = []
+            for rejected_item_data in _rejected:
+                rejected_item = RejectedItem.from_dict(rejected_item_data)
+
+                rejected.append(rejected_item)
+
+        _errors = _remaining.pop("errors", UNSET)
+        errors: list[ApiError] | Unset = UNSET
+        if _errors is not UNSET:
+            errors = []
+            for errors_item_data in _errors:
+                errors_item = ApiError.from_dict(errors_item_data)
+
+                errors.append(errors_item)
+
+        track_list_data = cls(
+            accepted=accepted,
+            rejected=rejected,
+            errors=errors,
+        )
+
+        track_list_data.additional_properties = _remaining
+        return track_list_data
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

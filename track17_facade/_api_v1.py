@@ -1,0 +1,147 @@
+"""The v1 table: which generated endpoint of ``track17_client`` each operation uses, how its body
+is built, and how its answer is read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from track17_client import AuthenticatedClient
+from track17_client.api.tracking import (
+    change_carrier,
+    change_info,
+    delete_track,
+    get_track_info,
+    get_track_list,
+    register_tracking,
+    retrack,
+    stop_track,
+)
+from track17_client.api.webhooks import push_notification
+from track17_client.models.batch_response import BatchResponse
+from track17_client.models.change_carrier_request import ChangeCarrierRequest
+from track17_client.models.change_info_request import ChangeInfoRequest
+from track17_client.models.register_request import RegisterRequest
+from track17_client.models.track_info_response import TrackInfoResponse
+from track17_client.models.track_list_request import TrackListRequest
+from track17_client.models.track_number_request import TrackNumberRequest
+from track17_client.types import UNSET
+
+from track17_facade._batching import ItemKind, Prepared
+from track17_facade._mapping import ShapeError, track_info_from_generated
+from track17_facade._operations import (
+    Api,
+    Operation,
+    TrackListPage,
+    TrackListQuery,
+    accepted_as_sent,
+    envelope,
+)
+from track17_facade.codes import ErrorCode
+from track17_facade.errors import InvalidResponseError
+from track17_facade.models import TrackInfo, TrackListEntry
+
+BASE_URL = "https://api.17track.net/track/v1"
+
+
+def _numbers(items: Sequence[Prepared]) -> list[Any]:
+    return [TrackNumberRequest(number=item.number) for item in items]
+
+
+def _registrations(items: Sequence[Prepared]) -> list[Any]:
+    return [
+        RegisterRequest(number=item.number, carrier=UNSET if item.carrier is None else item.carrier)
+        for item in items
+    ]
+
+
+def _carrier_changes(items: Sequence[Prepared]) -> list[Any]:
+    return [ChangeCarrierRequest(number=item.number, carrier=item.carrier or 0) for item in items]
+
+
+def _tags(items: Sequence[Prepared]) -> list[Any]:
+    return [ChangeInfoRequest(number=item.number, tag=item.tag or "") for item in items]
+
+
+def _track(item: Any, path: str, sent: Prepared) -> TrackInfo:
+    return track_info_from_generated(item, path)
+
+
+def _batch(
+    name: str, kind: ItemKind, module: Any, body: Any, done: frozenset[ErrorCode] = frozenset()
+) -> Operation[Any]:
+    return Operation(
+        name,
+        kind,
+        module.sync_detailed,
+        module.asyncio_detailed,
+        body,
+        (BatchResponse,),
+        accepted_as_sent,
+        done,
+    )
+
+
+def _list_body(query: TrackListQuery, page: int) -> TrackListRequest:
+    status = UNSET if query.status is None else int(query.status)
+    return TrackListRequest(status=status, page=page, page_size=query.page_size)
+
+
+def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPage:
+    data = envelope("gettracklist", (BatchResponse,), parsed)
+    entries = []
+    for index, item in enumerate([] if isinstance(data.accepted, type(UNSET)) else data.accepted):
+        if not isinstance(item.number, str):
+            error = ShapeError(f"data.accepted[{index}].number", "a string", item.number)
+            raise InvalidResponseError(f"gettracklist: {error}", operation="gettracklist")
+        entries.append(TrackListEntry(item.number))
+    return TrackListPage(entries, more=len(entries) >= query.page_size)
+
+
+V1 = Api(
+    version="v1",
+    base_url=BASE_URL,
+    client_class=AuthenticatedClient,
+    register=_batch(
+        "register",
+        ItemKind.REGISTER,
+        register_tracking,
+        _registrations,
+        frozenset({ErrorCode.ALREADY_REGISTERED}),
+    ),
+    get_track_info=Operation(
+        "gettrackinfo",
+        ItemKind.NUMBER,
+        get_track_info.sync_detailed,
+        get_track_info.asyncio_detailed,
+        _numbers,
+        (TrackInfoResponse,),
+        _track,
+    ),
+    stop_track=_batch(
+        "stoptrack", ItemKind.NUMBER, stop_track, _numbers, frozenset({ErrorCode.STOP_ONLY_TRACKING})
+    ),
+    retrack=_batch(
+        "retrack",
+        ItemKind.NUMBER,
+        retrack,
+        _numbers,
+        frozenset({ErrorCode.RETRACK_ONLY_STOPPED, ErrorCode.RETRACK_ONLY_ONCE}),
+    ),
+    delete_track=_batch(
+        "deletetrack", ItemKind.NUMBER, delete_track, _numbers, frozenset({ErrorCode.NOT_REGISTERED})
+    ),
+    change_carrier=_batch(
+        "changecarrier",
+        ItemKind.CARRIER,
+        change_carrier,
+        _carrier_changes,
+        frozenset({ErrorCode.SAME_CARRIER}),
+    ),
+    change_info=_batch("changeinfo", ItemKind.TAG, change_info, _tags),
+    push=_batch("push", ItemKind.NUMBER, push_notification, _numbers),
+    list_sync=get_track_list.sync_detailed,
+    list_async=get_track_list.asyncio_detailed,
+    list_body=_list_body,
+    read_list=_read_list,
+)

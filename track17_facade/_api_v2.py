@@ -1,0 +1,262 @@
+"""The v2.4 table: which generated endpoint of ``track17_client_v2`` each operation uses, how its
+body is built from the same validated items as v1, and how its answer is read.
+
+Statuses are names on v2.4 ("InTransit"); they map onto the same ``MainStatus``/``SubStatus``
+members as v1's integers. Tracking comes as ``track_info`` (the v2 push shape), read by the same
+function as v2 pushes, so ``get_track_info`` and a push of the same number give equal results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from track17_client_v2 import AuthenticatedClient
+from track17_client_v2.api.tracking import (
+    change_carrier,
+    change_info,
+    delete_track,
+    get_quota,
+    get_real_time_track_info,
+    get_track_info,
+    get_track_list,
+    register,
+    retrack,
+    stop_track,
+)
+from track17_client_v2.api.webhooks import push
+from track17_client_v2.models import (
+    BatchResponse,
+    ChangeCarrierItem,
+    ChangeInfoFields,
+    ChangeInfoItem,
+    NumberItem,
+    QuotaRequest,
+    QuotaResponse,
+    RealTimeItem,
+    RegisterItem,
+    TrackInfoResponse,
+    TrackListRequest,
+    TrackListResponse,
+)
+from track17_client_v2.types import UNSET
+
+from track17_facade._batching import ItemKind, Prepared, known_carrier
+from track17_facade._mapping import ShapeError, carrier, is_unset, optional_str, track_info_from_v2
+from track17_facade._operations import (
+    Api,
+    Operation,
+    TrackListPage,
+    TrackListQuery,
+    envelope,
+    parse_time,
+)
+from track17_facade.codes import ErrorCode
+from track17_facade.errors import InvalidResponseError
+from track17_facade.models import (
+    Accepted,
+    Quota,
+    TrackInfo,
+    TrackingStatus,
+    TrackListEntry,
+)
+from track17_facade.status import MainStatus
+
+BASE_URL = "https://api.17track.net/track/v2.4"
+
+
+def _given(value: Any) -> Any:
+    return UNSET if value is None else value
+
+
+def _numbers(items: Sequence[Prepared]) -> list[Any]:
+    return [NumberItem(number=item.number) for item in items]
+
+
+def _registrations(items: Sequence[Prepared]) -> list[Any]:
+    bodies = []
+    for item in items:
+        meta = item.registration
+        bodies.append(
+            RegisterItem(
+                number=item.number,
+                carrier=_given(item.carrier),
+                tag=_given(item.tag),
+                order_no=UNSET if meta is None else _given(meta.order_no),
+                lang=UNSET if meta is None else _given(meta.lang),
+                param=UNSET if meta is None else _given(meta.param),
+            )
+        )
+    return bodies
+
+
+def _carrier_changes(items: Sequence[Prepared]) -> list[Any]:
+    # The facade's items name the new carrier only; carrier_old is optional in the contract.
+    return [ChangeCarrierItem(number=item.number, carrier_new=item.carrier or 0) for item in items]
+
+
+def _tags(items: Sequence[Prepared]) -> list[Any]:
+    return [ChangeInfoItem(number=item.number, items=ChangeInfoFields(tag=item.tag or "")) for item in items]
+
+
+def _lookups(level: str) -> Any:
+    def build(items: Sequence[Prepared]) -> list[Any]:
+        return [
+            RealTimeItem(number=item.number, carrier=_given(item.carrier), cache_level=level)
+            for item in items
+        ]
+
+    return build
+
+
+def _accepted(item: Any, path: str, sent: Prepared) -> Accepted:
+    """v2.4 echoes the carrier it used, detected or given."""
+    echoed = carrier(item.carrier, f"{path}.carrier")
+    return Accepted(sent.number, echoed or known_carrier(sent.carrier))
+
+
+def _track(item: Any, path: str, sent: Prepared) -> TrackInfo:
+    info = item.track_info
+    raw = None if info is None or is_unset(info) else info.to_dict()
+    tag = optional_str(item.tag, f"{path}.tag")
+    return track_info_from_v2(
+        sent.number, carrier(item.carrier, f"{path}.carrier"), tag, raw, f"{path}.track_info"
+    )
+
+
+def _batch(
+    name: str, kind: ItemKind, module: Any, body: Any, done: frozenset[ErrorCode] = frozenset()
+) -> Operation[Accepted]:
+    return Operation(
+        name, kind, module.sync_detailed, module.asyncio_detailed, body, (BatchResponse,), _accepted, done
+    )
+
+
+def _realtime(level: str) -> Operation[TrackInfo]:
+    return Operation(
+        "getRealTimeTrackInfo",
+        ItemKind.LOOKUP,
+        get_real_time_track_info.sync_detailed,
+        get_real_time_track_info.asyncio_detailed,
+        _lookups(level),
+        (TrackInfoResponse,),
+        _track,
+    )
+
+
+def _list_body(query: TrackListQuery, page: int) -> TrackListRequest:
+    return TrackListRequest(
+        tracking_status=UNSET if query.tracking_status is None else query.tracking_status.value,
+        package_status=UNSET if query.status is None else query.status.name_17track,
+        page_no=page,
+    )
+
+
+def _enum(kind: Any, name: str | None) -> Any:
+    if name is None:
+        return None
+    try:
+        return kind(name)
+    except ValueError:
+        return None
+
+
+def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPage:
+    data = envelope("gettracklist", (TrackListResponse,), parsed)
+    entries = []
+    try:
+        for index, item in enumerate([] if is_unset(data.accepted) else data.accepted):
+            path = f"data.accepted[{index}]"
+            number = optional_str(item.number, f"{path}.number")
+            if not number:
+                raise ShapeError(f"{path}.number", "a string", item.number)
+            package = optional_str(item.package_status, f"{path}.package_status")
+            entries.append(
+                TrackListEntry(
+                    number,
+                    carrier(item.carrier, f"{path}.carrier"),
+                    _enum(TrackingStatus, optional_str(item.tracking_status, f"{path}.tracking_status")),
+                    None if package is None else MainStatus.from_name(package),
+                    parse_time(optional_str(item.register_time, f"{path}.register_time")),
+                    optional_str(item.tag, f"{path}.tag"),
+                )
+            )
+    except (ShapeError, AttributeError, TypeError) as exc:
+        raise InvalidResponseError(f"gettracklist: {exc}", operation="gettracklist") from None
+    total = getattr(parsed, "page", None)
+    page_total = None if total is None or is_unset(total) else total.page_total
+    if isinstance(page_total, int) and not isinstance(page_total, bool):
+        return TrackListPage(entries, more=page < page_total)
+    return TrackListPage(entries, more=len(entries) >= query.page_size)
+
+
+def _count(value: object, path: str) -> int:
+    if value is None or is_unset(value):
+        return 0
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidResponseError(f"getquota: {path} is not an integer", operation="getquota")
+    return value
+
+
+def _read_quota(parsed: object) -> Quota:
+    data = envelope("getquota", (QuotaResponse,), parsed)
+    daily = _count(data.max_track_daily, "data.max_track_daily")
+    return Quota(
+        total=_count(data.quota_total, "data.quota_total"),
+        used=_count(data.quota_used, "data.quota_used"),
+        remaining=_count(data.quota_remain, "data.quota_remain"),
+        today_used=_count(data.today_used, "data.today_used"),
+        daily_limit=daily or None,
+    )
+
+
+V2_4 = Api(
+    version="v2.4",
+    base_url=BASE_URL,
+    client_class=AuthenticatedClient,
+    register=_batch(
+        "register", ItemKind.REGISTER, register, _registrations, frozenset({ErrorCode.ALREADY_REGISTERED})
+    ),
+    get_track_info=Operation(
+        "gettrackinfo",
+        ItemKind.NUMBER,
+        get_track_info.sync_detailed,
+        get_track_info.asyncio_detailed,
+        _numbers,
+        (TrackInfoResponse,),
+        _track,
+    ),
+    stop_track=_batch(
+        "stoptrack", ItemKind.NUMBER, stop_track, _numbers, frozenset({ErrorCode.STOP_ONLY_TRACKING})
+    ),
+    retrack=_batch(
+        "retrack",
+        ItemKind.NUMBER,
+        retrack,
+        _numbers,
+        frozenset({ErrorCode.RETRACK_ONLY_STOPPED, ErrorCode.RETRACK_ONLY_ONCE}),
+    ),
+    delete_track=_batch(
+        "deletetrack", ItemKind.NUMBER, delete_track, _numbers, frozenset({ErrorCode.NOT_REGISTERED})
+    ),
+    change_carrier=_batch(
+        "changecarrier",
+        ItemKind.CARRIER,
+        change_carrier,
+        _carrier_changes,
+        frozenset({ErrorCode.SAME_CARRIER}),
+    ),
+    change_info=_batch("changeinfo", ItemKind.TAG, change_info, _tags),
+    push=_batch("push", ItemKind.NUMBER, push, _numbers),
+    list_sync=get_track_list.sync_detailed,
+    list_async=get_track_list.asyncio_detailed,
+    list_body=_list_body,
+    read_list=_read_list,
+    realtime=_realtime,
+    quota_sync=get_quota.sync_detailed,
+    quota_async=get_quota.asyncio_detailed,
+    quota_body=QuotaRequest,
+    read_quota=_read_quota,
+    registration_fields=frozenset({"tag", "order_no", "lang", "param"}),
+    list_filters=frozenset({"tracking_status"}),
+)
