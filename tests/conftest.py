@@ -80,30 +80,51 @@ class AsyncTwin:
         self.loop.close()
 
 
-async def _collect(iterator: Any) -> list[str]:
-    return [number async for number in iterator]
+async def _collect(iterator: Any) -> list[Any]:
+    return [entry async for entry in iterator]
 
 
 ClientFactory = Callable[..., Any]
 
 
-@pytest.fixture(params=["sync", "async"])
-def make_client(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[ClientFactory]:
-    """Build a client of the parametrized kind pointed at the sandbox; closed after the test."""
+API_VERSIONS = ("v1", "v2.4")
+CLIENT_KINDS = [f"{kind}-{version}" for version in API_VERSIONS for kind in ("sync", "async")]
+
+
+def _factories(kind: str, version: str, sandbox: Sandbox) -> tuple[ClientFactory, list[Any]]:
     made: list[Any] = []
 
     def factory(**options: Any) -> Any:
         options.setdefault("requests_per_second", FAST)
-        options.setdefault("base_url", sandbox.base_url)
+        options.setdefault("api_version", version)
+        options.setdefault("base_url", sandbox.base_url_for(options["api_version"]))
         key = options.pop("api_key", sandbox.api_key)
-        if request.param == "sync":
+        if kind == "sync":
             client: Any = Track17Client(key, **options)
         else:
             client = AsyncTwin(AsyncTrack17Client(key, **options))
         made.append(client)
         return client
 
+    return factory, made
+
+
+@pytest.fixture(params=CLIENT_KINDS)
+def make_client(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[ClientFactory]:
+    """Build a client of the parametrized kind (sync or async) and API version, pointed at the
+    sandbox's root of that version; closed after the test."""
+    kind, version = request.param.split("-")
+    factory, made = _factories(kind, version, sandbox)
     yield factory
+    for client in made:
+        client.close()
+
+
+@pytest.fixture(params=["sync", "async"])
+def v2_client(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[Any]:
+    """A v2.4 client of the parametrized kind, for what only v2.4 has."""
+    factory, made = _factories(request.param, "v2.4", sandbox)
+    yield factory()
     for client in made:
         client.close()
 

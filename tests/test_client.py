@@ -37,8 +37,10 @@ NUMBERS = [f"RR{i:09d}CN" for i in range(100)]
 def test_register_then_track(sandbox: Sandbox, client: Any) -> None:
     result = client.register(["RR123456789CN", ("1Z999AA10123456784", Carrier.UPS)])
     assert result.ok
+    # v2.4 echoes the carrier it detected; v1 answers with the number only.
+    detected = Carrier.CHINA_POST if client.api_version == "v2.4" else None
     assert result.accepted == (
-        Accepted("RR123456789CN", None),
+        Accepted("RR123456789CN", detected),
         Accepted("1Z999AA10123456784", Carrier.UPS),
     )
     sandbox.advance(days=3)
@@ -94,10 +96,12 @@ def test_every_operation(sandbox: Sandbox, client: Any) -> None:
     numbers = NUMBERS[:45]
     assert client.register(numbers).ok
     sandbox.advance(days=20)
-    delivered = client.iter_track_list(status=MainStatus.DELIVERED)
+    delivered = [entry.number for entry in client.iter_track_list(status=MainStatus.DELIVERED)]
     infos = client.get_track_info(numbers).accepted
     assert sorted(delivered) == sorted(i.number for i in infos if i.is_delivered)
-    assert sorted(client.iter_track_list(page_size=7)) == sorted(numbers)
+    page_size = 7 if client.api_version == "v1" else 40  # v2.4's pages hold 40
+    listed = [entry.number for entry in client.iter_track_list(page_size=page_size)]
+    assert sorted(listed) == sorted(numbers)
     assert client.change_info([(numbers[0], "ORDER-1"), (numbers[1], None)]).ok
     changed = client.change_carrier([(numbers[0], Carrier.CHINA_EMS), (numbers[1], Carrier.CHINA_POST)])
     assert [a.number for a in changed.accepted] == [numbers[0]]
@@ -199,29 +203,35 @@ def test_an_exhausted_quota_comes_back_per_item(sandbox: Sandbox, client: Any) -
     ]
 
 
-def test_a_whole_request_refusal_carries_the_17track_code() -> None:
+@pytest.mark.parametrize("version", ["v1", "v2.4"])
+def test_a_whole_request_refusal_carries_the_17track_code(version: str) -> None:
     from track17_client.models import BatchResponse
+    from track17_client_v2.models import BatchResponse as BatchResponseV2
 
     from track17_facade import APIError
+    from track17_facade._base import API_VERSIONS
     from track17_facade._batching import ItemKind, plan
-    from track17_facade._operations import REGISTER, batch_outcomes
+    from track17_facade._operations import batch_outcomes
 
-    refused = BatchResponse.from_dict(
+    answer = BatchResponse if version == "v1" else BatchResponseV2
+    register = API_VERSIONS[version].register
+    refused = answer.from_dict(
         {
             "code": -18010014,
             "data": {
                 "accepted": [],
                 "rejected": [],
-                "errors": [{"code": -18010014, "message": "too many"}],
+                "errors": [{"code": -18010014, "message": "too many numbers in one go"}],
             },
         }
     )
     with pytest.raises(APIError, match="TOO_MANY_NUMBERS") as raised:
-        batch_outcomes(REGISTER, plan(ItemKind.NUMBER, ["RR123456789CN"]).items, refused)
+        batch_outcomes(register, plan(ItemKind.NUMBER, ["RR123456789CN"]).items, refused)
     assert raised.value.code is ErrorCode.TOO_MANY_NUMBERS
-    locked = BatchResponse.from_dict({"code": -18010002, "data": {}})
+    assert "too many numbers in one go" in str(raised.value)
+    locked = answer.from_dict({"code": -18010002, "data": {}})
     with pytest.raises(AuthenticationError):
-        batch_outcomes(REGISTER, (), locked)
+        batch_outcomes(register, (), locked)
 
 
 def test_nothing_sent_for_an_empty_call(sandbox: Sandbox, client: Any) -> None:
@@ -309,7 +319,11 @@ def test_unknown_statuses_from_the_server_do_not_break_parsing(sandbox: Sandbox,
         for index, event in enumerate(registration.plan)
     )
     info = client.get_track_info(NUMBERS[:1]).accepted[0]
-    assert info.events[0].sub_status.raw == 9999 and not info.events[0].sub_status.is_known
+    # v1 sends the integer, v2.4 a name ("9999" here): either is kept as it came.
+    sent = 9999 if client.api_version == "v1" else "9999"
+    assert info.events[0].sub_status.raw == sent and not info.events[0].sub_status.is_known
+    assert [event.status for event in info.events[1:]] == [event.status for event in info.events[1:]]
+    assert info.status is not None and len(info.events) > 1
 
 
 def test_errors_form_one_tree() -> None:

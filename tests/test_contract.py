@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import track17_client.models as generated_models
+import track17_client_v2.models as generated_models_v2
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -65,7 +66,7 @@ def test_contract_has_the_nine_operations_with_their_limits() -> None:
     assert SPEC["components"]["schemas"]["TrackListRequest"]["properties"]["page_size"]["maximum"] == 40
 
 
-# -- every generated model round-trips -----------------------------------------------------------
+# -- every generated model of both contracts round-trips ------------------------------------------
 
 
 def _pascal(name: str) -> str:
@@ -83,39 +84,75 @@ def _object_schemas(name: str, schema: dict[str, Any]) -> Iterator[tuple[str, di
             yield from _object_schemas(name + _pascal(prop) + "Item", sub["items"])
 
 
-def _all_model_schemas() -> dict[str, dict[str, Any]]:
+def _all_model_schemas(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
-    for name, schema in SPEC["components"]["schemas"].items():
+    for name, schema in spec["components"]["schemas"].items():
         found.update(_object_schemas(name, schema))
-    for item in SPEC["paths"].values():
+    for item in spec["paths"].values():
         operation = item["post"]
         for code, response in operation["responses"].items():
             if "$ref" in response:
-                component = SPEC["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+                component = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
                 schema = component["content"]["application/json"]["schema"]
-                name = f"{_pascal(operation['operationId'])}Response{code}"
-                found.update(_object_schemas(name, schema))
+                if "$ref" not in schema:  # an inline schema becomes a model of its own
+                    name = f"{_pascal(operation['operationId'])}Response{code}"
+                    found.update(_object_schemas(name, schema))
     return found
 
 
-MODEL_SCHEMAS = _all_model_schemas()
+SPEC_V2: dict[str, Any] = yaml.safe_load((ROOT / "openapi-v2.4.yaml").read_text())
+CONTRACTS = {"v1": (SPEC, generated_models), "v2.4": (SPEC_V2, generated_models_v2)}
+MODEL_SCHEMAS = {
+    (version, name): schema
+    for version, (spec, _) in CONTRACTS.items()
+    for name, schema in _all_model_schemas(spec).items()
+}
 MODEL_CLASSES = {
-    name: cls
-    for name, cls in inspect.getmembers(generated_models, inspect.isclass)
+    (version, name): cls
+    for version, (_, module) in CONTRACTS.items()
+    for name, cls in inspect.getmembers(module, inspect.isclass)
     if hasattr(cls, "from_dict")
 }
 
 
-def test_every_generated_model_has_a_schema_in_the_contract() -> None:
+def test_the_v2_4_contract_is_valid_openapi_3_1_with_every_operation() -> None:
+    validate(SPEC_V2)
+    assert SPEC_V2["openapi"] == "3.1.0"
+    operations = ["register", "changecarrier", "changeinfo", "stoptrack", "retrack", "deletetrack"]
+    operations += ["gettracklist", "gettrackinfo", "push", "getquota", "getRealTimeTrackInfo"]
+    assert sorted(SPEC_V2["paths"]) == sorted(f"/{name}" for name in operations)
+    for path, item in SPEC_V2["paths"].items():
+        schema = item["post"]["requestBody"]["content"]["application/json"]["schema"]
+        if schema.get("type") == "array":
+            assert schema["maxItems"] == 40, path
+        assert set(item["post"]["responses"]) >= {"200", "401", "429", "500"}
+    assert SPEC_V2["servers"][0]["url"] == "https://api.17track.net/track/v2.4"
+    assert SPEC_V2["components"]["securitySchemes"]["ApiKeyAuth"]["name"] == "17token"
+    # Where public sources disagree, both forms are accepted, and the description says so.
+    level = SPEC_V2["components"]["schemas"]["RealTimeItem"]["properties"]["cacheLevel"]
+    assert {alt["type"] for alt in level["oneOf"]} == {"integer", "string"}
+    assert "disagree" in SPEC_V2["info"]["description"]
+
+
+def test_every_generated_model_has_a_schema_in_its_contract() -> None:
     assert set(MODEL_CLASSES) == set(MODEL_SCHEMAS)
+    assert {version for version, _ in MODEL_CLASSES} == {"v1", "v2.4"}
 
 
 _TEXT = st.text(st.characters(codec="utf-8"), max_size=30)
 
 
-def _values(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
-    """JSON values valid for one of the contract's schemas, extra unknown keys included."""
+def _values(spec: dict[str, Any], schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """JSON values valid for one of a contract's schemas, extra unknown keys included."""
+    if "$ref" in schema:
+        return _values(spec, spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]])
+    if "oneOf" in schema:
+        return st.one_of([_values(spec, alternative) for alternative in schema["oneOf"]])
     kind = schema.get("type")
+    if isinstance(kind, list):  # OpenAPI 3.1: [type, "null"]
+        return st.one_of([_values(spec, {**schema, "type": alternative}) for alternative in kind])
+    if kind == "null":
+        return st.none()
     if kind == "object":
         properties = schema.get("properties", {})
         required = set(schema.get("required", []))
@@ -125,16 +162,20 @@ def _values(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
             max_size=2,
         )
         return st.fixed_dictionaries(
-            {name: _values(sub) for name, sub in properties.items() if name in required},
-            optional={name: _values(sub) for name, sub in properties.items() if name not in required},
+            {name: _values(spec, sub) for name, sub in properties.items() if name in required},
+            optional={name: _values(spec, sub) for name, sub in properties.items() if name not in required},
         ).flatmap(lambda fixed: extras.map(lambda extra: {**extra, **fixed}))
     if kind == "array":
         return st.lists(
-            _values(schema["items"]),
+            _values(spec, schema["items"]),
             max_size=schema.get("maxItems", 4) if schema.get("maxItems", 4) < 4 else 4,
         )
     if kind == "integer":
-        return st.integers(min_value=-(2**31), max_value=schema.get("maximum", 2**31))
+        return st.integers(min_value=schema.get("minimum", -(2**31)), max_value=schema.get("maximum", 2**31))
+    if kind == "number":
+        return st.floats(allow_nan=False, allow_infinity=False, width=32)
+    if kind == "boolean":
+        return st.booleans()
     if kind == "string":
         if "pattern" in schema:
             return st.from_regex(schema["pattern"], fullmatch=True)
@@ -142,14 +183,15 @@ def _values(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     raise AssertionError(f"no strategy for {schema}")
 
 
-@pytest.mark.parametrize("model_name", sorted(MODEL_SCHEMAS))
+@pytest.mark.parametrize("model", sorted(MODEL_SCHEMAS), ids=lambda model: f"{model[0]}-{model[1]}")
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_generated_model_round_trips(model_name: str, data: st.DataObject) -> None:
-    payload = data.draw(_values(MODEL_SCHEMAS[model_name]))
-    model = MODEL_CLASSES[model_name].from_dict(payload)
-    assert model.to_dict() == payload
-    assert json.loads(json.dumps(model.to_dict())) == payload
+def test_generated_model_round_trips(model: tuple[str, str], data: st.DataObject) -> None:
+    spec = CONTRACTS[model[0]][0]
+    payload = data.draw(_values(spec, MODEL_SCHEMAS[model]))
+    parsed = MODEL_CLASSES[model].from_dict(payload)
+    assert parsed.to_dict() == payload
+    assert json.loads(json.dumps(parsed.to_dict())) == payload
 
 
 def test_track_events_keep_every_field() -> None:

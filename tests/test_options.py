@@ -45,6 +45,7 @@ def test_every_option_is_a_named_keyword(client_class: type[Any]) -> None:
     assert not [p for p in parameters.values() if p.kind is inspect.Parameter.VAR_KEYWORD]
     assert list(parameters) == [
         "api_key",
+        "api_version",
         "base_url",
         "timeout",
         "max_retries",
@@ -94,8 +95,8 @@ def test_a_list_filter_that_is_no_status_is_refused(sandbox: Sandbox, client: An
 def test_a_list_filter_may_be_the_statuss_integer(sandbox: Sandbox, client: Any) -> None:
     assert client.register(NUMBERS[:3]).ok
     sandbox.advance(days=30)
-    delivered = sorted(client.iter_track_list(status=MainStatus.DELIVERED))
-    assert sorted(client.iter_track_list(status=7)) == delivered
+    delivered = sorted(entry.number for entry in client.iter_track_list(status=MainStatus.DELIVERED))
+    assert sorted(entry.number for entry in client.iter_track_list(status=7)) == delivered
 
 
 # -- proxies and headers --------------------------------------------------------------------------
