@@ -3,7 +3,9 @@
 Run it with ``python3 run.py -s demo`` (or ``python examples/demo.py --numbers 300``). It starts the
 sandbox (3 requests per second per key, 0.3 s per answer, a few faults), then does what a shop
 does: registers its parcels with a progress bar, lets a few days pass, fetches their tracking,
-prints the statuses, and stops tracking what was delivered.
+prints the statuses, and stops tracking what was delivered. Then it does the same on API v2.4
+against the same sandbox: the quota before and after, registrations with order tags, and the
+richer tracking v2.4 gives (milestones, estimated delivery, addresses).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 import time
 from collections import Counter
 
-from track17_facade import Carrier, MainStatus, Track17Client
+from track17_facade import Carrier, MainStatus, Registration, Track17Client
 from track17_facade.sandbox import FaultKind, Sandbox
 
 
@@ -30,10 +32,10 @@ def progress_bar(label: str):  # type: ignore[no-untyped-def]
     return show
 
 
-def parcels(count: int) -> list[str | tuple[str, Carrier]]:
+def parcels(count: int, start: int = 0) -> list[str | tuple[str, Carrier]]:
     """A shop's mix: China Post and Royal Mail numbers, UPS with the carrier given, a few typos."""
     mix: list[str | tuple[str, Carrier]] = []
-    for i in range(count):
+    for i in range(start, start + count):
         if i % 50 == 49:
             mix.append(f"RR{i:07d}CN!")  # a typo: invalid characters
         elif i % 3 == 0:
@@ -97,6 +99,7 @@ def main() -> int:
             stopped = client.stop_track(delivered, on_progress=progress_bar("stopping delivered"))
             print(f"  stopped tracking {len(stopped.accepted)} delivered parcels")
 
+        v2_lost = v2_pass(sandbox, args.numbers // 3)
         stats = sandbox.stats()
         print(
             f"\nSandbox saw {stats.requests} requests, {stats.rate_limited} answered 429, "
@@ -109,8 +112,42 @@ def main() -> int:
                 f"the others came while it was itself paused ({stats.pauses} pauses on this host)."
             )
         lost = args.numbers - len(registered.accepted) - len(registered.rejected) - len(registered.failed)
+        lost += v2_lost
         print(f"Tracking numbers lost: {lost}.")
         return 0 if lost == 0 and stats.rate_limited_certain == 0 else 1
+
+
+def v2_pass(sandbox: Sandbox, count: int) -> int:
+    """The same shop on API v2.4: quota, tagged registrations, rich tracking. Returns numbers lost."""
+    print(f"\nThe same on API v2.4 ({sandbox.base_url_for('v2.4')}), {count} more parcels:")
+    with Track17Client(sandbox.api_key, api_version="v2.4", base_url=sandbox.base_url_for("v2.4")) as client:
+        before = client.get_quota()
+        print(f"  quota before: {before.used} used, {before.remaining} remaining")
+        items = [
+            Registration(item, tag=f"order-{index}") if isinstance(item, str) else item
+            for index, item in enumerate(parcels(count, start=10_000))
+        ]
+        registered = client.register(items, on_progress=progress_bar("registering"))
+        after = client.get_quota()
+        print(
+            f"  {len(registered.accepted)} registered, {len(registered.rejected)} rejected, "
+            f"{len(registered.failed)} failed; quota after: {after.used} used "
+            f"(+{after.used - before.used}), {after.remaining} remaining"
+        )
+        sandbox.advance(days=3)
+        numbers = [item.number for item in registered.accepted]
+        tracked = client.get_track_info(numbers, on_progress=progress_bar("fetching tracking"))
+        example = next(info for info in tracked.accepted if info.latest_event and info.tag)
+        event = example.latest_event
+        assert event is not None
+        reached = ", ".join(f"{m.stage} {m.time:%m-%d %H:%M}" for m in example.milestones if m.time)
+        print(f"  e.g. {example.number} (tag {example.tag}, {example.provider}): {example.status.name_17track}")
+        print(f"     last event {event.time:%Y-%m-%d %H:%M %z} in {event.address.city if event.address else '?'}")
+        print(f"     milestones: {reached}")
+        if example.estimated_delivery:
+            window = example.estimated_delivery
+            print(f"     estimated delivery: {window.earliest:%m-%d} to {window.latest:%m-%d}")
+        return count - len(registered.accepted) - len(registered.rejected) - len(registered.failed)
 
 
 if __name__ == "__main__":

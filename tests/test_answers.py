@@ -34,7 +34,7 @@ BODIES = {
 
 def api_requests(sandbox: Sandbox) -> list[RequestRecord]:
     """The API requests the sandbox received (not its admin routes), in order."""
-    return [record for record in sandbox.requests() if record.path.startswith("/track/v1/")]
+    return [record for record in sandbox.requests() if record.path.startswith("/track/")]
 
 
 def raw(status: int, body: str, headers: dict[str, str] | None = None) -> RawAnswer:

@@ -110,7 +110,7 @@ def test_requests_go_through_an_explicit_proxy_with_user_agent_and_headers(
     assert result.ok and sandbox.stats().registered == 45
     assert len(proxy.relayed) == 2
     relayed = proxy.relayed[0]
-    assert relayed.method == "POST" and relayed.url == f"{sandbox.base_url}/register"
+    assert relayed.method == "POST" and relayed.url == f"{client.base_url}/register"
     assert relayed.headers["user-agent"] == f"track17/{__version__}"
     assert relayed.headers["x-shop"] == "north"
 
@@ -121,7 +121,7 @@ def test_the_proxy_environment_variables_are_honoured(
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
     through = make_client()
     assert through.register(NUMBERS[:2]).ok
-    assert [r.url for r in proxy.relayed] == [f"{sandbox.base_url}/register"]
+    assert [r.url for r in proxy.relayed] == [f"{through.base_url}/register"]
     assert make_client(trust_env=False).register(NUMBERS[2:4]).ok
     monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
     assert make_client().register(NUMBERS[4:6]).ok

@@ -190,7 +190,8 @@ def test_a_non_string_item_names_its_type_and_is_told_apart_from_a_string(item: 
 @pytest.mark.parametrize(
     ("kind", "expected"),
     [
-        (ItemKind.REGISTER, "a tracking number string or a (number, carrier) pair"),
+        (ItemKind.REGISTER, "a tracking number string, a (number, carrier) pair or a Registration"),
+        (ItemKind.LOOKUP, "a tracking number string or a (number, carrier) pair"),
         (ItemKind.CARRIER, "a (number, carrier) pair"),
         (ItemKind.TAG, "a (number, tag) pair"),
     ],

@@ -15,11 +15,11 @@ faults on demand::
 Or from a shell: ``python -m track17_facade.sandbox --port 8017``.
 """
 
+from track17_facade.sandbox._delivery import DeliveryRecord
 from track17_facade.sandbox._detect import detect_carrier
 from track17_facade.sandbox._faults import FaultInjector, FaultKind, RawAnswer
 from track17_facade.sandbox._process import SandboxProcess
 from track17_facade.sandbox._server import (
-    DeliveryRecord,
     RecordedResponse,
     RequestRecord,
     Sandbox,

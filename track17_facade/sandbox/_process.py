@@ -18,6 +18,7 @@ import httpx
 
 from track17_facade.sandbox._faults import FaultKind, RawAnswer
 from track17_facade.sandbox._server import DEFAULT_API_KEY, RequestRecord, SandboxStats
+from track17_facade.sandbox._wire import V1, url_for
 
 
 class SandboxProcess:
@@ -79,7 +80,7 @@ class SandboxProcess:
             self.__exit__(None, None, None)
             raise RuntimeError(f"the sandbox process did not start: {announced!r}")
         self.base_url = announced.rsplit(" ", 1)[-1]
-        self.admin_url = self.base_url.removesuffix("/track/v1") + "/_sandbox"
+        self.admin_url = self.base_url.removesuffix(V1.prefix) + "/_sandbox"
         self._http = httpx.Client(headers={"17token": self.api_key}, timeout=30)
         return self
 
@@ -93,6 +94,10 @@ class SandboxProcess:
             self._process.wait(timeout=10)
             if self._process.stdout is not None:
                 self._process.stdout.close()
+
+    def base_url_for(self, api_version: str) -> str:
+        """The ``base_url`` of one API version: "v1" or "v2.4" (both share all state)."""
+        return url_for(self.base_url.removesuffix(V1.prefix), api_version)
 
     def _admin(self, action: str, body: dict[str, object] | None = None) -> dict[str, object]:
         assert self._http is not None, "use SandboxProcess as a context manager"

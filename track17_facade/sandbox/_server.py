@@ -1,8 +1,14 @@
 """The sandbox server: a stateful 17TRACK on a loopback port, served by uvicorn.
 
+Where things are: this module holds the ``Sandbox`` (lifecycle and the Python control surface) and
+its ASGI entry, which checks the key, routes each path to a wire format (``_wire``: v1 and v2.4
+over the one ``_engine``) or to the admin routes (``_admin``), admits requests to each key's rate
+window and applies faults (chosen by ``_faults``). Webhook bodies are built in ``_webhooks`` and
+delivered by ``_delivery``.
+
 The HTTP app is plain ASGI rather than a framework's: every fault the sandbox injects (a
 connection dropped mid-answer, a body cut short, a 520) needs byte-level control of the answer,
-and nine POST routes need no router.
+and a handful of POST routes need no router.
 """
 
 from __future__ import annotations
@@ -20,16 +26,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
-import httpx
 import uvicorn
 from attrs import define, field, frozen
 
 from track17_facade.codes import ErrorCode
+from track17_facade.sandbox._admin import admin
 from track17_facade.sandbox._clock import ArrivalClock
+from track17_facade.sandbox._delivery import DeliveryRecord, Push, WebhookDelivery
 from track17_facade.sandbox._engine import Engine, Registration
 from track17_facade.sandbox._faults import FaultInjector, FaultKind, RawAnswer
-from track17_facade.sandbox._webhooks import WebhookFormat, build_push, sign
-from track17_facade.sandbox._wire import V1, WIRES, BadRequestError, Wire, refused_body
+from track17_facade.sandbox._webhooks import WebhookFormat, build_push
+from track17_facade.sandbox._wire import BATCHLESS, V1, WIRES, BadRequestError, Wire, refused_body
 
 BASE_PATH = V1.prefix
 ADMIN_PATH = "/_sandbox"
@@ -71,20 +78,6 @@ class SandboxConfig:
     start_time: datetime = DEFAULT_START
     record_responses: bool = False
     """Keep every answer (path, status, body) in ``Sandbox.responses``, for contract checks."""
-
-
-@frozen
-class DeliveryRecord:
-    """One webhook push and what became of it."""
-
-    event: str
-    number: str
-    body: bytes = field(repr=False)
-    sign: str = field(repr=False)
-    attempts: int
-    status_code: int | None
-    delivered: bool
-    error: str | None = None
 
 
 @frozen
@@ -176,9 +169,9 @@ class Sandbox:
         self._max_in_window = 0
         self._max_in_window_certain = 0
         self._max_items = 0
-        self._deliveries: list[DeliveryRecord] = []
-        self._delivered = threading.Condition()
-        self._queue: asyncio.Queue[tuple[str, bytes, str]] = asyncio.Queue()
+        self._delivery = WebhookDelivery(
+            lambda: self.config.webhook_url, lambda: self.api_key, lambda: self.config.webhook_retry_delays
+        )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -234,7 +227,7 @@ class Sandbox:
 
     async def _serve(self, sock: socket.socket) -> None:
         assert self._server is not None
-        workers = [asyncio.create_task(self._deliver_forever()), asyncio.create_task(self._clock.run())]
+        workers = [asyncio.create_task(self._delivery.run()), asyncio.create_task(self._clock.run())]
         try:
             await self._server.serve(sockets=[sock])
         finally:
@@ -248,6 +241,7 @@ class Sandbox:
         self._socket = self._bind(host, port)
         self._server = self._make_server()
         self._loop = asyncio.new_event_loop()
+        self._delivery.attach(self._loop)
         loop, sock = self._loop, self._socket
 
         def run() -> None:
@@ -290,6 +284,7 @@ class Sandbox:
 
     async def _serve_here(self, sock: socket.socket) -> None:
         self._loop = asyncio.get_running_loop()
+        self._delivery.attach(self._loop)
         await self._serve(sock)
 
     def __enter__(self) -> Sandbox:
@@ -320,7 +315,7 @@ class Sandbox:
         with self._lock:
             changed = self.engine.advance(step)
             bodies = self._bodies("TRACKING_UPDATED", changed)
-        self._enqueue(bodies)
+        self._delivery.enqueue(bodies)
         return len(bodies)
 
     @property
@@ -353,8 +348,7 @@ class Sandbox:
 
     def deliveries(self) -> list[DeliveryRecord]:
         """Every webhook push so far, in the order they finished."""
-        with self._delivered:
-            return list(self._deliveries)
+        return self._delivery.records()
 
     def wait_for_deliveries(self, count: int, timeout: float = 10.0) -> list[DeliveryRecord]:
         """Block until at least ``count`` pushes have finished (delivered or given up).
@@ -362,59 +356,14 @@ class Sandbox:
         Raises:
             TimeoutError: fewer finished within ``timeout`` seconds.
         """
-        with self._delivered:
-            if not self._delivered.wait_for(lambda: len(self._deliveries) >= count, timeout):
-                raise TimeoutError(
-                    f"{len(self._deliveries)} of {count} webhook deliveries finished in {timeout}s"
-                )
-            return list(self._deliveries)
+        return self._delivery.wait_for(count, timeout)
 
-    # -- webhooks ---------------------------------------------------------------------------
-
-    def _bodies(self, event: str, regs: list[Registration]) -> list[tuple[str, bytes, str]]:
+    def _bodies(self, event: str, regs: list[Registration]) -> list[Push]:
         if self.config.webhook_url is None:
             return []
         fmt = self.config.webhook_format
         now = self.engine.now
         return [(reg.number, build_push(event, reg, now, fmt), event) for reg in regs]  # type: ignore[arg-type]
-
-    def _enqueue(self, bodies: list[tuple[str, bytes, str]]) -> None:
-        if self._loop is None:
-            return
-        for body in bodies:
-            self._loop.call_soon_threadsafe(self._queue.put_nowait, body)
-
-    async def _deliver_forever(self) -> None:
-        async with httpx.AsyncClient(timeout=5.0) as http:
-            while True:
-                number, body, event = await self._queue.get()
-                record = await self._deliver(http, number, body, event)
-                with self._delivered:
-                    self._deliveries.append(record)
-                    self._delivered.notify_all()
-
-    async def _deliver(self, http: httpx.AsyncClient, number: str, body: bytes, event: str) -> DeliveryRecord:
-        signature = sign(body, self.api_key)
-        headers = {"Content-Type": "application/json", "sign": signature}
-        status: int | None = None
-        error: str | None = None
-        delays = self.config.webhook_retry_delays
-        for attempt in range(1, len(delays) + 2):
-            url = self.config.webhook_url
-            if url is None:
-                error = "webhook URL removed"
-                break
-            try:
-                response = await http.post(url, content=body, headers=headers)
-                status, error = response.status_code, None
-                if response.is_success:
-                    return DeliveryRecord(event, number, body, signature, attempt, status, True)
-            except httpx.HTTPError as exc:
-                status, error = None, f"{type(exc).__name__}: {exc}"
-            if attempt <= len(delays):
-                await asyncio.sleep(delays[attempt - 1])
-        logger.warning("webhook for %s not delivered after %d attempts", number, attempt)
-        return DeliveryRecord(event, number, body, signature, attempt, status, False, error)
 
     # -- HTTP -------------------------------------------------------------------------------
 
@@ -480,7 +429,8 @@ class Sandbox:
         if key not in self.config.api_keys:
             return 401, {"code": 401, "message": "Unauthorized"}, []
         if path.startswith(ADMIN_PATH + "/"):
-            return await self._admin(scope, receive, path.removeprefix(ADMIN_PATH + "/"))
+            raw = await self._read_body(receive) if scope["method"] == "POST" else b""
+            return admin(self, path.removeprefix(ADMIN_PATH + "/"), raw)
         wire, _, operation = path.rpartition("/")
         found = _WIRES.get(wire)
         if found is None or operation not in found.handlers:
@@ -540,7 +490,7 @@ class Sandbox:
         except (ValueError, UnicodeDecodeError) as exc:
             message = exc.message if isinstance(exc, BadRequestError) else f"body is not valid JSON: {exc}"
             code = exc.code if isinstance(exc, BadRequestError) else ErrorCode.SUBMITTED_DATA_INVALID
-            payload = refused_body(code, message)
+            payload = refused_body(code, message, batch=operation not in BATCHLESS)
         return _json_bytes(payload)
 
     def _admit(self, key: str) -> int | None:
@@ -577,61 +527,8 @@ class Sandbox:
                 self._max_items = max(self._max_items, len(body))
             payload, pushes = wire.run(self.engine, operation, body, self.config.webhook_url is not None)
             bodies = [body for event, regs in pushes for body in self._bodies(event, regs)]
-        self._enqueue(bodies)
+        self._delivery.enqueue(bodies)
         return payload
 
-    async def _admin(
-        self, scope: Scope, receive: Receive, action: str
-    ) -> tuple[int, Json, list[tuple[bytes, bytes]]]:
-        raw = await self._read_body(receive) if scope["method"] == "POST" else b""
-        try:
-            body = json.loads(raw) if raw else {}
-            if not isinstance(body, dict):
-                raise ValueError("body must be a JSON object")
-            if action == "advance":
-                pushes = self.advance(timedelta(seconds=float(body.get("seconds", 0))))
-                return 200, {"code": 0, "now": self.now.isoformat(), "pushes": pushes}, []
-            if action == "stats":
-                stats = self.stats()
-                return 200, {"code": 0, **_stats_json(stats)}, []
-            if action == "faults":
-                queued = body.get("enqueue", [])
-                self.faults.enqueue(*[RawAnswer.from_json(f) if isinstance(f, dict) else f for f in queued])
-                if "rate" in body:
-                    self.faults.configure(rate=float(body["rate"]))
-                return 200, {"code": 0}, []
-            if action == "webhook":
-                self.set_webhook(body.get("url"), body.get("format"))
-                return 200, {"code": 0}, []
-            if action == "requests":
-                records = [attrs.asdict(record) for record in self.requests()]
-                return 200, {"code": 0, "requests": records}, []
-            if action == "deliveries":
-                return (
-                    200,
-                    {"code": 0, "deliveries": [_delivery_json(d) for d in self.deliveries()]},
-                    [],
-                )
-        except (ValueError, TypeError, KeyError) as exc:
-            return 400, {"code": 400, "message": f"bad admin request: {exc}"}, []
-        return 404, {"code": 404, "message": f"no such sandbox action: {action}"}, []
 
-
-def _stats_json(stats: SandboxStats) -> Json:
-    fields = attrs.asdict(stats)
-    fields["responses_by_status"] = {str(k): v for k, v in stats.responses_by_status.items()}
-    return fields
-
-
-def _delivery_json(record: DeliveryRecord) -> Json:
-    return {
-        "event": record.event,
-        "number": record.number,
-        "attempts": record.attempts,
-        "status_code": record.status_code,
-        "delivered": record.delivered,
-        "error": record.error,
-    }
-
-
-__all__ = ["DeliveryRecord", "RequestRecord", "Sandbox", "SandboxConfig", "SandboxStats"]
+__all__ = ["RequestRecord", "Sandbox", "SandboxConfig", "SandboxStats"]

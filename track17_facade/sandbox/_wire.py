@@ -40,10 +40,15 @@ def batch_body(accepted: list[Json], rejected: list[Json]) -> Json:
     return {"code": 0, "data": {"accepted": accepted, "rejected": rejected}}
 
 
-def refused_body(code: ErrorCode, message: str) -> Json:
-    """The envelope of a request refused as a whole."""
+def refused_body(code: ErrorCode, message: str, *, batch: bool = True) -> Json:
+    """The envelope of a request refused as a whole (``batch``: with empty item lists)."""
     error = {"code": int(code), "message": message}
-    return {"code": int(code), "data": {"accepted": [], "rejected": [], "errors": [error]}}
+    data: Json = {"accepted": [], "rejected": [], "errors": [error]} if batch else {"errors": [error]}
+    return {"code": int(code), "data": data}
+
+
+BATCHLESS = frozenset({"getquota"})
+"""Operations whose answer has no accepted/rejected lists."""
 
 
 def _is_int(value: object) -> bool:
@@ -356,3 +361,11 @@ V2_4 = Wire(
 )
 
 WIRES: tuple[Wire, ...] = (V1, V2_4)
+
+
+def url_for(root: str, api_version: str) -> str:
+    """The base URL of one API version under a server root ("http://127.0.0.1:8017")."""
+    for wire in WIRES:
+        if wire.version == api_version:
+            return root + wire.prefix
+    raise ValueError(f"the sandbox speaks {', '.join(wire.version for wire in WIRES)}, not {api_version!r}")

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.api_error import ApiError
+
 
 T = TypeVar("T", bound="Quota")
 
@@ -23,6 +27,7 @@ class Quota:
         max_track_daily (int | None | Unset): Daily registration limit (0: none)
         free_email_quota (int | None | Unset):
         free_email_quota_used (int | None | Unset):
+        errors (list[ApiError] | Unset): Request-level errors, when the request was refused
     """
 
     quota_total: int | None | Unset = UNSET
@@ -32,6 +37,7 @@ class Quota:
     max_track_daily: int | None | Unset = UNSET
     free_email_quota: int | None | Unset = UNSET
     free_email_quota_used: int | None | Unset = UNSET
+    errors: list[ApiError] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,6 +83,13 @@ class Quota:
         else:
             free_email_quota_used = self.free_email_quota_used
 
+        errors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.errors, Unset):
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -94,11 +107,15 @@ class Quota:
             field_dict["free_email_quota"] = free_email_quota
         if free_email_quota_used is not UNSET:
             field_dict["free_email_quota_used"] = free_email_quota_used
+        if errors is not UNSET:
+            field_dict["errors"] = errors
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.api_error import ApiError
+
         _remaining = dict(src_dict)
 
         def _parse_quota_total(data: object) -> int | None | Unset:
@@ -170,6 +187,15 @@ class Quota:
             _remaining.pop("free_email_quota_used", UNSET)
         )
 
+        _errors = _remaining.pop("errors", UNSET)
+        errors: list[ApiError] | Unset = UNSET
+        if _errors is not UNSET:
+            errors = []
+            for errors_item_data in _errors:
+                errors_item = ApiError.from_dict(errors_item_data)
+
+                errors.append(errors_item)
+
         quota = cls(
             quota_total=quota_total,
             quota_used=quota_used,
@@ -178,6 +204,7 @@ class Quota:
             max_track_daily=max_track_daily,
             free_email_quota=free_email_quota,
             free_email_quota_used=free_email_quota_used,
+            errors=errors,
         )
 
         quota.additional_properties = _remaining

@@ -1,0 +1,58 @@
+"""The admin routes under ``/_sandbox/``: the sandbox's Python control surface over HTTP, for a
+sandbox in another process (``SandboxProcess``) or driven from a shell."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from track17_facade.sandbox._faults import RawAnswer
+
+if TYPE_CHECKING:
+    from track17_facade.sandbox._server import Sandbox, SandboxStats
+
+Json = dict[str, Any]
+Answer = tuple[int, Json, list[tuple[bytes, bytes]]]
+
+
+def stats_json(stats: SandboxStats) -> Json:
+    """The stats as JSON (status codes as string keys)."""
+    fields = attrs.asdict(stats)
+    fields["responses_by_status"] = {str(k): v for k, v in stats.responses_by_status.items()}
+    return fields
+
+
+def admin(sandbox: Sandbox, action: str, raw: bytes) -> Answer:
+    """The answer to ``/_sandbox/<action>`` with body ``raw``; a 400 for a bad body, never a crash.
+
+    Actions: ``advance {"seconds": N}``, ``stats``, ``faults {"enqueue": [...], "rate": R}``,
+    ``webhook {"url": ..., "format": "v1" | "v2"}``, ``requests``, ``deliveries``.
+    """
+    try:
+        body = json.loads(raw) if raw else {}
+        if not isinstance(body, dict):
+            raise ValueError("body must be a JSON object")
+        if action == "advance":
+            pushes = sandbox.advance(timedelta(seconds=float(body.get("seconds", 0))))
+            return 200, {"code": 0, "now": sandbox.now.isoformat(), "pushes": pushes}, []
+        if action == "stats":
+            return 200, {"code": 0, **stats_json(sandbox.stats())}, []
+        if action == "faults":
+            queued = body.get("enqueue", [])
+            sandbox.faults.enqueue(*[RawAnswer.from_json(f) if isinstance(f, dict) else f for f in queued])
+            if "rate" in body:
+                sandbox.faults.configure(rate=float(body["rate"]))
+            return 200, {"code": 0}, []
+        if action == "webhook":
+            sandbox.set_webhook(body.get("url"), body.get("format"))
+            return 200, {"code": 0}, []
+        if action == "requests":
+            return 200, {"code": 0, "requests": [attrs.asdict(record) for record in sandbox.requests()]}, []
+        if action == "deliveries":
+            return 200, {"code": 0, "deliveries": [record.to_json() for record in sandbox.deliveries()]}, []
+    except (ValueError, TypeError, KeyError) as exc:
+        return 400, {"code": 400, "message": f"bad admin request: {exc}"}, []
+    return 404, {"code": 404, "message": f"no such sandbox action: {action}"}, []

@@ -1,0 +1,123 @@
+"""Webhook delivery: a queue of signed pushes, POSTed with retries and backoff, and a log of
+what became of each one that tests can wait on (a condition, not a sleep)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable
+
+import httpx
+from attrs import field, frozen
+
+from track17_facade.sandbox._webhooks import sign
+
+logger = logging.getLogger("track17.sandbox")
+
+Push = tuple[str, bytes, str]
+"""(number, raw body, event name)"""
+
+
+@frozen
+class DeliveryRecord:
+    """One webhook push and what became of it."""
+
+    event: str
+    number: str
+    body: bytes = field(repr=False)
+    sign: str = field(repr=False)
+    attempts: int
+    status_code: int | None
+    delivered: bool
+    error: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """The record as the admin route ``GET /_sandbox/deliveries`` lists it (no body)."""
+        return {
+            "event": self.event,
+            "number": self.number,
+            "attempts": self.attempts,
+            "status_code": self.status_code,
+            "delivered": self.delivered,
+            "error": self.error,
+        }
+
+
+class WebhookDelivery:
+    """Sends queued pushes from the server's event loop, one after another."""
+
+    def __init__(
+        self,
+        url: Callable[[], str | None],
+        api_key: Callable[[], str],
+        retry_delays: Callable[[], tuple[float, ...]],
+    ) -> None:
+        # Read at each attempt, so that set_webhook() applies to pushes already queued.
+        self._url, self._api_key, self._retry_delays = url, api_key, retry_delays
+        self._records: list[DeliveryRecord] = []
+        self._finished = threading.Condition()
+        self._queue: asyncio.Queue[Push] = asyncio.Queue()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The event loop that will run ``run()``; pushes queued from now on wait for it."""
+        self._loop = loop
+
+    def enqueue(self, pushes: list[Push]) -> None:
+        """Queue pushes, from any thread; dropped when the server is not running."""
+        if self._loop is None:
+            return
+        for push in pushes:
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, push)
+
+    async def run(self) -> None:
+        """Deliver forever (until cancelled with the server)."""
+        async with httpx.AsyncClient(timeout=5.0) as http:
+            while True:
+                number, body, event = await self._queue.get()
+                record = await self._deliver(http, number, body, event)
+                with self._finished:
+                    self._records.append(record)
+                    self._finished.notify_all()
+
+    def records(self) -> list[DeliveryRecord]:
+        """Every push finished so far, in the order they finished."""
+        with self._finished:
+            return list(self._records)
+
+    def wait_for(self, count: int, timeout: float) -> list[DeliveryRecord]:
+        """Block until at least ``count`` pushes have finished.
+
+        Raises:
+            TimeoutError: fewer finished within ``timeout`` seconds.
+        """
+        with self._finished:
+            if not self._finished.wait_for(lambda: len(self._records) >= count, timeout):
+                raise TimeoutError(
+                    f"{len(self._records)} of {count} webhook deliveries finished in {timeout}s"
+                )
+            return list(self._records)
+
+    async def _deliver(self, http: httpx.AsyncClient, number: str, body: bytes, event: str) -> DeliveryRecord:
+        signature = sign(body, self._api_key())
+        headers = {"Content-Type": "application/json", "sign": signature}
+        status: int | None = None
+        error: str | None = None
+        delays = self._retry_delays()
+        for attempt in range(1, len(delays) + 2):
+            url = self._url()
+            if url is None:
+                error = "webhook URL removed"
+                break
+            try:
+                response = await http.post(url, content=body, headers=headers)
+                status, error = response.status_code, None
+                if response.is_success:
+                    return DeliveryRecord(event, number, body, signature, attempt, status, True)
+            except httpx.HTTPError as exc:
+                status, error = None, f"{type(exc).__name__}: {exc}"
+            if attempt <= len(delays):
+                await asyncio.sleep(delays[attempt - 1])
+        logger.warning("webhook for %s not delivered after %d attempts", number, attempt)
+        return DeliveryRecord(event, number, body, signature, attempt, status, False, error)
