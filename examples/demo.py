@@ -141,8 +141,11 @@ def v2_pass(sandbox: Sandbox, count: int) -> int:
         event = example.latest_event
         assert event is not None
         reached = ", ".join(f"{m.stage} {m.time:%m-%d %H:%M}" for m in example.milestones if m.time)
-        print(f"  e.g. {example.number} (tag {example.tag}, {example.provider}): {example.status.name_17track}")
-        print(f"     last event {event.time:%Y-%m-%d %H:%M %z} in {event.address.city if event.address else '?'}")
+        city = event.address.city if event.address else "?"
+        print(
+            f"  e.g. {example.number} (tag {example.tag}, {example.provider}): {example.status.name_17track}"
+        )
+        print(f"     last event {event.time:%Y-%m-%d %H:%M %z} in {city}")
         print(f"     milestones: {reached}")
         if example.estimated_delivery:
             window = example.estimated_delivery

@@ -282,8 +282,11 @@ def test_the_cache_level_is_accepted_as_a_name_or_an_integer(api_key: str) -> No
 def test_get_quota_with_a_refused_key_raises_at_once(sandbox: Sandbox, v2_client: Any) -> None:
     from track17_facade import AuthenticationError
 
-    with Track17Client(unique_key(), api_version="v2.4", base_url=sandbox.base_url_for("v2.4")) as stranger:
-        with pytest.raises(AuthenticationError):
-            stranger.get_quota()
+    url = sandbox.base_url_for("v2.4")
+    with (
+        Track17Client(unique_key(), api_version="v2.4", base_url=url) as stranger,
+        pytest.raises(AuthenticationError),
+    ):
+        stranger.get_quota()
     assert [r.status for r in sandbox.requests()] == [401]
     assert v2_client.get_quota().used == 0
