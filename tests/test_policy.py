@@ -448,6 +448,51 @@ def test_only_the_first_booking_can_stop_a_request() -> None:
     _wait_sync(late_then_gone)  # leaves on the slot it holds
     assert late_then_gone.calls == 2
     asyncio.run(_wait_async(_ScriptedLimiter(-1.0, gone)))
-    _count_late_departure(_ScriptedLimiter(gone))  # already sent: never fails the request
+    _count_late_departure(_ScriptedLimiter(gone), 0.0)  # already sent: never fails the request
     with pytest.raises(RateLimiterUnavailableError):
         _wait_sync(_ScriptedLimiter(gone))
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_latest_booking_moves_to_where_its_request_really_left() -> None:
+    from track17_facade.ratelimit import SlidingWindowLimiter
+
+    clock = _Clock()
+    limiter = SlidingWindowLimiter(3, 1.0, margin=0.025, clock=clock)
+    assert [limiter.reserve() for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert limiter.reserve() == pytest.approx(1.025)  # the fourth waits a window
+    assert not limiter.move(0.0, 0.5)  # not the latest booking: a later one counts from it
+    clock.now = 1.025
+    assert limiter.move(1.025, 1.4)  # the fourth left 375 ms late
+    # The fifth and sixth count from the first two (at 0), the seventh from the fourth's real start.
+    clock.now = 1.4
+    assert [limiter.reserve() for _ in range(2)] == [0.0, 0.0]
+    assert limiter.reserve() == pytest.approx(1.025)  # at 2.425: a window after 1.4
+
+
+def test_a_late_request_with_a_movable_limiter_keeps_its_booking_and_moves_it() -> None:
+    from track17_facade.ratelimit import _count_late_departure, _wait_sync
+
+    class Movable(_ScriptedLimiter):
+        def __init__(self, *script: float | Exception) -> None:
+            super().__init__(*script)
+            self.moves: list[tuple[float, float]] = []
+
+        def move(self, booked: float, departed: float) -> bool:
+            self.moves.append((booked, departed))
+            return True
+
+    limiter = Movable(-1.0)  # late for its slot by a second: no new booking, no lost window
+    due = _wait_sync(limiter)
+    assert limiter.calls == 1
+    _count_late_departure(limiter, due)
+    assert limiter.calls == 1 and len(limiter.moves) == 1
+    booked, departed = limiter.moves[0]
+    assert booked == due and departed - due >= 1.0

@@ -481,15 +481,20 @@ def test_the_command_line_serves_until_interrupted() -> None:
     )
     try:
         assert process.stdout is not None
-        first, second = process.stdout.readline(), process.stdout.readline()
+        first, second, third = (process.stdout.readline() for _ in range(3))
         assert first.strip() == f"track17 sandbox on http://127.0.0.1:{port}/track/v1"
-        assert second.strip() == "API key: cli-key"
+        assert second.strip() == f"API v2.4 on http://127.0.0.1:{port}/track/v2.4"
+        assert third.strip() == "API key: cli-key"
         response = httpx.post(
             f"http://127.0.0.1:{port}/track/v1/register",
             json=[{"number": "RR123456789CN"}],
             headers={"17token": "cli-key"},
         )
         assert response.json()["data"]["accepted"] == [{"number": "RR123456789CN"}]
+        quota = httpx.post(
+            f"http://127.0.0.1:{port}/track/v2.4/getquota", json={}, headers={"17token": "cli-key"}
+        )
+        assert quota.json()["data"]["quota_used"] == 1
     finally:
         process.terminate()
         assert process.wait(timeout=10) in (0, -15)

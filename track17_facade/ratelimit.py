@@ -108,8 +108,26 @@ class SlidingWindowLimiter:
         """The same as ``reserve``, which never blocks for long (a lock held for microseconds)."""
         return self.reserve()
 
+    def move(self, booked: float, departed: float) -> bool:
+        """Record that the request booked at ``booked`` really left at ``departed`` (later).
+
+        Only the latest booking can move: no booking was made from it yet, so moving it cannot put
+        an already booked request too close to it. Returns False when it is not the latest (the
+        caller then books one more slot to count the late departure instead).
+        """
+        with self._lock:
+            if not self._starts or abs(self._starts[-1] - booked) > _SAME_BOOKING:
+                return False
+            self._starts[-1] = max(self._starts[-1], departed)
+            return True
+
     def __repr__(self) -> str:
         return f"<SlidingWindowLimiter {self.limit} per {self.window:g}s>"
+
+
+_SAME_BOOKING = 0.005
+"""Seconds between a booking's start in the limiter and the caller's own reckoning of it (the two
+clocks are read microseconds apart)."""
 
 
 _shared: dict[tuple[str, int, float], SlidingWindowLimiter] = {}
@@ -153,20 +171,29 @@ def _limiter_failed(exc: Exception) -> RateLimiterUnavailableError:
 
 # A request must leave at the time its limiter booked for it: the limiter counts the next requests
 # from that booking. A thread or task that wakes late (a busy CPU, a paused virtual machine, a
-# long garbage collection; 100 ms and more were seen on shared hosts) would leave at a time the
-# limiter never gave, close to requests booked after it, and the server would count both in one
-# window. So a request that wakes more than LATE_TOLERANCE after its slot books a fresh one (the
-# missed slot stays booked and unused, which can only space requests further apart); and one whose
-# headers still went out late (paused between waking and writing) books one more slot at once, so
-# that the limiter counts the request where it really left, before the next request books. Only
-# the first booking may fail a request (then nothing is sent unthrottled); when a later one fails
-# (Redis gone meanwhile), the request leaves on the slot it already holds.
+# long garbage collection; 100 ms and more were seen on shared hosts) leaves at a time the limiter
+# never gave. Two ways keep the count true:
+#
+# - A limiter that can ``move`` a booking (the in-process SlidingWindowLimiter) is told where the
+#   request really left, once its headers are written and before the next request of the client
+#   books. The next booking then counts from the real departure: lateness costs only itself.
+# - Other limiters (RedisRateLimiter: other processes book from the same log meanwhile) get a fresh
+#   booking when the request wakes more than LATE_TOLERANCE after its slot (the missed slot stays
+#   booked and unused, which can only space requests further apart), and one more booking at once
+#   when its headers still went out late. A missed slot there costs up to a window.
+#
+# Only the first booking may fail a request (then nothing is sent unthrottled); when a later one
+# fails (Redis gone meanwhile), the request leaves on the slot it already holds.
 LATE_TOLERANCE = 0.02
 """Seconds a request may leave after its booked start (well under the limiter's margin, which
 absorbs the gap between leaving and arriving)."""
 MAX_REBOOKINGS = 3
 """Slots a request may miss in a row before it leaves anyway (a host that stalls this often
 cannot be paced precisely; the retry policy still handles a 429)."""
+
+
+def _movable(limiter: RateLimiter) -> bool:
+    return callable(getattr(limiter, "move", None))
 
 
 def _reserve(limiter: RateLimiter) -> float:
@@ -206,7 +233,7 @@ def _wait_sync(limiter: RateLimiter) -> float:
         if delay > 0:
             time.sleep(delay)
         late = _late(due)
-        if not late or attempt == MAX_REBOOKINGS:
+        if not late or attempt == MAX_REBOOKINGS or _movable(limiter):
             return due
         logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
         try:
@@ -224,7 +251,7 @@ async def _wait_async(limiter: RateLimiter) -> float:
         if delay > 0:
             await asyncio.sleep(delay)
         late = _late(due)
-        if not late or attempt == MAX_REBOOKINGS:
+        if not late or attempt == MAX_REBOOKINGS or _movable(limiter):
             return due
         logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
         try:
@@ -234,16 +261,33 @@ async def _wait_async(limiter: RateLimiter) -> float:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _count_late_departure(limiter: RateLimiter) -> None:
-    """Book one more slot for a request whose headers went out late (sent: it must not fail now)."""
+def _moved(limiter: RateLimiter, due: float) -> bool:
+    """Move a late request's booking to now, where the limiter can; whether it could."""
+    move = getattr(limiter, "move", None)
+    if not callable(move):
+        return False
+    departed = time.monotonic()
+    if move(due, departed):
+        logger.debug("left %.0f ms after its rate-limit slot; counted where it left", (departed - due) * 1000)
+        return True
+    return False
+
+
+def _count_late_departure(limiter: RateLimiter, due: float) -> None:
+    """Count a request whose headers went out late (sent: this must not fail it now): its booking
+    moves to now, or one more slot is booked."""
+    if _moved(limiter, due):
+        return
     try:
         _reserve(limiter)
     except Track17Error as exc:
         logger.debug("could not count a late departure: %s", exc)
 
 
-async def _count_late_departure_async(limiter: RateLimiter) -> None:
+async def _count_late_departure_async(limiter: RateLimiter, due: float) -> None:
     """``_count_late_departure`` for asyncio."""
+    if _moved(limiter, due):
+        return
     try:
         await _reserve_async(limiter)
     except Track17Error as exc:
@@ -302,7 +346,7 @@ class PacedTransport(httpx.BaseTransport):
             elif name.endswith(_HEADERS_SENT):
                 try:
                     if due and _late(due[0]):
-                        _count_late_departure(self._limiter)
+                        _count_late_departure(self._limiter, due[0])
                 finally:
                     release()
 
@@ -350,7 +394,7 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
             elif name.endswith(_HEADERS_SENT):
                 try:
                     if due and _late(due[0]):
-                        await _count_late_departure_async(self._limiter)
+                        await _count_late_departure_async(self._limiter, due[0])
                 finally:
                     release()
 

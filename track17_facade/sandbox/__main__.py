@@ -13,6 +13,7 @@ from track17_facade.sandbox._server import DEFAULT_API_KEY, Sandbox
 
 def _announce(sandbox: Sandbox) -> None:
     print(f"track17 sandbox on {sandbox.base_url}", flush=True)
+    print(f"API v2.4 on {sandbox.base_url_for('v2.4')}", flush=True)
     print(f"API key: {sandbox.api_key}", flush=True)
     admin = sandbox.admin_url
     print(f'Admin: POST {admin}/advance {{"seconds": 3600}}, GET {admin}/stats', flush=True)
