@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -338,3 +340,28 @@ def test_errors_form_one_tree() -> None:
         BatchFailedError,
     ):
         assert issubclass(error, Track17Error)
+
+
+def test_results_and_models_export_as_json(sandbox: Sandbox, client: Any) -> None:
+    result = client.register([*NUMBERS[:3], "bad!"])
+    exported = json.loads(json.dumps(result.to_dict()))
+    assert [item["number"] for item in exported["accepted"]] == NUMBERS[:3]
+    assert exported["rejected"] == [
+        {
+            "number": "bad!",
+            "code": "FIELD_FORMAT_INVALID",
+            "message": result.rejected[0].message,
+            "index": 3,
+        }
+    ]
+    sandbox.advance(days=5)
+    info = next(info for info in client.get_track_info(NUMBERS[:3]).accepted if info.events)
+    data = json.loads(json.dumps(info.to_dict()))
+    assert data["number"] == info.number and data["status"] == info.status.name
+    assert data["carrier"] == "CHINA_POST" and data["sub_status"] == info.sub_status.name
+    assert len(data["events"]) == len(info.events)
+    assert data["latest_event"]["time"] == info.latest_event.time.isoformat()
+    assert datetime.fromisoformat(data["events"][0]["time"]) == info.events[0].time
+    if client.api_version == "v2.4":
+        assert data["milestones"][0]["stage"] == "InfoReceived"
+        assert data["latest_event"]["address"]["country"] == "CN"

@@ -496,3 +496,18 @@ def test_a_late_request_with_a_movable_limiter_keeps_its_booking_and_moves_it() 
     assert limiter.calls == 1 and len(limiter.moves) == 1
     booked, departed = limiter.moves[0]
     assert booked == due and departed - due >= 1.0
+
+
+def test_to_dict_names_unknown_values_and_errors() -> None:
+    from track17_facade import MainStatus, SubStatus
+    from track17_facade.errors import ServerError
+    from track17_facade.models import BatchResult, Failure, TrackEvent
+
+    event = TrackEvent(MainStatus(99), SubStatus(9999), None, None, None)
+    assert event.to_dict()["status"] == "UNKNOWN:99" and event.to_dict()["sub_status"] == "UNKNOWN:9999"
+    failed = BatchResult[TrackEvent](
+        (), (), (Failure("RR123456789CN", ServerError("HTTP 503", status_code=503)),)
+    )
+    assert failed.to_dict()["failed"] == [
+        {"number": "RR123456789CN", "error": {"type": "ServerError", "message": "HTTP 503"}}
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -542,3 +543,27 @@ def test_a_bad_raw_answer_over_the_admin_route_is_refused(box: Sandbox, http: ht
     assert refused.status_code == 400 and "status must be an integer" in refused.json()["message"]
     missing = http.post(f"{admin}/faults", json={"enqueue": [{"body": "x"}]})
     assert missing.status_code == 400
+
+
+@pytest.mark.parametrize("in_process", [True, False])
+def test_arrival_jitter_delays_each_stamp_by_up_to_its_setting(in_process: bool) -> None:
+    """Each arrival is stamped after a random delay of at most ``arrival_jitter`` (the rate window
+    counts the stamps), and the delays differ: a network, not a fixed latency."""
+    key = unique_key()
+    box: Any = (
+        Sandbox(api_keys=(key,), rate=1000, arrival_jitter=0.2)
+        if in_process
+        else SandboxProcess(api_keys=(key,), rate=1000, arrival_jitter=0.2)
+    )
+    delays = []
+    with box, httpx.Client(headers={"17token": key}, timeout=10) as http:
+        for _ in range(20):
+            sent = time.monotonic()  # one clock for every process on the host (CLOCK_MONOTONIC)
+            http.post(f"{box.base_url}/gettrackinfo", json=[{"number": "RR123456789CN"}]).raise_for_status()
+            delays.append(sent)
+        arrivals = [r.arrived for r in box.requests() if r.path.endswith("/gettrackinfo")]
+    waited = [arrived - sent for arrived, sent in zip(arrivals, delays, strict=True)]
+    assert min(waited) >= 0.0
+    # Uniform on [0, 0.2]: all 20 below 0.05 has probability 0.25**20; all above 0.15 likewise.
+    assert max(waited) > 0.05 and min(waited) < 0.15
+    assert len({round(w, 3) for w in waited}) > 10

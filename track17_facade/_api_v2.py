@@ -259,4 +259,5 @@ V2_4 = Api(
     read_quota=_read_quota,
     registration_fields=frozenset({"tag", "order_no", "lang", "param"}),
     list_filters=frozenset({"tracking_status"}),
+    fixed_page_size=40,
 )

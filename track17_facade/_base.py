@@ -234,14 +234,12 @@ class BaseClient:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} api_version={self.api_version!r} base_url={self.base_url!r}>"
 
-    def _needs_v2(self, what: str) -> Api:
-        """This client's table, if its version has ``what``; else a clear error naming the version."""
-        if self._api.realtime is None:
-            raise InvalidInputError(
-                f"{what} needs API v2.4; this client speaks {self.api_version} "
-                f"(create it with api_version='v2.4')"
-            )
-        return self._api
+    def _unsupported(self, what: str) -> InvalidInputError:
+        """The error for something this client's API version lacks (only v2.4 has extras)."""
+        return InvalidInputError(
+            f"{what} needs API v2.4; this client speaks {self.api_version} "
+            f"(create it with api_version='v2.4')"
+        )
 
     def _retries(self, max_retries: int | None) -> int:
         if max_retries is None:
@@ -275,18 +273,20 @@ class BaseClient:
         return prepared, list(chunks(prepared.items))
 
     def _realtime(self, cache_level: object) -> Operation[TrackInfo]:
-        api = self._needs_v2("get_realtime_track_info")
+        realtime = self._api.realtime
+        if realtime is None:
+            raise self._unsupported("get_realtime_track_info")
         if not isinstance(cache_level, CacheLevel):
             raise InvalidInputError(
                 f"cache_level must be CacheLevel.STANDARD or CacheLevel.INSTANT, got {cache_level!r}"
             )
-        assert api.realtime is not None
-        return api.realtime(cache_level.value)
+        return realtime(cache_level.value)
 
     def _quota_attempts(self, max_retries: int | None) -> Attempts[Quota]:
-        api = self._needs_v2("get_quota")
-        assert api.read_quota is not None
-        return attempts("getquota", api.read_quota, max_retries=self._retries(max_retries), items=0)
+        read = self._api.read_quota
+        if read is None:
+            raise self._unsupported("get_quota")
+        return attempts("getquota", read, max_retries=self._retries(max_retries), items=0)
 
     @staticmethod
     def _quota(end: Answered[Quota] | GiveUp) -> Quota:
@@ -327,13 +327,14 @@ class BaseClient:
             raise InvalidInputError(
                 f"page_size must be an integer from 1 to {MAX_PAGE_SIZE}, got {page_size!r}"
             )
-        if self._api.realtime is not None and page_size != MAX_PAGE_SIZE:
+        fixed = self._api.fixed_page_size
+        if fixed is not None and page_size != fixed:
             raise InvalidInputError(
-                f"page_size is fixed at {MAX_PAGE_SIZE} on API {self.api_version}, got {page_size!r}"
+                f"page_size is fixed at {fixed} on API {self.api_version}, got {page_size!r}"
             )
         if tracking_status is not None:
             if "tracking_status" not in self._api.list_filters:
-                self._needs_v2("iter_track_list(tracking_status=...)")
+                raise self._unsupported("iter_track_list(tracking_status=...)")
             if not isinstance(tracking_status, TrackingStatus):
                 raise InvalidInputError(
                     "tracking_status must be TrackingStatus.TRACKING, TrackingStatus.STOPPED or None, "

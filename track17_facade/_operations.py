@@ -105,6 +105,8 @@ class Api:
     """The ``Registration`` fields beyond number and carrier that this version can send."""
     list_filters: frozenset[str] = frozenset()
     """``iter_track_list`` filters beyond ``status`` that this version understands."""
+    fixed_page_size: int | None = None
+    """The page size of gettracklist when the version does not let the caller choose it."""
 
 
 def request_error_detail(data: object) -> str | None:

@@ -7,9 +7,10 @@ reprs. ``TrackInfo`` and ``TrackEvent`` are also what ``track17_facade.webhooks`
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
-from typing import Generic, TypeVar
+from enum import Enum, StrEnum
+from typing import Any, Generic, TypeVar
 
+import attrs
 from attrs import field, frozen
 
 from track17_facade.carriers import Carrier
@@ -18,6 +19,37 @@ from track17_facade.errors import BatchFailedError, Track17Error
 from track17_facade.status import MainStatus, SubStatus
 
 T = TypeVar("T")
+
+
+def jsonable(value: object) -> Any:
+    """``value`` as JSON-ready data: models as dicts of their fields, times as ISO 8601 strings,
+    enums by name (an unknown value as ``UNKNOWN:<what arrived>``), errors as their type and
+    message, tuples as lists."""
+    if isinstance(value, JsonModel) or attrs.has(type(value)):
+        names = [a.name for a in getattr(type(value), "__attrs_attrs__", ())]
+        return {name: jsonable(getattr(value, name)) for name in names}
+    if isinstance(value, Enum):
+        raw = getattr(value, "raw", None)
+        return value.name if getattr(value, "is_known", True) else f"{value.name}:{raw}"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [jsonable(item) for item in value]
+    if isinstance(value, BaseException):
+        return {"type": type(value).__name__, "message": str(value)}
+    return value
+
+
+class JsonModel:
+    """``to_dict()`` for the models: what ``json.dumps`` takes as it is."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The model as a JSON-ready dict: fields by name, times as ISO 8601 strings, enums by
+        name, nested models as dicts, sequences as lists."""
+        converted: dict[str, Any] = jsonable(self)
+        return converted
 
 
 def parse_event_time(raw: str | None) -> datetime | None:
@@ -35,7 +67,7 @@ def parse_event_time(raw: str | None) -> datetime | None:
 
 
 @frozen
-class Address:
+class Address(JsonModel):
     """Where an event happened or a party is, as far as the carrier says (v2.4 only)."""
 
     country: str | None = None
@@ -49,7 +81,7 @@ class Address:
 
 
 @frozen
-class TrackEvent:
+class TrackEvent(JsonModel):
     """One checkpoint of a shipment's history.
 
     Both API versions fill ``status``, ``sub_status``, ``location``, ``description``,
@@ -74,7 +106,7 @@ class TrackEvent:
 
 
 @frozen
-class Milestone:
+class Milestone(JsonModel):
     """v2.4: when a shipment reached a key stage (e.g. "InfoReceived", "PickedUp", "Delivered")."""
 
     stage: str
@@ -83,7 +115,7 @@ class Milestone:
 
 
 @frozen
-class EstimatedDelivery:
+class EstimatedDelivery(JsonModel):
     """v2.4: the delivery window the carrier or 17TRACK estimates."""
 
     source: str | None
@@ -92,7 +124,7 @@ class EstimatedDelivery:
 
 
 @frozen
-class TrackInfo:
+class TrackInfo(JsonModel):
     """A tracking number's current status and its event history (oldest first).
 
     The first six fields come from both API versions. The others are filled by v2.4 (and by
@@ -151,7 +183,7 @@ class TrackingStatus(StrEnum):
 
 
 @frozen
-class Registration:
+class Registration(JsonModel):
     """A number to register, with the metadata v2.4 can carry.
 
     On v1 only ``number`` and ``carrier`` can be sent; the others raise ``InvalidInputError``
@@ -172,7 +204,7 @@ class Registration:
 
 
 @frozen
-class Quota:
+class Quota(JsonModel):
     """The account's quota balance (v2.4 ``getquota``)."""
 
     total: int
@@ -184,7 +216,7 @@ class Quota:
 
 
 @frozen
-class TrackListEntry:
+class TrackListEntry(JsonModel):
     """One registered number, as listed by ``iter_track_list``.
 
     v1 lists numbers only: ``number`` is filled and the others are None. v2.4 fills them all.
@@ -199,7 +231,7 @@ class TrackListEntry:
 
 
 @frozen
-class Accepted:
+class Accepted(JsonModel):
     """An item the API accepted.
 
     ``recovered`` is True when an earlier attempt failed in a way that may have reached the
@@ -213,7 +245,7 @@ class Accepted:
 
 
 @frozen
-class Rejection:
+class Rejection(JsonModel):
     """An item refused: by the API (its per-item error) or by the SDK before sending.
 
     For an item the SDK refused, ``index`` is its position in the input and ``number`` the number
@@ -229,7 +261,7 @@ class Rejection:
 
 
 @frozen
-class Failure:
+class Failure(JsonModel):
     """An item whose request still failed after every retry; ``error`` says why."""
 
     number: str
@@ -237,7 +269,7 @@ class Failure:
 
 
 @frozen
-class BatchResult(Generic[T]):
+class BatchResult(JsonModel, Generic[T]):
     """The outcome of a bulk call. Every distinct input item is in exactly one of the three lists,
     each list in input order."""
 

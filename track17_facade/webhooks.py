@@ -37,7 +37,7 @@ from track17_facade._mapping import (
 )
 from track17_facade.carriers import Carrier
 from track17_facade.errors import InvalidInputError, SignatureError, WebhookParseError
-from track17_facade.models import TrackInfo
+from track17_facade.models import JsonModel, TrackInfo
 
 SIGN_HEADER = "sign"
 
@@ -50,7 +50,7 @@ class WebhookEventType(StrEnum):
 
 
 @frozen
-class WebhookEvent:
+class WebhookEvent(JsonModel):
     """One push: which number, and (for updates) its tracking, as the client's TrackInfo."""
 
     type: WebhookEventType | str

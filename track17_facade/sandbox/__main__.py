@@ -30,6 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, default=3, help="requests per key per window")
     parser.add_argument("--window", type=float, default=1.0, help="rate window in seconds")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds to hold each answer")
+    parser.add_argument(
+        "--arrival-jitter", type=float, default=0.0, help="up to this many seconds before stamping an arrival"
+    )
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--quota", type=int, default=None)
     parser.add_argument("--webhook-url", default=None)
@@ -44,6 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rate=args.rate,
         window=args.window,
         latency=args.latency,
+        arrival_jitter=args.arrival_jitter,
         seed=args.seed,
         quota=args.quota,
         webhook_url=args.webhook_url,

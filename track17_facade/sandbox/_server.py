@@ -17,6 +17,7 @@ import asyncio
 import json
 import logging
 import math
+import random
 import socket
 import threading
 import time
@@ -65,6 +66,10 @@ class SandboxConfig:
     window: float = 1.0
     latency: float = 0.0
     """Seconds to hold every answer, to feel like a far-away server."""
+    arrival_jitter: float = 0.0
+    """Up to this many seconds (uniformly random, seeded) between a request reaching the sandbox
+    and its arrival being stamped for the rate window: what a real network adds to the client's
+    even spacing."""
     seed: int = 17
     """Seeds the simulated shipments and random faults."""
     quota: int | None = None
@@ -160,6 +165,7 @@ class Sandbox:
         self.responses: list[RecordedResponse] = []
         self._requests: list[RequestRecord] = []
         self._clock = ArrivalClock()
+        self._jitter = random.Random(f"jitter:{base.seed}")
         self._lock = threading.Lock()
         self._admitted: dict[str, deque[tuple[float, bool]]] = {}
         self._arrivals: dict[str, deque[tuple[float, bool]]] = {}
@@ -437,6 +443,8 @@ class Sandbox:
             return 404, {"code": 404, "message": f"no such operation: {path}"}, []
         if scope["method"] != "POST":
             return 405, {"code": 405, "message": f"{path} takes POST"}, []
+        if self.config.arrival_jitter > 0:
+            await asyncio.sleep(self._jitter.uniform(0.0, self.config.arrival_jitter))
         retry_after = self._admit(key)
         # Let the other requests that reached the server with this one be stamped before this one
         # is processed: a burst is then counted at its arrival, not spread over processing time.
