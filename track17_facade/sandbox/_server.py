@@ -42,6 +42,8 @@ from track17_facade.sandbox._wire import BATCHLESS, V1, WIRES, BadRequestError, 
 BASE_PATH = V1.prefix
 ADMIN_PATH = "/_sandbox"
 _WIRES: dict[str, Wire] = {wire.prefix: wire for wire in WIRES}
+_STAMP = "track17.stamp"
+"""Where a request's rate-window stamp is kept in its ASGI scope, for the request log."""
 DEFAULT_API_KEY = "sandbox-key"
 DEFAULT_START = datetime(2026, 1, 5, 8, 0)
 _RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
@@ -97,7 +99,8 @@ class RecordedResponse:
 @frozen
 class RequestRecord:
     """One request the sandbox received: its path, the status it answered (0 for a connection
-    dropped on purpose), and ``time.monotonic()`` stamps of its arrival and of its answer."""
+    dropped on purpose), and ``time.monotonic()`` stamps of its arrival and of its answer. An API
+    request's arrival is the stamp its key's rate window counted (after any ``arrival_jitter``)."""
 
     path: str
     status: int
@@ -382,10 +385,10 @@ class Sandbox:
         try:
             status, payload, extra_headers = await self._handle(scope, receive, send, path)
         except _ConnectionDroppedError:
-            self._count_status(path, 0, b"", arrived)
+            self._count_status(path, 0, b"", scope.get(_STAMP, arrived))
             raise
         body = payload if isinstance(payload, bytes) else _json_bytes(payload)
-        self._count_status(path, status, body, arrived)
+        self._count_status(path, status, body, scope.get(_STAMP, arrived))
         headers = list(extra_headers)
         if not any(name == b"content-type" for name, _ in headers):
             headers.append((b"content-type", b"application/json"))
@@ -445,7 +448,7 @@ class Sandbox:
             return 405, {"code": 405, "message": f"{path} takes POST"}, []
         if self.config.arrival_jitter > 0:
             await asyncio.sleep(self._jitter.uniform(0.0, self.config.arrival_jitter))
-        retry_after = self._admit(key)
+        retry_after, scope[_STAMP] = self._admit(key)
         # Let the other requests that reached the server with this one be stamped before this one
         # is processed: a burst is then counted at its arrival, not spread over processing time.
         await asyncio.sleep(0)
@@ -501,8 +504,9 @@ class Sandbox:
             payload = refused_body(code, message, batch=operation not in BATCHLESS)
         return _json_bytes(payload)
 
-    def _admit(self, key: str) -> int | None:
-        """Count the request against the key's sliding window; the Retry-After if refused.
+    def _admit(self, key: str) -> tuple[int | None, float]:
+        """Count the request against the key's sliding window: the Retry-After if refused (else
+        None), and the stamp it was counted at.
 
         Windows are counted strictly on the stamps; the ``*_certain`` counters leave out windows
         holding a stamp taken during or right after a pause of the sandbox (see ``_clock``).
@@ -525,9 +529,9 @@ class Sandbox:
                 self._counters["rate_limited"] += 1
                 if certain and all(sure for _, sure in admitted):
                     self._counters["rate_limited_certain"] += 1
-                return max(1, math.ceil(admitted[0][0] + window - now))
+                return max(1, math.ceil(admitted[0][0] + window - now)), now
             admitted.append((now, certain))
-            return None
+            return None, now
 
     def _operate(self, wire: Wire, operation: str, body: Any) -> Json:
         with self._lock:
