@@ -250,8 +250,11 @@ def best(function: Callable[[], object], number: int) -> float:
 def figure_decode(smoke: bool) -> None:
     from track17_client.models import TrackInfoResponse
 
+    from track17_facade._base import API_VERSIONS
     from track17_facade._batching import ItemKind, plan
-    from track17_facade._operations import GET_TRACK_INFO, batch_outcomes
+    from track17_facade._operations import batch_outcomes
+
+    get_track_info = API_VERSIONS["v1"].get_track_info
 
     def event(i: int) -> dict[str, Any]:
         return {
@@ -271,7 +274,7 @@ def figure_decode(smoke: bool) -> None:
     loads = best(lambda: json.loads(body), 20 if smoke else 100)
     generated = best(lambda: TrackInfoResponse.from_dict(json.loads(body)), 10 if smoke else 50)
     full = best(
-        lambda: batch_outcomes(GET_TRACK_INFO, prepared, TrackInfoResponse.from_dict(json.loads(body))),
+        lambda: batch_outcomes(get_track_info, prepared, TrackInfoResponse.from_dict(json.loads(body))),
         10 if smoke else 50,
     )
     record(
@@ -371,16 +374,32 @@ def figure_scale(smoke: bool) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", default=bool(os.environ.get("BENCH_SMOKE")))
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated figure numbers (e.g. 5,6): run only those, and replace their rows in "
+        "the results file, keeping the others",
+    )
     args = parser.parse_args()
     count = 240 if args.smoke else 2400
+    figures: dict[int, Callable[[], None]] = {
+        1: partial(figure_bulk, count),
+        2: partial(figure_precision, count),
+        3: partial(figure_workers, count),
+        4: partial(figure_faults, count),
+        5: partial(figure_decode, args.smoke),
+        6: partial(figure_webhooks, args.smoke),
+        7: partial(figure_scale, args.smoke),
+    }
+    chosen = sorted({int(part) for part in args.only.split(",") if part.strip()}) or sorted(figures)
     print(f"track17 benchmarks ({'smoke' if args.smoke else 'full'}), Python {platform.python_version()}")
-    figure_bulk(count)
-    figure_precision(count)
-    figure_workers(count)
-    figure_faults(count)
-    figure_decode(args.smoke)
-    figure_webhooks(args.smoke)
-    figure_scale(args.smoke)
+    for number in chosen:
+        figures[number]()
+    target = HERE / ("results-smoke.json" if args.smoke else "results.json")
+    earlier: list[dict[str, Any]] = []
+    if args.only and target.exists():
+        kept = json.loads(target.read_text())["figures"]
+        earlier = [row for row in kept if int(row["figure"].split(".")[0]) not in chosen]
     results = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "mode": "smoke" if args.smoke else "full",
@@ -390,9 +409,10 @@ def main() -> int:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
         },
-        "figures": ROWS,
+        "figures": sorted([*earlier, *ROWS], key=lambda row: int(row["figure"].split(".")[0])),
     }
-    target = HERE / ("results-smoke.json" if args.smoke else "results.json")
+    if earlier:
+        results["note"] = f"figures {args.only} from this run; the others from an earlier run"
     target.write_text(json.dumps(results, indent=2) + "\n")
     print(f"written {target.relative_to(HERE.parent)}")
     return 0

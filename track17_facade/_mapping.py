@@ -238,72 +238,76 @@ def _number(value: object, path: str) -> float | None:
     return float(value)
 
 
+def _str_at(block: Mapping[str, Any], name: str, path: str) -> str | None:
+    """``block[name]`` as an optional string; ``path`` is only read to report an error."""
+    value = block.get(name)
+    if value is None or type(value) is str:
+        return value
+    return optional_str(value, f"{path}.{name}")
+
+
 def _address(value: object, path: str) -> Address | None:
-    block = _optional_object(value, path)
-    if block is None:
+    if value is None:
         return None
-    get = block.get
-    coordinates = _optional_object(get("coordinates"), f"{path}.coordinates") or {}
-    address = Address(
-        country=optional_str(get("country"), f"{path}.country"),
-        state=optional_str(get("state"), f"{path}.state"),
-        city=optional_str(get("city"), f"{path}.city"),
-        street=optional_str(get("street"), f"{path}.street"),
-        postal_code=optional_str(get("postal_code"), f"{path}.postal_code"),
-        longitude=_number(coordinates.get("longitude"), f"{path}.coordinates.longitude"),
-        latitude=_number(coordinates.get("latitude"), f"{path}.coordinates.latitude"),
-    )
-    return None if address == _NO_ADDRESS else address
+    block = value if type(value) is dict else _object(value, path)
+    coordinates = block.get("coordinates")
+    longitude = latitude = None
+    if coordinates is not None:
+        points = coordinates if type(coordinates) is dict else _object(coordinates, f"{path}.coordinates")
+        if points.get("longitude") is not None or points.get("latitude") is not None:
+            longitude = _number(points.get("longitude"), f"{path}.coordinates.longitude")
+            latitude = _number(points.get("latitude"), f"{path}.coordinates.latitude")
+    fields = [_str_at(block, name, path) for name in _ADDRESS_FIELDS]
+    if longitude is None and latitude is None and not any(fields):
+        return None
+    country, state, city, street, postal_code = fields
+    return Address(country, state, city, street, postal_code, longitude, latitude)
 
 
-_NO_ADDRESS = Address()
+_ADDRESS_FIELDS = ("country", "state", "city", "street", "postal_code")
 
 
 def _aware_time(block: Mapping[str, Any], path: str) -> datetime | None:
     """``time_iso`` (with the event's offset), else ``time_utc``, parsed."""
-    text = optional_str(block.get("time_iso"), f"{path}.time_iso") or optional_str(
-        block.get("time_utc"), f"{path}.time_utc"
-    )
-    return parse_event_time(text)
+    return parse_event_time(_str_at(block, "time_iso", path) or _str_at(block, "time_utc", path))
 
 
 def _carrier_time(block: Mapping[str, Any], path: str) -> str | None:
     """The carrier's own time text: ``time_raw``'s date and time, else ``time_iso``."""
-    raw = _optional_object(block.get("time_raw"), f"{path}.time_raw")
+    raw = block.get("time_raw")
     if raw is not None:
-        date = optional_str(raw.get("date"), f"{path}.time_raw.date")
-        time = optional_str(raw.get("time"), f"{path}.time_raw.time")
-        joined = " ".join(part for part in (date, time) if part)
-        if joined:
-            return joined
-    return optional_str(block.get("time_iso"), f"{path}.time_iso")
+        parts = raw if type(raw) is dict else _object(raw, f"{path}.time_raw")
+        date, time = _str_at(parts, "date", f"{path}.time_raw"), _str_at(parts, "time", f"{path}.time_raw")
+        if date and time:
+            return f"{date} {time}"
+        if date or time:
+            return date or time
+    return _str_at(block, "time_iso", path)
 
 
 def v2_event(event: object, base: str, index: int | None = None) -> TrackEvent:
-    """A TrackEvent from one v2 event; ``base``/``index`` locate it for error messages only."""
+    """A TrackEvent from one v2 event; ``base``/``index`` locate it for error messages only.
+
+    This runs once per event of every answer and push, so field paths are only built for an error.
+    """
     path = base if index is None else f"{base}[{index}]"
-    block = _object(event, path)
+    block = event if type(event) is dict else _object(event, path)
     get = block.get
     name = get("sub_status")
     statuses = _V2_STATUSES.get(name) if type(name) is str else None
     if statuses is None:
         sub = v2_sub_status(name, f"{path}.sub_status")
         statuses = (v2_main_status(sub, None), sub)
-    location = get("location")
-    if type(location) is not str:
-        location = optional_str(location, f"{path}.location")
-    description = get("description")
-    if type(description) is not str:
-        description = optional_str(description, f"{path}.description")
+    address = get("address")
     return TrackEvent(
         statuses[0],
         statuses[1],
-        location,
-        description,
+        _str_at(block, "location", path),
+        _str_at(block, "description", path),
         _carrier_time(block, path),
         _aware_time(block, path),
-        stage=optional_str(get("stage"), f"{path}.stage"),
-        address=_address(get("address"), f"{path}.address"),
+        stage=_str_at(block, "stage", path),
+        address=None if address is None else _address(address, f"{path}.address"),
     )
 
 
