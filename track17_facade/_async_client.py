@@ -496,8 +496,9 @@ class AsyncTrack17Client(BaseClient):
 
         Returns:
             Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
-            input order. Accepted items are ``TrackInfo``. A lookup is not retried after a failure
-            that may have reached the server only if retries are off; each retry may be charged.
+            input order. Accepted items are ``TrackInfo``. A lookup has no "already done" answer,
+            so a retry after a failure that may have reached the server may be charged again;
+            pass ``max_retries=0`` never to pay twice.
 
         Raises:
             InvalidInputError: the client speaks v1, ``cache_level`` is not a ``CacheLevel``,
