@@ -28,7 +28,7 @@ from track17_client.models.track_number_request import TrackNumberRequest
 from track17_client.types import UNSET
 
 from track17_facade._batching import ItemKind, Prepared
-from track17_facade._mapping import ShapeError, track_info_from_generated
+from track17_facade._mapping import ShapeError, is_unset, track_info_from_generated
 from track17_facade._operations import (
     Api,
     Operation,
@@ -90,7 +90,7 @@ def _list_body(query: TrackListQuery, page: int) -> TrackListRequest:
 def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPage:
     data = envelope("gettracklist", (BatchResponse,), parsed)
     entries = []
-    for index, item in enumerate([] if isinstance(data.accepted, type(UNSET)) else data.accepted):
+    for index, item in enumerate([] if is_unset(data.accepted) else data.accepted):
         if not isinstance(item.number, str):
             error = ShapeError(f"data.accepted[{index}].number", "a string", item.number)
             raise InvalidResponseError(f"gettracklist: {error}", operation="gettracklist")

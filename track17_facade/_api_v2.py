@@ -49,16 +49,17 @@ from track17_facade._operations import (
     TrackListPage,
     TrackListQuery,
     envelope,
-    parse_time,
 )
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidResponseError
 from track17_facade.models import (
+    REGISTRATION_METADATA,
     Accepted,
     Quota,
     TrackInfo,
     TrackingStatus,
     TrackListEntry,
+    parse_event_time,
 )
 from track17_facade.status import MainStatus
 
@@ -177,7 +178,7 @@ def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPag
                     carrier(item.carrier, f"{path}.carrier"),
                     _enum(TrackingStatus, optional_str(item.tracking_status, f"{path}.tracking_status")),
                     None if package is None else MainStatus.from_name(package),
-                    parse_time(optional_str(item.register_time, f"{path}.register_time")),
+                    parse_event_time(optional_str(item.register_time, f"{path}.register_time")),
                     optional_str(item.tag, f"{path}.tag"),
                 )
             )
@@ -257,7 +258,7 @@ V2_4 = Api(
     quota_async=get_quota.asyncio_detailed,
     quota_body=QuotaRequest,
     read_quota=_read_quota,
-    registration_fields=frozenset({"tag", "order_no", "lang", "param"}),
+    registration_fields=frozenset(REGISTRATION_METADATA),
     list_filters=frozenset({"tracking_status"}),
     fixed_page_size=40,
 )

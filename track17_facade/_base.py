@@ -25,7 +25,7 @@ from track17_facade._operations import (
 )
 from track17_facade._version import __version__
 from track17_facade.errors import InvalidInputError
-from track17_facade.models import CacheLevel, Failure, Quota, TrackInfo, TrackingStatus
+from track17_facade.models import REGISTRATION_METADATA, CacheLevel, Failure, Quota, TrackInfo, TrackingStatus
 from track17_facade.ratelimit import (
     DEFAULT_REQUESTS_PER_SECOND,
     RateLimiter,
@@ -261,7 +261,7 @@ class BaseClient:
                 continue
             extra = [
                 name
-                for name in ("tag", "order_no", "lang", "param")
+                for name in REGISTRATION_METADATA
                 if getattr(item.registration, name) is not None and name not in allowed
             ]
             if extra:

@@ -15,7 +15,15 @@ from attrs import frozen
 from track17_facade.carriers import Carrier
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidResponseError
-from track17_facade.models import Accepted, BatchResult, Failure, Registration, Rejection, TrackInfo
+from track17_facade.models import (
+    REGISTRATION_METADATA,
+    Accepted,
+    BatchResult,
+    Failure,
+    Registration,
+    Rejection,
+    TrackInfo,
+)
 
 MAX_ITEMS_PER_REQUEST = 40
 NUMBER_PATTERN = re.compile(r"^[a-zA-Z0-9]{5,50}$")
@@ -83,9 +91,6 @@ def _invalid(number: str, code: ErrorCode, message: str, index: int) -> Rejectio
     return Rejection(number=shorten(number), code=code, message=f"item {index}: {message}", index=index)
 
 
-_REGISTRATION_TEXT = ("tag", "order_no", "lang", "param")
-
-
 def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
     """One input row, validated; a number's surrounding whitespace is removed."""
     registration = None
@@ -94,7 +99,7 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
     if kind is ItemKind.REGISTER and isinstance(item, Registration):
         registration = item
         number, extra = item.number, item.carrier
-        for name in _REGISTRATION_TEXT:
+        for name in REGISTRATION_METADATA:
             value = getattr(item, name)
             if value is not None and not isinstance(value, str):
                 return _invalid(

@@ -6,7 +6,6 @@ clients."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -204,13 +203,3 @@ def confirm_already_done(
         if isinstance(outcome, Rejection) and outcome.code in operation.already_done:
             outcomes[number] = Accepted(number, known_carrier(carriers.get(number)), recovered=True)
     return outcomes
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """An ISO 8601 time, or None."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None

@@ -25,7 +25,7 @@ def jsonable(value: object) -> Any:
     """``value`` as JSON-ready data: models as dicts of their fields, times as ISO 8601 strings,
     enums by name (an unknown value as ``UNKNOWN:<what arrived>``), errors as their type and
     message, tuples as lists."""
-    if isinstance(value, JsonModel) or attrs.has(type(value)):
+    if attrs.has(type(value)):
         names = [a.name for a in getattr(type(value), "__attrs_attrs__", ())]
         return {name: jsonable(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
@@ -201,6 +201,10 @@ class Registration(JsonModel):
     """Ask for events translated into this language (e.g. "en"); costs 1 more quota."""
     param: str | None = None
     """An extra parameter some carriers need (postal code, phone number, ...)."""
+
+
+REGISTRATION_METADATA = ("tag", "order_no", "lang", "param")
+"""The ``Registration`` fields beyond number and carrier (strings; v2.4 only)."""
 
 
 @frozen
