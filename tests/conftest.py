@@ -69,7 +69,7 @@ class AsyncTwin:
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self.client, name)
-        if name == "iter_track_list":
+        if name in ("iter_track_list", "stream"):
             return lambda *args, **kwargs: self.loop.run_until_complete(_collect(attribute(*args, **kwargs)))
         if not callable(attribute):
             return attribute

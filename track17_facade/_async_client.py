@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Container, Iterable, Iterator, Sequence
 from functools import partial
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -15,13 +15,15 @@ from track17_facade._base import (
     MAX_PAGE_SIZE,
     NOT_GIVEN,
     BaseClient,
+    BeforeSend,
     NotGiven,
     ProgressCallback,
+    StreamMethod,
     TimeoutTypes,
     apply_call_timeout,
     call_timeout,
 )
-from track17_facade._batching import Outcome, Prepared, merge
+from track17_facade._batching import Outcome, Plan, Prepared, StreamBatch, merge
 from track17_facade.carriers import Carrier
 from track17_facade.errors import Track17Error
 from track17_facade.models import (
@@ -163,7 +165,106 @@ class AsyncTrack17Client(BaseClient):
             await asyncio.gather(*tasks, return_exceptions=True)
         return merge(prepared, outcomes)
 
+    async def _submit_stream(
+        self,
+        operation: ops.Operation[Any],
+        batches: Iterator[StreamBatch],
+        retries: int,
+        timeout: TimeoutTypes | NotGiven,
+        before_send: BeforeSend | None,
+        in_doubt: Container[str] | None,
+    ) -> AsyncIterator[BatchResult[Any]]:
+        async def run(chunk: tuple[Prepared, ...]) -> BatchResult[Any]:
+            if before_send is not None:
+                before_send([item.number for item in chunk])
+            body = operation.body(chunk)
+            loop = self._chunk_attempts(operation, chunk, retries)
+            with call_timeout(timeout):
+                end = await drive_async(
+                    loop, partial(operation.async_call, client=self._generated, body=body)
+                )
+            outcomes = self._chunk_outcomes(operation, chunk, end, in_doubt)
+            return merge(Plan(chunk, tuple(item.number for item in chunk)), outcomes)
+
+        running: set[asyncio.Task[BatchResult[Any]]] = set()
+
+        async def finished(block: bool) -> list[BatchResult[Any]]:
+            if not running:
+                return []
+            done, _ = await asyncio.wait(
+                running, timeout=None if block else 0, return_when=asyncio.FIRST_COMPLETED
+            )
+            running.difference_update(done)
+            return [task.result() for task in done]
+
+        try:
+            for batch in batches:
+                if batch.rejected:
+                    yield BatchResult((), batch.rejected, ())
+                if batch.chunk:
+                    running.add(asyncio.ensure_future(run(batch.chunk)))
+                for result in await finished(block=False):
+                    yield result
+                while len(running) >= self.max_concurrency:
+                    for result in await finished(block=True):
+                        yield result
+            while running:
+                for result in await finished(block=True):
+                    yield result
+        finally:
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+
     # -- the API ----------------------------------------------------------------------------
+
+    def stream(
+        self,
+        method: StreamMethod,
+        items: Iterable[object],
+        *,
+        max_retries: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        before_send: BeforeSend | None = None,
+        in_doubt: Container[str] | None = None,
+    ) -> AsyncIterator[BatchResult[Any]]:
+        """Run a bulk method over ``items`` read lazily, yielding each request's outcomes as it
+        completes, in memory that does not grow with the input.
+
+        For jobs too large to hold (files of millions of numbers) or that report progress row by
+        row. Requests are paced, retried and recovered exactly as in the bulk methods; at most
+        ``max_concurrency`` requests' items are held at once.
+
+        Args:
+            method: the bulk method to run: "register", "get_track_info", "stop_track",
+                "retrack", "delete_track", "push", "change_carrier" or "change_info". Items take
+                that method's shapes.
+            items: any iterable, read as requests are built (a generator over a file works).
+            max_retries: retries per request for this call (default: the client's).
+            timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
+                (default: the client's).
+            before_send: called as ``before_send(numbers)`` just before a request is first sent
+                (from a worker thread on the sync client), e.g. to record in a journal that these
+                numbers may take effect.
+            in_doubt: numbers whose request in an earlier run may have taken effect (that run
+                died with it in flight): their "already registered" (or "already stopped", ...)
+                answers count as accepted with ``recovered=True``, as after an ambiguous failure
+                within one call.
+
+        Yields:
+            A ``BatchResult`` per request (its numbers in the request's order), and one for the
+            rows refused before sending, in the order they complete. Every distinct number of a
+            request appears once; duplicates are removed within a request only, so a number
+            repeated far apart in the input is sent again (and may be rejected as already done).
+
+        Raises:
+            AuthenticationError: the key was refused; the stream stops at once.
+            InvalidInputError: an unknown ``method``, ``items`` is a single string, or
+                ``max_retries`` is negative (at the call). A ``Registration`` with fields the API
+                version cannot send is a rejected row, not an error.
+        """
+        operation, batches, retries = self._stream_setup(method, items, max_retries)
+        return self._submit_stream(operation, batches, retries, timeout, before_send, in_doubt)
 
     async def register(
         self,

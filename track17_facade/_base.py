@@ -7,14 +7,14 @@ import contextlib
 import contextvars
 import math
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Literal
 
 import httpx
 
 from track17_facade._api_v1 import V1
 from track17_facade._api_v2 import V2_4
-from track17_facade._batching import Outcome, Plan, Prepared, chunks, plan
+from track17_facade._batching import Outcome, Plan, Prepared, StreamBatch, chunks, plan, stream_batches
 from track17_facade._operations import (
     Api,
     Operation,
@@ -49,6 +49,21 @@ KEEPALIVE_EXPIRY = 2.0
 uvicorn), because a request may still wait for its rate-limit slot on the connection it took."""
 API_KEY_HEADER = "17token"
 USER_AGENT = f"track17/{__version__}"
+
+StreamMethod = Literal[
+    "register",
+    "get_track_info",
+    "stop_track",
+    "retrack",
+    "delete_track",
+    "push",
+    "change_carrier",
+    "change_info",
+]
+"""The bulk methods that ``stream`` can run."""
+
+BeforeSend = Callable[[Sequence[str]], None]
+"""Called as ``before_send(numbers)`` just before a streamed request is first sent."""
 
 ProgressCallback = Callable[[int, int], None]
 """Called as ``callback(items_done, items_total)`` after each request of a bulk call completes."""
@@ -255,22 +270,43 @@ class BaseClient:
             prepared = plan(operation.kind, items)
         except TypeError as exc:
             raise InvalidInputError(f"{operation.name}: {exc}") from None
-        allowed = self._api.registration_fields
         for item in prepared.items:
-            if item.registration is None:
-                continue
-            extra = [
-                name
-                for name in REGISTRATION_METADATA
-                if getattr(item.registration, name) is not None and name not in allowed
-            ]
-            if extra:
-                raise InvalidInputError(
-                    f"{operation.name}: API {self.api_version} cannot send Registration."
-                    f"{', Registration.'.join(extra)} (number {item.number}); nothing was sent. "
-                    f"Use api_version='v2.4', or leave them out"
-                )
+            reason = self._unsendable(item)
+            if reason is not None:
+                raise InvalidInputError(f"{operation.name}: {reason}; nothing was sent")
         return prepared, list(chunks(prepared.items))
+
+    def _unsendable(self, item: Prepared) -> str | None:
+        """Why this API version cannot send the item (Registration fields it lacks), or None."""
+        if item.registration is None:
+            return None
+        allowed = self._api.registration_fields
+        extra = [
+            name
+            for name in REGISTRATION_METADATA
+            if getattr(item.registration, name) is not None and name not in allowed
+        ]
+        if not extra:
+            return None
+        return (
+            f"API {self.api_version} cannot send Registration.{', Registration.'.join(extra)} "
+            f"(number {item.number}). Use api_version='v2.4', or leave them out"
+        )
+
+    def _stream_setup(
+        self, method: str, items: Iterable[object], max_retries: int | None
+    ) -> tuple[Operation[Any], Iterator[StreamBatch], int]:
+        """Check ``stream``'s arguments at the call; the items are read as requests are built."""
+        operation = self._api.bulk.get(method)
+        if operation is None:
+            known = ", ".join(repr(name) for name in self._api.bulk)
+            raise InvalidInputError(f"stream: method must be one of {known}, got {method!r}")
+        retries = self._retries(max_retries)
+        if isinstance(items, (str, bytes)):
+            raise InvalidInputError(
+                f"{operation.name}: expected a list of items, not a single string; wrap it in a list"
+            )
+        return operation, stream_batches(operation.kind, items, self._unsendable), retries
 
     def _realtime(self, cache_level: object) -> Operation[TrackInfo]:
         realtime = self._api.realtime
@@ -307,13 +343,22 @@ class BaseClient:
 
     @staticmethod
     def _chunk_outcomes(
-        operation: Operation[Any], chunk: Sequence[Prepared], end: Answered[dict[str, Outcome]] | GiveUp
+        operation: Operation[Any],
+        chunk: Sequence[Prepared],
+        end: Answered[dict[str, Outcome]] | GiveUp,
+        in_doubt: Container[str] | None = None,
     ) -> dict[str, Outcome]:
         """Per-number outcomes of a chunk: its items fail together when its request gave up, and
-        "already done" answers after an ambiguous failure count as done."""
+        "already done" answers after an ambiguous failure (of this call, or of an earlier run for
+        the numbers ``in_doubt``) count as done."""
         if isinstance(end, GiveUp):
             return {item.number: Failure(item.number, end.error) for item in chunk}
-        return confirm_already_done(operation, chunk, end.result) if end.ambiguous else end.result
+        if end.ambiguous:
+            return confirm_already_done(operation, chunk, end.result)
+        if in_doubt:
+            doubtful = [item for item in chunk if item.number in in_doubt]
+            return confirm_already_done(operation, doubtful, end.result)
+        return end.result
 
     def _list_setup(
         self, status: object, tracking_status: object, page_size: int, max_retries: int | None

@@ -6,7 +6,7 @@ Pure functions: validation, de-duplication, chunking and merging in input order.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from typing import TypeVar
 
@@ -187,6 +187,43 @@ def plan(kind: ItemKind, items: Iterable[object]) -> Plan:
             prepared.append(checked)
             order.append(checked.number)
     return Plan(tuple(prepared), tuple(order))
+
+
+@frozen
+class StreamBatch:
+    """One step of a streamed bulk call: rows refused before sending, and the next request's items."""
+
+    rejected: tuple[Rejection, ...]
+    chunk: tuple[Prepared, ...]
+
+
+def stream_batches(
+    kind: ItemKind,
+    items: Iterable[object],
+    refuse: Callable[[Prepared], str | None] = lambda _: None,
+    size: int = MAX_ITEMS_PER_REQUEST,
+) -> Iterator[StreamBatch]:
+    """Validate ``items`` lazily and group them into requests of at most ``size``.
+
+    Holds one request's worth at a time, so memory does not grow with the input. Duplicates are
+    removed within a request only (removing them across the whole input would hold every number);
+    ``refuse`` may turn a valid item into a rejection (its message) before anything is sent.
+    """
+    rejected: list[Rejection] = []
+    chunk: dict[str, Prepared] = {}
+    for index, item in enumerate(items):
+        checked = _check(kind, item, index)
+        if isinstance(checked, Prepared) and (reason := refuse(checked)) is not None:
+            checked = _invalid(checked.number, ErrorCode.FIELD_VALUE_INVALID, reason, index)
+        if isinstance(checked, Rejection):
+            rejected.append(checked)
+        else:
+            chunk.setdefault(checked.number, checked)
+        if len(chunk) == size or len(rejected) == size:
+            yield StreamBatch(tuple(rejected), tuple(chunk.values()))
+            rejected, chunk = [], {}
+    if rejected or chunk:
+        yield StreamBatch(tuple(rejected), tuple(chunk.values()))
 
 
 def chunks(items: Sequence[Prepared], size: int = MAX_ITEMS_PER_REQUEST) -> Iterator[Sequence[Prepared]]:

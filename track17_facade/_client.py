@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from collections.abc import Container, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from functools import partial
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -16,13 +16,15 @@ from track17_facade._base import (
     MAX_PAGE_SIZE,
     NOT_GIVEN,
     BaseClient,
+    BeforeSend,
     NotGiven,
     ProgressCallback,
+    StreamMethod,
     TimeoutTypes,
     apply_call_timeout,
     call_timeout,
 )
-from track17_facade._batching import Outcome, Prepared, merge
+from track17_facade._batching import Outcome, Plan, Prepared, StreamBatch, merge
 from track17_facade.carriers import Carrier
 from track17_facade.errors import Track17Error
 from track17_facade.models import (
@@ -174,7 +176,107 @@ class Track17Client(BaseClient):
                     future.cancel()
         return merge(prepared, outcomes)
 
+    def _submit_stream(
+        self,
+        operation: ops.Operation[Any],
+        batches: Iterator[StreamBatch],
+        retries: int,
+        timeout: TimeoutTypes | NotGiven,
+        before_send: BeforeSend | None,
+        in_doubt: Container[str] | None,
+    ) -> Iterator[BatchResult[Any]]:
+        pool, stopped = self._executor(), threading.Event()
+        running: dict[Future[BatchResult[Any]], None] = {}
+
+        def run(chunk: tuple[Prepared, ...]) -> BatchResult[Any]:
+            if stopped.is_set():
+                return merge(Plan((), ()), {})
+            if before_send is not None:
+                before_send([item.number for item in chunk])
+            body = operation.body(chunk)
+            loop = self._chunk_attempts(operation, chunk, retries)
+            try:
+                with call_timeout(timeout):
+                    end = drive_sync(loop, partial(operation.sync_call, client=self._generated, body=body))
+            except Track17Error:
+                stopped.set()
+                raise
+            outcomes = self._chunk_outcomes(operation, chunk, end, in_doubt)
+            return merge(Plan(chunk, tuple(item.number for item in chunk)), outcomes)
+
+        def finished(block: bool) -> Iterator[BatchResult[Any]]:
+            if not running:
+                return
+            done, _ = wait(running, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+            for future in done:
+                del running[future]
+                yield future.result()
+
+        try:
+            for batch in batches:
+                if batch.rejected:
+                    yield BatchResult((), batch.rejected, ())
+                if batch.chunk:
+                    running[pool.submit(run, batch.chunk)] = None
+                yield from finished(block=False)
+                while len(running) >= self.max_concurrency:
+                    yield from finished(block=True)
+            while running:
+                yield from finished(block=True)
+        finally:
+            stopped.set()
+            for future in running:
+                future.cancel()
+
     # -- the API ----------------------------------------------------------------------------
+
+    def stream(
+        self,
+        method: StreamMethod,
+        items: Iterable[object],
+        *,
+        max_retries: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        before_send: BeforeSend | None = None,
+        in_doubt: Container[str] | None = None,
+    ) -> Iterator[BatchResult[Any]]:
+        """Run a bulk method over ``items`` read lazily, yielding each request's outcomes as it
+        completes, in memory that does not grow with the input.
+
+        For jobs too large to hold (files of millions of numbers) or that report progress row by
+        row. Requests are paced, retried and recovered exactly as in the bulk methods; at most
+        ``max_concurrency`` requests' items are held at once.
+
+        Args:
+            method: the bulk method to run: "register", "get_track_info", "stop_track",
+                "retrack", "delete_track", "push", "change_carrier" or "change_info". Items take
+                that method's shapes.
+            items: any iterable, read as requests are built (a generator over a file works).
+            max_retries: retries per request for this call (default: the client's).
+            timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
+                (default: the client's).
+            before_send: called as ``before_send(numbers)`` just before a request is first sent
+                (from a worker thread on the sync client), e.g. to record in a journal that these
+                numbers may take effect.
+            in_doubt: numbers whose request in an earlier run may have taken effect (that run
+                died with it in flight): their "already registered" (or "already stopped", ...)
+                answers count as accepted with ``recovered=True``, as after an ambiguous failure
+                within one call.
+
+        Yields:
+            A ``BatchResult`` per request (its numbers in the request's order), and one for the
+            rows refused before sending, in the order they complete. Every distinct number of a
+            request appears once; duplicates are removed within a request only, so a number
+            repeated far apart in the input is sent again (and may be rejected as already done).
+
+        Raises:
+            AuthenticationError: the key was refused; the stream stops at once.
+            InvalidInputError: an unknown ``method``, ``items`` is a single string, or
+                ``max_retries`` is negative (at the call). A ``Registration`` with fields the API
+                version cannot send is a rejected row, not an error.
+        """
+        operation, batches, retries = self._stream_setup(method, items, max_retries)
+        return self._submit_stream(operation, batches, retries, timeout, before_send, in_doubt)
 
     def register(
         self,

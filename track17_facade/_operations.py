@@ -107,6 +107,20 @@ class Api:
     fixed_page_size: int | None = None
     """The page size of gettracklist when the version does not let the caller choose it."""
 
+    @property
+    def bulk(self) -> dict[str, Operation[Any]]:
+        """The bulk operations by their client method's name (what ``stream`` can run)."""
+        return {
+            "register": self.register,
+            "get_track_info": self.get_track_info,
+            "stop_track": self.stop_track,
+            "retrack": self.retrack,
+            "delete_track": self.delete_track,
+            "push": self.push,
+            "change_carrier": self.change_carrier,
+            "change_info": self.change_info,
+        }
+
 
 def request_error_detail(data: object) -> str | None:
     """The message of a refused request's first ``data.errors`` entry (either version's shape)."""
@@ -198,8 +212,8 @@ def confirm_already_done(
 ) -> dict[str, Outcome]:
     """After an attempt that may have taken effect, turn "already done" rejections into
     ``Accepted(recovered=True)``: the operation happened once, through the earlier attempt."""
-    carriers = {item.number: item.carrier for item in items}
-    for number, outcome in list(outcomes.items()):
+    for item in items:
+        outcome = outcomes.get(item.number)
         if isinstance(outcome, Rejection) and outcome.code in operation.already_done:
-            outcomes[number] = Accepted(number, known_carrier(carriers.get(number)), recovered=True)
+            outcomes[item.number] = Accepted(item.number, known_carrier(item.carrier), recovered=True)
     return outcomes
