@@ -29,7 +29,9 @@ def test_every_row_is_accounted_for_once_with_bad_rows_reported(sandbox: Sandbox
         (100, ErrorCode.FIELD_FORMAT_INVALID),
         (101, ErrorCode.FIELD_FORMAT_INVALID),
     ]
-    assert [(r.number, r.code) for r in rejected if r.index is None] == [(NUMBERS[3], ErrorCode.ALREADY_REGISTERED)]
+    assert [(r.number, r.code) for r in rejected if r.index is None] == [
+        (NUMBERS[3], ErrorCode.ALREADY_REGISTERED)
+    ]
     assert all(len(result.accepted) + len(result.rejected) <= 40 for result in results)
     assert set(sandbox.engine.registrations) == set(NUMBERS)
 
@@ -74,7 +76,9 @@ def test_before_send_sees_each_request_before_the_server_does(sandbox: Sandbox, 
     assert sorted(_accepted(results)) == sorted(NUMBERS[:120])
 
 
-def test_numbers_in_doubt_from_an_earlier_run_are_recovered_not_rejected(sandbox: Sandbox, client: Any) -> None:
+def test_numbers_in_doubt_from_an_earlier_run_are_recovered_not_rejected(
+    sandbox: Sandbox, client: Any
+) -> None:
     assert client.register(NUMBERS[:40]).ok  # an earlier run that died before recording this
     results = list(client.stream("register", NUMBERS[:80], in_doubt=set(NUMBERS[:20])))
     accepted = {item.number: item for result in results for item in result.accepted}
@@ -86,7 +90,9 @@ def test_numbers_in_doubt_from_an_earlier_run_are_recovered_not_rejected(sandbox
     assert sandbox.stats().quota_used == 80
 
 
-def test_a_registration_v1_cannot_send_is_a_rejected_row(sandbox: Sandbox, make_client: ClientFactory) -> None:
+def test_a_registration_v1_cannot_send_is_a_rejected_row(
+    sandbox: Sandbox, make_client: ClientFactory
+) -> None:
     client = make_client(api_version="v1", base_url=sandbox.base_url)
     rows = [NUMBERS[0], Registration(NUMBERS[1], tag="T"), NUMBERS[2]]
     results = list(client.stream("register", rows))

@@ -1,0 +1,324 @@
+"""The ``track17`` command line: click's runner in-process, and real subprocesses against the
+sandbox (including a job killed with SIGKILL and resumed)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import unique_key
+from tests.test_webhooks import V1 as PUSH_V1
+from track17_facade.cli._app import cli
+from track17_facade.sandbox import FaultKind, Sandbox, SandboxProcess
+from track17_facade.webhooks import compute_signature
+
+NUMBERS = [f"RR{i:09d}CN" for i in range(120)]
+COMMANDS = (
+    "register",
+    "status",
+    "stop",
+    "retrack",
+    "delete",
+    "push",
+    "list",
+    "quota",
+    "webhook",
+    "journal",
+    "sandbox",
+)
+
+
+def run(
+    sandbox: Sandbox, *args: str, version: str = "v1", key: str | None = None, stdin: str | None = None
+) -> Result:
+    base = ["--api-key", key or sandbox.api_key, "--base-url", sandbox.base_url_for(version)]
+    return CliRunner().invoke(cli, [*base, "--api-version", version, "--rate", "1000", *args], input=stdin)
+
+
+def numbers_file(tmp_path: Path, numbers: list[str], extra: str = "") -> str:
+    path = tmp_path / "numbers.txt"
+    path.write_text("# yesterday's orders\n\n" + "\n".join(numbers) + "\n" + extra)
+    return str(path)
+
+
+def parsed_csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# -- help and usage ------------------------------------------------------------------------------
+
+
+def test_help_lists_every_command_and_each_command_has_help() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for command in COMMANDS:
+        assert f"  {command} " in result.stdout, command
+    assert "TRACK17_API_KEY" in result.stdout and "Exit codes" in result.stdout
+    for command in ("register", "status", "stop", "list", "quota", "sandbox"):
+        sub = CliRunner().invoke(cli, [command, "--help"])
+        assert sub.exit_code == 0 and "Usage: " in sub.stdout, command
+    assert "--sign" in CliRunner().invoke(cli, ["webhook", "verify", "--help"]).stdout
+    assert "PATH" in CliRunner().invoke(cli, ["journal", "show", "--help"]).stdout
+
+
+def test_usage_errors_exit_2_without_a_traceback(sandbox: Sandbox, tmp_path: Path) -> None:
+    missing = run(sandbox, "register", str(tmp_path / "nope.txt"))
+    assert missing.exit_code == 2 and "does not exist" in missing.stderr
+    no_key = CliRunner().invoke(
+        cli, ["register", numbers_file(tmp_path, NUMBERS[:1])], env={"TRACK17_API_KEY": ""}
+    )
+    assert no_key.exit_code == 2 and "API key is needed" in no_key.stderr
+    bad_csv = tmp_path / "orders.csv"
+    bad_csv.write_text("order,parcel\n1,RR000000001CN\n")
+    result = run(sandbox, "register", str(bad_csv))
+    assert result.exit_code == 2 and "needs a 'number' column" in result.stderr
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\xff\xd8\xff\xe0" * 10)
+    result = run(sandbox, "register", str(binary))
+    assert result.exit_code == 2 and "not UTF-8" in result.stderr
+    assert run(sandbox, "quota").exit_code == 2  # v1 has no quota call
+    assert "needs API v2.4" in run(sandbox, "quota").stderr
+    for result in (missing, no_key):
+        assert "Traceback" not in result.output
+    assert sandbox.stats().requests == 0
+
+
+def test_a_refused_key_exits_3_and_is_never_printed(sandbox: Sandbox, tmp_path: Path) -> None:
+    secret = "wrong-" + unique_key()
+    result = run(sandbox, "register", numbers_file(tmp_path, NUMBERS[:80]), key=secret)
+    assert result.exit_code == 3, result.output
+    assert "API key was refused" in result.stderr
+    assert secret not in result.output and "Traceback" not in result.output
+
+
+def test_a_server_that_is_down_fails_rows_not_the_program(tmp_path: Path) -> None:
+    with Sandbox() as box:
+        url = box.base_url
+    args = ["--api-key", "k", "--base-url", url, "--max-retries", "0", "register"]
+    result = CliRunner().invoke(cli, [*args, numbers_file(tmp_path, NUMBERS[:3]), "--format", "json"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    rows = json.loads(result.stdout)
+    assert [(row["number"], row["outcome"]) for row in rows] == [(n, "failed") for n in NUMBERS[:3]]
+    assert "failed 3" in result.stderr
+
+
+# -- commands and formats ------------------------------------------------------------------------
+
+
+def test_register_reports_every_row_and_exit_code_1_for_a_bad_one(sandbox: Sandbox, tmp_path: Path) -> None:
+    path = numbers_file(tmp_path, [*NUMBERS[:50], NUMBERS[0]], extra="not a number!\n")
+    result = run(sandbox, "register", path, "--format", "csv")
+    assert result.exit_code == 1
+    rows = parsed_csv(result.stdout)
+    assert sorted(row["number"] for row in rows if row["outcome"] == "accepted") == NUMBERS[:50]
+    (bad,) = [row for row in rows if row["outcome"] == "rejected"]
+    assert bad["code"] == "FIELD_FORMAT_INVALID" and bad["message"].startswith(
+        "line 54: "
+    )  # a comment, a blank line, 51 numbers
+    assert "accepted 50, rejected 1 (FIELD_FORMAT_INVALID 1), failed 0" in result.stderr
+    assert set(sandbox.engine.registrations) == set(NUMBERS[:50])
+
+
+def test_a_csv_with_carriers_and_tags_registers_them_on_v2(sandbox: Sandbox, tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "\ufeffnumber,carrier,tag,notes\nRR000000001CN,3011,ORDER-1,x\nRR000000002CN,china_ems,,y\n"
+    )
+    result = run(sandbox, "register", str(path), "--format", "jsonl", version="v2.4")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {row["number"]: row["carrier"] for row in rows} == {
+        "RR000000001CN": "CHINA_POST",
+        "RR000000002CN": "CHINA_EMS",
+    }
+    assert sandbox.engine.registrations["RR000000001CN"].tag == "ORDER-1"
+    on_v1 = run(sandbox, "register", str(path), "--format", "json")
+    assert on_v1.exit_code == 1
+    (refused,) = [row for row in json.loads(on_v1.stdout) if row["code"] == "FIELD_VALUE_INVALID"]
+    assert refused["number"] == "RR000000001CN" and "cannot send Registration.tag" in refused["message"]
+
+
+def test_status_gives_one_row_per_number_in_each_format(sandbox: Sandbox, tmp_path: Path) -> None:
+    path = numbers_file(tmp_path, NUMBERS[:45])
+    assert run(sandbox, "register", path).exit_code == 0
+    sandbox.advance(days=10)
+    as_csv = parsed_csv(run(sandbox, "status", path, "--format", "csv").stdout)
+    as_json = json.loads(run(sandbox, "status", path, "--format", "json").stdout)
+    as_jsonl = [
+        json.loads(line) for line in run(sandbox, "status", path, "--format", "jsonl").stdout.splitlines()
+    ]
+    assert sorted(row["number"] for row in as_csv) == NUMBERS[:45]
+    assert sorted(as_json, key=lambda row: row["number"]) == sorted(as_jsonl, key=lambda row: row["number"])
+    by_number = {row["number"]: row for row in as_json}
+    first = by_number[NUMBERS[0]]
+    assert set(first) >= {"carrier", "status", "sub_status", "last_event_time", "location", "description"}
+    assert first["status"] != "NOT_FOUND" and first["last_event_time"]
+    table = run(sandbox, "status", path, "--format", "table").stdout
+    assert NUMBERS[0] in table and "sub_status" in table
+
+
+def test_stop_retrack_push_list_and_delete(sandbox: Sandbox, tmp_path: Path) -> None:
+    path = numbers_file(tmp_path, NUMBERS[:10])
+    sandbox.set_webhook("http://127.0.0.1:9/never")  # push needs a webhook address
+    assert run(sandbox, "register", path).exit_code == 0
+    assert run(sandbox, "stop", path).exit_code == 0
+    stopped = run(sandbox, "list", "--tracking-status", "stopped", "--format", "json", version="v2.4")
+    assert sorted(row["number"] for row in json.loads(stopped.stdout)) == NUMBERS[:10]
+    again = run(sandbox, "stop", path, "--format", "json")
+    assert again.exit_code == 1 and {row["code"] for row in json.loads(again.stdout)} == {
+        "STOP_ONLY_TRACKING"
+    }
+    assert run(sandbox, "retrack", path).exit_code == 0
+    assert run(sandbox, "push", path).exit_code == 0
+    assert run(sandbox, "delete", path).exit_code == 0
+    assert sandbox.engine.registrations == {}
+    assert json.loads(run(sandbox, "list", "--format", "json").stdout) == []
+
+
+def test_quota_on_v2(sandbox: Sandbox, tmp_path: Path) -> None:
+    assert run(sandbox, "register", numbers_file(tmp_path, NUMBERS[:7]), version="v2.4").exit_code == 0
+    (quota,) = json.loads(run(sandbox, "quota", "--format", "json", version="v2.4").stdout)
+    assert quota["used"] == 7 and quota["remaining"] == quota["total"] - 7
+
+
+def test_webhook_verify_reads_the_raw_body(sandbox: Sandbox, tmp_path: Path) -> None:
+    body = tmp_path / "push.json"
+    body.write_bytes(PUSH_V1)
+    good = compute_signature(PUSH_V1, sandbox.api_key)
+    result = run(sandbox, "webhook", "verify", "--sign", good, str(body))
+    assert result.exit_code == 0 and json.loads(result.stdout)["tag"] == "ORDER-7"
+    from_stdin = run(sandbox, "webhook", "verify", "--sign", good, "-", stdin=PUSH_V1.decode())
+    assert from_stdin.exit_code == 0 and json.loads(from_stdin.stdout) == json.loads(result.stdout)
+    forged = run(sandbox, "webhook", "verify", "--sign", good, str(body), key="another-key")
+    assert forged.exit_code == 1 and "does not match" in forged.stderr and forged.stdout == ""
+
+
+# -- the journal ---------------------------------------------------------------------------------
+
+
+def test_a_finished_job_run_again_sends_nothing_and_reports_from_the_journal(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    path, journal = numbers_file(tmp_path, NUMBERS[:100], extra="bad!\n"), str(tmp_path / "job.db")
+    first = run(sandbox, "register", path, "--journal", journal, "--format", "csv")
+    assert first.exit_code == 1
+    requests = sandbox.stats().requests
+    second = run(sandbox, "register", path, "--journal", journal, "--format", "csv")
+    assert sandbox.stats().requests == requests
+    assert sorted(map(str, parsed_csv(second.stdout))) == sorted(map(str, parsed_csv(first.stdout)))
+    assert "; 101 from the journal" in second.stderr and second.exit_code == 1
+    shown = json.loads(CliRunner().invoke(cli, ["journal", "show", journal, "--format", "json"]).stdout)[0]
+    assert (shown["command"], shown["runs"], shown["accepted"], shown["rejected"]) == ("register", 2, 100, 1)
+    assert shown["rejected_by_code"] == {"FIELD_FORMAT_INVALID": 1}
+    other = run(sandbox, "stop", path, "--journal", journal)
+    assert other.exit_code == 2 and "journal of a 'register' job" in other.stderr
+
+
+def test_failed_numbers_are_sent_again_and_their_earlier_effect_is_recovered(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    path, journal = numbers_file(tmp_path, NUMBERS[:40]), str(tmp_path / "job.db")
+    sandbox.faults.enqueue(FaultKind.ERROR_AFTER_EFFECT)
+    first = run(sandbox, "--max-retries", "0", "register", path, "--journal", journal, "--format", "csv")
+    assert first.exit_code == 1 and "failed 40" in first.stderr
+    assert len(sandbox.engine.registrations) == 40  # the failed request took effect
+    second = run(sandbox, "register", path, "--journal", journal, "--format", "csv")
+    assert second.exit_code == 0, second.output
+    rows = parsed_csv(second.stdout)
+    assert {(row["outcome"], row["recovered"]) for row in rows} == {("accepted", "yes")}
+    assert sandbox.stats().quota_used == 40
+
+
+def _cli_process(box: SandboxProcess, key: str, *args: str) -> list[str]:
+    base = [
+        sys.executable,
+        "-m",
+        "track17_facade.cli",
+        "--api-key",
+        key,
+        "--base-url",
+        box.base_url_for("v1"),
+    ]
+    return [*base, *args]
+
+
+def test_a_job_killed_with_sigkill_resumes_to_exactly_once(tmp_path: Path) -> None:
+    key, count = unique_key(), 1000
+    numbers = [f"RR{i:09d}CN" for i in range(count)]
+    path, journal = numbers_file(tmp_path, numbers), tmp_path / "job.db"
+    with SandboxProcess(api_keys=(key,), rate=10, latency=0.3) as box:
+        command = _cli_process(box, key, "--rate", "10", "register", path, "--journal", str(journal))
+        job = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while box.stats().registered < 200:  # a few seconds in, with requests in flight
+            assert job.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        os.kill(job.pid, signal.SIGKILL)
+        job.wait()
+        assert job.stderr is not None
+        job.stderr.close()
+        with sqlite3.connect(journal) as db:
+            recorded = dict(db.execute("SELECT state, COUNT(*) FROM numbers GROUP BY state").fetchall())
+        assert recorded.get("accepted", 0) < count and recorded.get("sent", 0) > 0
+        resumed = subprocess.run(
+            [*command, "--format", "csv"], capture_output=True, text=True, timeout=300, check=False
+        )
+        assert resumed.returncode == 0, resumed.stderr
+        rows = parsed_csv(resumed.stdout)
+        assert sorted(row["number"] for row in rows) == numbers
+        assert {row["outcome"] for row in rows} == {"accepted"}
+        stats = box.stats()
+        assert stats.registered == count and stats.quota_used == count  # each number charged once
+        # Only numbers whose request was recorded as sent can come back as "already registered".
+        recovered = sum(row["recovered"] == "yes" for row in rows)
+        assert recovered <= recorded["sent"]
+        assert f"{recorded.get('accepted', 0)} from the journal" in resumed.stderr
+
+
+def test_the_console_script_module_runs_and_sandbox_command_prints_its_url(tmp_path: Path) -> None:
+    shown = subprocess.run(
+        [sys.executable, "-m", "track17_facade.cli", "--help"], capture_output=True, text=True, check=False
+    )
+    assert shown.returncode == 0 and "register" in shown.stdout
+    server = subprocess.Popen(
+        [sys.executable, "-m", "track17_facade.cli", "sandbox", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        assert first.startswith("track17 sandbox on http://127.0.0.1:")
+        assert "v2.4" in server.stdout.readline() and "API key: " in server.stdout.readline()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if server.stdout is not None:
+            server.stdout.close()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_stdin_input(sandbox: Sandbox, fmt: str) -> None:
+    result = run(sandbox, "register", "-", "--format", fmt, stdin="\n".join(NUMBERS[:3]) + "\n")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    got: list[Any] = (
+        parsed_csv(text)
+        if fmt == "csv"
+        else json.loads(text)
+        if fmt == "json"
+        else [json.loads(x) for x in text.splitlines()]
+    )
+    assert sorted(row["number"] for row in got) == NUMBERS[:3]

@@ -1,0 +1,130 @@
+"""Reading job files lazily: one number per line, or a CSV with a ``number`` column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
+from attrs import frozen
+
+from track17_facade.carriers import Carrier
+from track17_facade.models import REGISTRATION_METADATA, Registration
+
+CSV_COLUMNS = ("number", "carrier", *REGISTRATION_METADATA)
+"""The CSV columns the command line reads (others are ignored)."""
+
+
+class InputError(Exception):
+    """The input cannot be read as a job file; the message says where and why."""
+
+
+@frozen
+class Row:
+    """One input row: a number, and what a CSV gave beside it."""
+
+    number: str
+    line: int
+    carrier: str | None = None
+    metadata: tuple[tuple[str, str], ...] = ()
+
+    def item(self, with_metadata: bool) -> object:
+        """The facade item for this row: the number, a (number, carrier) pair, or a Registration
+        (``with_metadata``: for register). A carrier is a key or a ``Carrier`` name; anything else
+        is passed on as given, for the facade to reject with its reason."""
+        carrier = _carrier(self.carrier)
+        if with_metadata and self.metadata:
+            return Registration(self.number, carrier, **dict(self.metadata))  # type: ignore[arg-type]
+        if with_metadata and carrier is not None:
+            return (self.number, carrier)
+        return self.number
+
+
+def _carrier(text: str | None) -> Carrier | str | None:
+    if text is None or not text.strip():
+        return None
+    text = text.strip()
+    if text.isdigit():
+        return Carrier(int(text))
+    try:
+        return Carrier[text.upper()]
+    except KeyError:
+        return text
+
+
+@contextmanager
+def opened(path: str) -> Iterator[IO[str]]:
+    """The file at ``path`` (``-``: stdin) as text, UTF-8 (a BOM is skipped)."""
+    if path == "-":
+        yield io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        return
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            yield handle
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _lines(handle: IO[str], name: str) -> Iterator[tuple[int, str]]:
+    """Non-blank lines that are not ``#`` comments, with their line numbers."""
+    try:
+        for number, line in enumerate(handle, start=1):
+            text = line.strip()
+            if text and not text.startswith("#"):
+                yield number, line
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def rows(handle: IO[str], name: str) -> Iterator[Row]:
+    """The rows of a job file, read as they are consumed.
+
+    A first line naming a ``number`` column (comma-separated) makes the file a CSV with optional
+    ``carrier``, ``tag``, ``order_no``, ``lang`` and ``param`` columns; otherwise each line is a
+    number. Blank lines and lines starting with ``#`` are skipped.
+    """
+    lines = _lines(handle, name)
+    first = next(lines, None)
+    if first is None:
+        return
+    header = next(csv.reader([first[1]]))
+    names = [column.strip().lower() for column in header]
+    if "number" not in names:
+        if len(header) > 1:
+            raise InputError(
+                f"{name}, line {first[0]}: a CSV needs a 'number' column; its header is {first[1].strip()!r}"
+            )
+        yield Row(first[1].strip(), first[0])
+        yield from (Row(line.strip(), at) for at, line in lines)
+        return
+    columns = {column: names.index(column) for column in CSV_COLUMNS if column in names}
+    for line_number, line in lines:  # one record per line: quoted fields may not span lines
+        try:
+            record = next(csv.reader([line]))
+        except csv.Error as exc:
+            raise InputError(f"{name}, line {line_number}: not a readable CSV row ({exc})") from None
+        cell = dict.fromkeys(CSV_COLUMNS, "")
+        for column, index in columns.items():
+            cell[column] = record[index].strip() if index < len(record) else ""
+        metadata = tuple((key, cell[key]) for key in REGISTRATION_METADATA if cell[key])
+        yield Row(cell["number"], line_number, cell["carrier"] or None, metadata)
+
+
+def count_rows(path: str) -> int | None:
+    """How many data lines a file holds (for the progress bar); None for stdin or unreadable."""
+    if path == "-":
+        return None
+    total, header = 0, False
+    try:
+        with open(path, "rb") as handle:
+            for line in handle:
+                text = line.strip()
+                if text and not text.startswith(b"#"):
+                    header = header or (total == 0 and b"number" in text.lower().split(b","))
+                    total += 1
+    except OSError:
+        return None
+    return total - header
