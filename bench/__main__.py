@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -371,6 +372,93 @@ def figure_scale(smoke: bool) -> None:
     )
 
 
+def _cli_job(
+    box: SandboxProcess, key: str, path: Path, rate: float, journal: Path | None
+) -> tuple[float, float, float]:
+    """``track17 register`` of a file in a fresh process: (server span, peak RSS MB, CPU seconds)."""
+    before = len(box.requests())
+    args = ["--api-key", key, "--base-url", box.base_url, "--rate", str(rate), "register", str(path)]
+    if journal is not None:
+        args += ["--journal", str(journal)]
+    with tempfile.TemporaryDirectory() as tmp:
+        rss_file, out = Path(tmp) / "rss", Path(tmp) / "out.csv"
+        with out.open("w") as stdout:
+            started = resource.getrusage(resource.RUSAGE_CHILDREN)
+            done = subprocess.run(
+                [sys.executable, "-m", "bench._rss", str(rss_file), *args, "--format", "csv"],
+                stdout=stdout,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+                cwd=HERE.parent,
+            )
+            ended = resource.getrusage(resource.RUSAGE_CHILDREN)
+        assert done.returncode == 0, done.stderr
+        with out.open() as rows:
+            accepted = sum(1 for line in rows if ",accepted," in line)
+        peak = float(rss_file.read_text())
+    arrivals = [r.arrived for r in box.requests()[before:] if r.path.startswith("/track/")]
+    assert accepted == len(path.read_text().split()), "numbers lost"
+    cpu = (ended.ru_utime + ended.ru_stime) - (started.ru_utime + started.ru_stime)
+    return max(arrivals) - min(arrivals), peak, cpu
+
+
+def figure_cli(smoke: bool) -> None:
+    count, large = (400, 20_000) if smoke else (10_000, 1_000_000)
+    total = requests_for(count)
+    span_floor = float((total - 1) // 3)
+    with tempfile.TemporaryDirectory() as tmp:
+        spans: dict[str, tuple[float, float, float]] = {}
+        for journal in (True, False):
+            key = fresh_key()
+            path = Path(tmp) / f"numbers-{journal}.txt"
+            path.write_text("\n".join(numbers(count, "RJ" if journal else "RN")) + "\n")
+            with SandboxProcess(api_keys=(key,), rate=3) as box:
+                spans["journal" if journal else "none"] = _cli_job(
+                    box, key, path, 3, Path(tmp) / "job.db" if journal else None
+                )
+                stats = box.stats()
+            if journal:
+                span = spans["journal"][0]
+                record(
+                    f"8. CLI register {count} at 3/s with a journal",
+                    span / span_floor,
+                    "x floor",
+                    "<= 1.05, 0 x 429",
+                    span / span_floor <= 1.05 and stats.rate_limited == 0,
+                    f"server span {span:.2f}s vs {span_floor:.0f}s; {refusals(stats)}",
+                )
+        with_journal, without = spans["journal"], spans["none"]
+        record(
+            f"8. CLI journal overhead, {count} numbers",
+            with_journal[0] / without[0],
+            "x",
+            "<= 1.02",
+            with_journal[0] / without[0] <= 1.02,
+            f"server span {with_journal[0]:.2f}s vs {without[0]:.2f}s without; "
+            f"CLI CPU {with_journal[2]:.1f}s vs {without[2]:.1f}s",
+        )
+        key = fresh_key()
+        path = Path(tmp) / "large.txt"
+        with path.open("w") as handle:
+            for start in range(0, large, 100_000):
+                handle.write(
+                    "\n".join(f"RM{i:09d}CN" for i in range(start, min(large, start + 100_000))) + "\n"
+                )
+        with SandboxProcess(api_keys=(key,), rate=100_000) as box:
+            started = time.perf_counter()
+            _, peak, cpu = _cli_job(box, key, path, 5000, Path(tmp) / "large.db")
+            wall = time.perf_counter() - started
+        record(
+            f"8. CLI register {large:,} with a journal: peak RSS",
+            peak,
+            "MB",
+            "<= 100",
+            peak <= 100,
+            f"{wall:.0f}s, CLI CPU {cpu:.0f}s, {large / wall:.0f} numbers/s",
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", default=bool(os.environ.get("BENCH_SMOKE")))
@@ -390,6 +478,7 @@ def main() -> int:
         5: partial(figure_decode, args.smoke),
         6: partial(figure_webhooks, args.smoke),
         7: partial(figure_scale, args.smoke),
+        8: partial(figure_cli, args.smoke),
     }
     chosen = sorted({int(part) for part in args.only.split(",") if part.strip()}) or sorted(figures)
     print(f"track17 benchmarks ({'smoke' if args.smoke else 'full'}), Python {platform.python_version()}")
