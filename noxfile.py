@@ -184,7 +184,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def demo(session: nox.Session) -> None:
     """Register a few hundred numbers on the embedded sandbox and show what the SDK does."""
-    _install_project(session, extras="sandbox")
+    _install_project(session, extras="sandbox,cli")
     session.run("python", "examples/demo.py", *session.posargs)
 
 

@@ -5,15 +5,22 @@ sandbox (3 requests per second per key, 0.3 s per answer, a few faults), then do
 does: registers its parcels with a progress bar, lets a few days pass, fetches their tracking,
 prints the statuses, and stops tracking what was delivered. Then it does the same on API v2.4
 against the same sandbox: the quota before and after, registrations with order tags, and the
-richer tracking v2.4 gives (milestones, estimated delivery, addresses).
+richer tracking v2.4 gives (milestones, estimated delivery, addresses). Last, the ``track17``
+command line registers a CSV with a journal, is killed with SIGKILL half-way, and resumes.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import signal
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
+from pathlib import Path
 
 from track17_facade import Carrier, MainStatus, Registration, Track17Client
 from track17_facade.sandbox import FaultKind, Sandbox
@@ -100,6 +107,7 @@ def main() -> int:
             print(f"  stopped tracking {len(stopped.accepted)} delivered parcels")
 
         v2_lost = v2_pass(sandbox, args.numbers // 3)
+        cli_lost = cli_pass(sandbox, 400)
         stats = sandbox.stats()
         print(
             f"\nSandbox saw {stats.requests} requests, {stats.rate_limited} answered 429, "
@@ -112,7 +120,7 @@ def main() -> int:
                 f"the others came while it was itself paused ({stats.pauses} pauses on this host)."
             )
         lost = args.numbers - len(registered.accepted) - len(registered.rejected) - len(registered.failed)
-        lost += v2_lost
+        lost += v2_lost + cli_lost
         print(f"Tracking numbers lost: {lost}.")
         return 0 if lost == 0 and stats.rate_limited_certain == 0 else 1
 
@@ -151,6 +159,41 @@ def v2_pass(sandbox: Sandbox, count: int) -> int:
             window = example.estimated_delivery
             print(f"     estimated delivery: {window.earliest:%m-%d} to {window.latest:%m-%d}")
         return count - len(registered.accepted) - len(registered.rejected) - len(registered.failed)
+
+
+def cli_pass(sandbox: Sandbox, count: int) -> int:
+    """The command line: a job from a CSV, killed half-way with SIGKILL, resumed from its journal.
+    Returns numbers lost."""
+    print(f"\nThe command line: `track17 register orders.csv --journal orders.db`, {count} parcels")
+    with tempfile.TemporaryDirectory() as tmp:
+        orders, journal = Path(tmp) / "orders.csv", Path(tmp) / "orders.db"
+        orders.write_text("number,carrier\n" + "".join(f"RC{i:09d}CN,3011\n" for i in range(count)))
+        command = [
+            sys.executable, "-m", "track17_facade.cli", "--api-key", sandbox.api_key,
+            "--base-url", sandbox.base_url, "register", str(orders), "--journal", str(journal),
+        ]  # fmt: skip
+        before = sandbox.stats().registered
+        job = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while sandbox.stats().registered - before < count // 3 and job.poll() is None:
+            time.sleep(0.05)
+        job.send_signal(getattr(signal, "SIGKILL", signal.SIGTERM))
+        job.wait()
+        shown = subprocess.run(
+            [sys.executable, "-m", "track17_facade.cli", "journal", "show", str(journal), "--format", "json"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        state = json.loads(shown.stdout)[0]
+        print(
+            f"  killed with SIGKILL after {sandbox.stats().registered - before} registrations: the "
+            f"journal holds {state['accepted']} accepted, {state['sent']} in doubt (sent, no answer recorded)"
+        )
+        resumed = subprocess.run([*command, "--format", "csv"], capture_output=True, text=True, check=False)
+        rows = list(csv.DictReader(resumed.stdout.splitlines()))
+        print(f"  run again with the same journal: exit code {resumed.returncode}")
+        print(f"  {resumed.stderr.strip().splitlines()[-1]}")
+        registered = sandbox.stats().registered - before
+        print(f"  the sandbox holds {registered} of the {count}: each registered, and charged, once")
+        return count - len({row["number"] for row in rows if row["outcome"] == "accepted"})
 
 
 if __name__ == "__main__":

@@ -17,10 +17,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import unique_key
 from tests.test_webhooks import V1 as PUSH_V1
+from track17_facade import Carrier, Registration
 from track17_facade.cli._app import cli
+from track17_facade.cli._input import InputError, Row, rows
 from track17_facade.sandbox import FaultKind, Sandbox, SandboxProcess
 from track17_facade.webhooks import compute_signature
 
@@ -322,3 +326,37 @@ def test_stdin_input(sandbox: Sandbox, fmt: str) -> None:
         else [json.loads(x) for x in text.splitlines()]
     )
     assert sorted(row["number"] for row in got) == NUMBERS[:3]
+
+
+# -- the input parser ----------------------------------------------------------------------------
+
+
+@given(st.text(alphabet=st.sampled_from('RN0123456789,#"\n\r \t\ufeffx;'), max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_any_text_gives_rows_or_a_clear_input_error(text: str) -> None:
+    try:
+        found = list(rows(io.StringIO(text, newline=""), "input"))
+    except InputError as exc:
+        error: InputError | None = exc
+        found = []
+    else:
+        error = None
+    assert error is None or str(error).startswith("input")
+    for row in found:
+        assert row.line >= 1 and not row.number.startswith(("#", " "))
+        assert row.number == row.number.strip()
+
+
+def test_plain_and_csv_files_parse_to_rows() -> None:
+    plain = list(rows(io.StringIO("# header\n\n RR000000001CN \r\nRR000000002CN\n"), "f"))
+    assert [(row.number, row.line) for row in plain] == [("RR000000001CN", 3), ("RR000000002CN", 4)]
+    table = list(
+        rows(io.StringIO('Number, Carrier ,tag\nRR000000001CN,china_post,"A,B"\nRR000000002CN\n'), "f")
+    )
+    assert table[0].number == "RR000000001CN" and table[0].carrier == "china_post"
+    assert table[0].metadata == (("tag", "A,B"),) and table[1].carrier is None
+    assert table[0].item(with_metadata=True) == Registration("RR000000001CN", Carrier.CHINA_POST, tag="A,B")
+    assert table[1].item(with_metadata=True) == "RR000000002CN"
+    assert Row("RR1CN", 1, "3011").item(with_metadata=True) == ("RR1CN", Carrier.CHINA_POST)
+    assert Row("RR1CN", 1, "3011").item(with_metadata=False) == "RR1CN"
+    assert Row("RR1CN", 1, "no such").item(with_metadata=True) == ("RR1CN", "no such")

@@ -37,6 +37,7 @@ from track17_facade.status import MainStatus
 from track17_facade.webhooks import parse_webhook
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_REFUSED_KEY = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
 FORMATS: Final = ("table", "csv", "json", "jsonl")
 TABLE_ROWS: Final = 1000
 """A table shows at most this many rows; ``--format csv`` (or json/jsonl) exports any number."""
@@ -97,6 +98,8 @@ def _expected_errors(command: F) -> F:
             _fail(str(exc), EXIT_USAGE)
         except Track17Error as exc:
             _fail(f"{type(exc).__name__}: {exc}", EXIT_SOME_FAILED)
+        except KeyboardInterrupt:
+            _fail("interrupted (with --journal, the same command resumes the job)", EXIT_INTERRUPTED)
         except BrokenPipeError:  # `track17 ... | head`
             sys.stderr.close()
             sys.exit(EXIT_SOME_FAILED)

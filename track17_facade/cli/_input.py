@@ -62,10 +62,11 @@ def opened(path: str) -> Iterator[IO[str]]:
         yield io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
         return
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            yield handle
+        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed below)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    with handle:
+        yield handle
 
 
 def _lines(handle: IO[str], name: str) -> Iterator[tuple[int, str]]:
