@@ -33,6 +33,8 @@ CONTRACTS = (
 GENERATOR_REQUIREMENTS = ROOT / "generator-requirements.txt"
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 SUPPORTED_MINORS = ("3.11", "3.12", "3.13", "3.14")
+BENCH_ONLY = ("matplotlib>=3.8",)
+"""What only the benchmarks need (bench/pacing.png), never a dependency of the package."""
 
 nox.options.sessions = ["spec", "check_generated", "lint", "typecheck", "tests", "bench_smoke"]
 nox.options.reuse_existing_virtualenvs = True
@@ -192,6 +194,7 @@ def demo(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """The benchmark suite; writes bench/results.json. BENCH_SMOKE=1 runs a small, fast version."""
     _install_project(session)
+    session.install(*BENCH_ONLY)
     session.run("python", "-m", "bench", *session.posargs)
 
 
@@ -199,4 +202,5 @@ def bench(session: nox.Session) -> None:
 def bench_smoke(session: nox.Session) -> None:
     """The benchmark suite in its small mode, so that it cannot rot (figures are not judged)."""
     _install_project(session)
+    session.install(*BENCH_ONLY)
     session.run("python", "-m", "bench", "--smoke")

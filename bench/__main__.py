@@ -64,12 +64,17 @@ class Bulk:
     span_floor: float
     """The least span a strict sliding window allows: (requests - 1) // rate windows."""
     stats: SandboxStats
+    arrivals: list[float]
+    """The server's arrival stamps of the run's requests (seconds, monotonic)."""
 
 
-def bulk(kind: str, count: int, rate: int, latency: float, api_version: str = "v1") -> Bulk:
-    """register + get_track_info of ``count`` numbers on one API version."""
+def bulk(
+    kind: str, count: int, rate: int, latency: float, api_version: str = "v1", jitter: float = 0.0
+) -> Bulk:
+    """register + get_track_info of ``count`` numbers on one API version (``jitter``: the
+    sandbox stamps each arrival after a random delay of up to this many seconds)."""
     key, probe = fresh_key(), fresh_key()
-    with SandboxProcess(api_keys=(key, probe), rate=rate, latency=latency) as box:
+    with SandboxProcess(api_keys=(key, probe), rate=rate, latency=latency, arrival_jitter=jitter) as box:
         base_url = box.base_url_for(api_version)
         first = round_trip(box.base_url, probe)
         before = len(box.requests())
@@ -98,7 +103,9 @@ def bulk(kind: str, count: int, rate: int, latency: float, api_version: str = "v
     total = 2 * requests_for(count)
     assert stats.requests - stats.rate_limited - 2 == total  # the probe's two requests aside
     floor = first + (total - 1) // rate
-    return Bulk(wall, floor, max(arrivals) - min(arrivals), float((total - 1) // rate), stats)
+    return Bulk(
+        wall, floor, max(arrivals) - min(arrivals), float((total - 1) // rate), stats, sorted(arrivals)
+    )
 
 
 def figure_bulk(count: int) -> None:
@@ -372,6 +379,85 @@ def figure_scale(smoke: bool) -> None:
     )
 
 
+def figure_pace(count: int, smoke: bool) -> None:
+    """Pacing at 3/s with and without 0-40 ms of arrival jitter, and bench/pacing.png."""
+    runs: dict[str, Bulk] = {}
+    for jitter in (0.0, 0.04):
+        run = bulk("sync", count, 3, 0.0, jitter=jitter)
+        label = "loopback" if not jitter else "0-40 ms arrival jitter"
+        runs[label] = run
+        lost = "nothing lost"  # bulk() asserts every number accepted
+        if jitter:
+            record(
+                f"9. bulk {count} at 3/s, {label}: 429s",
+                run.stats.rate_limited,
+                "x 429",
+                "<= 5",
+                run.stats.rate_limited <= 5,
+                f"{lost}; {refusals(run.stats)}",
+            )
+            record(
+                f"9. bulk {count} at 3/s, {label}: wall",
+                run.wall / run.floor,
+                "x floor",
+                "<= 1.08",
+                run.wall / run.floor <= 1.08,
+                f"{run.wall:.2f}s vs floor {run.floor:.2f}s",
+            )
+        else:
+            record(
+                f"9. bulk {count} at 3/s, {label}: server span",
+                run.span / run.span_floor,
+                "x floor",
+                "<= 1.01, 0 x 429",
+                run.span / run.span_floor <= 1.01 and run.stats.rate_limited == 0,
+                f"server span {run.span:.2f}s vs {run.span_floor:.0f}s; {refusals(run.stats)}",
+            )
+    target = HERE / ("pacing-smoke.png" if smoke else "pacing.png")
+    draw_pacing(runs, 3, target)
+    print(f"  drew {target.relative_to(HERE.parent)}")
+
+
+def in_window(arrivals: list[float], window: float = 1.0) -> list[int]:
+    """For each arrival, how many arrivals fall in the sliding window that ends with it."""
+    counts, start = [], 0
+    for end, stamp in enumerate(arrivals):
+        while arrivals[start] <= stamp - window:
+            start += 1
+        counts.append(end - start + 1)
+    return counts
+
+
+def draw_pacing(runs: dict[str, Bulk], limit: int, target: Path) -> None:
+    """Requests per sliding second at each arrival, per run, against the limit."""
+    import matplotlib as mpl
+
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(len(runs), 1, figsize=(10, 2.6 * len(runs)), sharex=True, squeeze=False)
+    for axis, (label, run) in zip(axes[:, 0], runs.items(), strict=True):
+        first = run.arrivals[0]
+        times = [stamp - first for stamp in run.arrivals]
+        axis.step(
+            times, in_window(run.arrivals), where="post", linewidth=1, label="requests in the last second"
+        )
+        axis.axhline(limit, color="tab:red", linestyle="--", linewidth=1, label=f"limit ({limit} per second)")
+        axis.set_ylim(0, limit + 2)
+        axis.set_ylabel("requests")
+        ratio = run.span / run.span_floor
+        axis.set_title(
+            f"{label}: {len(run.arrivals)} requests, span {ratio:.3f}x the floor, "
+            f"{run.stats.rate_limited} x 429",
+            fontsize=10,
+        )
+        axis.legend(loc="lower right", fontsize=8)
+    axes[-1, 0].set_xlabel("seconds since the first request (server's arrival stamps)")
+    figure.tight_layout()
+    figure.savefig(target, dpi=100)
+    plt.close(figure)
+
+
 def _cli_job(
     box: SandboxProcess, key: str, path: Path, rate: float, journal: Path | None
 ) -> tuple[float, float, float]:
@@ -479,6 +565,7 @@ def main() -> int:
         6: partial(figure_webhooks, args.smoke),
         7: partial(figure_scale, args.smoke),
         8: partial(figure_cli, args.smoke),
+        9: partial(figure_pace, count, args.smoke),
     }
     chosen = sorted({int(part) for part in args.only.split(",") if part.strip()}) or sorted(figures)
     print(f"track17 benchmarks ({'smoke' if args.smoke else 'full'}), Python {platform.python_version()}")
