@@ -117,3 +117,14 @@ def test_a_refused_key_stops_the_stream(sandbox: Sandbox, make_client: ClientFac
     with pytest.raises(AuthenticationError):
         list(client.stream("register", NUMBERS))
     assert [r.status for r in sandbox.requests()] == [401]
+
+
+def test_a_failing_before_send_sends_nothing_and_fails_its_rows(sandbox: Sandbox, client: Any) -> None:
+    def before_send(numbers: Any) -> None:
+        raise OSError("disk full")
+
+    results = list(client.stream("register", NUMBERS[:80], before_send=before_send))
+    failed = [f for result in results for f in result.failed]
+    assert sorted(f.number for f in failed) == sorted(NUMBERS[:80])
+    assert "not sent" in str(failed[0].error) and "disk full" in str(failed[0].error)
+    assert sandbox.stats().requests == 0 and not sandbox.engine.registrations

@@ -72,6 +72,23 @@ TimeoutTypes = float | httpx.Timeout | None
 """Seconds, an ``httpx.Timeout``, or None for no limit."""
 
 
+def announcer(before_send: BeforeSend | None, chunk: Sequence[Prepared]) -> Callable[[], None] | None:
+    """A departure callback that calls ``before_send(numbers)`` once, when the chunk's request
+    first gets its rate-limit slot (later attempts change nothing for a journal)."""
+    if before_send is None:
+        return None
+    numbers = [item.number for item in chunk]
+    announced = False
+
+    def announce() -> None:
+        nonlocal announced
+        if not announced:
+            before_send(numbers)
+            announced = True
+
+    return announce
+
+
 class NotGiven:
     """The type of ``NOT_GIVEN``: an argument left out, where None means something (no timeout)."""
 

@@ -21,6 +21,7 @@ from track17_facade._base import (
     ProgressCallback,
     StreamMethod,
     TimeoutTypes,
+    announcer,
     apply_call_timeout,
     call_timeout,
 )
@@ -37,7 +38,7 @@ from track17_facade.models import (
     TrackingStatus,
     TrackListEntry,
 )
-from track17_facade.ratelimit import SENDERS_AT_THE_GATE, PacedTransport, RateLimiter
+from track17_facade.ratelimit import SENDERS_AT_THE_GATE, PacedTransport, RateLimiter, on_departure
 from track17_facade.retry import drive_sync
 from track17_facade.status import MainStatus
 
@@ -191,12 +192,10 @@ class Track17Client(BaseClient):
         def run(chunk: tuple[Prepared, ...]) -> BatchResult[Any]:
             if stopped.is_set():
                 return merge(Plan((), ()), {})
-            if before_send is not None:
-                before_send([item.number for item in chunk])
             body = operation.body(chunk)
             loop = self._chunk_attempts(operation, chunk, retries)
             try:
-                with call_timeout(timeout):
+                with call_timeout(timeout), on_departure(announcer(before_send, chunk)):
                     end = drive_sync(loop, partial(operation.sync_call, client=self._generated, body=body))
             except Track17Error:
                 stopped.set()
@@ -255,9 +254,10 @@ class Track17Client(BaseClient):
             max_retries: retries per request for this call (default: the client's).
             timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
                 (default: the client's).
-            before_send: called as ``before_send(numbers)`` just before a request is first sent
-                (from a worker thread on the sync client), e.g. to record in a journal that these
-                numbers may take effect.
+            before_send: called as ``before_send(numbers)`` once per request, when it has got its
+                rate-limit slot and its bytes are about to go out (from the thread or task sending
+                it), e.g. to record in a journal that these numbers may now take effect. If it
+                raises, that request is not sent.
             in_doubt: numbers whose request in an earlier run may have taken effect (that run
                 died with it in flight): their "already registered" (or "already stopped", ...)
                 answers count as accepted with ``recovered=True``, as after an ambiguous failure

@@ -22,6 +22,8 @@ exact and a few lines, so it is written here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import hashlib
 import logging
 import math
@@ -29,7 +31,7 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol, runtime_checkable
 
 import httpx
@@ -315,6 +317,36 @@ SENDERS_AT_THE_GATE = 1
 """Requests per client that may hold a connection while waiting for their rate-limit slot."""
 
 
+# What to call when a request of this thread or task has its slot and is about to write its headers:
+# the last moment before a request can take effect, for journals of what may have been sent.
+_DEPARTING: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
+    "track17_departing", default=None
+)
+
+
+@contextlib.contextmanager
+def on_departure(callback: Callable[[], None] | None) -> Iterator[None]:
+    """Within the block, ``callback()`` runs each time a request of this thread or task has got its
+    rate-limit slot and its headers are about to go out (None: nothing is called)."""
+    token = _DEPARTING.set(callback)
+    try:
+        yield
+    finally:
+        _DEPARTING.reset(token)
+
+
+def _departing() -> None:
+    callback = _DEPARTING.get()
+    if callback is None:
+        return
+    try:
+        callback()
+    except Exception as exc:  # not retried: the request stays unsent and fails with this
+        raise Track17Error(
+            f"the request was not sent: its before-send callback failed ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
 class PacedTransport(httpx.BaseTransport):
     """An httpx transport that starts each request exactly when its rate limiter allows.
 
@@ -343,6 +375,7 @@ class PacedTransport(httpx.BaseTransport):
         def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
                 due.append(_wait_sync(self._limiter))
+                _departing()
             elif name.endswith(_HEADERS_SENT):
                 try:
                     if due and _late(due[0]):
@@ -391,6 +424,7 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
         async def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
                 due.append(await _wait_async(self._limiter))
+                _departing()
             elif name.endswith(_HEADERS_SENT):
                 try:
                     if due and _late(due[0]):

@@ -11,6 +11,7 @@ import functools
 import json
 import logging
 import re
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -96,6 +97,8 @@ def _expected_errors(command: F) -> F:
             _fail(f"the API key was refused: {exc}", EXIT_REFUSED_KEY)
         except (InputError, JournalError, InvalidInputError) as exc:
             _fail(str(exc), EXIT_USAGE)
+        except sqlite3.Error as exc:  # the journal could not be written (disk full, file removed)
+            _fail(f"the journal could not be written: {exc}", EXIT_SOME_FAILED)
         except Track17Error as exc:
             _fail(f"{type(exc).__name__}: {exc}", EXIT_SOME_FAILED)
         except KeyboardInterrupt:
