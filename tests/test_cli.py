@@ -275,7 +275,8 @@ def test_a_job_killed_with_sigkill_resumes_to_exactly_once(tmp_path: Path) -> No
         job.stderr.close()
         with sqlite3.connect(journal) as db:
             recorded = dict(db.execute("SELECT state, COUNT(*) FROM numbers GROUP BY state").fetchall())
-        assert recorded.get("accepted", 0) < count and recorded.get("sent", 0) > 0
+        # Usually a request or two is in flight ("sent", no outcome); the kill may also fall between.
+        assert recorded.get("accepted", 0) < count
         resumed = subprocess.run(
             [*command, "--format", "csv"], capture_output=True, text=True, timeout=300, check=False
         )
@@ -287,7 +288,7 @@ def test_a_job_killed_with_sigkill_resumes_to_exactly_once(tmp_path: Path) -> No
         assert stats.registered == count and stats.quota_used == count  # each number charged once
         # Only numbers whose request was recorded as sent can come back as "already registered".
         recovered = sum(row["recovered"] == "yes" for row in rows)
-        assert recovered <= recorded["sent"]
+        assert recovered <= recorded.get("sent", 0)
         if recorded.get("accepted"):
             assert f"; {recorded['accepted']} from the journal" in resumed.stderr
 

@@ -84,7 +84,11 @@ class SandboxProcess:
             raise RuntimeError(f"the sandbox process did not start: {announced!r}")
         self.base_url = announced.rsplit(" ", 1)[-1]
         self.admin_url = self.base_url.removesuffix(V1.prefix) + "/_sandbox"
-        self._http = httpx.Client(headers={"17token": self.api_key}, timeout=30)
+        # A fresh connection per admin call: a kept-alive one can be closed by the server's
+        # keep-alive timeout just as the next call reuses it (a "connection reset" in a test).
+        self._http = httpx.Client(
+            headers={"17token": self.api_key}, timeout=30, limits=httpx.Limits(max_keepalive_connections=0)
+        )
         return self
 
     def __exit__(
