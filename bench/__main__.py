@@ -439,11 +439,12 @@ def draw_pacing(runs: dict[str, Bulk], limit: int, target: Path) -> None:
     for axis, (label, run) in zip(axes[:, 0], runs.items(), strict=True):
         first = run.arrivals[0]
         times = [stamp - first for stamp in run.arrivals]
+        counts = in_window(run.arrivals)
         axis.step(
-            times, in_window(run.arrivals), where="post", linewidth=1, label="requests in the last second"
+            times, counts, where="post", linewidth=1, label="requests in the second before each arrival"
         )
         axis.axhline(limit, color="tab:red", linestyle="--", linewidth=1, label=f"limit ({limit} per second)")
-        axis.set_ylim(0, limit + 2)
+        axis.set_ylim(0, max(limit + 2, max(counts) + 1))
         axis.set_ylabel("requests")
         ratio = run.span / run.span_floor
         axis.set_title(
