@@ -127,14 +127,17 @@ def figure_bulk(count: int) -> None:
 def figure_precision(count: int) -> None:
     for kind in ("sync", "async"):
         run = bulk(kind, count, 50, 0.0)
+        # Judged by what the server saw: at 50/s the floor is 2 s, and the client's wall clock
+        # adds its own start-up and the last answer's round trip to so short a job.
+        ratio = run.span / run.span_floor if run.span_floor else 0.0  # smoke: under one window
         record(
-            f"2. bulk {count} at 50/s, {kind}",
-            run.wall / run.floor,
+            f"2. bulk {count} at 50/s, {kind}: server span",
+            ratio,
             "x floor",
             "<= 1.05, 0 x 429",
-            run.wall / run.floor <= 1.05 and run.stats.rate_limited == 0,
-            f"{run.wall:.2f}s vs floor {run.floor:.2f}s; server span {run.span:.2f}s vs "
-            f"{run.span_floor:.0f}s; {refusals(run.stats)}, max {run.stats.max_requests_in_window}/s",
+            ratio <= 1.05 and run.stats.rate_limited == 0,
+            f"server span {run.span:.2f}s vs {run.span_floor:.0f}s; wall {run.wall:.2f}s vs floor "
+            f"{run.floor:.2f}s; {refusals(run.stats)}, max {run.stats.max_requests_in_window}/s",
         )
 
 

@@ -3,6 +3,7 @@ sandbox (including a job killed with SIGKILL and resumed)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -273,7 +274,7 @@ def test_a_job_killed_with_sigkill_resumes_to_exactly_once(tmp_path: Path) -> No
         job.wait()
         assert job.stderr is not None
         job.stderr.close()
-        with sqlite3.connect(journal) as db:
+        with contextlib.closing(sqlite3.connect(journal)) as db:
             recorded = dict(db.execute("SELECT state, COUNT(*) FROM numbers GROUP BY state").fetchall())
         # Usually a request or two is in flight ("sent", no outcome); the kill may also fall between.
         assert recorded.get("accepted", 0) < count

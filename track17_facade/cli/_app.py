@@ -553,7 +553,7 @@ def journal_show(path: str, state: str | None, fmt: str | None) -> None:
             out.write(summary)
             out.close()
             return
-        out = Output(fmt, OUTCOME_COLUMNS)
+        out = Output(fmt, STATUS_COLUMNS if summary["command"] == "get_track_info" else OUTCOME_COLUMNS)
         for row in journal.rows(None if state == "all" else state):
             out.write(row)
         out.close()

@@ -59,14 +59,21 @@ class Journal:
         """Open (or create) the journal of a ``command`` job and start a new run of it; with
         ``command`` None, open an existing journal to read it (no run is started)."""
         self.path = Path(path)
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
         try:
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._open(command)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _open(self, command: str | None) -> None:
+        try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise JournalError(f"{self.path} is not a track17 journal ({exc})") from None
-        self._lock = threading.Lock()
         found = self._meta().get("command")
         if command is None:
             if found is None:
