@@ -24,7 +24,7 @@ from track17_facade._base import (
     apply_call_timeout,
     call_timeout,
 )
-from track17_facade._batching import Outcome, Plan, Prepared, StreamBatch, merge
+from track17_facade._batching import Outcome, Prepared, StreamBatch, merge
 from track17_facade.carriers import Carrier
 from track17_facade.errors import Track17Error
 from track17_facade.models import (
@@ -119,22 +119,25 @@ class AsyncTrack17Client(BaseClient):
         timeout: TimeoutTypes | NotGiven,
         gate: asyncio.Semaphore,
         stopped: asyncio.Event,
-    ) -> tuple[dict[str, Outcome], int]:
+        before_send: BeforeSend | None = None,
+        in_doubt: Container[str] | None = None,
+    ) -> tuple[dict[str, Outcome] | None, int]:
+        """The chunk's outcomes (None: not sent, the call is stopping) and its size."""
         async with gate:
             if stopped.is_set():  # the call is stopping (a refused key): send nothing more
-                return {}, len(chunk)
+                return None, len(chunk)
             # Built only once a slot is free, so that a huge call holds few request bodies at once.
             body = operation.body(chunk)
             loop = self._chunk_attempts(operation, chunk, max_retries)
             try:
-                with call_timeout(timeout):
+                with call_timeout(timeout), on_departure(announcer(before_send, chunk)):
                     end = await drive_async(
                         loop, partial(operation.async_call, client=self._generated, body=body)
                     )
             except Track17Error:
                 stopped.set()  # before the gate is released to the next chunk
                 raise
-        return self._chunk_outcomes(operation, chunk, end), len(chunk)
+        return self._chunk_outcomes(operation, chunk, end, in_doubt), len(chunk)
 
     async def _bulk(
         self,
@@ -156,7 +159,7 @@ class AsyncTrack17Client(BaseClient):
         try:
             for next_done in asyncio.as_completed(tasks):
                 chunk_outcomes, size = await next_done
-                outcomes.update(chunk_outcomes)
+                outcomes.update(chunk_outcomes or {})
                 done += size
                 if on_progress:
                     on_progress(done, total)
@@ -175,15 +178,13 @@ class AsyncTrack17Client(BaseClient):
         before_send: BeforeSend | None,
         in_doubt: Container[str] | None,
     ) -> AsyncIterator[BatchResult[Any]]:
+        gate, stopped = asyncio.Semaphore(self.max_concurrency), asyncio.Event()
+
         async def run(chunk: tuple[Prepared, ...]) -> BatchResult[Any]:
-            body = operation.body(chunk)
-            loop = self._chunk_attempts(operation, chunk, retries)
-            with call_timeout(timeout), on_departure(announcer(before_send, chunk)):
-                end = await drive_async(
-                    loop, partial(operation.async_call, client=self._generated, body=body)
-                )
-            outcomes = self._chunk_outcomes(operation, chunk, end, in_doubt)
-            return merge(Plan(chunk, tuple(item.number for item in chunk)), outcomes)
+            outcomes, _ = await self._run_chunk(
+                operation, chunk, retries, timeout, gate, stopped, before_send, in_doubt
+            )
+            return self._chunk_result(chunk, outcomes)
 
         running: set[asyncio.Task[BatchResult[Any]]] = set()
 

@@ -14,7 +14,16 @@ import httpx
 
 from track17_facade._api_v1 import V1
 from track17_facade._api_v2 import V2_4
-from track17_facade._batching import Outcome, Plan, Prepared, StreamBatch, chunks, plan, stream_batches
+from track17_facade._batching import (
+    Outcome,
+    Plan,
+    Prepared,
+    StreamBatch,
+    chunks,
+    merge,
+    plan,
+    stream_batches,
+)
 from track17_facade._operations import (
     Api,
     Operation,
@@ -25,7 +34,15 @@ from track17_facade._operations import (
 )
 from track17_facade._version import __version__
 from track17_facade.errors import InvalidInputError
-from track17_facade.models import REGISTRATION_METADATA, CacheLevel, Failure, Quota, TrackInfo, TrackingStatus
+from track17_facade.models import (
+    REGISTRATION_METADATA,
+    BatchResult,
+    CacheLevel,
+    Failure,
+    Quota,
+    TrackInfo,
+    TrackingStatus,
+)
 from track17_facade.ratelimit import (
     DEFAULT_REQUESTS_PER_SECOND,
     RateLimiter,
@@ -376,6 +393,14 @@ class BaseClient:
             doubtful = [item for item in chunk if item.number in in_doubt]
             return confirm_already_done(operation, doubtful, end.result)
         return end.result
+
+    @staticmethod
+    def _chunk_result(chunk: Sequence[Prepared], outcomes: dict[str, Outcome] | None) -> BatchResult[Any]:
+        """One streamed request's result, its numbers in the request's order; empty when the
+        request was not sent because the call is stopping."""
+        if outcomes is None:
+            return BatchResult((), (), ())
+        return merge(Plan(tuple(chunk), tuple(item.number for item in chunk)), outcomes)
 
     def _list_setup(
         self, status: object, tracking_status: object, page_size: int, max_retries: int | None

@@ -25,7 +25,7 @@ from track17_facade._base import (
     apply_call_timeout,
     call_timeout,
 )
-from track17_facade._batching import Outcome, Plan, Prepared, StreamBatch, merge
+from track17_facade._batching import Outcome, Prepared, StreamBatch, merge
 from track17_facade.carriers import Carrier
 from track17_facade.errors import Track17Error
 from track17_facade.models import (
@@ -129,18 +129,21 @@ class Track17Client(BaseClient):
         max_retries: int,
         timeout: TimeoutTypes | NotGiven,
         stopped: threading.Event,
-    ) -> dict[str, Outcome]:
+        before_send: BeforeSend | None = None,
+        in_doubt: Container[str] | None = None,
+    ) -> dict[str, Outcome] | None:
+        """The chunk's outcomes; None: not sent, the call is stopping."""
         if stopped.is_set():  # the call is stopping (a refused key): send nothing more
-            return {}
+            return None
         body = operation.body(chunk)
         loop = self._chunk_attempts(operation, chunk, max_retries)
         try:
-            with call_timeout(timeout):
+            with call_timeout(timeout), on_departure(announcer(before_send, chunk)):
                 end = drive_sync(loop, partial(operation.sync_call, client=self._generated, body=body))
         except Track17Error:
             stopped.set()
             raise
-        return self._chunk_outcomes(operation, chunk, end)
+        return self._chunk_outcomes(operation, chunk, end, in_doubt)
 
     def _bulk(
         self,
@@ -156,19 +159,19 @@ class Track17Client(BaseClient):
         total, done = len(prepared.items), 0
         stopped = threading.Event()
         if len(chunks) == 1:
-            outcomes.update(self._run_chunk(operation, chunks[0], retries, timeout, stopped))
+            outcomes.update(self._run_chunk(operation, chunks[0], retries, timeout, stopped) or {})
             done = total
             if on_progress:
                 on_progress(done, total)
         elif chunks:
             pool = self._executor()
-            futures: dict[Future[dict[str, Outcome]], int] = {
+            futures: dict[Future[dict[str, Outcome] | None], int] = {
                 pool.submit(self._run_chunk, operation, chunk, retries, timeout, stopped): len(chunk)
                 for chunk in chunks
             }
             try:
                 for future in as_completed(futures):
-                    outcomes.update(future.result())
+                    outcomes.update(future.result() or {})
                     done += futures[future]
                     if on_progress:
                         on_progress(done, total)
@@ -190,18 +193,8 @@ class Track17Client(BaseClient):
         running: dict[Future[BatchResult[Any]], None] = {}
 
         def run(chunk: tuple[Prepared, ...]) -> BatchResult[Any]:
-            if stopped.is_set():
-                return merge(Plan((), ()), {})
-            body = operation.body(chunk)
-            loop = self._chunk_attempts(operation, chunk, retries)
-            try:
-                with call_timeout(timeout), on_departure(announcer(before_send, chunk)):
-                    end = drive_sync(loop, partial(operation.sync_call, client=self._generated, body=body))
-            except Track17Error:
-                stopped.set()
-                raise
-            outcomes = self._chunk_outcomes(operation, chunk, end, in_doubt)
-            return merge(Plan(chunk, tuple(item.number for item in chunk)), outcomes)
+            outcomes = self._run_chunk(operation, chunk, retries, timeout, stopped, before_send, in_doubt)
+            return self._chunk_result(chunk, outcomes)
 
         def finished(block: bool) -> Iterator[BatchResult[Any]]:
             if not running:

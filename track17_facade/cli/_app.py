@@ -275,7 +275,8 @@ class Tally:
 # -- the bulk commands ----------------------------------------------------------------------
 
 
-def _progress(settings: Settings, total: int | None) -> Progress | None:
+def _progress(settings: Settings, path: str) -> Progress | None:
+    """A progress bar for a job over ``path`` on a terminal (the file is counted then only)."""
     if settings.quiet or not sys.stderr.isatty():
         return None
     progress = Progress(
@@ -287,7 +288,7 @@ def _progress(settings: Settings, total: int | None) -> Progress | None:
         console=settings.err,
         transient=False,
     )
-    progress.add_task("numbers", total=total, rate="")
+    progress.add_task("numbers", total=count_rows(path), rate="")
     return progress
 
 
@@ -302,7 +303,7 @@ class Job:
         self.in_doubt: set[str] = set()
         self.lines: dict[int, int] = {}  # item index -> file line, for the last LINES_KEPT items
         self.seen: set[str] = set()  # without a journal: the numbers read in this run
-        self.progress = _progress(settings, count_rows(path))
+        self.progress = _progress(settings, path)
 
     def emit(self, row: Mapping[str, Any], from_journal: bool = False) -> None:
         """Write and count one row."""

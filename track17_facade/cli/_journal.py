@@ -176,10 +176,9 @@ class Journal:
         args: tuple[str, ...] = ()
         if state is not None:
             query, args = query + " WHERE state = ?", (state,)
-        with self._lock:
-            found = self._db.execute(query + " ORDER BY number", args).fetchall()
-        for number, current, row in found:
-            yield json.loads(row) if row else {"number": number, "outcome": current}
+        with self._lock:  # read row by row: a journal may hold millions
+            for number, current, row in self._db.execute(query + " ORDER BY number", args):
+                yield json.loads(row) if row else {"number": number, "outcome": current}
 
     # -- helpers ---------------------------------------------------------------------------
 
