@@ -135,9 +135,10 @@ def test_every_operation(sandbox: Sandbox, client: Any) -> None:
 def test_each_fault_is_retried_and_nothing_is_charged_twice(
     sandbox: Sandbox, make_client: ClientFactory, kind: FaultKind
 ) -> None:
-    # A slow answer takes 5 s, five times the timeout; a normal one needs a small part of it.
-    sandbox.config.slow_seconds = 5.0
-    client = make_client(timeout=1.0)
+    # A slow answer takes 6 s, three times the timeout. The other kinds get a timeout no loaded
+    # host reaches, so that their retry is never in doubt and never "recovered".
+    sandbox.config.slow_seconds = 6.0
+    client = make_client(timeout=2.0 if kind is FaultKind.SLOW else 30.0)
     sandbox.faults.enqueue(kind)
     result = client.register(NUMBERS[:30])
     assert result.ok and len(result.accepted) == 30
@@ -166,8 +167,8 @@ def test_a_chunk_that_keeps_failing_loses_nothing(
     faults: tuple[FaultKind, ...],
     error: type[Exception],
 ) -> None:
-    sandbox.config.slow_seconds = 5.0
-    client = make_client(timeout=1.0, max_concurrency=1)
+    sandbox.config.slow_seconds = 6.0
+    client = make_client(timeout=2.0, max_concurrency=1)
     sandbox.faults.enqueue(*faults)
     result = client.register(NUMBERS[:100], max_retries=2)
     assert len(result.accepted) == 60
