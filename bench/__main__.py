@@ -66,6 +66,8 @@ class Bulk:
     stats: SandboxStats
     arrivals: list[float]
     """The server's arrival stamps of the run's requests (seconds, monotonic)."""
+    margin: float
+    """The rate limiter's margin at the end of the run, in seconds (it learns from 429s)."""
 
 
 def bulk(
@@ -89,13 +91,15 @@ def bulk(
             with Track17Client(key, **options) as client:
                 registered = client.register(batch)
                 tracked = client.get_track_info(batch)
+                margin = client.rate_limit_margin
         else:
 
             async def run() -> Any:
                 async with AsyncTrack17Client(key, **options) as client:
-                    return await client.register(batch), await client.get_track_info(batch)
+                    results = await client.register(batch), await client.get_track_info(batch)
+                    return *results, client.rate_limit_margin
 
-            registered, tracked = asyncio.run(run())
+            registered, tracked, margin = asyncio.run(run())
         wall = time.perf_counter() - started
         stats = box.stats()
         arrivals = [r.arrived for r in box.requests()[before:] if r.path.startswith("/track/")]
@@ -104,7 +108,13 @@ def bulk(
     assert stats.requests - stats.rate_limited - 2 == total  # the probe's two requests aside
     floor = first + (total - 1) // rate
     return Bulk(
-        wall, floor, max(arrivals) - min(arrivals), float((total - 1) // rate), stats, sorted(arrivals)
+        wall,
+        floor,
+        max(arrivals) - min(arrivals),
+        float((total - 1) // rate),
+        stats,
+        sorted(arrivals),
+        margin or 0.0,
     )
 
 
@@ -397,7 +407,7 @@ def figure_pace(count: int, smoke: bool) -> None:
                 "x 429",
                 "<= 5",
                 run.stats.rate_limited <= 5,
-                f"{lost}; {refusals(run.stats)}",
+                f"{lost}; {refusals(run.stats)}; margin learnt: {run.margin * 1000:.1f} ms",
             )
             record(
                 f"9. bulk {count} at 3/s, {label}: wall",
@@ -414,7 +424,8 @@ def figure_pace(count: int, smoke: bool) -> None:
                 "x floor",
                 "<= 1.01, 0 x 429",
                 run.span / run.span_floor <= 1.01 and run.stats.rate_limited == 0,
-                f"server span {run.span:.2f}s vs {run.span_floor:.0f}s; {refusals(run.stats)}",
+                f"server span {run.span:.2f}s vs {run.span_floor:.0f}s; {refusals(run.stats)}; "
+                f"margin at the end: {run.margin * 1000:.1f} ms",
             )
     target = HERE / ("pacing-smoke.png" if smoke else "pacing.png")
     draw_pacing(runs, 3, target)
@@ -452,7 +463,7 @@ def draw_pacing(runs: dict[str, Bulk], limit: int, target: Path) -> None:
         ratio = run.span / run.span_floor
         axis.set_title(
             f"{label}: {len(run.arrivals)} requests, span {ratio:.3f}x the floor, "
-            f"{run.stats.rate_limited} x 429",
+            f"{run.stats.rate_limited} x 429, margin {run.margin * 1000:.1f} ms at the end",
             fontsize=10,
         )
         axis.legend(loc="lower right", fontsize=8)

@@ -31,6 +31,7 @@ from track17_facade import (
     TrackInfo,
     TransportError,
 )
+from track17_facade.ratelimit import MARGIN_START, MARGIN_WIDEN
 from track17_facade.sandbox import FaultKind, Sandbox, SandboxProcess
 
 NUMBERS = [f"RR{i:09d}CN" for i in range(100)]
@@ -179,6 +180,22 @@ def test_a_chunk_that_keeps_failing_loses_nothing(
     with pytest.raises(BatchFailedError) as raised:
         result.raise_for_failures()
     assert len(raised.value.failures) == 40
+
+
+def test_a_429_widens_the_margin_of_every_client_of_the_key(
+    sandbox: Sandbox, make_client: ClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The sandbox's 429 comes where the limiter saw room: the key's margin widens, for both clients
+    of the key, and the DEBUG log says by how much (and never names the key)."""
+    client, other = make_client(), make_client()
+    assert client.rate_limit_margin == MARGIN_START
+    sandbox.faults.enqueue(FaultKind.HTTP_429)
+    with caplog.at_level(logging.DEBUG, logger="track17"):
+        assert client.register(NUMBERS[:40]).ok
+    wider = MARGIN_START * MARGIN_WIDEN
+    assert client.rate_limit_margin == other.rate_limit_margin == pytest.approx(wider)
+    assert f"margin {MARGIN_START * 1000:.1f} ms -> {wider * 1000:.1f} ms" in caplog.text
+    assert sandbox.api_key not in caplog.text
 
 
 def test_max_retries_per_client_and_per_call(sandbox: Sandbox, make_client: ClientFactory) -> None:

@@ -437,6 +437,33 @@ def test_a_request_that_wakes_late_books_again() -> None:
     assert limiter.calls == 2
 
 
+def test_a_request_that_wakes_late_gives_its_missed_slot_back_first() -> None:
+    import asyncio
+    import time
+
+    from track17_facade.ratelimit import _wait_async, _wait_sync
+
+    class Releasing(_ScriptedLimiter):
+        def __init__(self, *script: float | Exception) -> None:
+            super().__init__(*script)
+            self.released: list[tuple[float, int]] = []
+
+        def release(self, booked: float) -> None:
+            self.released.append((booked, self.calls))
+
+        async def release_async(self, booked: float) -> None:
+            self.release(booked)
+
+    for wait in (_wait_sync, lambda limiter: asyncio.run(_wait_async(limiter))):
+        limiter = Releasing(-1.0, 0.0)
+        before = time.monotonic()
+        slot = wait(limiter)
+        ((missed, calls_then),) = limiter.released
+        assert calls_then == 1 and limiter.calls == 2  # released before the new booking
+        assert before - 1.0 <= missed <= time.monotonic() - 1.0  # the slot it missed, a second ago
+        assert slot.due >= before  # it leaves on the new one
+
+
 def test_only_the_first_booking_can_stop_a_request() -> None:
     import asyncio
 
@@ -490,12 +517,105 @@ def test_a_late_request_with_a_movable_limiter_keeps_its_booking_and_moves_it() 
             return True
 
     limiter = Movable(-1.0)  # late for its slot by a second: no new booking, no lost window
-    due = _wait_sync(limiter)
+    due = _wait_sync(limiter).due
     assert limiter.calls == 1
     _count_late_departure(limiter, due)
     assert limiter.calls == 1 and len(limiter.moves) == 1
     booked, departed = limiter.moves[0]
     assert booked == due and departed - due >= 1.0
+
+
+# -- the learning margin --------------------------------------------------------------------------
+
+
+def test_a_margin_widens_once_per_disagreement_and_stops_at_its_ceiling() -> None:
+    from track17_facade.ratelimit import MARGIN_START, MARGIN_WIDEN, Margin
+
+    clock = _Clock()
+    margin = Margin(clock=clock, ceiling=0.1)
+    assert margin.seconds == MARGIN_START
+    clock.now = 10.0
+    margin.refused(booked=9.5)
+    assert margin.seconds == pytest.approx(MARGIN_START * MARGIN_WIDEN)
+    # Requests booked before that widening used the old margin: their 429s are the same lesson.
+    margin.refused(booked=9.8)
+    margin.refused(booked=10.0 - 1e-6)
+    assert margin.seconds == pytest.approx(MARGIN_START * MARGIN_WIDEN)
+    clock.now = 11.0
+    margin.refused(booked=10.5)  # booked with the wider margin, and still refused
+    assert margin.seconds == pytest.approx(MARGIN_START * MARGIN_WIDEN**2)
+    for moment in (12.0, 13.0, 14.0):
+        clock.now = moment
+        margin.refused(booked=moment - 0.5)
+    assert margin.seconds == 0.1
+
+
+def test_a_margin_shrinks_a_step_per_clean_window_down_to_its_floor() -> None:
+    from track17_facade.ratelimit import MARGIN_SHRINK, Margin
+
+    margin = Margin(0.010, floor=0.008)
+    for _ in range(2):
+        margin.answered(booked=0.0, paced=True, refused=False, per_window=3)
+    assert margin.seconds == 0.010  # two clean answers are not a window yet
+    margin.answered(booked=0.0, paced=True, refused=False, per_window=3)
+    assert margin.seconds == pytest.approx(0.010 - MARGIN_SHRINK)
+    for _ in range(30):  # answers that did not wait for a slot prove nothing about the margin
+        margin.answered(booked=0.0, paced=False, refused=False, per_window=3)
+    assert margin.seconds == pytest.approx(0.010 - MARGIN_SHRINK)
+    for _ in range(300):
+        margin.answered(booked=0.0, paced=True, refused=False, per_window=3)
+    assert margin.seconds == 0.008
+
+
+def test_a_refusal_restarts_the_count_of_clean_answers() -> None:
+    from track17_facade.ratelimit import MARGIN_WIDEN, Margin
+
+    clock = _Clock()
+    margin = Margin(0.010, clock=clock)
+    margin.held(3)
+    margin.held(3)
+    clock.now = 1.0
+    margin.refused(booked=0.5)
+    margin.held(3)
+    margin.held(3)
+    assert margin.seconds == pytest.approx(0.010 * MARGIN_WIDEN)  # two held since: no shrink yet
+
+
+def test_a_fixed_margin_never_moves() -> None:
+    from track17_facade.ratelimit import Margin
+
+    margin = Margin.fixed(0.025)
+    assert not margin.learns
+    margin.refused(booked=0.0)
+    for _ in range(30):
+        margin.held(3)
+    assert margin.seconds == 0.025
+    with pytest.raises(ValueError, match="seconds >= 0"):
+        Margin.fixed(-1.0)
+
+
+def test_the_limiter_spaces_windows_by_the_margin_it_has_learnt() -> None:
+    from track17_facade.ratelimit import MARGIN_START, MARGIN_WIDEN, Margin
+
+    clock = _Clock()
+    limiter = SlidingWindowLimiter(3, 1.0, margin=Margin(clock=clock), clock=clock)
+    assert limiter.margin == MARGIN_START
+    assert [limiter.reserve() for _ in range(4)] == pytest.approx([0, 0, 0, 1 + MARGIN_START])
+    clock.now = 1.0
+    limiter.learn(booked=0.0, paced=False, refused=True)
+    wider = MARGIN_START * MARGIN_WIDEN
+    assert limiter.margin == pytest.approx(wider)
+    assert limiter.reserve() == pytest.approx(wider)  # the fifth: a window and the new margin after 0
+
+
+def test_every_limiter_of_a_key_in_the_process_shares_its_margin() -> None:
+    from track17_facade.ratelimit import shared_limiter, shared_margin
+
+    key, other = "margin-key-" + "a" * 20, "margin-key-" + "b" * 20
+    assert shared_margin(key) is shared_margin(key) and shared_margin(key) is not shared_margin(other)
+    three, fifty = shared_limiter(key, 3.0), shared_limiter(key, 50.0)
+    three.learn(booked=0.0, paced=False, refused=True)
+    assert three.margin == fifty.margin == shared_margin(key).seconds > shared_margin(other).seconds
 
 
 def test_to_dict_names_unknown_values_and_errors() -> None:

@@ -12,6 +12,7 @@ import redis
 
 from tests.conftest import RedisServer, assert_paced, unique_key
 from track17_facade import AsyncTrack17Client, RateLimiterUnavailableError, Track17Client
+from track17_facade.ratelimit import MARGIN_START, MARGIN_WIDEN, shared_margin
 from track17_facade.redis_limiter import RedisRateLimiter
 from track17_facade.sandbox import Sandbox, SandboxProcess
 
@@ -100,6 +101,59 @@ def test_bookings_from_the_redis_clock_space_requests_exactly(redis_server: Redi
     booked: list[tuple[str, float]] = list(store.zrange(name, 0, -1, withscores=True))  # type: ignore[arg-type]
     starts = sorted(score for _, score in booked)
     assert all(later - earlier >= 1_000_000 for earlier, later in zip(starts, starts[2:], strict=False))
+    store.close()
+
+
+def test_the_redis_limiter_spaces_by_this_processs_learnt_margin(redis_server: RedisServer) -> None:
+    """The margin is a property of this process's link: the key's in-process margin, widened by a
+    429, spaces the Redis bookings too; a fixed margin stays put."""
+    key = unique_key()
+    store = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    with RedisRateLimiter.from_url(redis_server.url) as shared:
+        limiter = shared.for_key(key)
+        assert limiter.margin == shared_margin(key).seconds == MARGIN_START
+        limiter.learn(booked=time.monotonic(), paced=True, refused=True)
+        with Track17Client(key) as client:  # a client of the key without Redis sees the same
+            assert client.rate_limit_margin == limiter.margin == pytest.approx(MARGIN_START * MARGIN_WIDEN)
+        for _ in range(4):
+            limiter.reserve()
+        fixed = RedisRateLimiter(redis_server.url, margin=0.1).for_key(unique_key())
+        fixed.learn(booked=time.monotonic(), paced=True, refused=True)
+        assert fixed.margin == 0.1
+    (name,) = list(store.keys("*"))
+    booked: list[tuple[str, float]] = list(store.zrange(name, 0, -1, withscores=True))  # type: ignore[arg-type]
+    starts = sorted(score for _, score in booked)
+    assert starts[3] - starts[0] >= round((1 + MARGIN_START * MARGIN_WIDEN) * 1_000_000)
+    store.close()
+
+
+def _due(delay: float) -> float:
+    """A booking's due time, reckoned as a paced transport does: once the booking is made."""
+    return time.monotonic() + delay
+
+
+def test_a_missed_slot_is_given_back(redis_server: RedisServer) -> None:
+    """A request that woke too late releases the slot it missed: it stops counting, so the next
+    booking gets the room at once; an unknown slot releases nothing."""
+    store = redis.Redis.from_url(redis_server.url)
+    with RedisRateLimiter.from_url(redis_server.url) as shared:
+        limiter = shared.for_key(unique_key())
+        dues = [_due(limiter.reserve()) for _ in range(3)]
+        limiter.release(dues[2] + 10.0)  # no such booking
+        assert store.zcard(limiter.redis_key) == 3
+        limiter.release(dues[2])
+        assert store.zcard(limiter.redis_key) == 2
+        assert limiter.reserve() == 0.0  # the window has room again
+        assert limiter.reserve() > 0.9  # and is full once more
+
+        async def release_async() -> None:
+            other = shared.for_key(unique_key())
+            due = _due(await other.reserve_async())
+            await other.release_async(due)
+            assert await other.reserve_async() == 0.0 and store.zcard(other.redis_key) == 1
+            await shared.aclose()
+
+        asyncio.run(release_async())
     store.close()
 
 

@@ -50,7 +50,7 @@ from track17_facade.models import (
     TrackingStatus,
     TrackListEntry,
 )
-from track17_facade.ratelimit import RateLimiter, SlidingWindowLimiter
+from track17_facade.ratelimit import Margin, RateLimiter, SlidingWindowLimiter
 from track17_facade.status import MainStatus, SubStatus
 from track17_facade.webhooks import (
     WebhookEvent,
@@ -81,6 +81,7 @@ __all__ = [
     "InvalidInputError",
     "InvalidResponseError",
     "MainStatus",
+    "Margin",
     "Milestone",
     "ProgressCallback",
     "Quota",

@@ -280,6 +280,13 @@ class BaseClient:
         on v2.4."""
         return self._generated
 
+    @property
+    def rate_limit_margin(self) -> float | None:
+        """Seconds the rate limiter adds to each window now, learnt per API key from the server's
+        answers (see ``track17_facade.ratelimit.Margin``); None for a limiter without a margin."""
+        margin = getattr(self.rate_limiter, "margin", None)
+        return float(margin) if isinstance(margin, int | float) else None
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} api_version={self.api_version!r} base_url={self.base_url!r}>"
 

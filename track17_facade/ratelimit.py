@@ -12,7 +12,9 @@ as allowed (no polling, no idle gaps), and one limiter serves threads and asynci
 
 A small ``margin`` is added to the window because the server stamps a request when it arrives,
 a little after the client decided to send it; without it, scheduling jitter of a millisecond could
-put ``limit + 1`` requests into one server-side window.
+put ``limit + 1`` requests into one server-side window. How much is enough depends on the link
+(a millisecond on loopback, tens of milliseconds across the internet), so the margin learns it:
+see ``Margin``.
 
 Libraries such as pyrate-limiter and limits answer "may I go now?" and leave waiting to polling,
 which either idles past the moment a slot opens or hammers the check; a reservation log is both
@@ -32,6 +34,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 import httpx
@@ -41,8 +44,129 @@ from track17_facade.errors import RateLimiterUnavailableError, Track17Error
 logger = logging.getLogger("track17")
 
 DEFAULT_REQUESTS_PER_SECOND = 3.0
-DEFAULT_MARGIN = 0.025
-"""Seconds added to every window, to absorb the gap between deciding to send and arriving."""
+
+MARGIN_FLOOR = max(0.002, 2 * time.get_clock_info("monotonic").resolution)
+"""The least margin in seconds: two ticks of this host's monotonic clock (15.6 ms ticks on some
+Windows hosts), and never under 2 ms, which covers the scheduling of a sleeping thread or task."""
+MARGIN_START = 0.005
+"""The margin a key starts with: enough for loopback and a quiet LAN, learnt upwards from there."""
+MARGIN_CEILING = 0.25
+"""The most the margin grows to. 429s that keep coming with a quarter-second margin have another
+cause (another program using the key, a limit lower than configured) that a margin cannot fix."""
+MARGIN_WIDEN = 3.0
+"""An unexpected 429 multiplies the margin by this: a link with 40 ms of jitter is learnt from
+5 ms in two 429s."""
+MARGIN_SHRINK = 0.0005
+"""Seconds the margin gives back after each full window of requests answered without a 429 (a
+margin three times too wide for the link returns to the edge over about a hundred windows)."""
+
+
+class Margin:
+    """The seconds added to each rate window, learnt from the server's answers.
+
+    Policy: start at ``start`` (``MARGIN_START``); on a 429 the limiter did not expect, multiply by
+    ``MARGIN_WIDEN`` (up to ``ceiling``), at most once per booking made with the old value, so that
+    one disagreement seen by several requests in flight widens it once; after each window's worth
+    of requests that waited for their slot and were answered without a 429, give back
+    ``MARGIN_SHRINK`` (down to ``floor``). Quick to widen because a 429 costs a retry and a whole
+    window; slow to shrink because a clean window proves little about the next one.
+
+    Why learn it: the margin must cover how much later the server may stamp one request than
+    another, which is under a millisecond on loopback and tens of milliseconds on the internet;
+    a fixed value is too wide for one and too narrow for the other.
+
+    One ``Margin`` serves every limiter of an API key in the process (``shared_margin``), since
+    it is a property of the link to the server. ``Margin.fixed(seconds)`` never changes.
+    Thread-safe.
+    """
+
+    def __init__(
+        self,
+        start: float = MARGIN_START,
+        *,
+        floor: float = MARGIN_FLOOR,
+        ceiling: float = MARGIN_CEILING,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not 0 <= floor <= ceiling or not math.isfinite(ceiling):
+            raise ValueError("margins need 0 <= floor <= ceiling (finite)")
+        self.floor = floor
+        """The least value, in seconds."""
+        self.ceiling = ceiling
+        """The greatest value, in seconds."""
+        self._seconds = min(max(start, floor), ceiling)
+        self._clock = clock
+        self._widened = -math.inf
+        self._held = 0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def fixed(cls, seconds: float) -> Margin:
+        """A margin that stays at ``seconds``."""
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError(f"a margin is a number of seconds >= 0, got {seconds}")
+        return cls(seconds, floor=seconds, ceiling=seconds)
+
+    @property
+    def seconds(self) -> float:
+        """The margin now, in seconds."""
+        return self._seconds
+
+    @property
+    def learns(self) -> bool:
+        """Whether the margin can change (False for ``Margin.fixed``)."""
+        return self.floor < self.ceiling
+
+    def refused(self, booked: float) -> None:
+        """A request booked at ``booked`` (this margin's clock) was answered 429: widen, unless
+        it was booked before the last widening (that disagreement is already counted)."""
+        with self._lock:
+            if not self.learns or booked < self._widened:
+                return
+            before = self._seconds
+            self._seconds = min(self.ceiling, max(before * MARGIN_WIDEN, before + self.floor))
+            self._widened = self._clock()
+            self._held = 0
+        logger.debug(
+            "rate limit: an unexpected 429; margin %.1f ms -> %.1f ms", before * 1000, self._seconds * 1000
+        )
+
+    def held(self, per_window: int) -> None:
+        """A request that waited for its slot was answered without a 429 (``per_window`` such
+        requests make a clean window): shrink after each clean window."""
+        with self._lock:
+            if not self.learns:
+                return
+            self._held += 1
+            if self._held < per_window or self._seconds <= self.floor:
+                return
+            self._held = 0
+            before = self._seconds
+            self._seconds = max(self.floor, before - MARGIN_SHRINK)
+        logger.debug(
+            "rate limit: a clean window; margin %.1f ms -> %.1f ms", before * 1000, self._seconds * 1000
+        )
+
+    def answered(self, booked: float, paced: bool, refused: bool, per_window: int) -> None:
+        """One answer's lesson: every 429 (``refused``) counts; an answer without one shows that
+        the margin held only when its request waited for its slot (``paced``)."""
+        if refused:
+            self.refused(booked)
+        elif paced:
+            self.held(per_window)
+
+    @classmethod
+    def of(cls, margin: float | Margin | None) -> Margin:
+        """A limiter's ``margin`` argument as a Margin: None, a new learning one; a number, fixed."""
+        if margin is None:
+            return cls()
+        if isinstance(margin, Margin):
+            return margin
+        return cls.fixed(margin)
+
+    def __repr__(self) -> str:
+        kind = "learning" if self.learns else "fixed"
+        return f"<Margin {self._seconds * 1000:.1f} ms, {kind}>"
 
 
 @runtime_checkable
@@ -77,6 +201,13 @@ class SlidingWindowLimiter:
     """At most ``limit`` request starts in any ``window`` seconds, in one process.
 
     Thread-safe and usable from any number of event loops at once.
+
+    Args:
+        limit: requests per window.
+        window: seconds.
+        margin: seconds added to each window: a number for a fixed margin, a ``Margin`` (shared
+            with other limiters), or None for a learning margin of its own.
+        clock: the monotonic clock bookings are made on.
     """
 
     def __init__(
@@ -84,14 +215,14 @@ class SlidingWindowLimiter:
         limit: int,
         window: float,
         *,
-        margin: float = DEFAULT_MARGIN,
+        margin: float | Margin | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if limit < 1 or window <= 0 or margin < 0:
-            raise ValueError("limit must be >= 1, window > 0 and margin >= 0")
+        if limit < 1 or window <= 0:
+            raise ValueError("limit must be >= 1 and window > 0")
         self.limit = limit
         self.window = window
-        self.margin = margin
+        self._margin = Margin.of(margin)
         self._clock = clock
         self._starts: deque[float] = deque(maxlen=limit)
         self._lock = threading.Lock()
@@ -102,7 +233,7 @@ class SlidingWindowLimiter:
             now = self._clock()
             start = now
             if len(self._starts) == self.limit:
-                start = max(now, self._starts[0] + self.window + self.margin)
+                start = max(now, self._starts[0] + self.window + self._margin.seconds)
             self._starts.append(start)
             return start - now
 
@@ -123,8 +254,18 @@ class SlidingWindowLimiter:
             self._starts[-1] = max(self._starts[-1], departed)
             return True
 
+    @property
+    def margin(self) -> float:
+        """The seconds added to each window now (see ``Margin``)."""
+        return self._margin.seconds
+
+    def learn(self, booked: float, paced: bool, refused: bool) -> None:
+        """Tell the margin how a request booked at ``booked`` fared: answered 429 (``refused``) or
+        not, after waiting for its slot (``paced``) or not."""
+        self._margin.answered(booked, paced, refused, self.limit)
+
     def __repr__(self) -> str:
-        return f"<SlidingWindowLimiter {self.limit} per {self.window:g}s>"
+        return f"<SlidingWindowLimiter {self.limit} per {self.window:g}s, margin {self.margin * 1000:.1f} ms>"
 
 
 _SAME_BOOKING = 0.005
@@ -133,6 +274,7 @@ clocks are read microseconds apart)."""
 
 
 _shared: dict[tuple[str, int, float], SlidingWindowLimiter] = {}
+_margins: dict[str, Margin] = {}
 _shared_lock = threading.Lock()
 
 
@@ -141,14 +283,25 @@ def key_fingerprint(api_key: str) -> str:
     return hashlib.sha256(api_key.encode()).hexdigest()[:16]
 
 
+def shared_margin(api_key: str) -> Margin:
+    """The process-wide learning margin for this key: every limiter of the key shares it."""
+    fingerprint = key_fingerprint(api_key)
+    with _shared_lock:
+        margin = _margins.get(fingerprint)
+        if margin is None:
+            margin = _margins[fingerprint] = Margin()
+        return margin
+
+
 def shared_limiter(api_key: str, requests_per_second: float) -> SlidingWindowLimiter:
     """The process-wide limiter for this key and rate: every client using the key shares it."""
     limit, window = window_for_rate(requests_per_second)
     slot = (key_fingerprint(api_key), limit, window)
+    margin = shared_margin(api_key)
     with _shared_lock:
         limiter = _shared.get(slot)
         if limiter is None:
-            limiter = _shared[slot] = SlidingWindowLimiter(limit, window)
+            limiter = _shared[slot] = SlidingWindowLimiter(limit, window, margin=margin)
         return limiter
 
 
@@ -180,9 +333,10 @@ def _limiter_failed(exc: Exception) -> RateLimiterUnavailableError:
 #   request really left, once its headers are written and before the next request of the client
 #   books. The next booking then counts from the real departure: lateness costs only itself.
 # - Other limiters (RedisRateLimiter: other processes book from the same log meanwhile) get a fresh
-#   booking when the request wakes more than LATE_TOLERANCE after its slot (the missed slot stays
-#   booked and unused, which can only space requests further apart), and one more booking at once
-#   when its headers still went out late. A missed slot there costs up to a window.
+#   booking when the request wakes more than LATE_TOLERANCE after its slot, and one more booking at
+#   once when its headers still went out late. A limiter that can ``release`` a booking (Redis)
+#   first gives the missed slot back: nobody was sent on it, so the key loses no capacity and the
+#   stall costs only the late request's own wait for a new slot.
 #
 # Only the first booking may fail a request (then nothing is sent unthrottled); when a later one
 # fails (Redis gone meanwhile), the request leaves on the slot it already holds.
@@ -222,13 +376,46 @@ def _late(due: float) -> float:
     return late if late > LATE_TOLERANCE else 0.0
 
 
-def _wait_sync(limiter: RateLimiter) -> float:
-    """Book a start and wait for it, booking again after waking too late; returns the start.
+def _release(limiter: RateLimiter, due: float) -> None:
+    """Give back a missed slot where the limiter can (best effort: a failure only wastes it)."""
+    release = getattr(limiter, "release", None)
+    if callable(release):
+        try:
+            release(due)
+        except Exception as exc:  # the request is not failed for a slot it could not give back
+            logger.debug("could not release a missed slot: %s: %s", type(exc).__name__, exc)
+
+
+async def _release_async(limiter: RateLimiter, due: float) -> None:
+    """``_release`` for asyncio."""
+    release = getattr(limiter, "release_async", None)
+    if callable(release):
+        try:
+            await release(due)
+        except Exception as exc:  # as in _release
+            logger.debug("could not release a missed slot: %s: %s", type(exc).__name__, exc)
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """A request's booking as its transport saw it."""
+
+    due: float
+    """When the request was to leave (monotonic clock)."""
+    booked: float
+    """When the booking was made."""
+    paced: bool
+    """The limiter made it wait, so the window (and its margin) was full."""
+
+
+def _wait_sync(limiter: RateLimiter) -> _Slot:
+    """Book a start and wait for it, booking again after waking too late; returns the slot.
 
     Raises:
         RateLimiterUnavailableError: the first booking failed, so the request must not be sent.
             A later one that fails (Redis gone meanwhile) leaves on the booking it already has.
     """
+    booked = time.monotonic()
     delay = _reserve(limiter)
     for attempt in range(MAX_REBOOKINGS + 1):
         due = time.monotonic() + delay
@@ -236,17 +423,19 @@ def _wait_sync(limiter: RateLimiter) -> float:
             time.sleep(delay)
         late = _late(due)
         if not late or attempt == MAX_REBOOKINGS or _movable(limiter):
-            return due
+            return _Slot(due, booked, delay > 0)
         logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
+        _release(limiter, due)
         try:
-            delay = _reserve(limiter)
+            booked, delay = time.monotonic(), _reserve(limiter)
         except Track17Error:
-            return due
+            return _Slot(due, booked, delay > 0)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-async def _wait_async(limiter: RateLimiter) -> float:
+async def _wait_async(limiter: RateLimiter) -> _Slot:
     """``_wait_sync`` for asyncio: the same bookings, waiting without blocking the loop."""
+    booked = time.monotonic()
     delay = await _reserve_async(limiter)
     for attempt in range(MAX_REBOOKINGS + 1):
         due = time.monotonic() + delay
@@ -254,13 +443,21 @@ async def _wait_async(limiter: RateLimiter) -> float:
             await asyncio.sleep(delay)
         late = _late(due)
         if not late or attempt == MAX_REBOOKINGS or _movable(limiter):
-            return due
+            return _Slot(due, booked, delay > 0)
         logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
+        await _release_async(limiter, due)
         try:
-            delay = await _reserve_async(limiter)
+            booked, delay = time.monotonic(), await _reserve_async(limiter)
         except Track17Error:
-            return due
+            return _Slot(due, booked, delay > 0)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _taught(limiter: RateLimiter, slot: _Slot, status: int) -> None:
+    """Tell a limiter that learns (``learn``, like SlidingWindowLimiter) how a request fared."""
+    learn = getattr(limiter, "learn", None)
+    if callable(learn):
+        learn(slot.booked, slot.paced, status == 429)
 
 
 def _moved(limiter: RateLimiter, due: float) -> bool:
@@ -370,24 +567,27 @@ class PacedTransport(httpx.BaseTransport):
                 released.set()
                 self._gate.release()
 
-        due: list[float] = []
+        slots: list[_Slot] = []
 
         def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
-                due.append(_wait_sync(self._limiter))
+                slots.append(_wait_sync(self._limiter))
                 _departing()
             elif name.endswith(_HEADERS_SENT):
                 try:
-                    if due and _late(due[0]):
-                        _count_late_departure(self._limiter, due[0])
+                    if slots and _late(slots[0].due):
+                        _count_late_departure(self._limiter, slots[0].due)
                 finally:
                     release()
 
         request.extensions["trace"] = on_time
         try:
-            return self._inner.handle_request(request)
+            response = self._inner.handle_request(request)
         finally:
             release()
+        if slots:
+            _taught(self._limiter, slots[0], response.status_code)
+        return response
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -419,24 +619,27 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
                 released = True
                 gate.release()
 
-        due: list[float] = []
+        slots: list[_Slot] = []
 
         async def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
-                due.append(await _wait_async(self._limiter))
+                slots.append(await _wait_async(self._limiter))
                 _departing()
             elif name.endswith(_HEADERS_SENT):
                 try:
-                    if due and _late(due[0]):
-                        await _count_late_departure_async(self._limiter, due[0])
+                    if slots and _late(slots[0].due):
+                        await _count_late_departure_async(self._limiter, slots[0].due)
                 finally:
                     release()
 
         request.extensions["trace"] = on_time
         try:
-            return await self._inner.handle_async_request(request)
+            response = await self._inner.handle_async_request(request)
         finally:
             release()
+        if slots:
+            _taught(self._limiter, slots[0], response.status_code)
+        return response
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -22,7 +22,9 @@ import copy
 import logging
 import secrets
 import threading
+import time
 import warnings
+from collections import deque
 from typing import Literal, Self
 
 import redis
@@ -31,10 +33,12 @@ from redis.exceptions import RedisError
 
 from track17_facade.errors import RateLimiterUnavailableError
 from track17_facade.ratelimit import (
-    DEFAULT_MARGIN,
     DEFAULT_REQUESTS_PER_SECOND,
+    Margin,
     SlidingWindowLimiter,
     key_fingerprint,
+    shared_limiter,
+    shared_margin,
     window_for_rate,
 )
 
@@ -60,6 +64,15 @@ redis.call('PEXPIRE', KEYS[1], math.floor((start - now + window) / 1000) + 1000)
 return start - now
 """
 
+# KEYS[1]: the sorted set; ARGV[1]: the member of a booking its request missed (never sent on it).
+RELEASE_SLOT = "return redis.call('ZREM', KEYS[1], ARGV[1])"
+
+_REMEMBERED = 64
+"""Recent bookings a limiter remembers (by their local due time), so that one can be released."""
+_SAME_BOOKING = 0.001
+"""Seconds between the limiter's and the caller's own reckoning of one booking's due time (both
+read the clock microseconds apart)."""
+
 OnUnavailable = Literal["raise", "fallback"]
 
 
@@ -77,6 +90,9 @@ class RedisRateLimiter:
             with an in-process limiter instead and warns once. Fallback keeps a single process
             safe, but several processes falling back together can exceed the key's limit.
         prefix: the Redis key prefix.
+        margin: seconds added to each window. None (default): the learning margin this process
+            keeps for the key (see ``track17_facade.ratelimit.Margin``; the margin is a property of
+            this process's link to 17TRACK, so each process learns its own); a number: fixed.
     """
 
     def __init__(
@@ -86,7 +102,7 @@ class RedisRateLimiter:
         requests_per_second: float = DEFAULT_REQUESTS_PER_SECOND,
         on_unavailable: OnUnavailable = "raise",
         prefix: str = "track17:ratelimit",
-        margin: float = DEFAULT_MARGIN,
+        margin: float | Margin | None = None,
     ) -> None:
         if on_unavailable not in ("raise", "fallback"):
             raise ValueError("on_unavailable must be 'raise' or 'fallback'")
@@ -94,12 +110,14 @@ class RedisRateLimiter:
         self.requests_per_second = requests_per_second
         self.on_unavailable: OnUnavailable = on_unavailable
         self.prefix = prefix
-        self.margin = margin
         self.limit, self.window = window_for_rate(requests_per_second)
+        self._learns_per_key = margin is None
+        self._margin = Margin.of(margin)
         self._fingerprint: str | None = None
         self._connections = _Connections(url)
-        self._fallback = SlidingWindowLimiter(self.limit, self.window, margin=margin)
+        self._fallback = SlidingWindowLimiter(self.limit, self.window, margin=self._margin)
         self._warned = False
+        self._booked = _Bookings()
 
     @classmethod
     def from_url(
@@ -119,7 +137,27 @@ class RedisRateLimiter:
         """
         bound = copy.copy(self)
         bound._fingerprint = key_fingerprint(api_key)
+        bound._booked = _Bookings()
+        if self._learns_per_key:
+            bound._margin = shared_margin(api_key)
+        # Without Redis, every client of the key in this process falls back to the one in-process
+        # limiter of the key, as clients without a rate_limiter use.
+        bound._fallback = (
+            shared_limiter(api_key, self.requests_per_second)
+            if self._learns_per_key
+            else SlidingWindowLimiter(self.limit, self.window, margin=bound._margin)
+        )
         return bound
+
+    @property
+    def margin(self) -> float:
+        """The seconds added to each window now (see ``track17_facade.ratelimit.Margin``)."""
+        return self._margin.seconds
+
+    def learn(self, booked: float, paced: bool, refused: bool) -> None:
+        """Tell this process's margin how a request booked at ``booked`` fared (see
+        ``SlidingWindowLimiter.learn``)."""
+        self._margin.answered(booked, paced, refused, self.limit)
 
     @property
     def redis_key(self) -> str:
@@ -128,9 +166,9 @@ class RedisRateLimiter:
             raise RuntimeError("bind the limiter to an API key first: limiter.for_key(api_key)")
         return f"{self.prefix}:{self._fingerprint}:{self.limit}/{self.window:g}s"
 
-    def _args(self) -> tuple[list[str], list[int | str]]:
-        window_us = round((self.window + self.margin) * 1_000_000)
-        return [self.redis_key], [self.limit, window_us, secrets.token_hex(8)]
+    def _args(self, member: str) -> tuple[list[str], list[int | str]]:
+        window_us = round((self.window + self._margin.seconds) * 1_000_000)
+        return [self.redis_key], [self.limit, window_us, member]
 
     def _unavailable(self, exc: RedisError) -> RateLimiterUnavailableError:
         return RateLimiterUnavailableError(
@@ -146,21 +184,49 @@ class RedisRateLimiter:
 
     def reserve(self) -> float:
         """Book the next slot in Redis; return the seconds until it."""
-        keys, args = self._args()
+        member = secrets.token_hex(8)
+        keys, args = self._args(member)
         try:
             wait_us = self._connections.sync().eval(BOOK_SLOT, 1, *keys, *args)
         except RedisError as exc:
             return self._unreachable(exc)
-        return int(wait_us) / 1_000_000
+        return self._booked.add(int(wait_us) / 1_000_000, member)
 
     async def reserve_async(self) -> float:
         """Book the next slot in Redis without blocking the event loop; return the seconds until it."""
-        keys, args = self._args()
+        member = secrets.token_hex(8)
+        keys, args = self._args(member)
         try:
             wait_us = await self._connections.asynchronous().eval(BOOK_SLOT, 1, *keys, *args)
         except RedisError as exc:
             return self._unreachable(exc)
-        return int(wait_us) / 1_000_000
+        return self._booked.add(int(wait_us) / 1_000_000, member)
+
+    def release(self, booked: float) -> None:
+        """Give back the slot due at ``booked`` (local monotonic time), which its request missed and
+        will never be sent on, so that it stops counting against the window.
+
+        Safe because the slot was never used: bookings made with it counted are only spaced further
+        apart than needed. A request that wakes late for its slot releases it before booking
+        another, so a stall costs that request its delay, not the key a slot.
+        """
+        member = self._booked.pop(booked)
+        if member is None:
+            return
+        try:
+            self._connections.sync().eval(RELEASE_SLOT, 1, self.redis_key, member)
+        except RedisError as exc:
+            logger.debug("could not release a missed slot: %s: %s", type(exc).__name__, exc)
+
+    async def release_async(self, booked: float) -> None:
+        """``release`` without blocking the event loop."""
+        member = self._booked.pop(booked)
+        if member is None:
+            return
+        try:
+            await self._connections.asynchronous().eval(RELEASE_SLOT, 1, self.redis_key, member)
+        except RedisError as exc:
+            logger.debug("could not release a missed slot: %s: %s", type(exc).__name__, exc)
 
     def _unreachable(self, exc: RedisError) -> float:
         if self.on_unavailable == "raise":
@@ -190,6 +256,32 @@ class RedisRateLimiter:
 
     def __repr__(self) -> str:
         return f"<RedisRateLimiter {self.limit} per {self.window:g}s at {_safe_url(self.url)}>"
+
+
+class _Bookings:
+    """The Redis members of a limiter's recent bookings, by their local due time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._recent: deque[tuple[float, str]] = deque(maxlen=_REMEMBERED)
+
+    def add(self, delay: float, member: str) -> float:
+        """Remember a booking due ``delay`` seconds from now; returns ``delay``."""
+        with self._lock:
+            self._recent.append((time.monotonic() + delay, member))
+        return delay
+
+    def pop(self, due: float) -> str | None:
+        """Forget the booking due at ``due`` and return its member (None: not remembered). The
+        caller's reckoning of ``due`` is microseconds from ours, so the closest booking is it."""
+        with self._lock:
+            if not self._recent:
+                return None
+            closest = min(self._recent, key=lambda entry: abs(entry[0] - due))
+            if abs(closest[0] - due) > _SAME_BOOKING:
+                return None
+            self._recent.remove(closest)
+            return closest[1]
 
 
 class _Connections:
