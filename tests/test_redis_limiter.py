@@ -127,6 +127,11 @@ def test_the_redis_limiter_spaces_by_this_processs_learnt_margin(redis_server: R
     store.close()
 
 
+def _scores(store: redis.Redis, name: str) -> list[float]:
+    booked: list[tuple[bytes, float]] = list(store.zrange(name, 0, -1, withscores=True))  # type: ignore[arg-type]
+    return sorted(score for _, score in booked)
+
+
 def _due(delay: float) -> float:
     """A booking's due time, reckoned as a paced transport does: once the booking is made."""
     return time.monotonic() + delay
@@ -154,6 +159,24 @@ def test_a_missed_slot_is_given_back(redis_server: RedisServer) -> None:
             await shared.aclose()
 
         asyncio.run(release_async())
+    store.close()
+
+
+def test_a_missed_slot_moves_to_now_only_where_no_window_gets_crowded(redis_server: RedisServer) -> None:
+    """A late request's booking moves to now when that keeps every window within the limit; not
+    when a later booking already counts from it (the request then books again)."""
+    store = redis.Redis.from_url(redis_server.url)
+    with RedisRateLimiter.from_url(redis_server.url) as shared:
+        limiter = shared.for_key(unique_key())
+        dues = [_due(limiter.reserve()) for _ in range(4)]  # three now, the fourth a window after
+        assert not limiter.move_to_now(dues[0])  # the fourth counts from the first
+        before = _scores(store, limiter.redis_key)
+        assert limiter.move_to_now(dues[2])  # nothing counts from the third
+        after = _scores(store, limiter.redis_key)
+        assert len(after) == 4 and after[2] > before[2] and after[3] == before[3]
+        assert not limiter.move_to_now(dues[2] + 10.0)  # no such booking
+        limiter.release(dues[0])  # the unmoved booking is still known, and can be given back
+        assert store.zcard(limiter.redis_key) == 3
     store.close()
 
 

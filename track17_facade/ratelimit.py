@@ -50,15 +50,16 @@ MARGIN_FLOOR = max(0.002, 2 * time.get_clock_info("monotonic").resolution)
 Windows hosts), and never under 2 ms, which covers the scheduling of a sleeping thread or task."""
 MARGIN_START = 0.005
 """The margin a key starts with: enough for loopback and a quiet LAN, learnt upwards from there."""
-MARGIN_CEILING = 0.25
+MARGIN_CEILING = 0.1
 """The most the margin grows to. 429s that keep coming with a quarter-second margin have another
-cause (another program using the key, a limit lower than configured) that a margin cannot fix."""
+cause (another program using the key, a host that stalls, a limit lower than configured) that a
+wider margin would only pay for in every window without fixing."""
 MARGIN_WIDEN = 3.0
 """An unexpected 429 multiplies the margin by this: a link with 40 ms of jitter is learnt from
 5 ms in two 429s."""
 MARGIN_SHRINK = 0.0005
 """Seconds the margin gives back after each full window of requests answered without a 429 (a
-margin three times too wide for the link returns to the edge over about a hundred windows)."""
+margin widened from 15 ms to 45 ms comes back to 15 ms over 60 windows, a minute at 3/s)."""
 
 
 class Margin:
@@ -334,9 +335,10 @@ def _limiter_failed(exc: Exception) -> RateLimiterUnavailableError:
 #   books. The next booking then counts from the real departure: lateness costs only itself.
 # - Other limiters (RedisRateLimiter: other processes book from the same log meanwhile) get a fresh
 #   booking when the request wakes more than LATE_TOLERANCE after its slot, and one more booking at
-#   once when its headers still went out late. A limiter that can ``release`` a booking (Redis)
-#   first gives the missed slot back: nobody was sent on it, so the key loses no capacity and the
-#   stall costs only the late request's own wait for a new slot.
+#   once when its headers still went out late. Redis first tries to move the missed booking to now,
+#   atomically and only where no window would then hold more than the limit (``move_to_now``): the
+#   request then leaves at once. Otherwise it gives the missed slot back (``release``; nobody was
+#   sent on it, so the key loses no capacity) and books a fresh one.
 #
 # Only the first booking may fail a request (then nothing is sent unthrottled); when a later one
 # fails (Redis gone meanwhile), the request leaves on the slot it already holds.
@@ -374,6 +376,30 @@ def _late(due: float) -> float:
     """Seconds past ``due`` beyond the tolerance, or 0."""
     late = time.monotonic() - due
     return late if late > LATE_TOLERANCE else 0.0
+
+
+def _moved_to_now(limiter: RateLimiter, due: float) -> bool:
+    """Move a missed booking to now where the limiter can and it is safe (Redis); whether it did."""
+    move = getattr(limiter, "move_to_now", None)
+    if not callable(move):
+        return False
+    try:
+        return bool(move(due))
+    except Exception as exc:  # then the request books again, as without the method
+        logger.debug("could not move a missed slot: %s: %s", type(exc).__name__, exc)
+        return False
+
+
+async def _moved_to_now_async(limiter: RateLimiter, due: float) -> bool:
+    """``_moved_to_now`` for asyncio."""
+    move = getattr(limiter, "move_to_now_async", None)
+    if not callable(move):
+        return False
+    try:
+        return bool(await move(due))
+    except Exception as exc:  # as in _moved_to_now
+        logger.debug("could not move a missed slot: %s: %s", type(exc).__name__, exc)
+        return False
 
 
 def _release(limiter: RateLimiter, due: float) -> None:
@@ -424,6 +450,9 @@ def _wait_sync(limiter: RateLimiter) -> _Slot:
         late = _late(due)
         if not late or attempt == MAX_REBOOKINGS or _movable(limiter):
             return _Slot(due, booked, delay > 0)
+        if _moved_to_now(limiter, due):
+            logger.debug("woke %.0f ms after its rate-limit slot; moved it to now", late * 1000)
+            return _Slot(time.monotonic(), booked, delay > 0)
         logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
         _release(limiter, due)
         try:
@@ -444,6 +473,9 @@ async def _wait_async(limiter: RateLimiter) -> _Slot:
         late = _late(due)
         if not late or attempt == MAX_REBOOKINGS or _movable(limiter):
             return _Slot(due, booked, delay > 0)
+        if await _moved_to_now_async(limiter, due):
+            logger.debug("woke %.0f ms after its rate-limit slot; moved it to now", late * 1000)
+            return _Slot(time.monotonic(), booked, delay > 0)
         logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
         await _release_async(limiter, due)
         try:

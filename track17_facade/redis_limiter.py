@@ -67,6 +67,36 @@ return start - now
 # KEYS[1]: the sorted set; ARGV[1]: the member of a booking its request missed (never sent on it).
 RELEASE_SLOT = "return redis.call('ZREM', KEYS[1], ARGV[1])"
 
+# KEYS[1]: the sorted set; ARGV[1]: the member of a booking its request woke too late for;
+# ARGV[2]: limit; ARGV[3]: window in microseconds (margin included).
+# Moves the booking to now when every run of limit + 1 bookings that would then hold it still
+# spans a window (the rule BOOK_SLOT keeps); returns 1 if moved, 0 if that would crowd a window,
+# -1 if the booking is gone.
+MOVE_SLOT_TO_NOW = """
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return -1 end
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
+local limit = tonumber(ARGV[2])
+local window = tonumber(ARGV[3])
+local near = redis.call('ZRANGEBYSCORE', KEYS[1], now - window, now + window, 'WITHSCORES')
+local starts = {}
+for i = 1, #near, 2 do
+  if near[i] ~= ARGV[1] then table.insert(starts, tonumber(near[i + 1])) end
+end
+table.insert(starts, now)
+table.sort(starts)
+local at = 1
+for i = 1, #starts do
+  if starts[i] == now then at = i end
+end
+for first = math.max(1, at - limit), at do
+  local last = first + limit
+  if last <= #starts and starts[last] - starts[first] < window then return 0 end
+end
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+return 1
+"""
+
 _REMEMBERED = 64
 """Recent bookings a limiter remembers (by their local due time), so that one can be released."""
 _SAME_BOOKING = 0.001
@@ -201,6 +231,49 @@ class RedisRateLimiter:
         except RedisError as exc:
             return self._unreachable(exc)
         return self._booked.add(int(wait_us) / 1_000_000, member)
+
+    def move_to_now(self, booked: float) -> bool:
+        """Move the booking due at ``booked`` (local monotonic time), which its request woke too
+        late for, to now, if that keeps every window within the limit; whether it moved.
+
+        A late request can then leave at once, as with the in-process limiter, instead of waiting
+        for a fresh slot behind the other workers' bookings. It cannot move when another worker's
+        booking already counts from the missed slot; it then books again (``release`` first).
+        """
+        member = self._booked.pop(booked)
+        if member is None:
+            return False
+        try:
+            moved = self._connections.sync().eval(MOVE_SLOT_TO_NOW, 1, *self._move_args(member))
+        except RedisError as exc:
+            logger.debug("could not move a missed slot: %s: %s", type(exc).__name__, exc)
+            moved = 0
+        return self._after_move(int(moved), member, booked)
+
+    async def move_to_now_async(self, booked: float) -> bool:
+        """``move_to_now`` without blocking the event loop."""
+        member = self._booked.pop(booked)
+        if member is None:
+            return False
+        try:
+            moved = await self._connections.asynchronous().eval(MOVE_SLOT_TO_NOW, 1, *self._move_args(member))
+        except RedisError as exc:
+            logger.debug("could not move a missed slot: %s: %s", type(exc).__name__, exc)
+            moved = 0
+        return self._after_move(int(moved), member, booked)
+
+    def _move_args(self, member: str) -> list[str | int]:
+        window_us = round((self.window + self._margin.seconds) * 1_000_000)
+        return [self.redis_key, member, self.limit, window_us]
+
+    def _after_move(self, moved: int, member: str, booked: float) -> bool:
+        """Remember the booking again: now (moved), or where it was (so it can be released)."""
+        if moved == 1:
+            self._booked.add(0.0, member)
+            return True
+        if moved == 0:
+            self._booked.add(booked - time.monotonic(), member)
+        return False
 
     def release(self, booked: float) -> None:
         """Give back the slot due at ``booked`` (local monotonic time), which its request missed and
