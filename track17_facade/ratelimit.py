@@ -51,7 +51,7 @@ Windows hosts), and never under 2 ms, which covers the scheduling of a sleeping 
 MARGIN_START = 0.005
 """The margin a key starts with: enough for loopback and a quiet LAN, learnt upwards from there."""
 MARGIN_CEILING = 0.1
-"""The most the margin grows to. 429s that keep coming with a quarter-second margin have another
+"""The most the margin grows to. 429s that keep coming with a tenth-of-a-second margin have another
 cause (another program using the key, a host that stalls, a limit lower than configured) that a
 wider margin would only pay for in every window without fixing."""
 MARGIN_WIDEN = 3.0
@@ -378,48 +378,30 @@ def _late(due: float) -> float:
     return late if late > LATE_TOLERANCE else 0.0
 
 
-def _moved_to_now(limiter: RateLimiter, due: float) -> bool:
-    """Move a missed booking to now where the limiter can and it is safe (Redis); whether it did."""
-    move = getattr(limiter, "move_to_now", None)
-    if not callable(move):
-        return False
+def _best_effort(limiter: RateLimiter, method: str, due: float) -> object:
+    """Call the limiter's optional ``method(due)`` about a missed slot (``move_to_now`` or
+    ``release``, as Redis has); None when it lacks one or fails: a slot that cannot be moved or
+    given back is only wasted, never a reason to fail the request."""
+    call = getattr(limiter, method, None)
+    if not callable(call):
+        return None
     try:
-        return bool(move(due))
-    except Exception as exc:  # then the request books again, as without the method
-        logger.debug("could not move a missed slot: %s: %s", type(exc).__name__, exc)
-        return False
+        return call(due)
+    except Exception as exc:
+        logger.debug("%s of a missed slot failed: %s: %s", method, type(exc).__name__, exc)
+        return None
 
 
-async def _moved_to_now_async(limiter: RateLimiter, due: float) -> bool:
-    """``_moved_to_now`` for asyncio."""
-    move = getattr(limiter, "move_to_now_async", None)
-    if not callable(move):
-        return False
+async def _best_effort_async(limiter: RateLimiter, method: str, due: float) -> object:
+    """``_best_effort`` for asyncio, with the limiter's ``<method>_async``."""
+    call = getattr(limiter, f"{method}_async", None)
+    if not callable(call):
+        return None
     try:
-        return bool(await move(due))
-    except Exception as exc:  # as in _moved_to_now
-        logger.debug("could not move a missed slot: %s: %s", type(exc).__name__, exc)
-        return False
-
-
-def _release(limiter: RateLimiter, due: float) -> None:
-    """Give back a missed slot where the limiter can (best effort: a failure only wastes it)."""
-    release = getattr(limiter, "release", None)
-    if callable(release):
-        try:
-            release(due)
-        except Exception as exc:  # the request is not failed for a slot it could not give back
-            logger.debug("could not release a missed slot: %s: %s", type(exc).__name__, exc)
-
-
-async def _release_async(limiter: RateLimiter, due: float) -> None:
-    """``_release`` for asyncio."""
-    release = getattr(limiter, "release_async", None)
-    if callable(release):
-        try:
-            await release(due)
-        except Exception as exc:  # as in _release
-            logger.debug("could not release a missed slot: %s: %s", type(exc).__name__, exc)
+        return await call(due)
+    except Exception as exc:
+        logger.debug("%s of a missed slot failed: %s: %s", method, type(exc).__name__, exc)
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,11 +432,11 @@ def _wait_sync(limiter: RateLimiter) -> _Slot:
         late = _late(due)
         if not late or attempt == MAX_REBOOKINGS or _movable(limiter):
             return _Slot(due, booked, delay > 0)
-        if _moved_to_now(limiter, due):
+        if _best_effort(limiter, "move_to_now", due):
             logger.debug("woke %.0f ms after its rate-limit slot; moved it to now", late * 1000)
             return _Slot(time.monotonic(), booked, delay > 0)
         logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
-        _release(limiter, due)
+        _best_effort(limiter, "release", due)
         try:
             booked, delay = time.monotonic(), _reserve(limiter)
         except Track17Error:
@@ -473,11 +455,11 @@ async def _wait_async(limiter: RateLimiter) -> _Slot:
         late = _late(due)
         if not late or attempt == MAX_REBOOKINGS or _movable(limiter):
             return _Slot(due, booked, delay > 0)
-        if await _moved_to_now_async(limiter, due):
+        if await _best_effort_async(limiter, "move_to_now", due):
             logger.debug("woke %.0f ms after its rate-limit slot; moved it to now", late * 1000)
             return _Slot(time.monotonic(), booked, delay > 0)
         logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
-        await _release_async(limiter, due)
+        await _best_effort_async(limiter, "release", due)
         try:
             booked, delay = time.monotonic(), await _reserve_async(limiter)
         except Track17Error:

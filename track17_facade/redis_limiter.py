@@ -99,9 +99,9 @@ return 1
 
 _REMEMBERED = 64
 """Recent bookings a limiter remembers (by their local due time), so that one can be released."""
-_SAME_BOOKING = 0.001
-"""Seconds between the limiter's and the caller's own reckoning of one booking's due time (both
-read the clock microseconds apart)."""
+_SAME_BOOKING = 0.5
+"""Seconds by which the caller's reckoning of a booking's due time may trail the limiter's: both
+read the clock just after the booking, microseconds apart, unless the host stalls between them."""
 
 OnUnavailable = Literal["raise", "fallback"]
 
@@ -196,9 +196,18 @@ class RedisRateLimiter:
             raise RuntimeError("bind the limiter to an API key first: limiter.for_key(api_key)")
         return f"{self.prefix}:{self._fingerprint}:{self.limit}/{self.window:g}s"
 
+    def _window_us(self) -> int:
+        """The window with this process's margin, in microseconds (as the Lua scripts count)."""
+        return round((self.window + self._margin.seconds) * 1_000_000)
+
     def _args(self, member: str) -> tuple[list[str], list[int | str]]:
-        window_us = round((self.window + self._margin.seconds) * 1_000_000)
-        return [self.redis_key], [self.limit, window_us, member]
+        return [self.redis_key], [self.limit, self._window_us(), member]
+
+    def _booked_in(self, wait_us: int, member: str) -> float:
+        """Remember a booking made ``wait_us`` from now; the seconds until it."""
+        delay = int(wait_us) / 1_000_000
+        self._booked.add(time.monotonic() + delay, member)
+        return delay
 
     def _unavailable(self, exc: RedisError) -> RateLimiterUnavailableError:
         return RateLimiterUnavailableError(
@@ -220,7 +229,7 @@ class RedisRateLimiter:
             wait_us = self._connections.sync().eval(BOOK_SLOT, 1, *keys, *args)
         except RedisError as exc:
             return self._unreachable(exc)
-        return self._booked.add(int(wait_us) / 1_000_000, member)
+        return self._booked_in(wait_us, member)
 
     async def reserve_async(self) -> float:
         """Book the next slot in Redis without blocking the event loop; return the seconds until it."""
@@ -230,7 +239,7 @@ class RedisRateLimiter:
             wait_us = await self._connections.asynchronous().eval(BOOK_SLOT, 1, *keys, *args)
         except RedisError as exc:
             return self._unreachable(exc)
-        return self._booked.add(int(wait_us) / 1_000_000, member)
+        return self._booked_in(wait_us, member)
 
     def move_to_now(self, booked: float) -> bool:
         """Move the booking due at ``booked`` (local monotonic time), which its request woke too
@@ -263,16 +272,15 @@ class RedisRateLimiter:
         return self._after_move(int(moved), member, booked)
 
     def _move_args(self, member: str) -> list[str | int]:
-        window_us = round((self.window + self._margin.seconds) * 1_000_000)
-        return [self.redis_key, member, self.limit, window_us]
+        return [self.redis_key, member, self.limit, self._window_us()]
 
     def _after_move(self, moved: int, member: str, booked: float) -> bool:
         """Remember the booking again: now (moved), or where it was (so it can be released)."""
         if moved == 1:
-            self._booked.add(0.0, member)
+            self._booked.add(time.monotonic(), member)
             return True
         if moved == 0:
-            self._booked.add(booked - time.monotonic(), member)
+            self._booked.add(booked, member)
         return False
 
     def release(self, booked: float) -> None:
@@ -305,7 +313,9 @@ class RedisRateLimiter:
         if self.on_unavailable == "raise":
             raise self._unavailable(exc) from exc
         self._warn_fallback(exc)
-        return self._fallback.reserve()
+        delay = self._fallback.reserve()
+        self._booked.add(time.monotonic() + delay, None)  # not in Redis: nothing to move or release
+        return delay
 
     def close(self) -> None:
         """Close the synchronous Redis connections."""
@@ -332,29 +342,29 @@ class RedisRateLimiter:
 
 
 class _Bookings:
-    """The Redis members of a limiter's recent bookings, by their local due time."""
+    """The Redis members of a limiter's recent bookings, by their local due time (None for a
+    booking made in the fallback limiter)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._recent: deque[tuple[float, str]] = deque(maxlen=_REMEMBERED)
+        self._recent: deque[tuple[float, str | None]] = deque(maxlen=_REMEMBERED)
 
-    def add(self, delay: float, member: str) -> float:
-        """Remember a booking due ``delay`` seconds from now; returns ``delay``."""
+    def add(self, due: float, member: str | None) -> None:
+        """Remember a booking due at ``due`` (local monotonic time)."""
         with self._lock:
-            self._recent.append((time.monotonic() + delay, member))
-        return delay
+            self._recent.append((due, member))
 
     def pop(self, due: float) -> str | None:
-        """Forget the booking due at ``due`` and return its member (None: not remembered). The
-        caller's reckoning of ``due`` is microseconds from ours, so the closest booking is it."""
+        """Forget the booking the caller reckons due at ``due`` and return its member (None: not
+        remembered, or not in Redis). A client books one request at a time and reckons its due
+        time just after the limiter did, so its booking is the latest one due no later than that."""
         with self._lock:
-            if not self._recent:
+            mine = [entry for entry in self._recent if 0.0 <= due - entry[0] <= _SAME_BOOKING]
+            if not mine:
                 return None
-            closest = min(self._recent, key=lambda entry: abs(entry[0] - due))
-            if abs(closest[0] - due) > _SAME_BOOKING:
-                return None
-            self._recent.remove(closest)
-            return closest[1]
+            latest = max(mine, key=lambda entry: entry[0])
+            self._recent.remove(latest)
+            return latest[1]
 
 
 class _Connections:

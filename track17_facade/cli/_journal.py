@@ -59,7 +59,10 @@ class Journal:
         """Open (or create) the journal of a ``command`` job and start a new run of it; with
         ``command`` None, open an existing journal to read it (no run is started)."""
         self.path = Path(path)
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(f"{self.path} is not a track17 journal ({exc})") from None
         self._lock = threading.Lock()
         try:
             self._open(command)
