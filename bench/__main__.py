@@ -32,12 +32,40 @@ from track17_facade.sandbox import FaultKind, SandboxProcess, SandboxStats
 
 HERE = Path(__file__).resolve().parent
 ROWS: list[dict[str, Any]] = []
+HOST: dict[str, float] = {}
+"""The host's noise measured just before the figure being run (see ``host_noise``)."""
+
+
+def host_noise(samples: int = 200) -> dict[str, float]:
+    """How late this host wakes a sleeping thread now: the overshoot of ``time.sleep(0.01)`` over
+    ``samples`` sleeps, in milliseconds. A pacing client can be no more exact than this, so each
+    timing figure carries it: a slow host is then told apart from a slow client."""
+    overshoots = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        time.sleep(0.01)
+        overshoots.append((time.perf_counter() - started - 0.01) * 1000)
+    overshoots.sort()
+    return {
+        "sleep_overshoot_p50_ms": round(overshoots[len(overshoots) // 2], 2),
+        "sleep_overshoot_p99_ms": round(overshoots[int(len(overshoots) * 0.99)], 2),
+        "sleep_overshoot_max_ms": round(overshoots[-1], 2),
+        "load_1min": round(os.getloadavg()[0], 2),
+    }
 
 
 def record(figure: str, value: float, unit: str, target: str, met: bool | None, note: str = "") -> None:
-    """Keep one row of the table and print it at once."""
+    """Keep one row of the table, with the host's noise, and print it at once."""
     ROWS.append(
-        {"figure": figure, "value": round(value, 3), "unit": unit, "target": target, "met": met, "note": note}
+        {
+            "figure": figure,
+            "value": round(value, 3),
+            "unit": unit,
+            "target": target,
+            "met": met,
+            "note": note,
+            "host": dict(HOST),
+        }
     )
     mark = {True: "yes", False: "NO", None: "-"}[met]
     print(f"  {figure:<46} {value:>10.3f} {unit:<10} target {target:<14} met: {mark:<3} {note}", flush=True)
@@ -123,14 +151,17 @@ def figure_bulk(count: int) -> None:
         for latency, target in ((0.0, 1.03), (0.6, 1.05)):
             for kind in ("sync", "async"):
                 run = bulk(kind, count, 3, latency, version)
+                # Judged by the span the server saw: the client's wall clock also holds the second
+                # a new process waits before its first request (the window before it counts as full).
+                ratio = run.span / run.span_floor
                 record(
                     f"1. bulk {count} at 3/s, {latency}s answers, {kind}, {version}",
-                    run.wall / run.floor,
+                    ratio,
                     "x floor",
                     f"<= {target}, 0 x 429",
-                    run.wall / run.floor <= target and run.stats.rate_limited == 0,
-                    f"{run.wall:.2f}s vs floor {run.floor:.2f}s; server span {run.span:.2f}s vs "
-                    f"{run.span_floor:.0f}s ({run.span / run.span_floor:.3f}x); {refusals(run.stats)}",
+                    ratio <= target and run.stats.rate_limited == 0,
+                    f"server span {run.span:.2f}s vs {run.span_floor:.0f}s; wall {run.wall:.2f}s vs floor "
+                    f"{run.floor:.2f}s ({run.wall / run.floor:.3f}x); {refusals(run.stats)}",
                 )
 
 
@@ -405,43 +436,123 @@ def figure_scale(smoke: bool) -> None:
     )
 
 
+@dataclass
+class FreshJob:
+    """One job of a fresh process (figure 9), as the server saw it."""
+
+    span: float
+    span_floor: float
+    refused: int
+    """429s the server answered to this job."""
+    certain: int
+    """Of those, the ones whose whole window the sandbox can vouch for."""
+    arrivals: list[float]
+    margin: float
+    pauses: int
+    """The sandbox's own pauses during the whole run."""
+
+    @property
+    def ratio(self) -> float:
+        return self.span / self.span_floor
+
+
+def fresh_process(count: int, latency: float, jitter: float, jobs: int) -> list[FreshJob]:
+    """``jobs`` jobs in one new process (``bench._fresh``) against a strict sandbox at 3/s."""
+    key = fresh_key()
+    with SandboxProcess(api_keys=(key,), rate=3, latency=latency, arrival_jitter=jitter) as box:
+        output = subprocess.run(
+            [sys.executable, "-m", "bench._fresh", box.base_url, box.admin_url, key, str(count), str(jobs)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=HERE.parent,
+        ).stdout
+        log, stats = box.requests(), box.stats()
+    found = []
+    for job in json.loads(output.strip().splitlines()[-1]):
+        mine = [r for r in log[job["first"] : job["last"]] if r.path.startswith("/track/")]
+        answered = sorted(r.arrived for r in mine if r.status != 429)
+        arrivals = sorted(r.arrived for r in mine)
+        found.append(
+            FreshJob(
+                span=answered[-1] - answered[0],
+                span_floor=float((len(answered) - 1) // 3),
+                refused=sum(r.status == 429 for r in mine),
+                certain=stats.rate_limited_certain,
+                arrivals=arrivals,
+                margin=job["margin"] or 0.0,
+                pauses=stats.pauses,
+            )
+        )
+    return found
+
+
 def figure_pace(count: int, smoke: bool) -> None:
-    """Pacing at 3/s with and without 0-40 ms of arrival jitter, and bench/pacing.png."""
-    runs: dict[str, Bulk] = {}
-    for jitter in (0.0, 0.04):
-        run = bulk("sync", count, 3, 0.0, jitter=jitter)
-        label = "loopback" if not jitter else "0-40 ms arrival jitter"
-        runs[label] = run
-        lost = "nothing lost"  # bulk() asserts every number accepted
-        if jitter:
-            record(
-                f"9. bulk {count} at 3/s, {label}: 429s",
-                run.stats.rate_limited,
-                "x 429",
-                "<= 5",
-                run.stats.rate_limited <= 5,
-                f"{lost}; {refusals(run.stats)}; margin learnt: {run.margin * 1000:.1f} ms",
-            )
-            record(
-                f"9. bulk {count} at 3/s, {label}: wall",
-                run.wall / run.floor,
-                "x floor",
-                "<= 1.08",
-                run.wall / run.floor <= 1.08,
-                f"{run.wall:.2f}s vs floor {run.floor:.2f}s",
-            )
-        else:
-            record(
-                f"9. bulk {count} at 3/s, {label}: server span",
-                run.span / run.span_floor,
-                "x floor",
-                "<= 1.01, 0 x 429",
-                run.span / run.span_floor <= 1.01 and run.stats.rate_limited == 0,
-                f"server span {run.span:.2f}s vs {run.span_floor:.0f}s; {refusals(run.stats)}; "
-                f"margin at the end: {run.margin * 1000:.1f} ms",
-            )
+    """Fresh processes at 3/s against a strict server, each case run ``runs`` times, the worst
+    given: loopback (and a second job in the same process), 0.6 s answers, 0-40 ms of jitter;
+    and bench/pacing.png."""
+    runs = 1 if smoke else 10
+    drawn: dict[str, FreshJob] = {}
+
+    def worst(label: str, latency: float, jitter: float, jobs: int) -> list[list[FreshJob]]:
+        HOST.update(host_noise())
+        found = [fresh_process(count, latency, jitter, jobs) for _ in range(runs)]
+        drawn[label] = found[0][0]
+        return found
+
+    def detail(jobs: list[FreshJob]) -> str:
+        refused = sum(job.refused for job in jobs)
+        return (
+            f"worst of {len(jobs)}: span {max(job.ratio for job in jobs):.4f}x, "
+            f"{max(job.refused for job in jobs)} x 429 in one run ({refused} in all, "
+            f"{max(job.certain for job in jobs)} certain), margin at the end "
+            f"{min(job.margin for job in jobs) * 1000:.1f}-{max(job.margin for job in jobs) * 1000:.1f} ms, "
+            f"sandbox pauses up to {max(job.pauses for job in jobs)}"
+        )
+
+    loopback = worst("loopback", 0.0, 0.0, 2)
+    firsts, seconds = [run[0] for run in loopback], [run[1] for run in loopback]
+    clean = sum(job.refused == 0 for job in firsts)
+    span = max(job.ratio for job in firsts)
+    record(
+        f"9. fresh process, {count} at 3/s, loopback",
+        span,
+        "x floor",
+        f"<= 1.01, 0 x 429 in {runs} of {runs}",
+        span <= 1.01 and clean == runs,
+        f"0 x 429 in {clean} of {runs}; {detail(firsts)}",
+    )
+    span = max(job.ratio for job in seconds)
+    record(
+        "9. second job, same process (margin kept)",
+        span,
+        "x floor",
+        "<= 1.005, 0 x 429",
+        span <= 1.005 and all(job.refused == 0 for job in seconds),
+        detail(seconds),
+    )
+    slow = [run[0] for run in worst("0.6 s answers", 0.6, 0.0, 1)]
+    most = max(job.refused for job in slow)
+    record(
+        f"9. fresh process, {count} at 3/s, 0.6 s answers",
+        most,
+        "x 429",
+        "0",
+        most == 0,
+        detail(slow),
+    )
+    jittered = [run[0] for run in worst("0-40 ms arrival jitter", 0.0, 0.04, 1)]
+    most, span = max(job.refused for job in jittered), max(job.ratio for job in jittered)
+    record(
+        f"9. fresh process, {count} at 3/s, 0-40 ms jitter",
+        span,
+        "x floor",
+        "<= 1.08, <= 5 x 429",
+        span <= 1.08 and most <= 5,
+        detail(jittered),
+    )
     target = HERE / ("pacing-smoke.png" if smoke else "pacing.png")
-    draw_pacing(runs, 3, target)
+    draw_pacing({label: drawn[label] for label in ("loopback", "0-40 ms arrival jitter")}, 3, target)
     print(f"  drew {target.relative_to(HERE.parent)}")
 
 
@@ -480,7 +591,7 @@ def in_window(arrivals: list[float], window: float = 1.0) -> list[int]:
     return counts
 
 
-def draw_pacing(runs: dict[str, Bulk], limit: int, target: Path) -> None:
+def draw_pacing(runs: dict[str, FreshJob], limit: int, target: Path) -> None:
     """Requests per sliding second at each arrival, per run, against the limit."""
     import matplotlib as mpl
 
@@ -501,7 +612,7 @@ def draw_pacing(runs: dict[str, Bulk], limit: int, target: Path) -> None:
         ratio = run.span / run.span_floor
         axis.set_title(
             f"{label}: {len(run.arrivals)} requests, span {ratio:.3f}x the floor, "
-            f"{run.stats.rate_limited} x 429, margin {run.margin * 1000:.1f} ms at the end",
+            f"{run.refused} x 429, margin {run.margin * 1000:.1f} ms at the end",
             fontsize=10,
         )
         axis.legend(loc="lower right", fontsize=8)
@@ -624,6 +735,8 @@ def main() -> int:
     chosen = sorted({int(part) for part in args.only.split(",") if part.strip()}) or sorted(figures)
     print(f"track17 benchmarks ({'smoke' if args.smoke else 'full'}), Python {platform.python_version()}")
     for number in chosen:
+        HOST.clear()
+        HOST.update(host_noise())
         figures[number]()
     target = HERE / ("results-smoke.json" if args.smoke else "results.json")
     earlier: list[dict[str, Any]] = []

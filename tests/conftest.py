@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from track17_facade import AsyncTrack17Client, Track17Client
+from track17_facade import AsyncTrack17Client, SlidingWindowLimiter, Track17Client
+from track17_facade.ratelimit import shared_limiter
 from track17_facade.sandbox import Sandbox, SandboxStats
 
 FAST = 1000.0
@@ -27,6 +28,13 @@ def missing(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (required in CI)")
     pytest.skip(reason)
+
+
+def fast_limiter(api_key: str) -> SlidingWindowLimiter:
+    """The process-wide limiter of a test's fresh key at the ``FAST`` rate, without the window a
+    new limiter assumes its key used before it (nothing used a fresh key), so that tests which are
+    not about pacing do not wait a second for it."""
+    return shared_limiter(api_key, FAST, assume_used=False)
 
 
 def unique_key() -> str:
@@ -99,6 +107,8 @@ def _factories(kind: str, version: str, sandbox: Sandbox) -> tuple[ClientFactory
         options.setdefault("api_version", version)
         options.setdefault("base_url", sandbox.base_url_for(options["api_version"]))
         key = options.pop("api_key", sandbox.api_key)
+        if options["requests_per_second"] == FAST and "rate_limiter" not in options:
+            options["rate_limiter"] = fast_limiter(key)
         if kind == "sync":
             client: Any = Track17Client(key, **options)
         else:
@@ -150,7 +160,16 @@ class RedisServer:
     def __init__(self, binary: str, directory: Path) -> None:
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = subprocess.Popen(
+        self._binary, self._directory = binary, directory
+        self.process = self._start()
+
+    def restart(self) -> None:
+        """Start the server again on the same port, after ``stop``."""
+        self.process = self._start()
+
+    def _start(self) -> subprocess.Popen[str]:
+        binary, directory = self._binary, self._directory
+        process = subprocess.Popen(
             [
                 binary,
                 "--port",
@@ -167,11 +186,11 @@ class RedisServer:
             stdout=subprocess.PIPE,
             text=True,
         )
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
+        assert process.stdout is not None
+        for line in process.stdout:
             if "eady to accept connections" in line:
-                return
-        raise RuntimeError(f"redis-server exited before it was ready (code {self.process.wait()})")
+                return process
+        raise RuntimeError(f"redis-server exited before it was ready (code {process.wait()})")
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -21,10 +21,10 @@ from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import unique_key
+from tests.conftest import fast_limiter, unique_key
 from tests.test_webhooks import V1 as PUSH_V1
 from track17_facade import Carrier, Registration
-from track17_facade.cli._app import cli
+from track17_facade.cli._app import Track17Group, cli
 from track17_facade.cli._input import InputError, Row, rows
 from track17_facade.sandbox import FaultKind, Sandbox, SandboxProcess
 from track17_facade.webhooks import compute_signature
@@ -48,6 +48,7 @@ COMMANDS = (
 def run(
     sandbox: Sandbox, *args: str, version: str = "v1", key: str | None = None, stdin: str | None = None
 ) -> Result:
+    fast_limiter(key or sandbox.api_key)  # the in-process command's clients share this one
     base = ["--api-key", key or sandbox.api_key, "--base-url", sandbox.base_url_for(version)]
     return CliRunner().invoke(cli, [*base, "--api-version", version, "--rate", "1000", *args], input=stdin)
 
@@ -363,3 +364,256 @@ def test_plain_and_csv_files_parse_to_rows() -> None:
     assert Row("RR1CN", 1, "3011").item(with_metadata=True) == ("RR1CN", Carrier.CHINA_POST)
     assert Row("RR1CN", 1, "3011").item(with_metadata=False) == "RR1CN"
     assert Row("RR1CN", 1, "no such").item(with_metadata=True) == ("RR1CN", "no such")
+
+
+# -- where people type options ---------------------------------------------------------------------
+
+
+def test_options_of_track17_itself_may_follow_the_command(sandbox: Sandbox, tmp_path: Path) -> None:
+    fast_limiter(sandbox.api_key)
+    path = numbers_file(tmp_path, NUMBERS[:3])
+    args = ["register", path, "--format", "json", "--api-key", sandbox.api_key, "--rate=1000"]
+    result = CliRunner().invoke(
+        cli, [*args, "--base-url", sandbox.base_url, "-q"], env={"TRACK17_API_KEY": ""}
+    )
+    assert result.exit_code == 0, result.output
+    assert [row["outcome"] for row in json.loads(result.stdout)] == ["accepted"] * 3
+    assert result.stderr == ""  # -q, given after the command, took effect
+    group = cli
+    assert isinstance(group, Track17Group)
+    context = group.make_context("track17", ["--help"], resilient_parsing=True)
+    # the sandbox command's own --rate stays the sandbox's
+    assert group._hoisted(context, ["sandbox", "--rate", "5"]) == ["sandbox", "--rate", "5"]
+    assert group._hoisted(context, ["journal", "show", "j.db", "-q"]) == ["-q", "journal", "show", "j.db"]
+
+
+# -- the output ------------------------------------------------------------------------------------
+
+
+def test_rows_come_in_the_order_of_the_file_with_the_same_columns(sandbox: Sandbox, tmp_path: Path) -> None:
+    """The first request is held a second: its rows still come first, and every row, accepted or
+    rejected, has every column, in every format."""
+    lines = [*NUMBERS[:50], "bad!", *NUMBERS[50:120], "x", NUMBERS[3]]
+    path = numbers_file(tmp_path, lines)
+    expected = list(lines[:-1])  # the repeated number is reported once
+    outputs = []
+    for fmt in ("json", "jsonl", "csv"):
+        sandbox.config.slow_seconds = 1.0
+        sandbox.faults.enqueue(FaultKind.SLOW)
+        result = run(sandbox, "status", path, "--format", fmt)
+        if fmt == "json":
+            rows_seen = json.loads(result.stdout)
+        elif fmt == "jsonl":
+            rows_seen = [json.loads(line) for line in result.stdout.splitlines()]
+        else:
+            rows_seen = parsed_csv(result.stdout)
+        assert [row["number"] for row in rows_seen] == expected, fmt
+        assert len({tuple(row) for row in rows_seen}) == 1, fmt  # one set of columns
+        outputs.append([row["number"] for row in rows_seen])
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_output_goes_to_a_file_and_a_failed_command_leaves_no_csv_header(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.csv"
+    result = run(sandbox, "register", numbers_file(tmp_path, NUMBERS[:4]), "--output", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert [row["number"] for row in parsed_csv(target.read_text())] == NUMBERS[:4]
+    refused = run(
+        sandbox, "register", numbers_file(tmp_path, NUMBERS[:4]), "--format", "csv", key="wrong-key"
+    )
+    assert refused.exit_code == 3 and refused.stdout == ""  # no header without a result
+    assert refused.stderr.count("refused") == 1  # said once
+
+
+def test_a_table_never_cuts_a_tracking_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    from track17_facade.cli._output import OUTCOME_COLUMNS, Output
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("COLUMNS", "72")
+    screen = Terminal()
+    output = Output("table", OUTCOME_COLUMNS, screen)
+    long_number = "RR" + "1234567890" * 4 + "CN"
+    output.write(
+        {"number": long_number, "outcome": "rejected", "code": "FIELD_FORMAT_INVALID", "message": "x" * 200}
+    )
+    output.close()
+    assert long_number in screen.getvalue()
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`track17 ... | head -1`: the shell's status for a writer whose reader left, no traceback.
+    4,000 rows are far more than a pipe holds, so the reader leaves while the job still writes."""
+    key = unique_key()
+    many = [f"RP{i:09d}CN" for i in range(4000)]
+    with Sandbox(api_keys=(key,), rate=10_000) as box:
+        command = [
+            sys.executable, "-m", "track17_facade.cli", "--api-key", key, "--base-url", box.base_url,
+            "--rate", "1000", "register", numbers_file(tmp_path, many), "--format", "csv",
+        ]  # fmt: skip
+        job = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert job.stdout is not None and job.stderr is not None
+        assert job.stdout.readline().startswith(b"number,")
+        job.stdout.close()
+        errors = job.stderr.read().decode()
+        job.stderr.close()
+        code = job.wait(timeout=120)
+    assert code == 141, errors
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
+
+
+def test_completion_scripts(tmp_path: Path) -> None:
+    for shell in ("bash", "zsh", "fish"):
+        result = CliRunner().invoke(cli, ["completion", shell])
+        assert result.exit_code == 0 and "_TRACK17_COMPLETE" in result.stdout, shell
+    assert CliRunner().invoke(cli, ["completion", "tcsh"]).exit_code == 2
+
+
+def test_dry_run_prints_what_stop_and_delete_would_send_and_sends_nothing(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    path = numbers_file(tmp_path, [*NUMBERS[:3], "bad!"])
+    for command in ("stop", "delete"):
+        result = run(sandbox, command, path, "--dry-run", "--format", "json")
+        assert result.exit_code == 1  # the bad row
+        rows_seen = json.loads(result.stdout)
+        assert [(row["number"], row["outcome"]) for row in rows_seen] == [
+            *[(number, "would send") for number in NUMBERS[:3]],
+            ("bad!", "rejected"),
+        ]
+        assert "nothing was sent" in result.stderr
+    assert sandbox.stats().requests == 0
+
+
+def test_list_limit_and_quota_on_v1(sandbox: Sandbox, tmp_path: Path) -> None:
+    assert run(sandbox, "register", numbers_file(tmp_path, NUMBERS[:10])).exit_code == 0
+    listed = run(sandbox, "list", "--limit", "4", "--format", "json")
+    assert listed.exit_code == 0 and len(json.loads(listed.stdout)) == 4
+    quota = run(sandbox, "quota")
+    assert quota.exit_code == 2 and "add --api-version v2.4" in quota.stderr
+
+
+def test_numbers_differing_only_in_case_are_one_number(sandbox: Sandbox, tmp_path: Path) -> None:
+    path = numbers_file(tmp_path, [NUMBERS[0], NUMBERS[0].lower(), NUMBERS[1]])
+    result = run(sandbox, "register", path, "--format", "json")
+    assert [row["number"] for row in json.loads(result.stdout)] == NUMBERS[:2]
+    assert sandbox.stats().quota_used == 2
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_csvs_separated_by_semicolons_tabs_or_bars(delimiter: str, sandbox: Sandbox, tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(f"number{delimiter}carrier\n{NUMBERS[0]}{delimiter}100002\n{NUMBERS[1]}{delimiter}\n")
+    result = run(sandbox, "register", str(path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [row["carrier"] for row in json.loads(result.stdout)] == ["UPS", None]
+
+
+def test_a_csv_without_a_number_column_names_its_delimiter(sandbox: Sandbox, tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text("order;parcel\n1;RR000000001CN\n")
+    result = run(sandbox, "register", str(path))
+    assert result.exit_code == 2 and "separated by semicolons" in result.stderr
+
+
+# -- no traceback anywhere -------------------------------------------------------------------------
+
+
+def test_odd_values_get_a_message_not_a_traceback(sandbox: Sandbox, tmp_path: Path) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text(f"number,carrier\n{NUMBERS[0]},\u00b2\n")
+    carrier = run(sandbox, "register", str(orders), "--format", "json")
+    assert carrier.exit_code == 1 and "Traceback" not in carrier.output
+    (row,) = json.loads(carrier.stdout)
+    assert row["outcome"] == "rejected" and "carrier '\u00b2' is invalid" in row["message"]
+    body = tmp_path / "push.json"
+    body.write_bytes(b'{"event": "TRACKING_STOPPED", "data": {"number": "RR000000001CN"}}')
+    for sign in ("\u00e9\u00e9\u00e9", "zz"):
+        verified = run(sandbox, "webhook", "verify", "--sign", sign, str(body))
+        assert verified.exit_code == 1 and "SignatureError" in verified.stderr, verified.output
+        assert "Traceback" not in verified.output
+    for args in (["--port", "99999"], ["--fault-rate", "2"], ["--rate", "0"]):
+        started = CliRunner().invoke(cli, ["sandbox", *args])
+        assert started.exit_code == 2 and "Traceback" not in started.output, args
+
+
+def test_the_sandbox_command_says_when_its_port_is_taken() -> None:
+    with Sandbox() as box:
+        taken = subprocess.run(
+            [sys.executable, "-m", "track17_facade.cli", "sandbox", "--port", str(box.port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert taken.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{box.port}" in taken.stderr and "Traceback" not in taken.stderr
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_give_rows_or_a_clear_input_error(data: bytes) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "job.txt"
+        path.write_bytes(data)
+        from track17_facade.cli._input import opened
+
+        message = ""
+        try:
+            with opened(str(path)) as handle:
+                for row in rows(handle, str(path)):
+                    assert isinstance(row.number, str)
+                    row.item(with_metadata=True)
+        except InputError as exc:
+            message = str(exc)
+        assert not message or message.startswith(str(path))
+
+
+# -- the journal never damages other files ----------------------------------------------------------
+
+
+def _application_database(path: Path) -> bytes:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, parcel TEXT)")
+        db.execute("INSERT INTO orders (parcel) VALUES ('RR000000001CN')")
+        db.commit()
+    return path.read_bytes()
+
+
+def test_the_journal_refuses_another_applications_database_untouched(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    app = tmp_path / "shop.db"
+    before = _application_database(app)
+    shown = run(sandbox, "journal", "show", str(app))
+    assert shown.exit_code == 2 and "not a track17 journal (it holds: orders)" in shown.stderr
+    used = run(sandbox, "register", numbers_file(tmp_path, NUMBERS[:2]), "--journal", str(app))
+    assert used.exit_code == 2 and "not a track17 journal" in used.stderr
+    assert app.read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["numbers.txt", "shop.db"]  # no -wal file
+    assert sandbox.stats().requests == 0
+
+
+def test_journal_messages_say_what_happened(sandbox: Sandbox, tmp_path: Path) -> None:
+    path = numbers_file(tmp_path, NUMBERS[:3])
+    journal = tmp_path / "job.db"
+    assert run(sandbox, "register", path, "--journal", str(journal)).exit_code == 0
+    other = run(sandbox, "stop", path, "--journal", str(journal))
+    assert other.exit_code == 2
+    assert "the journal of a 'register' job, not 'stop'" in other.stderr and "stop_track" not in other.stderr
+    nowhere = run(sandbox, "register", path, "--journal", str(tmp_path / "missing" / "job.db"))
+    assert nowhere.exit_code == 2 and "cannot create the journal in" in nowhere.stderr
+    data = bytearray(journal.read_bytes())
+    data[120:4000] = b"\x07" * (4000 - 120)  # the header's page and the schema, overwritten
+    journal.write_bytes(bytes(data))
+    damaged = run(sandbox, "journal", "show", str(journal))
+    assert damaged.exit_code == 2 and "is damaged" in damaged.stderr, damaged.output
+    text = tmp_path / "notes.db"
+    text.write_text("not a database at all\n" * 100)
+    assert "not an SQLite file" in run(sandbox, "journal", "show", str(text)).stderr

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import subprocess
+import sys
 import threading
 from datetime import datetime
 from typing import Any
@@ -19,15 +21,12 @@ from track17_facade import (
     BatchFailedError,
     Carrier,
     ErrorCode,
-    HTTPStatusError,
-    InvalidInputError,
     MainStatus,
     RateLimitError,
     RequestTimeoutError,
     ServerError,
     SubStatus,
     Track17Client,
-    Track17Error,
     TrackInfo,
     TransportError,
 )
@@ -342,22 +341,8 @@ def test_unknown_statuses_from_the_server_do_not_break_parsing(sandbox: Sandbox,
     # v1 sends the integer, v2.4 a name ("9999" here): either is kept as it came.
     sent = 9999 if client.api_version == "v1" else "9999"
     assert info.events[0].sub_status.raw == sent and not info.events[0].sub_status.is_known
-    assert [event.status for event in info.events[1:]] == [event.status for event in info.events[1:]]
-    assert info.status is not None and len(info.events) > 1
-
-
-def test_errors_form_one_tree() -> None:
-    for error in (
-        AuthenticationError,
-        RateLimitError,
-        ServerError,
-        TransportError,
-        RequestTimeoutError,
-        InvalidInputError,
-        HTTPStatusError,
-        BatchFailedError,
-    ):
-        assert issubclass(error, Track17Error)
+    assert len(info.events) > 1  # the other events are read as ever
+    assert all(event.sub_status.is_known and event.status.is_known for event in info.events[1:])
 
 
 def test_results_and_models_export_as_json(sandbox: Sandbox, client: Any) -> None:
@@ -383,3 +368,34 @@ def test_results_and_models_export_as_json(sandbox: Sandbox, client: Any) -> Non
     if client.api_version == "v2.4":
         assert data["milestones"][0]["stage"] == "InfoReceived"
         assert data["latest_event"]["address"]["country"] == "CN"
+
+
+_SECOND_PROCESS = """
+import sys
+from track17_facade import Track17Client
+sys.stdin.readline()  # go: the first process has just sent its last request
+with Track17Client(sys.argv[1], base_url=sys.argv[2]) as client:
+    result = client.register([f"RZ{i:09d}CN" for i in range(120)])
+print(len(result.accepted))
+"""
+
+
+def test_a_second_process_right_after_the_first_draws_no_429() -> None:
+    """The README demo's case: a script's last requests, then at once another process with the
+    same key (the command line). The new process cannot know what the key just did, so its
+    limiter counts the window before it as full; before, its first three requests reached the
+    server within a second of the first process's last three."""
+    key = unique_key()
+    with SandboxProcess(api_keys=(key,), rate=3) as box:
+        second = subprocess.Popen(
+            [sys.executable, "-c", _SECOND_PROCESS, key, box.base_url],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        with Track17Client(key, base_url=box.base_url) as client:
+            assert client.register([f"RY{i:09d}CN" for i in range(120)]).ok
+        out, _ = second.communicate("go\n", timeout=60)
+        stats = box.stats()
+    assert out.strip() == "120"
+    assert_paced(stats, requests=6)

@@ -184,7 +184,29 @@ def test_sync_and_async_clients_have_the_same_methods_parameters_and_docs() -> N
         assert inspect.getdoc(method), f"{name} has no docstring"
         if name not in ("iter_track_list", "stream"):  # iterators, checked at the call
             assert inspect.iscoroutinefunction(twin) and not inspect.iscoroutinefunction(method), name
-    assert inspect.signature(Track17Client) == inspect.signature(AsyncTrack17Client)
+
+
+def _documented_arguments(cls: type[Any]) -> dict[str, str]:
+    """The ``Args:`` section of a class's docstring: each argument and its text."""
+    doc = inspect.getdoc(cls) or ""
+    section = doc.split("Args:\n", 1)[1].split("\n\n", 1)[0]
+    arguments: dict[str, str] = {}
+    name = ""
+    for line in section.splitlines():
+        if line.startswith("    ") and not line.startswith("        "):
+            name, _, text = line.strip().partition(": ")
+            arguments[name] = text
+        else:
+            arguments[name] += " " + line.strip()
+    return arguments
+
+
+def test_both_clients_document_the_same_constructor_arguments() -> None:
+    """What a user reads in help(): every constructor argument documented, in order, with the same
+    words on both clients (they share one constructor, so only their docs can drift)."""
+    sync, asynchronous = _documented_arguments(Track17Client), _documented_arguments(AsyncTrack17Client)
+    assert list(sync) == list(inspect.signature(Track17Client).parameters)
+    assert sync == asynchronous
 
 
 def test_the_default_base_url_is_the_contracts_server() -> None:

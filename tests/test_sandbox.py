@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import httpx
@@ -567,3 +567,95 @@ def test_arrival_jitter_delays_each_stamp_by_up_to_its_setting(in_process: bool)
     # Uniform on [0, 0.2]: all 20 below 0.05 has probability 0.25**20; all above 0.15 likewise.
     assert max(waited) > 0.05 and min(waited) < 0.15
     assert len({round(w, 3) for w in waited}) > 10
+
+
+# -- hostile requests -----------------------------------------------------------------------------
+
+
+def test_a_body_nested_too_deeply_is_a_400_not_a_crash(box: Sandbox, http: httpx.Client) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    for path in ("/register", "/gettrackinfo"):
+        answer = http.post(path, content=deep, headers={"content-type": "application/json"})
+        assert answer.status_code == 200 and answer.json()["code"] != 0, path  # the contract's refusal
+        assert "nested too deeply" in json.dumps(answer.json())
+    admin = http.post(f"{box.admin_url}/advance", content=deep)
+    assert admin.status_code == 400 and "nested too deeply" in admin.json()["message"]
+    assert 500 not in box.stats().responses_by_status
+
+
+def test_admin_values_out_of_range_are_400s(box: Sandbox, http: httpx.Client) -> None:
+    for body in (b'{"seconds": 1e400}', b'{"seconds": -5}', b'{"seconds": "soon"}', b'{"seconds": 1e12}'):
+        answer = http.post(f"{box.admin_url}/advance", content=body)
+        assert answer.status_code == 400, body
+        assert "'seconds' must" in answer.json()["message"]
+    for hook in (
+        {"url": "file:///etc/passwd"},
+        {"url": "127.0.0.1:9/x"},
+        {"url": "http://x/", "format": "v9"},
+    ):
+        answer = http.post(f"{box.admin_url}/webhook", json=hook)
+        assert answer.status_code == 400, hook
+    assert box.config.webhook_url is None
+    assert box.stats().responses_by_status.get(400) == 7
+
+
+def test_a_body_over_the_limit_is_413_unread(box: Sandbox, http: httpx.Client) -> None:
+    from track17_facade.sandbox._server import MAX_BODY
+
+    big = b"[" + b" " * (MAX_BODY + 10) + b"]"
+    answer = http.post("/register", content=big, headers={"content-type": "application/json"})
+    assert answer.status_code == 413 and str(MAX_BODY) in answer.json()["message"]
+    stranger = httpx.post(f"{box.base_url}/register", content=big, headers={"17token": "nobody"}, timeout=10)
+    assert stranger.status_code == 401  # a key is checked before any body is read
+    assert box.stats().responses_by_status[413] == 1 and box.stats().quota_used == 0
+
+
+_HEADER_NAMES = st.sampled_from(
+    [b"content-type", b"content-length", b"17token", b"x-any", b"transfer-encoding"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    method=st.sampled_from(["POST", "GET", "PUT", "DELETE"]),
+    path=st.one_of(
+        st.sampled_from(
+            [*_PATHS, "/_sandbox/advance", "/_sandbox/faults", "/_sandbox/webhook", "/_sandbox/x"]
+        ),
+        st.text(max_size=40).map(lambda text: "/" + text),
+    ),
+    headers=st.lists(st.tuples(_HEADER_NAMES, st.binary(max_size=20)), max_size=4),
+    body=st.binary(max_size=300),
+    authenticated=st.booleans(),
+)
+def test_no_request_makes_the_sandbox_answer_500(
+    method: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes, authenticated: bool
+) -> None:
+    """Arbitrary methods, paths, headers and bytes, straight into the ASGI app: an answer in the
+    contract's error shape, never a 500 or a traceback."""
+    import asyncio
+
+    sandbox = Sandbox(api_keys=("fuzz-key",), rate=10_000)
+    sent: list[dict[str, Any]] = []
+    scope_headers = [(name, value) for name, value in headers if name != b"17token"]
+    if authenticated:
+        scope_headers.append((b"17token", b"fuzz-key"))
+    scope = {"type": "http", "method": method, "path": path, "headers": scope_headers}
+    chunks = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive() -> dict[str, Any]:
+        return chunks.pop(0) if chunks else {"type": "http.disconnect"}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(dict(message))
+
+    from track17_facade.sandbox._server import _ConnectionDroppedError
+
+    try:
+        asyncio.run(sandbox(scope, receive, send))
+    except _ConnectionDroppedError:  # the client went away mid-request: nobody to answer
+        return
+    start = sent[0]
+    assert start["type"] == "http.response.start" and start["status"] != 500
+    answer = json.loads(b"".join(message.get("body", b"") for message in sent[1:]))
+    assert isinstance(answer["code"], int)

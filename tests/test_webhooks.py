@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import re
@@ -81,8 +82,41 @@ def test_wrong_or_missing_signatures_raise(body: bytes, sign: str | None) -> Non
 
 def test_the_signature_error_never_shows_the_key() -> None:
     with pytest.raises(SignatureError) as raised:
-        verify_signature(V1, "bad", KEY)
+        verify_signature(V1, "0" * 64, KEY)
     assert KEY not in str(raised.value) and "re-serialised" in str(raised.value)
+
+
+@pytest.mark.parametrize("sign", ["\u00e9\u00e9\u00e9", "\udcff", b"\xff\xfe", 17, ["x"], "g" * 64, " "])
+def test_a_sign_header_of_any_form_is_a_signature_error(sign: Any) -> None:
+    with pytest.raises(SignatureError):
+        parse_webhook(V1, sign=sign, api_key=KEY)
+
+
+def test_a_sign_header_as_bytes_verifies() -> None:
+    assert parse_webhook(V1, sign=compute_signature(V1, KEY).encode(), api_key=KEY).number  # type: ignore[arg-type]
+
+
+def test_a_text_body_that_cannot_be_the_signed_bytes() -> None:
+    with pytest.raises(SignatureError, match="pass the raw bytes"):
+        parse_webhook("\ud800{}", sign="0" * 64, api_key=KEY)
+    with pytest.raises(WebhookParseError):
+        parse_webhook("\ud800{}", verify=False)
+    with pytest.raises(WebhookParseError, match="bytes or str"):
+        parse_webhook(17, verify=False)  # type: ignore[arg-type]
+
+
+def test_a_key_read_from_a_file_verifies_as_the_key() -> None:
+    assert parse_webhook(V1, sign=compute_signature(V1, KEY), api_key=KEY + "\n").number
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    sign=st.one_of(st.none(), st.text(max_size=70), st.binary(max_size=70)),
+    body=st.one_of(st.text(max_size=100), st.binary(max_size=100)),
+)
+def test_fuzz_any_sign_and_body_raise_only_webhook_errors(sign: Any, body: Any) -> None:
+    with contextlib.suppress(WebhookError):  # anything else fails the test
+        parse_webhook(body, sign=sign, api_key=KEY)
 
 
 # -- shapes ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import math
+import re
 import urllib.request
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Literal
@@ -32,6 +33,7 @@ from track17_facade._operations import (
     batch_outcomes,
     confirm_already_done,
 )
+from track17_facade._secrets import checked_api_key
 from track17_facade._version import __version__
 from track17_facade.errors import InvalidInputError
 from track17_facade.models import (
@@ -127,6 +129,74 @@ def as_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
     return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
 
 
+def checked_timeout(timeout: object, owner: str) -> httpx.Timeout:
+    """``timeout`` as an ``httpx.Timeout``, refusing what httpx would only trip over later.
+
+    Raises:
+        TypeError: not seconds, an ``httpx.Timeout`` or None.
+        InvalidInputError: a negative or non-finite number of seconds.
+    """
+    if timeout is None or isinstance(timeout, httpx.Timeout):
+        return as_timeout(timeout)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise TypeError(
+            f"{owner}: timeout must be seconds, an httpx.Timeout or None, got {type(timeout).__name__}"
+        )
+    if not math.isfinite(timeout) or timeout < 0:
+        raise InvalidInputError(
+            f"{owner}: timeout must be a number of seconds >= 0 (or None), got {timeout!r}"
+        )
+    return as_timeout(timeout)
+
+
+def check_retries(max_retries: object, owner: str) -> None:
+    """Refuse a ``max_retries`` that is not an integer >= 0."""
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+        raise TypeError(f"{owner}: max_retries must be an integer, got {type(max_retries).__name__}")
+    if max_retries < 0:
+        raise InvalidInputError(f"{owner}: max_retries must be >= 0, got {max_retries}")
+
+
+_VERSION_SEGMENT = re.compile(r"^v\d+(\.\d+)?$")
+
+
+def version_in_url(url: str) -> str | None:
+    """The API version a URL's path ends with ("v1" in ``.../track/v1``), or None."""
+    segment = httpx.URL(url).path.rstrip("/").rsplit("/", 1)[-1]
+    return segment if _VERSION_SEGMENT.match(segment) else None
+
+
+def checked_base_url(base_url: object, api_version: str, owner: str) -> str:
+    """``base_url`` without its trailing slash, after checking that it is an http(s) URL and that
+    its path does not name another API version than the client speaks.
+
+    Raises:
+        TypeError: not a string or ``httpx.URL``.
+        InvalidInputError: no http/https scheme or host, or the root of another API version.
+    """
+    if isinstance(base_url, httpx.URL):
+        base_url = str(base_url)
+    if not isinstance(base_url, str):
+        raise TypeError(f"{owner}: base_url must be a string, got {type(base_url).__name__}")
+    try:
+        url = httpx.URL(base_url.strip())
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise InvalidInputError(f"{owner}: base_url {base_url!r} is not a URL: {exc}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise InvalidInputError(
+            f"{owner}: base_url must be an http:// or https:// URL with a host, got {base_url!r} "
+            f"(e.g. {API_VERSIONS[api_version].base_url!r})"
+        )
+    named = version_in_url(base_url)
+    if named is not None and named != api_version:
+        hint = f"api_version={named!r}" if named in API_VERSIONS else f"a base_url ending in /{api_version}"
+        raise InvalidInputError(
+            f"{owner}: base_url {base_url!r} is the root of API {named}, but this client speaks "
+            f"{api_version}: pass {hint}"
+        )
+    return base_url.strip().rstrip("/")
+
+
 @contextlib.contextmanager
 def call_timeout(timeout: TimeoutTypes | NotGiven) -> Iterator[None]:
     """Within the block, this thread's or task's requests use ``timeout`` (unless NOT_GIVEN)."""
@@ -216,20 +286,32 @@ class BaseClient:
         trust_env: bool = True,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        if not isinstance(api_key, str) or not api_key.strip():
-            raise InvalidInputError("api_key must be a non-empty string")
+        owner = type(self).__name__
+        api_key = checked_api_key(api_key, owner)
         if api_version not in API_VERSIONS:
             known = ", ".join(repr(version) for version in API_VERSIONS)
-            raise InvalidInputError(f"api_version must be one of {known}, got {api_version!r}")
+            raise InvalidInputError(f"{owner}: api_version must be one of {known}, got {api_version!r}")
         self.api_version: ApiVersion = api_version
         """The API version this client speaks: "v1" or "v2.4"."""
         self._api = API_VERSIONS[api_version]
-        if max_retries < 0:
-            raise InvalidInputError(f"max_retries must be >= 0, got {max_retries}")
+        check_retries(max_retries, owner)
         if rate_limiter is not None:
-            check_rate_limiter(rate_limiter)
-        limit, window = window_for_rate(requests_per_second)
-        self.base_url = (base_url or self._api.base_url).rstrip("/")
+            check_rate_limiter(rate_limiter, owner)
+        if isinstance(requests_per_second, bool) or not isinstance(requests_per_second, int | float):
+            raise TypeError(
+                f"{owner}: requests_per_second must be a number, got {type(requests_per_second).__name__}"
+            )
+        try:
+            limit, window = window_for_rate(requests_per_second)
+        except ValueError as exc:
+            raise InvalidInputError(f"{owner}: {exc}") from None
+        if max_concurrency is not None and (
+            isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1
+        ):
+            raise InvalidInputError(
+                f"{owner}: max_concurrency must be an integer >= 1, got {max_concurrency!r}"
+            )
+        self.base_url = checked_base_url(base_url or self._api.base_url, api_version, owner)
         self.max_retries = max_retries
         self.requests_per_second = requests_per_second
         self.rate_limiter: RateLimiter = (
@@ -245,6 +327,11 @@ class BaseClient:
             max_keepalive_connections=self.max_concurrency,
             keepalive_expiry=KEEPALIVE_EXPIRY,
         )
+        if headers is not None and (
+            not isinstance(headers, Mapping)
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items())
+        ):
+            raise TypeError(f"{owner}: headers must be a mapping of str to str")
         self.proxy: httpx.Proxy | None = None
         """The proxy every request goes through, from ``proxy`` or the environment; None: direct."""
         if proxy is not None:
@@ -257,7 +344,7 @@ class BaseClient:
             prefix="",
             auth_header_name=API_KEY_HEADER,
             headers={"User-Agent": USER_AGENT, **(headers or {})},
-            timeout=as_timeout(timeout),
+            timeout=checked_timeout(timeout, owner),
             raise_on_unexpected_status=False,
             httpx_args=self._httpx_args(self.rate_limiter, limits, self.proxy),
         )
@@ -300,8 +387,7 @@ class BaseClient:
     def _retries(self, max_retries: int | None) -> int:
         if max_retries is None:
             return self.max_retries
-        if max_retries < 0:
-            raise InvalidInputError(f"max_retries must be >= 0, got {max_retries}")
+        check_retries(max_retries, type(self).__name__)
         return max_retries
 
     def _plan(

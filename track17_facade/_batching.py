@@ -169,7 +169,9 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
 def plan(kind: ItemKind, items: Iterable[object]) -> Plan:
     """Validate and de-duplicate a bulk call's items (the first of duplicate numbers wins).
 
-    Numbers are stripped of surrounding whitespace first, so " RR123456789CN " is RR123456789CN.
+    Numbers are stripped of surrounding whitespace first, so " RR123456789CN " is RR123456789CN,
+    and compared without regard to letter case, as 17TRACK does: "rr123456789cn" repeats
+    "RR123456789CN" (sent once, charged once, in the spelling that came first).
     A bare string passed where a list is expected would be split into characters, so it is
     refused outright.
     """
@@ -182,8 +184,8 @@ def plan(kind: ItemKind, items: Iterable[object]) -> Plan:
         checked = _check(kind, item, index)
         if isinstance(checked, Rejection):
             order.append(checked)
-        elif checked.number not in seen:
-            seen.add(checked.number)
+        elif checked.number.upper() not in seen:
+            seen.add(checked.number.upper())
             prepared.append(checked)
             order.append(checked.number)
     return Plan(tuple(prepared), tuple(order))
@@ -218,7 +220,7 @@ def stream_batches(
         if isinstance(checked, Rejection):
             rejected.append(checked)
         else:
-            chunk.setdefault(checked.number, checked)
+            chunk.setdefault(checked.number.upper(), checked)
         if len(chunk) == size or len(rejected) == size:
             yield StreamBatch(tuple(rejected), tuple(chunk.values()))
             rejected, chunk = [], {}

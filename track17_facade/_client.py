@@ -57,6 +57,7 @@ class Track17Client(BaseClient):
 
     Args:
         api_key: the 17TRACK access key, sent in the ``17token`` header (never logged or shown).
+            Surrounding whitespace is removed (the newline a key file ends with).
         api_version: "v1" (the default) or "v2.4": the wire format and the default ``base_url``.
             Both versions give the same methods, results and enums; v2.4 adds ``get_quota``,
             ``get_realtime_track_info``, ``Registration`` metadata and richer ``TrackInfo``.
@@ -76,9 +77,12 @@ class Track17Client(BaseClient):
             unless given here).
 
     Raises:
-        InvalidInputError: an empty key, an unknown ``api_version``, or a negative ``max_retries``.
-        ValueError: a rate that is not a positive number.
-        TypeError: a ``rate_limiter`` without ``reserve`` and ``reserve_async``.
+        InvalidInputError: (a ValueError) an empty key or one holding a control or non-ASCII
+            character; an unknown ``api_version``; a ``base_url`` that is not an http(s) URL, or
+            that is the root of another API version than ``api_version``; a negative
+            ``timeout``, ``max_retries`` or rate. The message names the problem, never the key.
+        TypeError: an argument of the wrong type, or a ``rate_limiter`` that is a class or
+            lacks ``reserve`` and ``reserve_async``.
     """
 
     def _httpx_args(

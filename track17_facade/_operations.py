@@ -176,20 +176,23 @@ def batch_outcomes(operation: Operation[R], items: Sequence[Prepared], parsed: o
         InvalidResponseError: the answer is not of the contract's shape.
     """
     data = envelope(operation.name, operation.answer, parsed)
-    sent = {item.number: item for item in items}
+    sent = {item.number.upper(): item for item in items}  # an answer may spell a number in capitals
     outcomes: dict[str, Outcome] = {}
     try:
         for index, accepted in enumerate(_listed(data.accepted)):
             path = f"data.accepted[{index}]"
             number = optional_str(accepted.number, f"{path}.number")
-            if number is None or number not in sent:
+            item = None if number is None else sent.get(number.upper())
+            if item is None:
                 continue
-            outcomes[number] = operation.read(accepted, path, sent[number])
+            outcomes[item.number] = operation.read(accepted, path, item)
         for index, rejected in enumerate(_listed(data.rejected)):
             path = f"data.rejected[{index}]"
-            number = optional_str(rejected.number, f"{path}.number")
-            if number is None or number not in sent:
+            answered = optional_str(rejected.number, f"{path}.number")
+            item = None if answered is None else sent.get(answered.upper())
+            if item is None:
                 continue
+            number = item.number
             error = rejected.error
             raw_code = 0 if is_unset(error) else error.code
             if not isinstance(raw_code, int) or isinstance(raw_code, bool):

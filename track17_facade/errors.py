@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from track17_facade._secrets import redact
 from track17_facade.codes import ErrorCode
 
 if TYPE_CHECKING:
@@ -34,7 +35,11 @@ if TYPE_CHECKING:
 
 
 class Track17Error(Exception):
-    """The root of every exception raised by track17."""
+    """The root of every exception raised by track17. Its message never holds an API key: any
+    key the SDK was given is replaced by ``[api key]`` (see ``track17_facade._secrets``)."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(redact(arg) if isinstance(arg, str) else arg for arg in args))
 
 
 class InvalidInputError(Track17Error, ValueError):

@@ -27,7 +27,6 @@ import asyncio
 import contextlib
 import contextvars
 import hashlib
-import logging
 import math
 import socket
 import threading
@@ -39,42 +38,67 @@ from typing import Any, Protocol, runtime_checkable
 
 import httpx
 
+from track17_facade._secrets import redacting_logger
 from track17_facade.errors import RateLimiterUnavailableError, Track17Error
 
-logger = logging.getLogger("track17")
+logger = redacting_logger("track17")
 
 DEFAULT_REQUESTS_PER_SECOND = 3.0
 
 MARGIN_FLOOR = max(0.002, 2 * time.get_clock_info("monotonic").resolution)
 """The least margin in seconds: two ticks of this host's monotonic clock (15.6 ms ticks on some
 Windows hosts), and never under 2 ms, which covers the scheduling of a sleeping thread or task."""
-MARGIN_START = 0.005
-"""The margin a key starts with: enough for loopback and a quiet LAN, learnt upwards from there."""
+MARGIN_START = 0.025
+"""The margin a key starts with: enough for an ordinary internet link on an ordinary host (a fixed
+25 ms margin drew no 429 in any measured run), earned down from there on evidence."""
 MARGIN_CEILING = 0.1
 """The most the margin grows to. 429s that keep coming with a tenth-of-a-second margin have another
 cause (another program using the key, a host that stalls, a limit lower than configured) that a
 wider margin would only pay for in every window without fixing."""
 MARGIN_WIDEN = 3.0
-"""An unexpected 429 multiplies the margin by this: a link with 40 ms of jitter is learnt from
-5 ms in two 429s."""
+"""An unexpected 429 multiplies the margin by this."""
 MARGIN_SHRINK = 0.0005
-"""Seconds the margin gives back after each full window of requests answered without a 429 (a
-margin widened from 15 ms to 45 ms comes back to 15 ms over 60 windows, a minute at 3/s)."""
+"""Seconds that the memory of a 429 fades by per clean window: after an unexpected 429 at margin
+``m``, the margin does not go back under ``m`` until this has worn it away (50 windows for 25 ms)."""
+SPREAD_FACTOR = 1.0
+"""The margin earned down to covers this many times the link's measured spread (see ``Margin``).
+One is enough: a round trip's spread also holds the answer's way back and the client's own wake-up,
+which the server's arrival stamps do not."""
+SPREAD_SAMPLES = 32
+"""Round trips remembered per route for the spread."""
+EVIDENCE = 8
+"""Round trips seen before the margin may shrink at all."""
+SPREAD_QUANTILE = 0.9
+"""The spread is this quantile of the remembered round trips minus their minimum, so that a single
+outlier (a garbage collection in the client) does not count as the link's jitter."""
 
 
 class Margin:
-    """The seconds added to each rate window, learnt from the server's answers.
+    """The seconds added to each rate window, earned down on evidence and widened on refusals.
 
-    Policy: start at ``start`` (``MARGIN_START``); on a 429 the limiter did not expect, multiply by
-    ``MARGIN_WIDEN`` (up to ``ceiling``), at most once per booking made with the old value, so that
-    one disagreement seen by several requests in flight widens it once; after each window's worth
-    of requests that waited for their slot and were answered without a 429, give back
-    ``MARGIN_SHRINK`` (down to ``floor``). Quick to widen because a 429 costs a retry and a whole
-    window; slow to shrink because a clean window proves little about the next one.
+    Why a margin: the server counts a request when it *arrives*, and arrivals do not keep the
+    spacing of departures: the link and the server's own scheduling delay each request by a
+    different amount. The margin must cover how much later the server may stamp one request than
+    another: under a millisecond on loopback, tens of milliseconds across the internet.
 
-    Why learn it: the margin must cover how much later the server may stamp one request than
-    another, which is under a millisecond on loopback and tens of milliseconds on the internet;
-    a fixed value is too wide for one and too narrow for the other.
+    Policy:
+
+    - **Start safe**: at ``start`` (``MARGIN_START``, 25 ms), which covers an ordinary link and
+      host without a single 429, so a fresh process and a short job never pay for a lesson.
+    - **Earn the way down on evidence**: every answer teaches the *spread* of the link, the
+      ``SPREAD_QUANTILE`` of the last ``SPREAD_SAMPLES`` round trips of a route (from the moment
+      the request's bytes left to its answer) minus their least. A request arrives within its
+      round trip, so arrivals vary by about that spread (the server's time to answer is about
+      constant for one route). Once ``EVIDENCE`` round trips are in, each clean window (a
+      window's worth of requests that waited for their slot and drew no 429) halves the distance
+      from the margin to its target, ``SPREAD_FACTOR`` times the spread (never under ``floor``):
+      on loopback 25 ms comes down to a few milliseconds in four windows.
+    - **Widen at once on evidence**: a spread that grows past the margin lifts it to its target.
+    - **Widen on a refusal**: a 429 the limiter did not expect multiplies the margin by
+      ``MARGIN_WIDEN`` (at most once per booking made with the old value, so that one
+      disagreement seen by several requests in flight widens it once), and the margin then stays
+      above the value that failed until clean windows have worn that memory away
+      (``MARGIN_SHRINK`` per window).
 
     One ``Margin`` serves every limiter of an API key in the process (``shared_margin``), since
     it is a property of the link to the server. ``Margin.fixed(seconds)`` never changes.
@@ -99,6 +123,8 @@ class Margin:
         self._clock = clock
         self._widened = -math.inf
         self._held = 0
+        self._refused_at = 0.0
+        self._round_trips: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -118,6 +144,47 @@ class Margin:
         """Whether the margin can change (False for ``Margin.fixed``)."""
         return self.floor < self.ceiling
 
+    @property
+    def spread(self) -> float | None:
+        """The link's measured spread in seconds (see the class docstring); None until
+        ``EVIDENCE`` round trips have been seen."""
+        with self._lock:
+            return self._spread()
+
+    def _spread(self) -> float | None:
+        if sum(len(times) for times in self._round_trips.values()) < EVIDENCE:
+            return None
+        spreads = [
+            _quantile(sorted(times), SPREAD_QUANTILE) - min(times)
+            for times in self._round_trips.values()
+            if len(times) >= 2
+        ]
+        return max(spreads, default=0.0)
+
+    def _target(self) -> float | None:
+        """What the evidence allows, or None before there is enough of it."""
+        spread = self._spread()
+        if spread is None:
+            return None
+        return min(self.ceiling, max(self.floor, SPREAD_FACTOR * spread, self._refused_at))
+
+    def observe(self, route: str, round_trip: float) -> None:
+        """One answer on ``route`` came ``round_trip`` seconds after its request's bytes left."""
+        if not self.learns or not math.isfinite(round_trip) or round_trip < 0:
+            return
+        with self._lock:
+            times = self._round_trips.get(route)
+            if times is None:
+                times = self._round_trips[route] = deque(maxlen=SPREAD_SAMPLES)
+            times.append(round_trip)
+            target = self._target()
+            if target is None or target <= self._seconds:
+                return
+            before, self._seconds = self._seconds, target
+        logger.debug(
+            "rate limit: the link's spread grew; margin %.1f ms -> %.1f ms", before * 1000, target * 1000
+        )
+
     def refused(self, booked: float) -> None:
         """A request booked at ``booked`` (this margin's clock) was answered 429: widen, unless
         it was booked before the last widening (that disagreement is already counted)."""
@@ -125,6 +192,7 @@ class Margin:
             if not self.learns or booked < self._widened:
                 return
             before = self._seconds
+            self._refused_at = max(self._refused_at, before)
             self._seconds = min(self.ceiling, max(before * MARGIN_WIDEN, before + self.floor))
             self._widened = self._clock()
             self._held = 0
@@ -134,16 +202,21 @@ class Margin:
 
     def held(self, per_window: int) -> None:
         """A request that waited for its slot was answered without a 429 (``per_window`` such
-        requests make a clean window): shrink after each clean window."""
+        requests make a clean window): after each clean window, come down towards the target."""
         with self._lock:
             if not self.learns:
                 return
             self._held += 1
-            if self._held < per_window or self._seconds <= self.floor:
+            if self._held < per_window:
                 return
             self._held = 0
+            self._refused_at = max(0.0, self._refused_at - MARGIN_SHRINK)
+            target = self._target()
+            if target is None or self._seconds <= target:
+                return
             before = self._seconds
-            self._seconds = max(self.floor, before - MARGIN_SHRINK)
+            halfway = before - (before - target) / 2
+            self._seconds = target if halfway - target < 0.0001 else halfway
         logger.debug(
             "rate limit: a clean window; margin %.1f ms -> %.1f ms", before * 1000, self._seconds * 1000
         )
@@ -168,6 +241,11 @@ class Margin:
     def __repr__(self) -> str:
         kind = "learning" if self.learns else "fixed"
         return f"<Margin {self._seconds * 1000:.1f} ms, {kind}>"
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    """The ``q`` quantile of a sorted, non-empty list (the nearest rank at or below it)."""
+    return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1)))]
 
 
 @runtime_checkable
@@ -203,12 +281,20 @@ class SlidingWindowLimiter:
 
     Thread-safe and usable from any number of event loops at once.
 
+    **A new limiter treats the window before it as full** (``assume_used=True``, the default): a
+    process cannot know what its key did in the last second (a job that just ended, a cron job, a
+    second worker started beside the first), and the server counts those requests too. So the
+    first requests wait until one window (and the margin) has passed since the limiter was made:
+    at most one second per process and key, paid once, since every client of a key in the process
+    shares one limiter. ``assume_used=False`` is for a key nothing else can have used just before.
+
     Args:
         limit: requests per window.
         window: seconds.
         margin: seconds added to each window: a number for a fixed margin, a ``Margin`` (shared
             with other limiters), or None for a learning margin of its own.
         clock: the monotonic clock bookings are made on.
+        assume_used: count the window before the limiter's creation as full (see above).
     """
 
     def __init__(
@@ -218,14 +304,18 @@ class SlidingWindowLimiter:
         *,
         margin: float | Margin | None = None,
         clock: Callable[[], float] = time.monotonic,
+        assume_used: bool = True,
     ) -> None:
-        if limit < 1 or window <= 0:
-            raise ValueError("limit must be >= 1 and window > 0")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"limit must be an integer >= 1, got {limit!r}")
+        if not isinstance(window, int | float) or not math.isfinite(window) or window <= 0:
+            raise ValueError(f"window must be a number of seconds > 0, got {window!r}")
         self.limit = limit
         self.window = window
         self._margin = Margin.of(margin)
         self._clock = clock
-        self._starts: deque[float] = deque(maxlen=limit)
+        created = clock()
+        self._starts: deque[float] = deque([created] * limit if assume_used else (), maxlen=limit)
         self._lock = threading.Lock()
 
     def reserve(self) -> float:
@@ -260,9 +350,14 @@ class SlidingWindowLimiter:
         """The seconds added to each window now (see ``Margin``)."""
         return self._margin.seconds
 
-    def learn(self, booked: float, paced: bool, refused: bool) -> None:
+    def learn(
+        self, booked: float, paced: bool, refused: bool, round_trip: float | None = None, route: str = ""
+    ) -> None:
         """Tell the margin how a request booked at ``booked`` fared: answered 429 (``refused``) or
-        not, after waiting for its slot (``paced``) or not."""
+        not, after waiting for its slot (``paced``) or not, ``round_trip`` seconds after its bytes
+        left for ``route`` (see ``Margin``)."""
+        if round_trip is not None:
+            self._margin.observe(route, round_trip)
         self._margin.answered(booked, paced, refused, self.limit)
 
     def __repr__(self) -> str:
@@ -294,29 +389,42 @@ def shared_margin(api_key: str) -> Margin:
         return margin
 
 
-def shared_limiter(api_key: str, requests_per_second: float) -> SlidingWindowLimiter:
-    """The process-wide limiter for this key and rate: every client using the key shares it."""
+def shared_limiter(
+    api_key: str, requests_per_second: float, *, assume_used: bool = True
+) -> SlidingWindowLimiter:
+    """The process-wide limiter for this key and rate: every client using the key shares it.
+
+    ``assume_used`` applies when this call makes the limiter (see ``SlidingWindowLimiter``).
+    """
     limit, window = window_for_rate(requests_per_second)
     slot = (key_fingerprint(api_key), limit, window)
     margin = shared_margin(api_key)
     with _shared_lock:
         limiter = _shared.get(slot)
         if limiter is None:
-            limiter = _shared[slot] = SlidingWindowLimiter(limit, window, margin=margin)
+            limiter = _shared[slot] = SlidingWindowLimiter(
+                limit, window, margin=margin, assume_used=assume_used
+            )
         return limiter
 
 
-def check_rate_limiter(limiter: object) -> None:
+def check_rate_limiter(limiter: object, owner: str = "Track17Client") -> None:
     """Refuse, at construction, an object that cannot serve as a ``RateLimiter``.
 
     Raises:
-        TypeError: ``limiter`` lacks a callable ``reserve`` or ``reserve_async``.
+        TypeError: ``limiter`` is a class rather than an instance, or lacks a callable
+            ``reserve`` or ``reserve_async``.
     """
+    if isinstance(limiter, type):
+        raise TypeError(
+            f"{owner}: rate_limiter must be a limiter instance, got the class {limiter.__name__}; "
+            f"build one first, e.g. SlidingWindowLimiter(3, 1.0)"
+        )
     missing = [name for name in ("reserve", "reserve_async") if not callable(getattr(limiter, name, None))]
     if missing:
         raise TypeError(
-            f"rate_limiter must have reserve() and reserve_async() (see track17_facade.RateLimiter); "
-            f"{type(limiter).__name__} lacks {' and '.join(missing)}"
+            f"{owner}: rate_limiter must have reserve() and reserve_async() "
+            f"(see track17_facade.RateLimiter); {type(limiter).__name__} lacks {' and '.join(missing)}"
         )
 
 
@@ -331,8 +439,9 @@ def _limiter_failed(exc: Exception) -> RateLimiterUnavailableError:
 # never gave. Two ways keep the count true:
 #
 # - A limiter that can ``move`` a booking (the in-process SlidingWindowLimiter) is told where the
-#   request really left, once its headers are written and before the next request of the client
-#   books. The next booking then counts from the real departure: lateness costs only itself.
+#   request really left, however little late, once its headers are written and before the next
+#   request of the client books. The next booking then counts from the real departure: lateness
+#   costs only itself, and the margin is left to cover the link alone.
 # - Other limiters (RedisRateLimiter: other processes book from the same log meanwhile) get a fresh
 #   booking when the request wakes more than LATE_TOLERANCE after its slot, and one more booking at
 #   once when its headers still went out late. Redis first tries to move the missed booking to now,
@@ -467,29 +576,31 @@ async def _wait_async(limiter: RateLimiter) -> _Slot:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _taught(limiter: RateLimiter, slot: _Slot, status: int) -> None:
+def _taught(limiter: RateLimiter, slot: _Slot, status: int, round_trip: float | None, route: str) -> None:
     """Tell a limiter that learns (``learn``, like SlidingWindowLimiter) how a request fared."""
     learn = getattr(limiter, "learn", None)
     if callable(learn):
-        learn(slot.booked, slot.paced, status == 429)
+        learn(slot.booked, slot.paced, status == 429, round_trip, route)
 
 
-def _moved(limiter: RateLimiter, due: float) -> bool:
-    """Move a late request's booking to now, where the limiter can; whether it could."""
+def _moved(limiter: RateLimiter, due: float, departed: float) -> bool:
+    """Move a request's booking to where it really left, where the limiter can; whether it could."""
     move = getattr(limiter, "move", None)
-    if not callable(move):
+    if not callable(move) or not move(due, departed):
         return False
-    departed = time.monotonic()
-    if move(due, departed):
+    if departed - due > LATE_TOLERANCE:
         logger.debug("left %.0f ms after its rate-limit slot; counted where it left", (departed - due) * 1000)
-        return True
-    return False
+    return True
 
 
-def _count_late_departure(limiter: RateLimiter, due: float) -> None:
-    """Count a request whose headers went out late (sent: this must not fail it now): its booking
-    moves to now, or one more slot is booked."""
-    if _moved(limiter, due):
+def _count_departure(limiter: RateLimiter, due: float, departed: float) -> None:
+    """Count a request where its headers really went out (sent: this must not fail it now).
+
+    A limiter that can move its latest booking gets the exact departure, however small the delay:
+    the next booking then counts from it, and the margin never has to absorb the host's wake-up
+    delays. Otherwise a request that left more than ``LATE_TOLERANCE`` late books one more slot.
+    """
+    if _moved(limiter, due, departed) or departed - due <= LATE_TOLERANCE:
         return
     try:
         _reserve(limiter)
@@ -497,9 +608,9 @@ def _count_late_departure(limiter: RateLimiter, due: float) -> None:
         logger.debug("could not count a late departure: %s", exc)
 
 
-async def _count_late_departure_async(limiter: RateLimiter, due: float) -> None:
-    """``_count_late_departure`` for asyncio."""
-    if _moved(limiter, due):
+async def _count_departure_async(limiter: RateLimiter, due: float, departed: float) -> None:
+    """``_count_departure`` for asyncio."""
+    if _moved(limiter, due, departed) or departed - due <= LATE_TOLERANCE:
         return
     try:
         await _reserve_async(limiter)
@@ -582,15 +693,17 @@ class PacedTransport(httpx.BaseTransport):
                 self._gate.release()
 
         slots: list[_Slot] = []
+        departed: list[float] = []
 
         def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
                 slots.append(_wait_sync(self._limiter))
                 _departing()
             elif name.endswith(_HEADERS_SENT):
+                departed.append(time.monotonic())
                 try:
-                    if slots and _late(slots[0].due):
-                        _count_late_departure(self._limiter, slots[0].due)
+                    if slots:
+                        _count_departure(self._limiter, slots[0].due, departed[0])
                 finally:
                     release()
 
@@ -600,7 +713,8 @@ class PacedTransport(httpx.BaseTransport):
         finally:
             release()
         if slots:
-            _taught(self._limiter, slots[0], response.status_code)
+            round_trip = time.monotonic() - departed[0] if departed else None
+            _taught(self._limiter, slots[0], response.status_code, round_trip, request.url.path)
         return response
 
     def close(self) -> None:
@@ -634,15 +748,17 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
                 gate.release()
 
         slots: list[_Slot] = []
+        departed: list[float] = []
 
         async def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
                 slots.append(await _wait_async(self._limiter))
                 _departing()
             elif name.endswith(_HEADERS_SENT):
+                departed.append(time.monotonic())
                 try:
-                    if slots and _late(slots[0].due):
-                        await _count_late_departure_async(self._limiter, slots[0].due)
+                    if slots:
+                        await _count_departure_async(self._limiter, slots[0].due, departed[0])
                 finally:
                     release()
 
@@ -652,7 +768,8 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
         finally:
             release()
         if slots:
-            _taught(self._limiter, slots[0], response.status_code)
+            round_trip = time.monotonic() - departed[0] if departed else None
+            _taught(self._limiter, slots[0], response.status_code, round_trip, request.url.path)
         return response
 
     async def aclose(self) -> None:

@@ -19,7 +19,6 @@ clock. Booking gives exact spacing with one Redis call per request.
 from __future__ import annotations
 
 import copy
-import logging
 import secrets
 import threading
 import time
@@ -31,6 +30,7 @@ import redis
 import redis.asyncio as redis_async
 from redis.exceptions import RedisError
 
+from track17_facade._secrets import redacting_logger
 from track17_facade.errors import RateLimiterUnavailableError
 from track17_facade.ratelimit import (
     DEFAULT_REQUESTS_PER_SECOND,
@@ -42,10 +42,13 @@ from track17_facade.ratelimit import (
     window_for_rate,
 )
 
-logger = logging.getLogger("track17")
+logger = redacting_logger("track17")
 
 # KEYS[1]: sorted set of booked start times (microseconds, Redis clock) for one API key.
-# ARGV[1]: limit; ARGV[2]: window in microseconds (margin included); ARGV[3]: a unique member.
+# ARGV[1]: limit; ARGV[2]: window in microseconds (margin included); ARGV[3]: a unique member;
+# ARGV[4]: 1 when the caller lost Redis since its last booking: an empty set may then be a Redis
+# that restarted and forgot the last window's bookings, so it is counted as full (as a new
+# process counts the window before it).
 # Returns the microseconds the caller must wait before starting.
 BOOK_SLOT = """
 local now_parts = redis.call('TIME')
@@ -54,6 +57,12 @@ local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local count = redis.call('ZCARD', KEYS[1])
+if ARGV[4] == '1' and count == 0 then
+  for i = 1, limit do
+    redis.call('ZADD', KEYS[1], now, 'forgotten:' .. ARGV[3] .. ':' .. i)
+  end
+  count = limit
+end
 local start = now
 if count >= limit then
   local kth = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
@@ -147,6 +156,7 @@ class RedisRateLimiter:
         self._connections = _Connections(url)
         self._fallback = SlidingWindowLimiter(self.limit, self.window, margin=self._margin)
         self._warned = False
+        self._lost = False
         self._booked = _Bookings()
 
     @classmethod
@@ -184,9 +194,13 @@ class RedisRateLimiter:
         """The seconds added to each window now (see ``track17_facade.ratelimit.Margin``)."""
         return self._margin.seconds
 
-    def learn(self, booked: float, paced: bool, refused: bool) -> None:
+    def learn(
+        self, booked: float, paced: bool, refused: bool, round_trip: float | None = None, route: str = ""
+    ) -> None:
         """Tell this process's margin how a request booked at ``booked`` fared (see
         ``SlidingWindowLimiter.learn``)."""
+        if round_trip is not None:
+            self._margin.observe(route, round_trip)
         self._margin.answered(booked, paced, refused, self.limit)
 
     @property
@@ -201,10 +215,11 @@ class RedisRateLimiter:
         return round((self.window + self._margin.seconds) * 1_000_000)
 
     def _args(self, member: str) -> tuple[list[str], list[int | str]]:
-        return [self.redis_key], [self.limit, self._window_us(), member]
+        return [self.redis_key], [self.limit, self._window_us(), member, int(self._lost)]
 
     def _booked_in(self, wait_us: int, member: str) -> float:
         """Remember a booking made ``wait_us`` from now; the seconds until it."""
+        self._lost = False
         delay = int(wait_us) / 1_000_000
         self._booked.add(time.monotonic() + delay, member)
         return delay
@@ -310,6 +325,7 @@ class RedisRateLimiter:
             logger.debug("could not release a missed slot: %s: %s", type(exc).__name__, exc)
 
     def _unreachable(self, exc: RedisError) -> float:
+        self._lost = True
         if self.on_unavailable == "raise":
             raise self._unavailable(exc) from exc
         self._warn_fallback(exc)

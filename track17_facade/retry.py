@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import logging
 import math
 import random
 import time
@@ -41,6 +40,7 @@ import httpx
 from attrs import frozen
 
 from track17_facade._batching import shorten
+from track17_facade._secrets import redacting_logger
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import (
     APIError,
@@ -48,6 +48,7 @@ from track17_facade.errors import (
     HTTPStatusError,
     InvalidResponseError,
     RateLimitError,
+    RateLimiterUnavailableError,
     RequestError,
     RequestTimeoutError,
     ServerError,
@@ -55,7 +56,7 @@ from track17_facade.errors import (
     TransportError,
 )
 
-logger = logging.getLogger("track17")
+logger = redacting_logger("track17")
 
 BACKOFF_BASE = 0.25
 """Seconds before the first retry (before jitter); doubled for each further retry."""
@@ -166,8 +167,13 @@ def classify_exception(exc: BaseException, operation: str, attempt: int) -> Fail
     """The verdict on an exception raised while sending or reading.
 
     Timeouts and connection failures are retried; a refused connection never reached the server,
-    anything later may have. A rate limiter's own error (e.g. Redis unreachable) is not retried.
+    anything later may have. A shared rate limiter that cannot be reached (Redis restarting) is a
+    transient failure of the attempt like any other: nothing was sent, and the attempt is retried
+    with backoff, so an outage shorter than the call's retries costs time, not numbers. Other
+    errors of the SDK's own (a failing ``before_send``) are not retried.
     """
+    if isinstance(exc, RateLimiterUnavailableError):
+        return Failed(exc, retryable=True, may_have_taken_effect=False)
     if isinstance(exc, Track17Error):
         return Failed(exc, retryable=False, may_have_taken_effect=False)
     reached = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))

@@ -28,6 +28,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from track17_facade._batching import shorten
 from track17_facade._mapping import (
     ShapeError,
     carrier,
@@ -35,6 +36,7 @@ from track17_facade._mapping import (
     track_from_dict,
     track_info_from_v2,
 )
+from track17_facade._secrets import checked_api_key
 from track17_facade.carriers import Carrier
 from track17_facade.errors import InvalidInputError, SignatureError, WebhookParseError
 from track17_facade.models import JsonModel, TrackInfo
@@ -70,21 +72,43 @@ def compute_signature(raw_body: bytes, api_key: str) -> str:
     return hashlib.sha256(bytes(raw_body) + b"/" + api_key.encode()).hexdigest()
 
 
-def verify_signature(raw_body: bytes | str, sign: str | None, api_key: str) -> None:
+def verify_signature(raw_body: bytes | str, sign: str | bytes | None, api_key: str) -> None:
     """Check a push's ``sign`` header against the body as received, in constant time.
 
     Raises:
-        SignatureError: the header is missing, or does not match the body and key.
+        SignatureError: the header is missing, is not a hex digest, or does not match the body and
+            key (also for a body that cannot be the bytes that were signed: a ``str`` holding
+            characters UTF-8 cannot encode, or neither ``bytes`` nor ``str``).
     """
-    if not sign:
+    if isinstance(sign, bytes | bytearray):
+        sign = bytes(sign).decode("latin-1")
+    if not sign or not isinstance(sign, str):
         raise SignatureError("the push has no 'sign' header")
-    body = raw_body.encode() if isinstance(raw_body, str) else raw_body
+    digest = sign.strip().lower()
+    if not digest.isascii() or not all(char in "0123456789abcdef" for char in digest):
+        raise SignatureError("the 'sign' header is not a hex SHA-256 digest")
+    body = _body_bytes(raw_body)
     expected = compute_signature(body, api_key)
-    if not hmac.compare_digest(expected, sign.strip().lower()):
+    if not hmac.compare_digest(expected, digest):
         raise SignatureError(
             "the 'sign' header does not match the body: wrong API key, or the body was changed "
             "(re-serialised JSON never matches; pass the raw bytes)"
         )
+
+
+def _body_bytes(raw_body: object) -> bytes:
+    """The signed bytes of a body given as received (bytes) or as text."""
+    if isinstance(raw_body, bytes | bytearray | memoryview):
+        return bytes(raw_body)
+    if isinstance(raw_body, str):
+        try:
+            return raw_body.encode()
+        except UnicodeEncodeError:
+            raise SignatureError(
+                "the body holds characters that UTF-8 cannot encode, so it is not what was signed: "
+                "pass the raw bytes as received"
+            ) from None
+    raise SignatureError(f"the body must be the raw bytes as received, got {type(raw_body).__name__}")
 
 
 def parse_webhook(
@@ -118,11 +142,13 @@ def parse_webhook(
                 "parse_webhook needs the API key to verify the push's signature: "
                 "pass api_key=..., or verify=False to skip verification"
             )
-        verify_signature(raw_body, sign, api_key)
+        verify_signature(raw_body, sign, checked_api_key(api_key, "parse_webhook"))
+    if not isinstance(raw_body, bytes | bytearray | str):
+        raise WebhookParseError(f"the body must be bytes or str, got {type(raw_body).__name__}")
     try:
         decoded = json.loads(raw_body)
     except (ValueError, RecursionError) as exc:
-        raise WebhookParseError(f"the body is not JSON: {exc}") from None
+        raise WebhookParseError(f"the body is not JSON: {shorten(str(exc), 200)}") from None
     try:
         return _event(decoded)
     except ShapeError as exc:

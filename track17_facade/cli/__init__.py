@@ -9,7 +9,7 @@ import sys
 def main() -> None:
     """The ``track17`` console script."""
     try:
-        from track17_facade.cli._app import cli  # noqa: PLC0415 (click and rich are an extra)
+        from track17_facade.cli._app import run  # noqa: PLC0415 (click and rich are an extra)
     except ImportError as exc:  # click or rich missing
         print(
             f"track17: the command line needs the 'cli' extra ({exc.name} is missing): "
@@ -17,4 +17,4 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(2)
-    cli(prog_name="track17")
+    run()

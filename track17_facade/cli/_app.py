@@ -1,26 +1,23 @@
 """The ``track17`` commands (click for parsing and help, rich for progress bars and tables).
 
 Everything goes through the facade: the commands read rows, hand them to ``Track17Client.stream``
-and write what comes back. The journal decides, number by number, what a resumed job sends.
+and write what comes back (``_job``, ``_output``). The journal decides, number by number, what a
+resumed job sends.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import json
 import logging
-import re
+import os
 import sqlite3
 import sys
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Sequence
 from typing import IO, Any, Final, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from track17_facade import (
     AuthenticationError,
@@ -28,38 +25,24 @@ from track17_facade import (
     Track17Client,
     Track17Error,
 )
-from track17_facade._base import API_VERSIONS, StreamMethod
-from track17_facade.cli._input import InputError, count_rows, opened, rows
-from track17_facade.cli._journal import Admission, Journal, JournalError
+from track17_facade._base import API_VERSIONS, StreamMethod, version_in_url
+from track17_facade._batching import ItemKind
+from track17_facade._secrets import redact
+from track17_facade.cli._input import InputError
+from track17_facade.cli._job import EXIT_OK, EXIT_SOME_FAILED, Job
+from track17_facade.cli._journal import Journal, JournalError
+from track17_facade.cli._output import FORMATS, OUTCOME_COLUMNS, STATUS_COLUMNS, Output, clean
 from track17_facade.errors import WebhookError
-from track17_facade.models import Accepted, BatchResult, Failure, Rejection, TrackInfo, TrackingStatus
+from track17_facade.models import TrackingStatus
 from track17_facade.ratelimit import DEFAULT_REQUESTS_PER_SECOND
 from track17_facade.status import MainStatus
 from track17_facade.webhooks import parse_webhook
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_REFUSED_KEY = 0, 1, 2, 3
+EXIT_USAGE, EXIT_REFUSED_KEY = 2, 3
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
-FORMATS: Final = ("table", "csv", "json", "jsonl")
-TABLE_ROWS: Final = 1000
-"""A table shows at most this many rows; ``--format csv`` (or json/jsonl) exports any number."""
-OUTCOME_COLUMNS: Final = ("number", "outcome", "carrier", "recovered", "code", "message")
-STATUS_COLUMNS: Final = (
-    "number",
-    "outcome",
-    "carrier",
-    "status",
-    "sub_status",
-    "last_event_time",
-    "location",
-    "description",
-    "code",
-    "message",
-)
+EXIT_BROKEN_PIPE = 141  # the shell's status for a writer whose reader went away (128 + SIGPIPE)
 F = TypeVar("F", bound=Callable[..., Any])
-LINES_KEPT: Final = 4096
-"""Input lines remembered for naming refused rows: the stream refuses a row within one request's
-worth of reading it, so a few thousand is plenty and memory stays flat."""
-_ITEM_PREFIX: Final = re.compile(r"^item \d+: ")
+SHELLS: Final = ("bash", "zsh", "fish")
 
 
 class Settings:
@@ -68,22 +51,55 @@ class Settings:
     def __init__(self, **options: Any) -> None:
         self.api_key: str | None = options["api_key"]
         self.base_url: str | None = options["base_url"]
-        self.api_version: str = options["api_version"]
+        self.api_version: str | None = options["api_version"]
         self.rate: float = options["rate"]
         self.max_retries: int | None = options["max_retries"]
         self.quiet: bool = options["quiet"]
         self.err = Console(stderr=True, quiet=self.quiet, highlight=False)
 
+    @property
+    def version(self) -> str:
+        """The API version: ``--api-version``, else the one ``--base-url`` ends with, else v1.
+
+        Raises:
+            click.UsageError: the two name different versions.
+        """
+        named = version_in_url(self.base_url) if self.base_url else None
+        if self.api_version is None:
+            return named if named in API_VERSIONS else "v1"
+        if named is not None and named != self.api_version:
+            raise click.UsageError(
+                f"--base-url {self.base_url} is the root of API {named}, but --api-version is "
+                f"{self.api_version}: make them agree (or leave --api-version out)"
+            )
+        return self.api_version
+
     def client(self) -> Track17Client:
         """A client from the options; a missing key is a usage error."""
         if not self.api_key:
             raise click.UsageError("an API key is needed: --api-key KEY or the TRACK17_API_KEY variable")
-        options: dict[str, Any] = {"api_version": self.api_version, "requests_per_second": self.rate}
+        options: dict[str, Any] = {"api_version": self.version, "requests_per_second": self.rate}
         if self.base_url:
             options["base_url"] = self.base_url
         if self.max_retries is not None:
             options["max_retries"] = self.max_retries
         return Track17Client(self.api_key, **options)
+
+
+def _say(message: str) -> None:
+    click.echo(f"track17: {redact(message)}", err=True)
+
+
+def _fail(message: str, code: int) -> None:
+    _say(message)
+    sys.exit(code)
+
+
+def _broken_pipe() -> None:
+    """The reader went away (``track17 ... | head -1``): stop quietly, as a shell tool does."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # so that the final flush at exit finds nothing to write
+    sys.exit(EXIT_BROKEN_PIPE)
 
 
 def _expected_errors(command: F) -> F:
@@ -94,7 +110,7 @@ def _expected_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except AuthenticationError as exc:
-            _fail(f"the API key was refused: {exc}", EXIT_REFUSED_KEY)
+            _fail(str(exc), EXIT_REFUSED_KEY)
         except (InputError, JournalError, InvalidInputError) as exc:
             _fail(str(exc), EXIT_USAGE)
         except sqlite3.Error as exc:  # the journal could not be written (disk full, file removed)
@@ -103,288 +119,91 @@ def _expected_errors(command: F) -> F:
             _fail(f"{type(exc).__name__}: {exc}", EXIT_SOME_FAILED)
         except KeyboardInterrupt:
             _fail("interrupted (with --journal, the same command resumes the job)", EXIT_INTERRUPTED)
-        except BrokenPipeError:  # `track17 ... | head`
-            sys.stderr.close()
-            sys.exit(EXIT_SOME_FAILED)
+        except BrokenPipeError:
+            _broken_pipe()
 
     return run  # type: ignore[return-value]
 
 
-def _fail(message: str, code: int) -> None:
-    click.echo(f"track17: {message}", err=True)
-    sys.exit(code)
+class Track17Group(click.Group):
+    """The ``track17`` group: its own options are taken after the command too.
+
+    ``track17 register FILE --api-key KEY`` works like ``track17 --api-key KEY register FILE``, as
+    gh, aws and stripe allow: people type options where they think of them. An option the command
+    itself has (``sandbox --rate``) stays the command's.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Move the group's options found after the command before it, then parse."""
+        return super().parse_args(ctx, self._hoisted(ctx, args))
+
+    def _hoisted(self, ctx: click.Context, args: list[str]) -> list[str]:
+        own = _option_arity(self)
+        at = 0
+        while at < len(args) and args[at].startswith("-") and args[at] != "-":
+            name, _, inline = args[at].partition("=")
+            at += 1 + (own.get(name, 0) if not inline else 0)
+        if at >= len(args):
+            return args
+        command: click.Command | None = self.get_command(ctx, args[at])
+        if command is None:
+            return args
+        taken = dict(_option_arity(command))
+        for token in args[at + 1 :]:  # a group's subcommand (journal show) has options of its own
+            if isinstance(command, click.Group) and not token.startswith("-"):
+                command = command.get_command(ctx, token)
+                if command is None:
+                    return args
+                taken.update(_option_arity(command))
+                break
+        head, tail = list(args[:at]), [args[at]]
+        rest = iter(args[at + 1 :])
+        for token in rest:
+            if token == "--":  # noqa: S105 (the end of options, not a password)
+                tail += [token, *rest]
+                break
+            name, _, inline = token.partition("=")
+            if name in own and name not in taken:
+                head.append(token)
+                for _ in range(own[name] if not inline else 0):
+                    head.append(next(rest, ""))
+            else:
+                tail.append(token)
+        return head + tail
 
 
-# -- output ---------------------------------------------------------------------------------
-
-
-class Output:
-    """Rows to stdout as a table (on a terminal), CSV, JSON (one array) or JSON lines."""
-
-    def __init__(self, fmt: str | None, columns: tuple[str, ...], stream: IO[str] | None = None) -> None:
-        self.stream = stream or sys.stdout
-        self.fmt = fmt or ("table" if self.stream.isatty() else "csv")
-        self.columns = columns
-        self.rows = 0
-        self._table: list[Mapping[str, Any]] = []
-        self._csv: Any = None
-        if self.fmt == "csv":
-            self._csv = csv.DictWriter(self.stream, columns, extrasaction="ignore", lineterminator="\n")
-            self._csv.writeheader()
-        elif self.fmt == "json":
-            self.stream.write("[")
-
-    def write(self, row: Mapping[str, Any]) -> None:
-        """One row; JSON formats keep its values' types, CSV and tables show them as text."""
-        if self.fmt == "csv":
-            self._csv.writerow({key: _text(row.get(key)) for key in self.columns})
-        elif self.fmt == "jsonl":
-            self.stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-        elif self.fmt == "json":
-            self.stream.write(("\n" if not self.rows else ",\n") + json.dumps(row, ensure_ascii=False))
-        elif len(self._table) < TABLE_ROWS:
-            self._table.append(row)
-        self.rows += 1
-
-    def close(self) -> None:
-        """End the output (the JSON array's bracket, or the table itself)."""
-        if self.fmt == "json":
-            self.stream.write("\n]\n" if self.rows else "]\n")
-        elif self.fmt == "table":
-            table = Table(*self.columns, show_lines=False)
-            for row in self._table:
-                table.add_row(*(_text(row.get(key)) for key in self.columns))
-            # On a terminal, its width; in a file or pipe, wide enough not to cut numbers.
-            width = None if self.stream.isatty() else 200
-            Console(file=self.stream, highlight=False, width=width).print(table)
-            if self.rows > len(self._table):
-                click.echo(
-                    f"... and {self.rows - len(self._table)} more rows; use --format csv to export all",
-                    file=self.stream,
-                )
-        self.stream.flush()
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    return str(value)
-
-
-def _name(value: object) -> str | None:
-    return None if value is None else getattr(value, "name", str(value))
-
-
-def outcome_rows(
-    result: BatchResult[Any], lines: Mapping[int, int] | None = None
-) -> Iterator[dict[str, Any]]:
-    """One output row per number of a request's result (``lines``: input item index -> file
-    line, for rows refused before sending)."""
-    for item in result.accepted:
-        if isinstance(item, TrackInfo):
-            event = item.latest_event
-            yield {
-                "number": item.number,
-                "outcome": "accepted",
-                "carrier": _name(item.carrier),
-                "status": item.status.name,
-                "sub_status": item.sub_status.name,
-                "last_event_time": None if event is None or event.time is None else event.time.isoformat(),
-                "location": None if event is None else event.location,
-                "description": None if event is None else event.description,
-            }
-        else:
-            assert isinstance(item, Accepted)
-            yield {
-                "number": item.number,
-                "outcome": "accepted",
-                "carrier": _name(item.carrier),
-                "recovered": item.recovered,
-            }
-    for rejection in result.rejected:
-        yield _refused(rejection, lines or {})
-    for failure in result.failed:
-        yield _failed(failure)
-
-
-def _refused(rejection: Rejection, lines: Mapping[int, int]) -> dict[str, Any]:
-    message = rejection.message
-    line = None if rejection.index is None else lines.get(rejection.index)
-    if line is not None:  # "item 12: ..." counts the items sent in this run; the line is the file's
-        message = f"line {line}: {_ITEM_PREFIX.sub('', message)}"
+def _option_arity(command: click.Command) -> dict[str, int]:
+    """Each option name of a command, and how many values it takes."""
     return {
-        "number": rejection.number,
-        "outcome": "rejected",
-        "code": rejection.code.name,
-        "message": message,
+        name: 0 if param.is_flag or param.count else param.nargs
+        for param in command.params
+        if isinstance(param, click.Option)
+        for name in (*param.opts, *param.secondary_opts)
     }
 
 
-def _failed(failure: Failure) -> dict[str, Any]:
-    return {
-        "number": failure.number,
-        "outcome": "failed",
-        "code": type(failure.error).__name__,
-        "message": str(failure.error),
-    }
-
-
-class Tally:
-    """The end-of-job summary: accepted, rejected by code, failed."""
-
-    def __init__(self) -> None:
-        self.outcomes: Counter[str] = Counter()
-        self.codes: Counter[str] = Counter()
-        self.recovered = 0
-        self.from_journal = 0
-
-    def add(self, row: Mapping[str, Any], from_journal: bool = False) -> None:
-        """Count one row."""
-        self.outcomes[row["outcome"]] += 1
-        self.from_journal += from_journal
-        self.recovered += bool(row.get("recovered"))
-        if row["outcome"] != "accepted":
-            self.codes[f"{row['outcome']} {row.get('code')}"] += 1
-
-    def line(self) -> str:
-        """The summary as one line of text."""
-        accepted = f"accepted {self.outcomes['accepted']}"
-        if self.recovered:
-            accepted += f" ({self.recovered} recovered)"
-        parts = [accepted]
-        for outcome in ("rejected", "failed"):
-            by_code = sorted(
-                ((key.split(" ", 1)[1], n) for key, n in self.codes.items() if key.startswith(outcome)),
-                key=lambda pair: -pair[1],
-            )
-            detail = ", ".join(f"{code} {n}" for code, n in by_code)
-            parts.append(f"{outcome} {self.outcomes[outcome]}" + (f" ({detail})" if detail else ""))
-        line = ", ".join(parts)
-        return line + (f"; {self.from_journal} from the journal" if self.from_journal else "")
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every number was accepted, else 1."""
-        return EXIT_OK if not (self.outcomes["rejected"] or self.outcomes["failed"]) else EXIT_SOME_FAILED
-
-
-# -- the bulk commands ----------------------------------------------------------------------
-
-
-def _progress(settings: Settings, path: str) -> Progress | None:
-    """A progress bar for a job over ``path`` on a terminal (the file is counted then only)."""
-    if settings.quiet or not sys.stderr.isatty():
-        return None
-    progress = Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("[progress.data.speed]{task.fields[rate]}"),
-        TimeRemainingColumn(),
-        console=settings.err,
-        transient=False,
-    )
-    progress.add_task("numbers", total=count_rows(path), rate="")
-    return progress
-
-
-class Job:
-    """One bulk command over one job file, with or without a journal."""
-
-    def __init__(self, settings: Settings, method: StreamMethod, path: str, fmt: str | None) -> None:
-        self.settings, self.method, self.path = settings, method, path
-        self.out = Output(fmt, STATUS_COLUMNS if method == "get_track_info" else OUTCOME_COLUMNS)
-        self.tally = Tally()
-        self.journal: Journal | None = None
-        self.in_doubt: set[str] = set()
-        self.lines: dict[int, int] = {}  # item index -> file line, for the last LINES_KEPT items
-        self.seen: set[str] = set()  # without a journal: the numbers read in this run
-        self.progress = _progress(settings, path)
-
-    def emit(self, row: Mapping[str, Any], from_journal: bool = False) -> None:
-        """Write and count one row."""
-        self.out.write(row)
-        self.tally.add(row, from_journal)
-        if self.progress is not None:
-            task = self.progress.tasks[0]
-            self.progress.update(task.id, advance=1, rate=f"{task.speed or 0:.0f}/s")
-
-    def admit(self, number: str) -> bool:
-        """Whether to send ``number`` in this run (the journal's outcomes are emitted here)."""
-        if self.journal is None:
-            if number in self.seen:
-                return False
-            self.seen.add(number)
-            return True
-        admission, recorded = self.journal.admit(number)
-        if admission is Admission.DONE and recorded is not None:
-            self.emit(recorded, from_journal=True)
-        if admission is Admission.IN_DOUBT:
-            self.in_doubt.add(number)
-        return admission in (Admission.SEND, Admission.IN_DOUBT)
-
-    def items(self, handle: IO[str]) -> Iterator[object]:
-        """The facade items to send, read lazily."""
-        index = 0
-        for row in rows(handle, self.path):
-            if not self.admit(row.number.strip()):
-                continue
-            self.lines[index] = row.line  # rows refused before sending name their line
-            self.lines.pop(index - LINES_KEPT, None)
-            index += 1
-            yield row.item(with_metadata=self.method == "register")
-
-    def run(self, journal_path: str | None) -> int:
-        """Run the job; returns the exit code."""
-        client = self.settings.client()  # a missing key is refused before the journal counts a run
-        self.journal = journal = Journal(journal_path, self.method) if journal_path else None
-        try:
-            with client, opened(self.path) as handle:
-                if self.progress is not None:
-                    self.progress.start()
-                stream = client.stream(
-                    self.method,
-                    self.items(handle),
-                    before_send=None if journal is None else journal.sending,
-                    in_doubt=self.in_doubt,
-                )
-                for result in stream:
-                    produced = list(outcome_rows(result, self.lines))
-                    if journal is not None:
-                        journal.record(produced)  # one transaction per request
-                    for row in produced:
-                        self.emit(row)
-        finally:
-            if self.progress is not None:
-                self.progress.stop()
-            self.out.close()
-            if journal is not None:
-                journal.close()
-        self.settings.err.print(f"{self.path}: {self.tally.line()}", soft_wrap=True)
-        return self.tally.exit_code
-
-
-# -- the command line -----------------------------------------------------------------------
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=Track17Group,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--api-key",
     envvar="TRACK17_API_KEY",
     metavar="KEY",
     help="Your 17TRACK key (default: the TRACK17_API_KEY variable). Never printed.",
 )
-@click.option("--base-url", metavar="URL", help="The API root (default: 17TRACK's, for --api-version).")
+@click.option(
+    "--base-url",
+    envvar="TRACK17_BASE_URL",
+    metavar="URL",
+    help="The API root (default: the TRACK17_BASE_URL variable, else 17TRACK's for --api-version).",
+)
 @click.option(
     "--api-version",
+    envvar="TRACK17_API_VERSION",
     type=click.Choice(list(API_VERSIONS)),
-    default="v1",
-    show_default=True,
-    help="API version.",
+    help="API version (default: the TRACK17_API_VERSION variable, else the version --base-url "
+    "ends with, else v1).",
 )
 @click.option(
     "--rate",
@@ -402,10 +221,13 @@ def cli(ctx: click.Context, /, verbose: bool, **options: Any) -> None:
     """Bulk 17TRACK jobs from files: register, check, stop numbers, with a journal to resume.
 
     FILE holds one tracking number per line, or is a CSV with a 'number' column (and optional
-    carrier, tag, order_no, lang, param); '-' reads stdin. Results go to stdout (a table on a
-    terminal, else CSV; see --format), progress and the summary to stderr.
+    carrier, tag, order_no, lang, param), separated by commas, semicolons or tabs; '-' reads
+    stdin. Results go to stdout in the order of FILE (a table on a terminal, else CSV; see
+    --format and --output), progress and the summary to stderr. Options of track17 itself may
+    also follow the command.
 
-    Exit codes: 0 every number accepted, 1 some rejected or failed, 2 usage error, 3 key refused.
+    Exit codes: 0 every number accepted, 1 some rejected or failed, 2 usage error, 3 key refused,
+    130 interrupted.
     """
     if verbose:
         logging.basicConfig(
@@ -422,6 +244,14 @@ FORMAT = click.option(
     type=click.Choice(FORMATS),
     help="Output format (default: table on a terminal, else csv).",
 )
+OUTPUT = click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    metavar="PATH",
+    help="Write the results to this file instead of stdout.",
+)
 JOURNAL = click.option(
     "--journal",
     "journal",
@@ -431,28 +261,59 @@ JOURNAL = click.option(
 )
 
 
-def _bulk_command(name: str, method: StreamMethod, summary: str) -> None:
-    @cli.command(
+def _opened_output(path: str | None) -> IO[str] | None:
+    """The ``--output`` file, opened for writing (None: stdout)."""
+    if path is None or path == "-":
+        return None
+    try:
+        return open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _bulk_command(name: str, method: StreamMethod, summary: str, dry_run: ItemKind | None = None) -> None:
+    def command(
+        settings: Settings,
+        /,
+        file: str,
+        fmt: str | None,
+        output: str | None,
+        journal: str | None,
+        dry_run_wanted: bool = False,
+    ) -> None:
+        out = _opened_output(output)
+        try:
+            job = Job(settings.client, method, file, out, fmt, settings.err, settings.quiet)
+            if dry_run is not None and dry_run_wanted:
+                sys.exit(job.dry_run(dry_run))
+            sys.exit(job.run(journal))
+        finally:
+            if out is not None:
+                out.close()
+
+    decorated: Any = click.pass_obj(_expected_errors(command))
+    if dry_run is not None:
+        decorated = click.option(
+            "--dry-run",
+            "dry_run_wanted",
+            is_flag=True,
+            help="Check FILE and print what would be sent; send nothing.",
+        )(decorated)
+    decorated = JOURNAL(OUTPUT(FORMAT(FILE(decorated))))
+    cli.command(
         name,
         help=summary
         + "\n\nRunning it again with the same --journal sends only the numbers without an outcome.",
-    )
-    @FILE
-    @FORMAT
-    @JOURNAL
-    @click.pass_obj
-    @_expected_errors
-    def command(settings: Settings, file: str, fmt: str | None, journal: str | None) -> None:
-        sys.exit(Job(settings, method, file, fmt).run(journal))
-
-    del command
+    )(decorated)
 
 
 _bulk_command("register", "register", "Register the numbers in FILE (one quota each).")
 _bulk_command("status", "get_track_info", "The tracking status of each number in FILE, one row per number.")
-_bulk_command("stop", "stop_track", "Stop tracking the numbers in FILE.")
+_bulk_command("stop", "stop_track", "Stop tracking the numbers in FILE.", dry_run=ItemKind.NUMBER)
 _bulk_command("retrack", "retrack", "Track again the stopped numbers in FILE.")
-_bulk_command("delete", "delete_track", "Delete the numbers in FILE from the account.")
+_bulk_command(
+    "delete", "delete_track", "Delete the numbers in FILE from the account.", dry_run=ItemKind.NUMBER
+)
 _bulk_command("push", "push", "Ask 17TRACK to push the numbers in FILE to your webhook again.")
 
 
@@ -465,15 +326,26 @@ _bulk_command("push", "push", "Ask 17TRACK to push the numbers in FILE to your w
     type=click.Choice([s.name for s in TrackingStatus], case_sensitive=False),
     help="v2.4: TRACKING or STOPPED.",
 )
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N numbers.")
 @FORMAT
+@OUTPUT
 @click.pass_obj
 @_expected_errors
 def list_command(
-    settings: Settings, status: str | None, tracking_status: str | None, fmt: str | None
+    settings: Settings,
+    status: str | None,
+    tracking_status: str | None,
+    limit: int | None,
+    fmt: str | None,
+    output: str | None,
 ) -> None:
     """Every registered number, optionally filtered."""
+    if tracking_status is not None and settings.version == "v1":
+        raise click.UsageError("--tracking-status needs API v2.4: add --api-version v2.4")
     columns = ("number", "carrier", "tracking_status", "package_status", "register_time", "tag")
-    out = Output(fmt, columns)
+    stream = _opened_output(output)
+    out = Output(fmt, columns, stream)
+    completed = False
     try:
         with settings.client() as client:
             entries = client.iter_track_list(
@@ -482,22 +354,45 @@ def list_command(
             )
             for entry in entries:
                 out.write(entry.to_dict())
+                if limit is not None and out.rows >= limit:
+                    break
+        completed = True
     finally:
-        out.close()
+        out.close(completed or out.rows > 0)
+        if stream is not None:
+            stream.close()
     settings.err.print(f"{out.rows} numbers", soft_wrap=True)
 
 
 @cli.command("quota")
 @FORMAT
+@OUTPUT
 @click.pass_obj
 @_expected_errors
-def quota_command(settings: Settings, fmt: str | None) -> None:
+def quota_command(settings: Settings, fmt: str | None, output: str | None) -> None:
     """The account's quota balance (API v2.4)."""
+    if settings.version == "v1":
+        raise click.UsageError("quota needs API v2.4, which reports it: add --api-version v2.4")
     with settings.client() as client:
         quota = client.get_quota()
-    out = Output(fmt, ("total", "used", "remaining", "today_used", "daily_limit"))
+    stream = _opened_output(output)
+    out = Output(fmt, ("total", "used", "remaining", "today_used", "daily_limit"), stream)
     out.write(quota.to_dict())
     out.close()
+    if stream is not None:
+        stream.close()
+
+
+@cli.command("completion")
+@click.argument("shell", type=click.Choice(SHELLS))
+def completion_command(shell: str) -> None:
+    """Print the completion script for SHELL: e.g. add `eval "$(track17 completion bash)"` to
+    ~/.bashrc, or write `track17 completion fish` to ~/.config/fish/completions/track17.fish."""
+    from click.shell_completion import get_completion_class  # noqa: PLC0415 (only this command needs it)
+
+    completer = get_completion_class(shell)
+    assert completer is not None  # every name in SHELLS is one of click's
+    click.echo(completer(cli, {}, "track17", "_TRACK17_COMPLETE").source())
 
 
 @cli.group("webhook")
@@ -528,8 +423,8 @@ def webhook_verify(settings: Settings, sign: str, body: str) -> None:
     except WebhookError as exc:
         _fail(f"{type(exc).__name__}: {exc}", EXIT_SOME_FAILED)
         return
-    click.echo(json.dumps(event.to_dict(), ensure_ascii=False, indent=2))
-    settings.err.print(f"signature valid: {_text(event.type)} for {event.number}", soft_wrap=True)
+    click.echo(json.dumps(clean(event.to_dict()), ensure_ascii=False, indent=2))
+    settings.err.print(f"signature valid: {event.type} for {event.number}", soft_wrap=True)
 
 
 @cli.group("journal")
@@ -543,32 +438,46 @@ def journal_group() -> None:
     "--rows", "state", type=click.Choice(["all", "accepted", "rejected", "failed"]), help="Also list rows."
 )
 @FORMAT
+@OUTPUT
 @_expected_errors
-def journal_show(path: str, state: str | None, fmt: str | None) -> None:
+def journal_show(path: str, state: str | None, fmt: str | None, output: str | None) -> None:
     """A job's state: its command, runs, and numbers by outcome (rejections by code)."""
-    journal = Journal(path, command=None)
+    journal = Journal.open_to_read(path)
+    stream = _opened_output(output)
     try:
         summary = journal.summary()
         if state is None:
-            out = Output(fmt, tuple(summary))
+            out = Output(fmt, tuple(summary), stream)
             out.write(summary)
             out.close()
             return
-        out = Output(fmt, STATUS_COLUMNS if summary["command"] == "get_track_info" else OUTCOME_COLUMNS)
+        method = journal.method
+        out = Output(fmt, STATUS_COLUMNS if method == "get_track_info" else OUTCOME_COLUMNS, stream)
         for row in journal.rows(None if state == "all" else state):
             out.write(row)
         out.close()
     finally:
         journal.close()
+        if stream is not None:
+            stream.close()
 
 
 @cli.command("sandbox")
-@click.option("--port", type=int, default=8017, show_default=True, help="0 picks a free port.")
 @click.option(
-    "--rate", "sandbox_rate", type=int, default=3, show_default=True, help="Requests per key per second."
+    "--port", type=click.IntRange(0, 65535), default=8017, show_default=True, help="0 picks a free port."
 )
-@click.option("--latency", type=float, default=0.0, help="Seconds to hold each answer.")
-@click.option("--fault-rate", type=float, default=0.0, help="Share of requests that fail (0 to 1).")
+@click.option(
+    "--rate",
+    "sandbox_rate",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Requests per key per second.",
+)
+@click.option("--latency", type=click.FloatRange(min=0), default=0.0, help="Seconds to hold each answer.")
+@click.option(
+    "--fault-rate", type=click.FloatRange(0, 1), default=0.0, help="Share of requests that fail (0 to 1)."
+)
 def sandbox_command(port: int, sandbox_rate: int, latency: float, fault_rate: float) -> None:
     """Start the embedded sandbox (a local 17TRACK) and print its URLs and key."""
     try:
@@ -576,8 +485,19 @@ def sandbox_command(port: int, sandbox_rate: int, latency: float, fault_rate: fl
     except ImportError as exc:
         _fail(
             f"the sandbox needs the 'sandbox' extra ({exc.name} is missing): pip install 'track17[sandbox]'",
-            2,
+            EXIT_USAGE,
         )
         return
     args = ["--port", str(port), "--rate", str(sandbox_rate), "--latency", str(latency)]
     sys.exit(serve([*args, "--fault-rate", str(fault_rate)]))
+
+
+def run(args: Sequence[str] | None = None) -> None:
+    """Run the command line; a closed stdout ends it quietly."""
+    try:
+        cli.main(args=args, prog_name="track17")
+    except BrokenPipeError:
+        _broken_pipe()
+
+
+__all__ = ["EXIT_OK", "cli", "run"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,7 +48,7 @@ def _carrier(text: str | None) -> Carrier | str | None:
     if text is None or not text.strip():
         return None
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" is a digit to str.isdigit, but no carrier key
         return Carrier(int(text))
     try:
         return Carrier[text.upper()]
@@ -80,31 +81,47 @@ def _lines(handle: IO[str], name: str) -> Iterator[tuple[int, str]]:
         raise InputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
+DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
+"""The CSV separators understood, as messages name them."""
+
+
+def _header(line: str) -> tuple[str, list[str]] | None:
+    """The delimiter and column names of a CSV header naming a ``number`` column, or None."""
+    for delimiter in DELIMITERS:
+        names = [column.strip().lower() for column in next(csv.reader([line], delimiter=delimiter))]
+        if "number" in names:
+            return delimiter, names
+    return None
+
+
 def rows(handle: IO[str], name: str) -> Iterator[Row]:
     """The rows of a job file, read as they are consumed.
 
-    A first line naming a ``number`` column (comma-separated) makes the file a CSV with optional
-    ``carrier``, ``tag``, ``order_no``, ``lang`` and ``param`` columns; otherwise each line is a
-    number. Blank lines and lines starting with ``#`` are skipped.
+    A first line naming a ``number`` column (separated by commas, semicolons, tabs or bars) makes
+    the file a CSV with optional ``carrier``, ``tag``, ``order_no``, ``lang`` and ``param``
+    columns; otherwise each line is a number. Blank lines and lines starting with ``#`` are
+    skipped.
     """
     lines = _lines(handle, name)
     first = next(lines, None)
     if first is None:
         return
-    header = next(csv.reader([first[1]]))
-    names = [column.strip().lower() for column in header]
-    if "number" not in names:
-        if len(header) > 1:
-            raise InputError(
-                f"{name}, line {first[0]}: a CSV needs a 'number' column; its header is {first[1].strip()!r}"
-            )
+    header = _header(first[1])
+    if header is None:
+        for delimiter, said in DELIMITERS.items():
+            if delimiter in first[1].strip() and len(next(csv.reader([first[1]], delimiter=delimiter))) > 1:
+                raise InputError(
+                    f"{name}, line {first[0]}: a CSV needs a 'number' column; its header "
+                    f"{first[1].strip()!r} (separated by {said}) has none"
+                )
         yield Row(first[1].strip(), first[0])
         yield from (Row(line.strip(), at) for at, line in lines)
         return
+    delimiter, names = header
     columns = {column: names.index(column) for column in CSV_COLUMNS if column in names}
     for line_number, line in lines:  # one record per line: quoted fields may not span lines
         try:
-            record = next(csv.reader([line]))
+            record = next(csv.reader([line], delimiter=delimiter))
         except csv.Error as exc:
             raise InputError(f"{name}, line {line_number}: not a readable CSV row ({exc})") from None
         cell = dict.fromkeys(CSV_COLUMNS, "")
@@ -124,7 +141,7 @@ def count_rows(path: str) -> int | None:
             for line in handle:
                 text = line.strip()
                 if text and not text.startswith(b"#"):
-                    header = header or (total == 0 and b"number" in text.lower().split(b","))
+                    header = header or (total == 0 and b"number" in re.split(rb"[,;\t|]", text.lower()))
                     total += 1
     except OSError:
         return None

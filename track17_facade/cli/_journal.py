@@ -12,6 +12,7 @@ no final outcome, the request may or may not have taken effect), and the final o
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -35,7 +36,8 @@ FINAL: Final = ("accepted", "rejected")
 
 
 class JournalError(Exception):
-    """The journal cannot be used for this job (another command's journal, or not a journal)."""
+    """The journal cannot be used for this job: another command's journal, not a journal, a damaged
+    one, or a place it cannot be created; the message says which."""
 
 
 class Admission(Enum):
@@ -52,42 +54,136 @@ class Admission(Enum):
     """Already read in this run."""
 
 
+COMMANDS: Final = {
+    "register": "register",
+    "get_track_info": "status",
+    "stop_track": "stop",
+    "retrack": "retrack",
+    "delete_track": "delete",
+    "push": "push",
+}
+"""The command line's command for each bulk method a journal records."""
+_TABLES: Final = {"job", "numbers"}
+_SQLITE_HEADER: Final = b"SQLite format 3\x00"
+
+
+def _command(method: str | None) -> str:
+    return COMMANDS.get(method or "", method or "?")
+
+
 class Journal:
-    """One job's journal file. Safe to call from several threads (one connection, one lock)."""
+    """One job's journal file. Safe to call from several threads (one connection, one lock).
+
+    A file is never changed before it is known to be a journal of this command (or a new, empty
+    file): an application's own SQLite database given by mistake is refused untouched.
+    """
 
     def __init__(self, path: str | Path, command: str | None) -> None:
-        """Open (or create) the journal of a ``command`` job and start a new run of it; with
-        ``command`` None, open an existing journal to read it (no run is started)."""
+        """Open (or create) the journal of a job running the bulk method ``command`` and start a
+        new run of it; with ``command`` None, open an existing journal read-only to read it."""
         self.path = Path(path)
-        try:
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        except sqlite3.DatabaseError as exc:
-            raise JournalError(f"{self.path} is not a track17 journal ({exc})") from None
         self._lock = threading.Lock()
+        if command is None:
+            self._db = self._connect(read_only=True)
+            try:
+                self._check_tables(required=True)
+                self.run = int(self._meta().get("runs", "0"))
+            except BaseException:
+                self._db.close()
+                raise
+            return
+        existed = self.path.exists() and self.path.stat().st_size > 0
+        if existed:  # look before writing anything: it must be a journal, of this command
+            probe = self._connect(read_only=True)
+            self._db = probe
+            try:
+                found = self._check_tables(required=False) and self._meta().get("command")
+            finally:
+                probe.close()
+            if found and found != command:
+                raise JournalError(
+                    f"{self.path} is the journal of a '{_command(found)}' job, not '{_command(command)}': "
+                    "use another journal file for this job"
+                )
+        self._db = self._connect(read_only=False)
         try:
             self._open(command)
         except BaseException:
             self._db.close()
             raise
 
-    def _open(self, command: str | None) -> None:
+    @classmethod
+    def open_to_read(cls, path: str | Path) -> Journal:
+        """An existing journal, opened read-only (``journal show``: the file is never changed)."""
+        return cls(path, command=None)
+
+    @property
+    def method(self) -> str | None:
+        """The bulk method of the job this journal records."""
+        return self._meta().get("command")
+
+    def _connect(self, read_only: bool) -> sqlite3.Connection:
+        if read_only:
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            try:
+                return sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise self._cannot(exc) from None
+        directory = self.path.resolve().parent
+        if not self.path.exists() and not directory.is_dir():
+            raise JournalError(f"cannot create the journal in {directory}: no such directory")
+        if not self.path.exists() and not os.access(directory, os.W_OK | os.X_OK):
+            raise JournalError(f"cannot create the journal in {directory}: permission denied")
+        try:
+            return sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise self._cannot(exc) from None
+
+    def _cannot(self, exc: sqlite3.Error) -> JournalError:
+        """What went wrong opening the file, said plainly."""
+        if not self.path.exists():
+            return JournalError(f"{self.path} does not exist")
+        if not os.access(self.path, os.R_OK):
+            return JournalError(f"cannot read the journal {self.path}: permission denied")
+        try:
+            with self.path.open("rb") as handle:
+                header = handle.read(len(_SQLITE_HEADER))
+        except OSError as error:
+            return JournalError(f"cannot read the journal {self.path}: {error.strerror or error}")
+        if header != _SQLITE_HEADER:
+            return JournalError(f"{self.path} is not a track17 journal (not an SQLite file)")
+        return JournalError(
+            f"the journal {self.path} is damaged ({exc}); move it away to start the job afresh"
+        )
+
+    def _check_tables(self, required: bool) -> bool:
+        """Whether the file holds the journal's tables; JournalError when it holds anything else
+        (or, ``required``, when it holds nothing)."""
+        try:
+            tables = {
+                name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+        except sqlite3.DatabaseError as exc:
+            raise self._cannot(exc) from None
+        if not tables and not required:
+            return False
+        if tables != _TABLES:
+            other = ", ".join(sorted(tables - _TABLES)) or "no journal tables"
+            raise JournalError(
+                f"{self.path} is not a track17 journal (it holds: {other}); nothing was changed"
+            )
+        if required and self._meta().get("command") is None:
+            raise JournalError(f"{self.path} is not a track17 journal (it records no job)")
+        return True
+
+    def _open(self, command: str) -> None:
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
-            raise JournalError(f"{self.path} is not a track17 journal ({exc})") from None
+            raise self._cannot(exc) from None
         found = self._meta().get("command")
-        if command is None:
-            if found is None:
-                raise JournalError(f"{self.path} is not a track17 journal")
-            self.run = int(self._meta().get("runs", "0"))
-            return
-        if found is not None and found != command:
-            raise JournalError(
-                f"{self.path} is the journal of a '{found}' job, not '{command}': "
-                "use another journal file for this job"
-            )
         self.run = int(self._meta().get("runs", "0")) + 1
         with self._transaction():
             now = str(time.time())
@@ -164,7 +260,7 @@ class Journal:
         meta = self._meta()
         return {
             "journal": str(self.path),
-            "command": meta.get("command"),
+            "command": _command(meta.get("command")),
             "runs": int(meta.get("runs", "0")),
             "created": _iso(meta.get("created")),
             "last_run": _iso(meta.get("last_run")),

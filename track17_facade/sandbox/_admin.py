@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from track17_facade.sandbox._server import Sandbox, SandboxStats
 
 Json = dict[str, Any]
+MAX_ADVANCE = 10 * 365 * 86400.0
+"""The longest step ``advance`` takes, in seconds."""
 Answer = tuple[int, Json, list[tuple[bytes, bytes]]]
 
 
@@ -36,7 +38,12 @@ def admin(sandbox: Sandbox, action: str, raw: bytes) -> Answer:
         if not isinstance(body, dict):
             raise ValueError("body must be a JSON object")
         if action == "advance":
-            pushes = sandbox.advance(timedelta(seconds=float(body.get("seconds", 0))))
+            seconds = body.get("seconds", 0)
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+                raise ValueError(f"'seconds' must be a number, got {type(seconds).__name__}")
+            if not 0 <= seconds <= MAX_ADVANCE:
+                raise ValueError(f"'seconds' must be from 0 to {MAX_ADVANCE:.0f} (ten years), got {seconds}")
+            pushes = sandbox.advance(timedelta(seconds=seconds))
             return 200, {"code": 0, "now": sandbox.now.isoformat(), "pushes": pushes}, []
         if action == "stats":
             return 200, {"code": 0, **stats_json(sandbox.stats())}, []
@@ -53,6 +60,7 @@ def admin(sandbox: Sandbox, action: str, raw: bytes) -> Answer:
             return 200, {"code": 0, "requests": [attrs.asdict(record) for record in sandbox.requests()]}, []
         if action == "deliveries":
             return 200, {"code": 0, "deliveries": [record.to_json() for record in sandbox.deliveries()]}, []
-    except (ValueError, TypeError, KeyError) as exc:
-        return 400, {"code": 400, "message": f"bad admin request: {exc}"}, []
+    except (ValueError, TypeError, KeyError, RecursionError, OverflowError) as exc:
+        message = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        return 400, {"code": 400, "message": f"bad admin request: {message[:300]}"}, []
     return 404, {"code": 404, "message": f"no such sandbox action: {action}"}, []

@@ -4,16 +4,16 @@ what became of each one that tests can wait on (a condition, not a sleep)."""
 from __future__ import annotations
 
 import asyncio
-import logging
 import threading
 from collections.abc import Callable
 
 import httpx
 from attrs import field, frozen
 
+from track17_facade._secrets import redacting_logger
 from track17_facade.sandbox._webhooks import sign
 
-logger = logging.getLogger("track17.sandbox")
+logger = redacting_logger("track17.sandbox")
 
 Push = tuple[str, bytes, str]
 """(number, raw body, event name)"""

@@ -25,18 +25,20 @@ from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import attrs
 import uvicorn
 from attrs import define, field, frozen
 
+from track17_facade._secrets import redacting_logger
 from track17_facade.codes import ErrorCode
 from track17_facade.sandbox._admin import admin
 from track17_facade.sandbox._clock import ArrivalClock
 from track17_facade.sandbox._delivery import DeliveryRecord, Push, WebhookDelivery
 from track17_facade.sandbox._engine import Engine, Registration
 from track17_facade.sandbox._faults import FaultInjector, FaultKind, RawAnswer
-from track17_facade.sandbox._webhooks import WebhookFormat, build_push
+from track17_facade.sandbox._webhooks import WEBHOOK_FORMATS, WebhookFormat, build_push
 from track17_facade.sandbox._wire import BATCHLESS, V1, WIRES, BadRequestError, Wire, refused_body
 
 BASE_PATH = V1.prefix
@@ -54,7 +56,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 Json = dict[str, Any]
 
-logger = logging.getLogger("track17.sandbox")
+logger = redacting_logger("track17.sandbox")
 
 
 @define(kw_only=True)
@@ -131,6 +133,26 @@ class SandboxStats:
 
 class _ConnectionDroppedError(Exception):
     """Raised inside the app to make uvicorn close the connection mid-answer."""
+
+
+class _BodyTooLargeError(Exception):
+    """A request body over ``MAX_BODY``: answered 413 without reading the rest."""
+
+
+MAX_BODY = 1 << 20
+"""The largest request body the sandbox reads, in bytes (1 MiB; 40 registrations with every field
+take under 20 KiB). A longer one is answered 413."""
+
+
+def _json_body(raw: bytes) -> Any:
+    """A request body as JSON (None when empty); ValueError for anything else, nesting too deep
+    for the decoder included."""
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise ValueError("body is not valid JSON: nested too deeply") from None
 
 
 class _QuietDrops(logging.Filter):
@@ -333,7 +355,19 @@ class Sandbox:
         return self.engine.now
 
     def set_webhook(self, url: str | None, fmt: WebhookFormat | None = None) -> None:
-        """Where pushes go (None: nowhere), and in which shape ("v1" contract, or 17TRACK's "v2")."""
+        """Where pushes go (None: nowhere), and in which shape ("v1" contract, or 17TRACK's "v2").
+
+        Raises:
+            ValueError: ``url`` is not an http:// or https:// URL, or ``fmt`` is not "v1" or "v2".
+        """
+        if url is not None and (
+            not isinstance(url, str)
+            or urlsplit(url).scheme not in ("http", "https")
+            or not urlsplit(url).netloc
+        ):
+            raise ValueError(f"a webhook URL must be http:// or https://, got {url!r}")
+        if fmt is not None and fmt not in WEBHOOK_FORMATS:
+            raise ValueError(f"a webhook format is one of {', '.join(WEBHOOK_FORMATS)}, got {fmt!r}")
         self.config.webhook_url = url
         if fmt is not None:
             self.config.webhook_format = fmt
@@ -387,6 +421,15 @@ class Sandbox:
         except _ConnectionDroppedError:
             self._count_status(path, 0, b"", scope.get(_STAMP, arrived))
             raise
+        except _BodyTooLargeError:
+            status, payload, extra_headers = (
+                413,
+                {"code": 413, "message": f"the body is larger than the sandbox's limit of {MAX_BODY} bytes"},
+                [],
+            )
+        except Exception:  # a bug in the sandbox: a JSON 500, counted, never a traceback to the client
+            logger.exception("the sandbox failed to answer %s", path)
+            status, payload, extra_headers = 500, {"code": 500, "message": "the sandbox failed"}, []
         body = payload if isinstance(payload, bytes) else _json_bytes(payload)
         self._count_status(path, status, body, scope.get(_STAMP, arrived))
         headers = list(extra_headers)
@@ -409,13 +452,22 @@ class Sandbox:
         with self._lock:
             return list(self._requests)
 
-    async def _read_body(self, receive: Receive) -> bytes:
-        chunks = []
+    async def _read_body(self, receive: Receive, scope: Scope | None = None) -> bytes:
+        """The whole request body, up to ``MAX_BODY`` bytes (a longer one: 413, read no further)."""
+        if scope is not None:
+            declared = dict(scope["headers"]).get(b"content-length", b"0")
+            if declared.isdigit() and int(declared) > MAX_BODY:
+                raise _BodyTooLargeError
+        chunks, size = [], 0
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
                 raise _ConnectionDroppedError
-            chunks.append(message.get("body", b""))
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise _BodyTooLargeError
+            chunks.append(chunk)
             if not message.get("more_body"):
                 return b"".join(chunks)
 
@@ -438,7 +490,7 @@ class Sandbox:
         if key not in self.config.api_keys:
             return 401, {"code": 401, "message": "Unauthorized"}, []
         if path.startswith(ADMIN_PATH + "/"):
-            raw = await self._read_body(receive) if scope["method"] == "POST" else b""
+            raw = await self._read_body(receive, scope) if scope["method"] == "POST" else b""
             return admin(self, path.removeprefix(ADMIN_PATH + "/"), raw)
         wire, _, operation = path.rpartition("/")
         found = _WIRES.get(wire)
@@ -482,7 +534,7 @@ class Sandbox:
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         if content_type != b"application/json":
             return 415, {"code": 415, "message": "Content-Type must be application/json"}, []
-        raw = await self._read_body(receive)
+        raw = await self._read_body(receive, scope)
         # The work runs in a thread so that the event loop stays free to read and stamp the next
         # arrivals at once, as a server with many workers would, even while it encodes big answers.
         encoded = await asyncio.to_thread(self._answer, found, operation, raw)
@@ -497,7 +549,7 @@ class Sandbox:
     def _answer(self, wire: Wire, operation: str, raw: bytes) -> bytes:
         """The encoded 200 answer to one operation's body (a refusal for a bad body)."""
         try:
-            payload = self._operate(wire, operation, json.loads(raw) if raw.strip() else None)
+            payload = self._operate(wire, operation, _json_body(raw))
         except (ValueError, UnicodeDecodeError) as exc:
             message = exc.message if isinstance(exc, BadRequestError) else f"body is not valid JSON: {exc}"
             code = exc.code if isinstance(exc, BadRequestError) else ErrorCode.SUBMITTED_DATA_INVALID

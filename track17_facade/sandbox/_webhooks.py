@@ -13,6 +13,8 @@ from track17_facade.sandbox._simulation import PlannedEvent
 from track17_facade.status import SubStatus
 
 WebhookFormat = Literal["v1", "v2"]
+WEBHOOK_FORMATS: tuple[WebhookFormat, ...] = ("v1", "v2")
+"""The push shapes the sandbox can send: the v1 contract's, and 17TRACK's current v2 shape."""
 
 
 def sign(body: bytes, api_key: str) -> str:

@@ -1,0 +1,92 @@
+"""The API key, kept out of everything a user or a file can see.
+
+A key is checked once, where it enters (``checked_api_key``): surrounding whitespace is removed
+(what reading a key from a file leaves), and a key that still holds a control character or a
+non-ASCII character is refused with a message that names the problem, never the key. Every key
+that passes is remembered, and ``redact`` replaces it in a text with ``[api key]``.
+
+``redact`` is the one place messages are scrubbed. It runs where text leaves the SDK: in
+``Track17Error``'s constructor (so no exception message holds a key, whatever library text it
+wraps), in a filter on the SDK's loggers, and in the command line's writers (its output, its
+messages and its journal).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Final
+
+REDACTED: Final = "[api key]"
+MIN_REDACTED_LENGTH: Final = 4
+"""Keys shorter than this are not searched for in texts (they would match ordinary words); real
+17TRACK keys are 32 characters."""
+
+_known: set[str] = set()
+_lock = threading.Lock()
+
+
+def checked_api_key(api_key: object, owner: str) -> str:
+    """``api_key`` stripped of surrounding whitespace and remembered for ``redact``.
+
+    Raises:
+        InvalidInputError: not a string, empty, or holding a control or non-ASCII character.
+    """
+    from track17_facade.errors import InvalidInputError  # noqa: PLC0415 (errors imports this module)
+
+    if not isinstance(api_key, str):
+        raise InvalidInputError(f"{owner}: api_key must be a string, got {type(api_key).__name__}")
+    key = api_key.strip()
+    if not key:
+        raise InvalidInputError(f"{owner}: api_key must be a non-empty string")
+    for position, char in enumerate(key):
+        if not " " <= char <= "~":
+            kind = "a non-ASCII" if ord(char) > 0x7F else "a control"
+            raise InvalidInputError(
+                f"{owner}: api_key holds {kind} character (U+{ord(char):04X} at position {position + 1}); "
+                "a 17TRACK key is printable ASCII: check where it was read from"
+            )
+    remember(key)
+    return key
+
+
+def remember(secret: str) -> None:
+    """Have ``redact`` hide ``secret`` from now on."""
+    if len(secret) < MIN_REDACTED_LENGTH:
+        return
+    with _lock:
+        _known.add(secret)
+        escaped = repr(secret)[1:-1]
+        if escaped != secret:
+            _known.add(escaped)
+
+
+def redact(text: str) -> str:
+    """``text`` with every remembered key replaced by ``[api key]``."""
+    if not _known:
+        return text
+    with _lock:
+        secrets = sorted(_known, key=len, reverse=True)
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that formats each record once and hides every remembered key in it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def redacting_logger(name: str) -> logging.Logger:
+    """The logger ``name``, with a ``RedactingFilter`` (added once)."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(existing, RedactingFilter) for existing in logger.filters):
+        logger.addFilter(RedactingFilter())
+    return logger
