@@ -11,7 +11,7 @@
     │   ├── InvalidResponseError      a 2xx answer that is not the contract's JSON (e.g. truncated)
     │   └── TransportError            the request did not complete: connection refused or dropped
     │       └── RequestTimeoutError   no answer within the timeout
-    ├── RateLimiterUnavailableError   a shared (Redis) rate limiter cannot be reached
+    ├── RateLimiterUnavailableError   a shared (Redis) rate limiter stayed unreachable through the retries
     ├── BatchFailedError              ``BatchResult.raise_for_failures()`` found failed items
     └── WebhookError                  a push that cannot be accepted
         ├── SignatureError            missing or wrong ``sign`` header
@@ -110,7 +110,11 @@ class RequestTimeoutError(TransportError):
 
 
 class RateLimiterUnavailableError(Track17Error):
-    """A shared rate limiter (Redis) cannot be reached, so requests are not sent unthrottled."""
+    """A shared rate limiter (Redis) cannot be reached, so requests are not sent unthrottled.
+
+    An attempt that meets it is retried with backoff like any transient failure; a number fails
+    with it only when the call's retries ran out while the limiter stayed unreachable.
+    """
 
 
 class BatchFailedError(Track17Error):

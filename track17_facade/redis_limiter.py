@@ -11,6 +11,11 @@ a Redis sorted set, with the time taken from the Redis server's own clock, so cl
 between hosts do not matter; the caller is told how long to wait and waits locally. Keys are
 named after a hash of the API key and expire when idle.
 
+When Redis cannot be reached, a booking raises ``RateLimiterUnavailableError``: nothing is sent,
+and the client retries the attempt with backoff within the call's ``max_retries``, so a Redis that
+restarts costs time, not numbers. A Redis that restarted has forgotten the last window's bookings:
+a limiter that saw it unreachable counts that window as full again at its next booking.
+
 The booking is a short Lua script rather than pyrate-limiter or limits: both answer "may I go
 now?", leaving callers to poll, and neither books a future slot in one round trip with the server's
 clock. Booking gives exact spacing with one Redis call per request.
