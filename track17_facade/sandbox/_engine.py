@@ -265,8 +265,10 @@ class Engine:
         accepted: list[Item] = []
         rejected: list[Item] = []
         for item, reg in self._registered(items, rejected):
-            carrier = item["carrier"]
-            if reg.stopped_at is not None:
+            carrier, old = item["carrier"], item.get("carrier_old")
+            if old is not None and old != reg.carrier:
+                rejected.append(_rejection(reg.number, ErrorCode.NOT_REGISTERED, f"with carrier {old}"))
+            elif reg.stopped_at is not None:
                 rejected.append(_rejection(reg.number, ErrorCode.CHANGE_CARRIER_OF_STOPPED))
             elif carrier == reg.carrier:
                 rejected.append(_rejection(reg.number, ErrorCode.SAME_CARRIER))

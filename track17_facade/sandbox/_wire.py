@@ -229,7 +229,10 @@ def _v2_change_carrier(engine: Engine, body: Any, webhook_set: bool) -> tuple[Js
     for index, item in enumerate(items):
         _int_field(item, index, "carrier_new", required=True)
         _int_field(item, index, "carrier_old")
-    changes = [{"number": item["number"], "carrier": item["carrier_new"]} for item in items]
+    changes = [
+        {"number": item["number"], "carrier": item["carrier_new"], "carrier_old": item.get("carrier_old")}
+        for item in items
+    ]
     accepted, rejected = engine.change_carrier(changes)
     return batch_body(_v2_accepted(engine, accepted), rejected), []
 
