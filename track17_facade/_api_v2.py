@@ -42,7 +42,15 @@ from track17_client_v2.models import (
 from track17_client_v2.types import UNSET
 
 from track17_facade._batching import ItemKind, Prepared, known_carrier
-from track17_facade._mapping import ShapeError, carrier, is_unset, optional_str, text, track_info_from_v2
+from track17_facade._mapping import (
+    ShapeError,
+    carrier,
+    is_unset,
+    optional_str,
+    text,
+    tolerated,
+    track_info_from_v2,
+)
 from track17_facade._operations import (
     Api,
     Operation,
@@ -176,6 +184,31 @@ def _enum(kind: Any, name: str | None) -> Any:
         return None
 
 
+_SYNCED = {"true": True, "success": True, "1": True, "false": False, "failure": False, "0": False}
+
+
+def _sync_status(value: object, path: str) -> bool | None:
+    """``sync_status``: a boolean in 17TRACK's examples, a word in this contract's first reading."""
+    if value is None or is_unset(value) or isinstance(value, bool):
+        return None if value is None or is_unset(value) else bool(value)
+    said = _SYNCED.get(str(value).strip().lower())
+    if said is None:
+        tolerated(path, "a boolean", value)
+    return said
+
+
+def _code(value: object, path: str) -> int | None:
+    """An optional integer, read tolerantly (its text too)."""
+    if value is None or is_unset(value):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and value.isascii():
+        return int(value)
+    tolerated(path, "an integer", value)
+    return None
+
+
 def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPage:
     data = envelope("gettracklist", (TrackListResponse,), parsed)
     entries = []
@@ -194,6 +227,9 @@ def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPag
                     None if package is None else MainStatus.from_name(package),
                     parse_event_time(text(item.register_time, f"{path}.register_time")),
                     text(item.tag, f"{path}.tag"),
+                    _sync_status(item.sync_status, f"{path}.sync_status"),
+                    text(item.stop_track_reason, f"{path}.stop_track_reason"),
+                    _code(item.push_status_code, f"{path}.push_status_code"),
                 )
             )
     except (ShapeError, AttributeError, TypeError) as exc:

@@ -375,6 +375,8 @@ def v2_event(event: object, base: str, index: int | None = None) -> TrackEvent |
         sub = v2_sub_status(name, f"{path}.sub_status")
         statuses = (v2_main_status(sub, None), sub)
     address = get("address")
+    translation = get("description_translation")
+    translated = _optional_object(translation, f"{path}.description_translation") if translation else None
     return TrackEvent(
         statuses[0],
         statuses[1],
@@ -384,11 +386,27 @@ def v2_event(event: object, base: str, index: int | None = None) -> TrackEvent |
         _aware_time(block, path),
         stage=_str_at(block, "stage", path),
         address=None if address is None else _address(address, f"{path}.address"),
+        description_translation=None
+        if translated is None
+        else _str_at(translated, "description", f"{path}.description_translation"),
     )
 
 
-def _v2_events(info: Mapping[str, Any], path: str) -> tuple[list[TrackEvent], str | None]:
-    """Every provider's events, oldest first, and the first provider's name."""
+def _tips(listed: object, path: str) -> list[str]:
+    """The texts of a ``provider_tips`` array (each a ``{"tip": ...}`` object, or its text)."""
+    texts = []
+    for index, entry in enumerate(_array(listed, path)):
+        block = entry if isinstance(entry, Mapping) else {"tip": entry}
+        tip = text(block.get("tip"), f"{path}[{index}].tip")
+        if tip:
+            texts.append(tip)
+    return texts
+
+
+def _v2_events(info: Mapping[str, Any], path: str) -> tuple[list[TrackEvent], str | None, list[str]]:
+    """Every provider's events, oldest first, the first provider's name, and the carriers' notices
+    (17TRACK's table puts ``provider_tips`` on ``track_info``, a public client per provider)."""
+    tips = _tips(info.get("provider_tips"), f"{path}.provider_tips")
     tracking = _optional_object(info.get("tracking"), f"{path}.tracking") or {}
     providers = _array(tracking.get("providers"), f"{path}.tracking.providers")
     events: list[TrackEvent] = []
@@ -401,6 +419,7 @@ def _v2_events(info: Mapping[str, Any], path: str) -> tuple[list[TrackEvent], st
         if name is None:
             about = _optional_object(block.get("provider"), f"{where}.provider") or {}
             name = text(about.get("name"), f"{where}.provider.name")
+        tips += _tips(block.get("provider_tips"), f"{where}.provider_tips")
         listed = _array(block.get("events"), f"{where}.events")
         # v2 lists each provider's events newest first; TrackInfo.events is oldest first.
         base = f"{where}.events"
@@ -410,7 +429,7 @@ def _v2_events(info: Mapping[str, Any], path: str) -> tuple[list[TrackEvent], st
                 events.append(event)
     if len(providers) > 1 and all(event.time is not None for event in events):
         events.sort(key=lambda event: event.time.timestamp() if event.time and event.time.tzinfo else 0.0)
-    return events, name
+    return events, name, tips
 
 
 def _milestones(info: Mapping[str, Any], path: str) -> tuple[Milestone, ...]:
@@ -450,7 +469,7 @@ def track_info_from_v2(
     info = _optional_object(track_info, path)
     if info is None:
         return TrackInfo(number, which, MainStatus.NOT_FOUND, SubStatus.NOT_FOUND_OTHER, None, (), tag=tag)
-    events, provider = _v2_events(info, path)
+    events, provider, tips = _v2_events(info, path)
     latest_block = info.get("latest_event")
     latest = None if latest_block is None else v2_event(latest_block, f"{path}.latest_event")
     track = assemble_track(number, which, latest, tuple(events))
@@ -473,4 +492,5 @@ def track_info_from_v2(
         recipient_country=_country(shipping, "recipient_address", path),
         estimated_delivery=_estimated_delivery(info, path),
         milestones=_milestones(info, path),
+        provider_tips=tuple(tips),
     )

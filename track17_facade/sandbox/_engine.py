@@ -201,7 +201,7 @@ class Engine:
             "today_used": self.registered_per_day.get(self.now.date().isoformat(), 0),
             "max_track_daily": self.daily_limit or 0,
             "free_email_quota": 0,
-            "free_email_quota_used": 0,
+            "free_email_quotaused": 0,  # as 17TRACK's documentation example spells it
         }
 
     def _registered(

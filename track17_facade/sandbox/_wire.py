@@ -326,6 +326,10 @@ def _v2_track_list(engine: Engine, body: Any, webhook_set: bool) -> tuple[Json, 
             "tracking_status": "Stopped" if reg.stopped_at is not None else "Tracking",
             "package_status": MainStatus(reg.status(engine.now)).name_17track,
             "register_time": reg.registered_at.isoformat() + "Z",
+            "sync_status": True,  # a boolean, as in 17TRACK's examples
+            "stop_track_reason": "ByRequest" if reg.stopped_at is not None else None,
+            "push_status_code": None,
+            "is_retracked": reg.retracked,
         }
         for reg in listed[start : start + PAGE_SIZE_V2]
     ]
