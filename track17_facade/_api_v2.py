@@ -42,7 +42,15 @@ from track17_client_v2.models import (
 from track17_client_v2.types import UNSET
 
 from track17_facade._batching import ItemKind, Prepared, known_carrier
-from track17_facade._mapping import ShapeError, carrier, is_unset, optional_str, track_info_from_v2
+from track17_facade._mapping import (
+    ShapeError,
+    carrier,
+    is_unset,
+    optional_str,
+    text,
+    tolerated,
+    track_info_from_v2,
+)
 from track17_facade._operations import (
     Api,
     Operation,
@@ -71,7 +79,7 @@ def _given(value: Any) -> Any:
 
 
 def _numbers(items: Sequence[Prepared]) -> list[Any]:
-    return [NumberItem(number=item.number) for item in items]
+    return [NumberItem(number=item.number, carrier=_given(item.carrier)) for item in items]
 
 
 def _registrations(items: Sequence[Prepared]) -> list[Any]:
@@ -92,18 +100,24 @@ def _registrations(items: Sequence[Prepared]) -> list[Any]:
 
 
 def _carrier_changes(items: Sequence[Prepared]) -> list[Any]:
-    # The facade's items name the new carrier only; carrier_old is optional in the contract.
-    return [ChangeCarrierItem(number=item.number, carrier_new=item.carrier or 0) for item in items]
+    # carrier_old tells 17TRACK which registration to change when a number has two carriers: sent
+    # whenever the caller named it (a (number, old, new) triple).
+    return [
+        ChangeCarrierItem(
+            number=item.number, carrier_old=_given(item.carrier_old), carrier_new=item.carrier or 0
+        )
+        for item in items
+    ]
 
 
 def _tags(items: Sequence[Prepared]) -> list[Any]:
     return [ChangeInfoItem(number=item.number, items=ChangeInfoFields(tag=item.tag or "")) for item in items]
 
 
-def _lookups(level: str) -> Any:
+def _lookups(level: str | int | None) -> Any:
     def build(items: Sequence[Prepared]) -> list[Any]:
         return [
-            RealTimeItem(number=item.number, carrier=_given(item.carrier), cache_level=level)
+            RealTimeItem(number=item.number, carrier=_given(item.carrier), cache_level=_given(level))
             for item in items
         ]
 
@@ -118,8 +132,10 @@ def _accepted(item: Any, path: str, sent: Prepared) -> Accepted:
 
 def _track(item: Any, path: str, sent: Prepared) -> TrackInfo:
     info = item.track_info
-    raw = None if info is None or is_unset(info) else info.to_dict()
-    tag = optional_str(item.tag, f"{path}.tag")
+    # The generated model when the answer fits the contract; the decoded JSON as it came when the
+    # generated parser gave up on it (an odd field deep inside): the tolerant reader takes both.
+    raw = None if info is None or is_unset(info) else info.to_dict() if hasattr(info, "to_dict") else info
+    tag = text(item.tag, f"{path}.tag")
     return track_info_from_v2(
         sent.number, carrier(item.carrier, f"{path}.carrier"), tag, raw, f"{path}.track_info"
     )
@@ -133,7 +149,12 @@ def _batch(
     )
 
 
-def _realtime(level: str) -> Operation[TrackInfo]:
+REALTIME_BATCH_SIZE = 1
+"""Numbers per getRealTimeTrackInfo request by default: aio17track sends one, citing a documented
+limit of one; 17TRACK's own pages give none. One works under every reading."""
+
+
+def _realtime(level: str | int | None, batch_size: int) -> Operation[TrackInfo]:
     return Operation(
         "getRealTimeTrackInfo",
         ItemKind.LOOKUP,
@@ -142,6 +163,7 @@ def _realtime(level: str) -> Operation[TrackInfo]:
         _lookups(level),
         (TrackInfoResponse,),
         _track,
+        batch_size=batch_size,
     )
 
 
@@ -162,6 +184,31 @@ def _enum(kind: Any, name: str | None) -> Any:
         return None
 
 
+_SYNCED = {"true": True, "success": True, "1": True, "false": False, "failure": False, "0": False}
+
+
+def _sync_status(value: object, path: str) -> bool | None:
+    """``sync_status``: a boolean in 17TRACK's examples, a word in this contract's first reading."""
+    if value is None or is_unset(value) or isinstance(value, bool):
+        return None if value is None or is_unset(value) else bool(value)
+    said = _SYNCED.get(str(value).strip().lower())
+    if said is None:
+        tolerated(path, "a boolean", value)
+    return said
+
+
+def _code(value: object, path: str) -> int | None:
+    """An optional integer, read tolerantly (its text too)."""
+    if value is None or is_unset(value):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and value.isascii():
+        return int(value)
+    tolerated(path, "an integer", value)
+    return None
+
+
 def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPage:
     data = envelope("gettracklist", (TrackListResponse,), parsed)
     entries = []
@@ -171,15 +218,18 @@ def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPag
             number = optional_str(item.number, f"{path}.number")
             if not number:
                 raise ShapeError(f"{path}.number", "a string", item.number)
-            package = optional_str(item.package_status, f"{path}.package_status")
+            package = text(item.package_status, f"{path}.package_status")
             entries.append(
                 TrackListEntry(
                     number,
                     carrier(item.carrier, f"{path}.carrier"),
-                    _enum(TrackingStatus, optional_str(item.tracking_status, f"{path}.tracking_status")),
+                    _enum(TrackingStatus, text(item.tracking_status, f"{path}.tracking_status")),
                     None if package is None else MainStatus.from_name(package),
-                    parse_event_time(optional_str(item.register_time, f"{path}.register_time")),
-                    optional_str(item.tag, f"{path}.tag"),
+                    parse_event_time(text(item.register_time, f"{path}.register_time")),
+                    text(item.tag, f"{path}.tag"),
+                    _sync_status(item.sync_status, f"{path}.sync_status"),
+                    text(item.stop_track_reason, f"{path}.stop_track_reason"),
+                    _code(item.push_status_code, f"{path}.push_status_code"),
                 )
             )
     except (ShapeError, AttributeError, TypeError) as exc:
@@ -220,7 +270,7 @@ V2_4 = Api(
     ),
     get_track_info=Operation(
         "gettrackinfo",
-        ItemKind.NUMBER,
+        ItemKind.LOOKUP,
         get_track_info.sync_detailed,
         get_track_info.asyncio_detailed,
         _numbers,
@@ -228,17 +278,17 @@ V2_4 = Api(
         _track,
     ),
     stop_track=_batch(
-        "stoptrack", ItemKind.NUMBER, stop_track, _numbers, frozenset({ErrorCode.STOP_ONLY_TRACKING})
+        "stoptrack", ItemKind.LOOKUP, stop_track, _numbers, frozenset({ErrorCode.STOP_ONLY_TRACKING})
     ),
     retrack=_batch(
         "retrack",
-        ItemKind.NUMBER,
+        ItemKind.LOOKUP,
         retrack,
         _numbers,
         frozenset({ErrorCode.RETRACK_ONLY_STOPPED, ErrorCode.RETRACK_ONLY_ONCE}),
     ),
     delete_track=_batch(
-        "deletetrack", ItemKind.NUMBER, delete_track, _numbers, frozenset({ErrorCode.NOT_REGISTERED})
+        "deletetrack", ItemKind.LOOKUP, delete_track, _numbers, frozenset({ErrorCode.NOT_REGISTERED})
     ),
     change_carrier=_batch(
         "changecarrier",
@@ -248,7 +298,7 @@ V2_4 = Api(
         frozenset({ErrorCode.SAME_CARRIER}),
     ),
     change_info=_batch("changeinfo", ItemKind.TAG, change_info, _tags),
-    push=_batch("push", ItemKind.NUMBER, push, _numbers),
+    push=_batch("push", ItemKind.LOOKUP, push, _numbers),
     list_sync=get_track_list.sync_detailed,
     list_async=get_track_list.asyncio_detailed,
     list_body=_list_body,

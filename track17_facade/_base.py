@@ -124,6 +124,21 @@ _CALL_TIMEOUT: contextvars.ContextVar[httpx.Timeout | None] = contextvars.Contex
 )
 
 
+CacheLevelAs = Literal["name", "integer"]
+"""How ``get_realtime_track_info`` writes an explicit ``cacheLevel``: 17TRACK's prose names the
+levels ("Instant"), its parameter table numbers them (2)."""
+
+
+def cache_level_wire(level: CacheLevel, written_as: str) -> str | int | None:
+    """``cacheLevel`` as sent: omitted for the standard level, 17TRACK's documented default (so no
+    reading of the field can charge more for it); for the instant level, its name, or its number
+    with ``written_as="integer"``. A public v2.2 client sends ``1`` for a real-time fetch where the
+    table gives 1 to the standard level: a number is ambiguous, a name is not."""
+    if level is CacheLevel.STANDARD:
+        return None
+    return 2 if written_as == "integer" else level.value
+
+
 def as_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
     """An ``httpx.Timeout`` from seconds, a Timeout, or None (no limit)."""
     return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
@@ -401,7 +416,7 @@ class BaseClient:
             reason = self._unsendable(item)
             if reason is not None:
                 raise InvalidInputError(f"{operation.name}: {reason}; nothing was sent")
-        return prepared, list(chunks(prepared.items))
+        return prepared, list(chunks(prepared.items, operation.batch_size))
 
     def _unsendable(self, item: Prepared) -> str | None:
         """Why this API version cannot send the item (Registration fields it lacks), or None."""
@@ -433,9 +448,15 @@ class BaseClient:
             raise InvalidInputError(
                 f"{operation.name}: expected a list of items, not a single string; wrap it in a list"
             )
-        return operation, stream_batches(operation.kind, items, self._unsendable), retries
+        return (
+            operation,
+            stream_batches(operation.kind, items, self._unsendable, operation.batch_size),
+            retries,
+        )
 
-    def _realtime(self, cache_level: object) -> Operation[TrackInfo]:
+    def _realtime(
+        self, cache_level: object, cache_level_as: object, batch_size: object
+    ) -> Operation[TrackInfo]:
         realtime = self._api.realtime
         if realtime is None:
             raise self._unsupported("get_realtime_track_info")
@@ -443,7 +464,11 @@ class BaseClient:
             raise InvalidInputError(
                 f"cache_level must be CacheLevel.STANDARD or CacheLevel.INSTANT, got {cache_level!r}"
             )
-        return realtime(cache_level.value)
+        if cache_level_as not in ("name", "integer"):
+            raise InvalidInputError(f"cache_level_as must be 'name' or 'integer', got {cache_level_as!r}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or not 1 <= batch_size <= 40:
+            raise InvalidInputError(f"batch_size must be an integer from 1 to 40, got {batch_size!r}")
+        return realtime(cache_level_wire(cache_level, cache_level_as), batch_size)
 
     def _quota_attempts(self, max_retries: int | None) -> Attempts[Quota]:
         read = self._api.read_quota

@@ -37,7 +37,7 @@ class ItemKind(Enum):
     NUMBER = "number"  # "RR123456789CN"
     REGISTER = "register"  # "RR123456789CN", ("RR123456789CN", Carrier.CHINA_POST) or a Registration
     LOOKUP = "lookup"  # "RR123456789CN" or ("RR123456789CN", Carrier.CHINA_POST)
-    CARRIER = "carrier"  # ("RR123456789CN", Carrier.CHINA_POST)
+    CARRIER = "carrier"  # ("RR123456789CN", new carrier) or ("RR123456789CN", old carrier, new carrier)
     TAG = "tag"  # ("RR123456789CN", "ORDER-1"), or None to clear
 
     @property
@@ -50,7 +50,7 @@ _EXPECTED = {
     ItemKind.NUMBER: "a tracking number string",
     ItemKind.REGISTER: "a tracking number string, a (number, carrier) pair or a Registration",
     ItemKind.LOOKUP: "a tracking number string or a (number, carrier) pair",
-    ItemKind.CARRIER: "a (number, carrier) pair",
+    ItemKind.CARRIER: "a (number, carrier) pair or a (number, old carrier, new carrier) triple",
     ItemKind.TAG: "a (number, tag) pair",
 }
 SHOWN_CHARS = 60
@@ -76,6 +76,8 @@ class Prepared:
     tag: str | None = None
     registration: Registration | None = None
     """The Registration the item came as, for the metadata beyond number and carrier."""
+    carrier_old: int | None = None
+    """change_carrier: the carrier the number is registered with, when the caller named it."""
 
 
 @frozen
@@ -96,6 +98,7 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
     registration = None
     number: object
     extra: object
+    old: object = None
     if kind is ItemKind.REGISTER and isinstance(item, Registration):
         registration = item
         number, extra = item.number, item.carrier
@@ -115,6 +118,15 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
         number, extra = item, None
     elif isinstance(item, tuple) and len(item) == 2:
         number, extra = item
+    elif kind is ItemKind.CARRIER and isinstance(item, tuple) and len(item) == 3:
+        number, old, extra = item
+        if old is not None and (not isinstance(old, int) or isinstance(old, bool)):
+            return _invalid(
+                number.strip() if isinstance(number, str) else "",
+                ErrorCode.FIELD_VALUE_INVALID,
+                f"old carrier {shown(old)} is invalid: expected an integer carrier key such as Carrier.UPS",
+                index,
+            )
     else:
         got = f"a {len(item)}-tuple" if isinstance(item, tuple) else type(item).__name__
         return _invalid(
@@ -163,6 +175,7 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
         carrier=None if carrier is None else int(carrier),
         tag=None if registration is None else registration.tag,
         registration=registration,
+        carrier_old=int(old) if isinstance(old, int) else None,
     )
 
 

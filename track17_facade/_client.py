@@ -12,11 +12,13 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from track17_facade import _operations as ops
+from track17_facade._api_v2 import REALTIME_BATCH_SIZE
 from track17_facade._base import (
     MAX_PAGE_SIZE,
     NOT_GIVEN,
     BaseClient,
     BeforeSend,
+    CacheLevelAs,
     NotGiven,
     ProgressCallback,
     StreamMethod,
@@ -311,7 +313,7 @@ class Track17Client(BaseClient):
 
     def get_track_info(
         self,
-        numbers: Iterable[str],
+        numbers: Iterable[str | tuple[str, Carrier | int | None]],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -320,7 +322,8 @@ class Track17Client(BaseClient):
         """Current status and event history of registered numbers (free: no quota).
 
         Args:
-            numbers: registered tracking numbers.
+            numbers: registered tracking numbers, or ``(number, carrier)`` pairs: v2.4 sends the
+                carrier, which picks the registration when a number has two (v1 takes numbers only).
             max_retries: retries per request for this call (default: the client's).
             timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
                 (default: the client's).
@@ -338,7 +341,7 @@ class Track17Client(BaseClient):
 
     def stop_track(
         self,
-        numbers: Iterable[str],
+        numbers: Iterable[str | tuple[str, Carrier | int | None]],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -347,7 +350,8 @@ class Track17Client(BaseClient):
         """Stop tracking numbers: no more updates until they are retracked.
 
         Args:
-            numbers: tracking numbers being tracked.
+            numbers: tracking numbers being tracked, or ``(number, carrier)`` pairs (v2.4 sends the
+                carrier; v1 takes numbers only).
             max_retries: retries per request for this call (default: the client's).
             timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
                 (default: the client's).
@@ -366,7 +370,7 @@ class Track17Client(BaseClient):
 
     def retrack(
         self,
-        numbers: Iterable[str],
+        numbers: Iterable[str | tuple[str, Carrier | int | None]],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -375,7 +379,8 @@ class Track17Client(BaseClient):
         """Resume tracking of stopped numbers (17TRACK allows this once per number, free).
 
         Args:
-            numbers: stopped tracking numbers.
+            numbers: stopped tracking numbers, or ``(number, carrier)`` pairs (v2.4 sends the
+                carrier; v1 takes numbers only).
             max_retries: retries per request for this call (default: the client's).
             timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
                 (default: the client's).
@@ -394,7 +399,7 @@ class Track17Client(BaseClient):
 
     def delete_track(
         self,
-        numbers: Iterable[str],
+        numbers: Iterable[str | tuple[str, Carrier | int | None]],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -403,7 +408,8 @@ class Track17Client(BaseClient):
         """Remove numbers from the account for good (registering one again uses quota again).
 
         Args:
-            numbers: registered tracking numbers.
+            numbers: registered tracking numbers, or ``(number, carrier)`` pairs: v2.4 sends the
+                carrier, which picks the registration when a number has two (v1 takes numbers only).
             max_retries: retries per request for this call (default: the client's).
             timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
                 (default: the client's).
@@ -422,7 +428,7 @@ class Track17Client(BaseClient):
 
     def push(
         self,
-        numbers: Iterable[str],
+        numbers: Iterable[str | tuple[str, Carrier | int | None]],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -431,7 +437,8 @@ class Track17Client(BaseClient):
         """Ask 17TRACK to push the current tracking of numbers to the webhook again.
 
         Args:
-            numbers: registered tracking numbers.
+            numbers: registered tracking numbers, or ``(number, carrier)`` pairs: v2.4 sends the
+                carrier, which picks the registration when a number has two (v1 takes numbers only).
             max_retries: retries per request for this call (default: the client's).
             timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
                 (default: the client's).
@@ -449,7 +456,7 @@ class Track17Client(BaseClient):
 
     def change_carrier(
         self,
-        items: Iterable[tuple[str, Carrier | int]],
+        items: Iterable[tuple[str, Carrier | int] | tuple[str, Carrier | int | None, Carrier | int]],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -458,7 +465,9 @@ class Track17Client(BaseClient):
         """Assign other carriers to registered numbers (at most 5 changes per number).
 
         Args:
-            items: ``(number, carrier)`` pairs.
+            items: ``(number, new carrier)`` pairs, or ``(number, old carrier, new carrier)``
+                triples: on v2.4 the old carrier is sent as ``carrier_old``, which tells 17TRACK
+                which registration to change when a number is registered with two carriers.
             max_retries: retries per request for this call (default: the client's).
             timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
                 (default: the client's).
@@ -582,6 +591,8 @@ class Track17Client(BaseClient):
         numbers: Iterable[str | tuple[str, Carrier | int | None]],
         *,
         cache_level: CacheLevel = CacheLevel.STANDARD,
+        batch_size: int = REALTIME_BATCH_SIZE,
+        cache_level_as: CacheLevelAs = "name",
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         on_progress: ProgressCallback | None = None,
@@ -595,7 +606,13 @@ class Track17Client(BaseClient):
 
         Args:
             numbers: numbers, or ``(number, carrier)`` pairs.
-            cache_level: ``CacheLevel.STANDARD`` (default) or ``CacheLevel.INSTANT``.
+            cache_level: ``CacheLevel.STANDARD`` (default: ``cacheLevel`` is left out, as 17TRACK's
+                documented default) or ``CacheLevel.INSTANT``.
+            batch_size: numbers per request, 1 (default) to 40. One is what works under every
+                reading of 17TRACK's documentation (a public client cites a limit of one); the call
+                still takes any number of them and paces the requests.
+            cache_level_as: how an instant ``cacheLevel`` is written: ``"name"`` ("Instant", as
+                17TRACK's prose has it; default) or ``"integer"`` (2, as its parameter table has it).
             max_retries: retries per request for this call (default: the client's).
             timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
                 (default: the client's).
@@ -612,4 +629,10 @@ class Track17Client(BaseClient):
                 ``numbers`` is a single string, or ``max_retries`` is negative.
             AuthenticationError: the key was refused; the call stops at once.
         """
-        return self._bulk(self._realtime(cache_level), numbers, max_retries, timeout, on_progress)
+        return self._bulk(
+            self._realtime(cache_level, cache_level_as, batch_size),
+            numbers,
+            max_retries,
+            timeout,
+            on_progress,
+        )

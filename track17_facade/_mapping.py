@@ -1,11 +1,20 @@
 """From the generated layer's models (and the webhook shapes) to the facade's TrackInfo/TrackEvent.
 
-Every function here checks the types it reads and raises ``ShapeError`` naming the offending path,
-so callers turn a malformed answer into one typed error instead of an AttributeError deep inside.
+**A tolerant reader.** 17TRACK's real answers differ from its documentation in small ways (public
+clients have seen coordinates as strings, ``null`` where an array is documented), and one odd
+field must never cost a whole request of 40 numbers. So the rule, for answers and pushes of both
+API versions: a field of an unexpected type, or ``null``, never fails an item. A number that
+arrives as a numeric string is read as a number (and a number where text belongs as its text); a
+field that still cannot be read becomes ``None`` (an array: empty; a status: ``UNKNOWN``, keeping
+what came), the item is kept, and a DEBUG line on the ``track17`` logger names the path. Only what
+identifies the item can fail it: a missing or non-text ``number`` (``ShapeError``, naming the
+path), or an answer that is not the envelope at all.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
@@ -22,6 +31,7 @@ from track17_client.models.track_info_response_data_accepted_item_track_z1_item 
 from track17_client.types import Unset
 from track17_client_v2.types import Unset as UnsetV2
 
+from track17_facade._secrets import redacting_logger
 from track17_facade.carriers import Carrier
 from track17_facade.models import (
     Address,
@@ -34,6 +44,7 @@ from track17_facade.models import (
 from track17_facade.status import MainStatus, SubStatus
 
 GeneratedEvent = TrackInfoResponseDataAcceptedItemTrackZ0 | TrackInfoResponseDataAcceptedItemTrackZ1Item
+logger = redacting_logger("track17")
 
 # Direct dict look-ups: decoding thousands of events should not pay for Enum.__call__ each time.
 _MAIN: dict[object, MainStatus] = dict(MainStatus._value2member_map_)
@@ -52,28 +63,69 @@ class ShapeError(ValueError):
 E = TypeVar("E", MainStatus, SubStatus, Carrier)
 
 
+def tolerated(path: str, expected: str, value: object) -> None:
+    """Note a field that could not be read (it is read as absent, and its item kept)."""
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "answer: %s: expected %s, got %s %.40r; read as absent, the item kept",
+            path,
+            expected,
+            type(value).__name__,
+            value,
+        )
+
+
+def _integer(value: object) -> int | None:
+    """An integer, or a string holding one ("3011", " -7 "); None otherwise."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("-").isdigit() and text.isascii():
+            return int(text)
+    return None
+
+
 def _lenient(enum: type[E], table: dict[object, E], value: object, path: str, what: str) -> E:
-    """The member for an integer value; an UNKNOWN member keeping unlisted integers."""
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ShapeError(path, what, value)
-    return table.get(value) or enum.unknown(value, value)
+    """The member for an integer value (or its text); UNKNOWN keeps unlisted or unreadable ones."""
+    number = _integer(value)
+    if number is not None:
+        return table.get(number) or enum.unknown(number, number)
+    tolerated(path, what, value)
+    return enum.unknown(-1, value if isinstance(value, str) else repr(value)[:40])
 
 
 def main_status(value: object, path: str) -> MainStatus:
-    """MainStatus for an integer ``z`` (UNKNOWN keeps unlisted values)."""
+    """MainStatus for an integer ``z`` (UNKNOWN keeps unlisted or unreadable values)."""
     return _lenient(MainStatus, _MAIN, value, path, "an integer status")
 
 
 def sub_status(value: object, path: str) -> SubStatus:
-    """SubStatus for an integer ``s`` (UNKNOWN keeps unlisted values)."""
+    """SubStatus for an integer ``s`` (UNKNOWN keeps unlisted or unreadable values)."""
     return _lenient(SubStatus, _SUB, value, path, "an integer sub-status")
 
 
 def carrier(value: object, path: str) -> Carrier | None:
-    """Carrier for an integer key, None when absent."""
+    """Carrier for an integer key (or its text), None when absent or unreadable."""
     if _absent(value):
         return None
-    return _lenient(Carrier, _CARRIERS, value, path, "an integer carrier key")
+    key = _integer(value)
+    if key is None:
+        tolerated(path, "an integer carrier key", value)
+        return None
+    return _CARRIERS.get(key) or Carrier.unknown(key, key)
+
+
+def text(value: object, path: str) -> str | None:
+    """A text field read tolerantly: a number becomes its text; anything else but text is None."""
+    if type(value) is str or value is None:
+        return value
+    if is_unset(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    tolerated(path, "a string", value)
+    return None
 
 
 def is_unset(value: object) -> bool:
@@ -82,7 +134,8 @@ def is_unset(value: object) -> bool:
 
 
 def optional_str(value: object, path: str) -> str | None:
-    """A string field that may be absent or null."""
+    """A string field that may be absent or null, read strictly (what identifies an item: its
+    number); other text fields are read with ``text``."""
     if value is None or is_unset(value):
         return None
     if not isinstance(value, str):
@@ -99,7 +152,7 @@ def _text(value: object, base: str, index: int | None, field: str) -> str | None
         return value
     if _absent(value):
         return None
-    raise ShapeError(_path(base, index, field), "a string", value)
+    return text(value, _path(base, index, field))
 
 
 def _path(base: str, index: int | None, field: str) -> str:
@@ -132,10 +185,11 @@ def event_from_generated(event: GeneratedEvent, base: str, index: int | None = N
     return make_event(event.z, event.s, event.a, event.c, event.d, base, index)
 
 
-def event_from_dict(event: object, base: str, index: int | None = None) -> TrackEvent:
-    """A TrackEvent from a contract event given as decoded JSON."""
+def event_from_dict(event: object, base: str, index: int | None = None) -> TrackEvent | None:
+    """A TrackEvent from a contract event given as decoded JSON; None for one that is no object."""
     if not isinstance(event, Mapping):
-        raise ShapeError(base if index is None else f"{base}[{index}]", "an object", event)
+        tolerated(base if index is None else f"{base}[{index}]", "an object", event)
+        return None
     get = event.get
     return make_event(get("z"), get("s"), get("a"), get("c"), get("d"), base, index)
 
@@ -166,7 +220,11 @@ def assemble_track(
 
 
 def track_info_from_generated(item: TrackInfoResponseDataAcceptedItem, path: str) -> TrackInfo:
-    """A TrackInfo from one accepted item of gettrackinfo."""
+    """A TrackInfo from one accepted item of gettrackinfo.
+
+    Raises:
+        ShapeError: the item's number is missing or not text (nothing else fails an item).
+    """
     if not isinstance(item.number, str):
         raise ShapeError(f"{path}.number", "a string", item.number)
     which = carrier(item.carrier, f"{path}.carrier")
@@ -185,13 +243,12 @@ def track_from_dict(number: str, which: Carrier | None, track: object, path: str
     if track is None:
         return assemble_track(number, which, None, ())
     if not isinstance(track, Mapping):
-        raise ShapeError(path, "an object", track)
-    z0, z1 = track.get("z0"), track.get("z1")
-    if z1 is None:
-        z1 = []
-    if not isinstance(z1, list):
-        raise ShapeError(f"{path}.z1", "an array", z1)
-    events = tuple([event_from_dict(event, f"{path}.z1", index) for index, event in enumerate(z1)])
+        tolerated(path, "an object", track)
+        return assemble_track(number, which, None, ())
+    z0 = track.get("z0")
+    z1 = _array(track.get("z1"), f"{path}.z1")
+    read = [event_from_dict(event, f"{path}.z1", index) for index, event in enumerate(z1)]
+    events = tuple([event for event in read if event is not None])
     latest = None if z0 is None else event_from_dict(z0, f"{path}.z0")
     return assemble_track(number, which, latest, events)
 
@@ -199,20 +256,27 @@ def track_from_dict(number: str, which: Carrier | None, track: object, path: str
 # -- v2.x: 17TRACK's current track_info shape (gettrackinfo on v2.4, and v2 pushes) --------------
 
 
-def _object(value: object, path: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ShapeError(path, "an object", value)
-    return value
-
-
 def _optional_object(value: object, path: str) -> Mapping[str, Any] | None:
-    return None if value is None else _object(value, path)
+    """An object, or None (for ``null``, absent, or anything else: tolerated)."""
+    if value is None or isinstance(value, Mapping):
+        return value
+    tolerated(path, "an object", value)
+    return None
+
+
+def _array(value: object, path: str) -> list[Any]:
+    """An array; ``null`` or absent is empty, anything else tolerated as empty."""
+    if type(value) is list:
+        return value
+    if value is not None:
+        tolerated(path, "an array", value)
+    return []
 
 
 def v2_sub_status(name: object, path: str) -> SubStatus:
     """SubStatus for a v2 sub-status name ("InTransit_PickedUp"); UNKNOWN keeps unlisted names."""
-    text = optional_str(name, path)
-    return SubStatus.NOT_FOUND_OTHER if text is None else SubStatus.from_name(text)
+    read = text(name, path)
+    return SubStatus.NOT_FOUND_OTHER if read is None else SubStatus.from_name(read)
 
 
 def v2_main_status(sub: SubStatus, stated: str | None) -> MainStatus:
@@ -231,11 +295,20 @@ _V2_STATUSES: dict[str, tuple[MainStatus, SubStatus]] = {
 
 
 def _number(value: object, path: str) -> float | None:
+    """A finite number, or its text ("-46.633309": coordinates arrive as strings too)."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ShapeError(path, "a number", value)
-    return float(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number: float = float(value)
+    else:
+        try:
+            number = float(value.strip()) if isinstance(value, str) else math.nan
+        except ValueError:
+            number = math.nan
+    if not math.isfinite(number):
+        tolerated(path, "a number", value)
+        return None
+    return number
 
 
 def _str_at(block: Mapping[str, Any], name: str, path: str) -> str | None:
@@ -243,20 +316,20 @@ def _str_at(block: Mapping[str, Any], name: str, path: str) -> str | None:
     value = block.get(name)
     if value is None or type(value) is str:
         return value
-    return optional_str(value, f"{path}.{name}")
+    return text(value, f"{path}.{name}")
 
 
 def _address(value: object, path: str) -> Address | None:
-    if value is None:
+    block = value if type(value) is dict else _optional_object(value, path)
+    if block is None:
         return None
-    block = value if type(value) is dict else _object(value, path)
     coordinates = block.get("coordinates")
     longitude = latitude = None
-    if coordinates is not None:
-        points = coordinates if type(coordinates) is dict else _object(coordinates, f"{path}.coordinates")
-        if points.get("longitude") is not None or points.get("latitude") is not None:
-            longitude = _number(points.get("longitude"), f"{path}.coordinates.longitude")
-            latitude = _number(points.get("latitude"), f"{path}.coordinates.latitude")
+    where = f"{path}.coordinates"
+    points = coordinates if type(coordinates) is dict else _optional_object(coordinates, where)
+    if points is not None:
+        longitude = _number(points.get("longitude"), f"{path}.coordinates.longitude")
+        latitude = _number(points.get("latitude"), f"{path}.coordinates.latitude")
     fields = [_str_at(block, name, path) for name in _ADDRESS_FIELDS]
     if longitude is None and latitude is None and not any(fields):
         return None
@@ -275,8 +348,8 @@ def _aware_time(block: Mapping[str, Any], path: str) -> datetime | None:
 def _carrier_time(block: Mapping[str, Any], path: str) -> str | None:
     """The carrier's own time text: ``time_raw``'s date and time, else ``time_iso``."""
     raw = block.get("time_raw")
-    if raw is not None:
-        parts = raw if type(raw) is dict else _object(raw, f"{path}.time_raw")
+    parts = raw if type(raw) is dict else _optional_object(raw, f"{path}.time_raw")
+    if parts is not None:
         date, time = _str_at(parts, "date", f"{path}.time_raw"), _str_at(parts, "time", f"{path}.time_raw")
         if date and time:
             return f"{date} {time}"
@@ -285,13 +358,16 @@ def _carrier_time(block: Mapping[str, Any], path: str) -> str | None:
     return _str_at(block, "time_iso", path)
 
 
-def v2_event(event: object, base: str, index: int | None = None) -> TrackEvent:
-    """A TrackEvent from one v2 event; ``base``/``index`` locate it for error messages only.
+def v2_event(event: object, base: str, index: int | None = None) -> TrackEvent | None:
+    """A TrackEvent from one v2 event (None for one that is no object); ``base``/``index`` locate
+    it for the log only.
 
-    This runs once per event of every answer and push, so field paths are only built for an error.
+    This runs once per event of every answer and push, so field paths are only built when needed.
     """
     path = base if index is None else f"{base}[{index}]"
-    block = event if type(event) is dict else _object(event, path)
+    block = event if type(event) is dict else _optional_object(event, path)
+    if block is None:
+        return None
     get = block.get
     name = get("sub_status")
     statuses = _V2_STATUSES.get(name) if type(name) is str else None
@@ -299,6 +375,8 @@ def v2_event(event: object, base: str, index: int | None = None) -> TrackEvent:
         sub = v2_sub_status(name, f"{path}.sub_status")
         statuses = (v2_main_status(sub, None), sub)
     address = get("address")
+    translation = get("description_translation")
+    translated = _optional_object(translation, f"{path}.description_translation") if translation else None
     return TrackEvent(
         statuses[0],
         statuses[1],
@@ -308,44 +386,60 @@ def v2_event(event: object, base: str, index: int | None = None) -> TrackEvent:
         _aware_time(block, path),
         stage=_str_at(block, "stage", path),
         address=None if address is None else _address(address, f"{path}.address"),
+        description_translation=None
+        if translated is None
+        else _str_at(translated, "description", f"{path}.description_translation"),
     )
 
 
-def _v2_events(info: Mapping[str, Any], path: str) -> tuple[list[TrackEvent], str | None]:
-    """Every provider's events, oldest first, and the first provider's name."""
+def _tips(listed: object, path: str) -> list[str]:
+    """The texts of a ``provider_tips`` array (each a ``{"tip": ...}`` object, or its text)."""
+    texts = []
+    for index, entry in enumerate(_array(listed, path)):
+        block = entry if isinstance(entry, Mapping) else {"tip": entry}
+        tip = text(block.get("tip"), f"{path}[{index}].tip")
+        if tip:
+            texts.append(tip)
+    return texts
+
+
+def _v2_events(info: Mapping[str, Any], path: str) -> tuple[list[TrackEvent], str | None, list[str]]:
+    """Every provider's events, oldest first, the first provider's name, and the carriers' notices
+    (17TRACK's table puts ``provider_tips`` on ``track_info``, a public client per provider)."""
+    tips = _tips(info.get("provider_tips"), f"{path}.provider_tips")
     tracking = _optional_object(info.get("tracking"), f"{path}.tracking") or {}
-    providers = tracking.get("providers") or []
-    if not isinstance(providers, list):
-        raise ShapeError(f"{path}.tracking.providers", "an array", providers)
+    providers = _array(tracking.get("providers"), f"{path}.tracking.providers")
     events: list[TrackEvent] = []
     name: str | None = None
     for p_index, provider in enumerate(providers):
         where = f"{path}.tracking.providers[{p_index}]"
-        block = _object(provider, where)
-        if p_index == 0:
+        block = _optional_object(provider, where)
+        if block is None:
+            continue
+        if name is None:
             about = _optional_object(block.get("provider"), f"{where}.provider") or {}
-            name = optional_str(about.get("name"), f"{where}.provider.name")
-        listed = block.get("events") or []
-        if not isinstance(listed, list):
-            raise ShapeError(f"{where}.events", "an array", listed)
+            name = text(about.get("name"), f"{where}.provider.name")
+        tips += _tips(block.get("provider_tips"), f"{where}.provider_tips")
+        listed = _array(block.get("events"), f"{where}.events")
         # v2 lists each provider's events newest first; TrackInfo.events is oldest first.
         base = f"{where}.events"
-        events.extend([v2_event(listed[index], base, index) for index in range(len(listed) - 1, -1, -1)])
+        for index in range(len(listed) - 1, -1, -1):
+            event = v2_event(listed[index], base, index)
+            if event is not None:
+                events.append(event)
     if len(providers) > 1 and all(event.time is not None for event in events):
         events.sort(key=lambda event: event.time.timestamp() if event.time and event.time.tzinfo else 0.0)
-    return events, name
+    return events, name, tips
 
 
 def _milestones(info: Mapping[str, Any], path: str) -> tuple[Milestone, ...]:
-    listed = info.get("milestone") or []
-    if not isinstance(listed, list):
-        raise ShapeError(f"{path}.milestone", "an array", listed)
+    listed = _array(info.get("milestone"), f"{path}.milestone")
     milestones = []
     for index, entry in enumerate(listed):
         where = f"{path}.milestone[{index}]"
-        block = _object(entry, where)
-        stage = optional_str(block.get("key_stage"), f"{where}.key_stage")
-        if stage:
+        block = _optional_object(entry, where)
+        stage = None if block is None else text(block.get("key_stage"), f"{where}.key_stage")
+        if block is not None and stage:
             milestones.append(Milestone(stage, _aware_time(block, where)))
     return tuple(milestones)
 
@@ -356,26 +450,26 @@ def _estimated_delivery(info: Mapping[str, Any], path: str) -> EstimatedDelivery
     block = _optional_object(metrics.get("estimated_delivery_date"), where)
     if block is None:
         return None
-    earliest = parse_event_time(optional_str(block.get("from"), f"{where}.from"))
-    latest = parse_event_time(optional_str(block.get("to"), f"{where}.to"))
+    earliest = parse_event_time(text(block.get("from"), f"{where}.from"))
+    latest = parse_event_time(text(block.get("to"), f"{where}.to"))
     if earliest is None and latest is None:
         return None
-    return EstimatedDelivery(optional_str(block.get("source"), f"{where}.source"), earliest, latest)
+    return EstimatedDelivery(text(block.get("source"), f"{where}.source"), earliest, latest)
 
 
 def _country(shipping: Mapping[str, Any], side: str, path: str) -> str | None:
     address = _optional_object(shipping.get(side), f"{path}.shipping_info.{side}") or {}
-    return optional_str(address.get("country"), f"{path}.shipping_info.{side}.country")
+    return text(address.get("country"), f"{path}.shipping_info.{side}.country")
 
 
 def track_info_from_v2(
     number: str, which: Carrier | None, tag: str | None, track_info: object, path: str
 ) -> TrackInfo:
     """A TrackInfo from a v2 ``track_info`` object (decoded JSON), for answers and pushes alike."""
-    if track_info is None:
+    info = _optional_object(track_info, path)
+    if info is None:
         return TrackInfo(number, which, MainStatus.NOT_FOUND, SubStatus.NOT_FOUND_OTHER, None, (), tag=tag)
-    info = _object(track_info, path)
-    events, provider = _v2_events(info, path)
+    events, provider, tips = _v2_events(info, path)
     latest_block = info.get("latest_event")
     latest = None if latest_block is None else v2_event(latest_block, f"{path}.latest_event")
     track = assemble_track(number, which, latest, tuple(events))
@@ -383,7 +477,7 @@ def track_info_from_v2(
     status_block = _optional_object(info.get("latest_status"), f"{path}.latest_status")
     if status_block is not None:
         sub = v2_sub_status(status_block.get("sub_status"), f"{path}.latest_status.sub_status")
-        main = v2_main_status(sub, optional_str(status_block.get("status"), f"{path}.latest_status.status"))
+        main = v2_main_status(sub, text(status_block.get("status"), f"{path}.latest_status.status"))
     shipping = _optional_object(info.get("shipping_info"), f"{path}.shipping_info") or {}
     return TrackInfo(
         number,
@@ -398,4 +492,5 @@ def track_info_from_v2(
         recipient_country=_country(shipping, "recipient_address", path),
         estimated_delivery=_estimated_delivery(info, path),
         milestones=_milestones(info, path),
+        provider_tips=tuple(tips),
     )

@@ -12,7 +12,7 @@ import attrs
 from attrs import frozen
 
 from track17_facade._batching import ItemKind, Outcome, Prepared, known_carrier
-from track17_facade._mapping import ShapeError, is_unset, optional_str
+from track17_facade._mapping import ShapeError, is_unset, optional_str, text, tolerated
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import APIError, AuthenticationError, InvalidResponseError
 from track17_facade.models import Accepted, Quota, Rejection, TrackInfo, TrackingStatus, TrackListEntry
@@ -50,6 +50,8 @@ class Operation(Generic[R]):
     already_done: frozenset[ErrorCode] = frozenset()
     """Per-item codes that mean "already in the state asked for": after an attempt that may have
     taken effect, they confirm success rather than report a rejection."""
+    batch_size: int = 40
+    """Numbers per request."""
 
     def with_body(self, body: Callable[[Sequence[Prepared]], Any]) -> Operation[R]:
         """The same operation with another body builder (for per-call options)."""
@@ -94,8 +96,9 @@ class Api:
     list_body: Callable[[TrackListQuery, int], Any]
     """(query, page number) -> the generated request body."""
     read_list: Callable[[object, TrackListQuery, int], TrackListPage]
-    realtime: Callable[[str], Operation[TrackInfo]] | None = None
-    """cache level name -> getRealTimeTrackInfo; None where the version lacks it."""
+    realtime: Callable[[str | int | None, int], Operation[TrackInfo]] | None = None
+    """(cacheLevel as sent, numbers per request) -> getRealTimeTrackInfo; None where the version
+    lacks it."""
     quota_sync: SyncCall | None = None
     quota_async: AsyncCall | None = None
     quota_body: Callable[[], Any] | None = None
@@ -194,15 +197,23 @@ def batch_outcomes(operation: Operation[R], items: Sequence[Prepared], parsed: o
                 continue
             number = item.number
             error = rejected.error
-            raw_code = 0 if is_unset(error) else error.code
-            if not isinstance(raw_code, int) or isinstance(raw_code, bool):
-                raise ShapeError(f"{path}.error.code", "an integer", raw_code)
-            message = None if is_unset(error) else optional_str(error.message, f"{path}.error.message")
-            code = ErrorCode(raw_code)
+            absent = error is None or is_unset(error)
+            code = _error_code(None if absent else getattr(error, "code", None), f"{path}.error.code")
+            message = None if absent else text(getattr(error, "message", None), f"{path}.error.message")
             outcomes[number] = Rejection(number, code, message or code.meaning)
     except (ShapeError, TypeError, AttributeError) as exc:
         raise InvalidResponseError(f"{operation.name}: {exc}", operation=operation.name) from None
     return outcomes
+
+
+def _error_code(value: object, path: str) -> ErrorCode:
+    """A rejected item's code, read tolerantly: its text, or UNKNOWN keeping what came."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return ErrorCode(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and value.isascii():
+        return ErrorCode(int(value))
+    tolerated(path, "an integer error code", value)
+    return ErrorCode.unknown(0, value if isinstance(value, str) else repr(value)[:40])
 
 
 def accepted_as_sent(item: object, path: str, sent: Prepared) -> Accepted:

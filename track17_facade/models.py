@@ -103,6 +103,8 @@ class TrackEvent(JsonModel):
     """v2.4: the milestone stage this event marks (e.g. "PickedUp", "Delivered"); None on v1."""
     address: Address | None = field(default=None, repr=False)
     """v2.4: the event's structured address (country, city, coordinates, ...); None on v1."""
+    description_translation: str | None = field(default=None, repr=False)
+    """v2.4: the description in the language asked for with ``Registration.lang``; None otherwise."""
 
 
 @frozen
@@ -149,6 +151,9 @@ class TrackInfo(JsonModel):
     """v2.4: the estimated delivery window, when there is one; None on v1."""
     milestones: tuple[Milestone, ...] = field(default=(), repr=False)
     """v2.4: key stages and when they were reached; empty on v1."""
+    provider_tips: tuple[str, ...] = field(default=(), repr=False)
+    """v2.4: the carriers' notices ("Customs may hold parcels ..."), from ``track_info`` and from
+    each provider; empty on v1."""
 
     @property
     def is_delivered(self) -> bool:
@@ -232,6 +237,12 @@ class TrackListEntry(JsonModel):
     package_status: MainStatus | None = None
     register_time: datetime | None = None
     tag: str | None = None
+    sync_status: bool | None = None
+    """v2.4: whether 17TRACK's last update with the carrier succeeded (None: not said)."""
+    stop_track_reason: str | None = None
+    """v2.4: why tracking stopped: "Expired", "ByRequest" or "InvalidCarrier" (None: tracking)."""
+    push_status_code: int | None = None
+    """v2.4: the HTTP status your endpoint answered the last push with."""
 
 
 @frozen

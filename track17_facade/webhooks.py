@@ -32,7 +32,7 @@ from track17_facade._batching import shorten
 from track17_facade._mapping import (
     ShapeError,
     carrier,
-    optional_str,
+    text,
     track_from_dict,
     track_info_from_v2,
 )
@@ -178,7 +178,7 @@ def _event(decoded: object) -> WebhookEvent:
     if data.get("track") is not None:
         track = track_from_dict(number, which, data["track"], "data.track")
     elif data.get("track_info") is not None:
-        tag = optional_str(data.get("tag"), "data.tag")
+        tag = text(data.get("tag"), "data.tag")
         track = track_info_from_v2(number, which, tag, data["track_info"], "data.track_info")
     elif event_type is WebhookEventType.TRACKING_UPDATED:
         raise ShapeError("data.track", "an object (or data.track_info)", None)
@@ -186,7 +186,7 @@ def _event(decoded: object) -> WebhookEvent:
         type=event_type,
         number=number,
         carrier=which,
-        tag=optional_str(data.get("tag"), "data.tag"),
+        tag=text(data.get("tag"), "data.tag"),
         track=track,
         param=param if isinstance(param, str) else None,
         raw=decoded,

@@ -201,7 +201,7 @@ class Engine:
             "today_used": self.registered_per_day.get(self.now.date().isoformat(), 0),
             "max_track_daily": self.daily_limit or 0,
             "free_email_quota": 0,
-            "free_email_quota_used": 0,
+            "free_email_quotaused": 0,  # as 17TRACK's documentation example spells it
         }
 
     def _registered(
@@ -265,8 +265,10 @@ class Engine:
         accepted: list[Item] = []
         rejected: list[Item] = []
         for item, reg in self._registered(items, rejected):
-            carrier = item["carrier"]
-            if reg.stopped_at is not None:
+            carrier, old = item["carrier"], item.get("carrier_old")
+            if old is not None and old != reg.carrier:
+                rejected.append(_rejection(reg.number, ErrorCode.NOT_REGISTERED, f"with carrier {old}"))
+            elif reg.stopped_at is not None:
                 rejected.append(_rejection(reg.number, ErrorCode.CHANGE_CARRIER_OF_STOPPED))
             elif carrier == reg.carrier:
                 rejected.append(_rejection(reg.number, ErrorCode.SAME_CARRIER))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -50,26 +51,53 @@ def _times(at: datetime) -> dict[str, Any]:
     }
 
 
-def _address(location: str) -> dict[str, Any]:
+_COORDINATES: dict[str, tuple[float, float]] = {
+    "Shenzhen": (114.0579, 22.5431),
+    "Guangzhou": (113.2644, 23.1291),
+    "Shanghai": (121.4737, 31.2304),
+    "Beijing": (116.4074, 39.9042),
+    "London": (-0.1276, 51.5072),
+    "Memphis": (-90.049, 35.1495),
+    "Leipzig": (12.3731, 51.3397),
+    "Frankfurt": (8.6821, 50.1109),
+    "Paris": (2.3522, 48.8566),
+}
+
+
+def variant(number: str) -> int:
+    """How a number's v2 answers vary, the way 17TRACK's real ones may (the same every run):
+    ``variant % 3 == 0`` writes coordinates as strings (as public clients have seen them);
+    ``% 4 == 0`` gives the carrier a notice; ``% 5 == 0`` writes arrays that hold nothing as
+    ``null``. So every run of a suite against the sandbox meets them."""
+    return zlib.crc32(number.encode())
+
+
+def _address(location: str, as_text: bool) -> dict[str, Any]:
     city, _, country = location.rpartition(", ")
+    name = city.split(",")[0] or None
+    point = _COORDINATES.get(name or "")
+    longitude: float | str | None = None if point is None else point[0]
+    latitude: float | str | None = None if point is None else point[1]
+    if as_text and point is not None:
+        longitude, latitude = str(longitude), str(latitude)
     return {
         "country": country or None,
         "state": None,
-        "city": city.split(",")[0] or None,
+        "city": name,
         "street": None,
         "postal_code": None,
-        "coordinates": {"longitude": None, "latitude": None},
+        "coordinates": {"longitude": longitude, "latitude": latitude},
     }
 
 
-def _v2_event(event: PlannedEvent) -> dict[str, Any]:
+def _v2_event(event: PlannedEvent, shape: int = 1) -> dict[str, Any]:
     return {
         **_times(event.at),
         "description": event.description,
         "location": event.location,
         "stage": _STAGES.get(event.sub_status),
         "sub_status": event.sub_status.name_17track,
-        "address": _address(event.location),
+        "address": _address(event.location, as_text=shape % 3 == 0),
     }
 
 
@@ -81,7 +109,12 @@ def v2_track_info(reg: Registration, now: datetime) -> dict[str, Any]:
     carrier = Carrier(reg.carrier)
     reached = {_STAGES.get(event.sub_status): event.at for event in reversed(events)}
     delivered = any(event.sub_status.main_status.name_17track == "Delivered" for event in events)
-    origin = _address(events[0].location)["country"] if events else None
+    origin = _address(events[0].location, as_text=False)["country"] if events else None
+    shape = variant(reg.number)
+    nothing: list[Any] | None = None if shape % 5 == 0 else []
+    tips = (
+        [{"tip": "Customs may hold parcels for up to 3 days.", "time": None}] if shape % 4 == 0 else nothing
+    )
     return {
         "shipping_info": {
             "shipper_address": {"country": origin},
@@ -92,7 +125,7 @@ def v2_track_info(reg: Registration, now: datetime) -> dict[str, Any]:
             "sub_status": sub.name_17track,
             "sub_status_descr": None,
         },
-        "latest_event": _v2_event(latest) if latest else None,
+        "latest_event": _v2_event(latest, shape) if latest else None,
         "time_metrics": {
             "days_after_order": (now - reg.registered_at).days,
             "days_of_transit": (now - events[0].at).days if events else 0,
@@ -107,7 +140,9 @@ def v2_track_info(reg: Registration, now: datetime) -> dict[str, Any]:
         "milestone": [
             {"key_stage": stage, **(_times(reached[stage]) if stage in reached else _NO_TIME)}
             for stage in _MILESTONES
-        ],
+        ]
+        if events
+        else nothing,
         "misc_info": {"risk_factor": 0, "service_type": None},
         "tracking": {
             "providers_hash": 0,
@@ -118,7 +153,8 @@ def v2_track_info(reg: Registration, now: datetime) -> dict[str, Any]:
                         "name": carrier.name if carrier.is_known else None,
                     },
                     # 17TRACK's v2 lists a provider's events newest first.
-                    "events": [_v2_event(event) for event in reversed(events)],
+                    "events": [_v2_event(event, shape) for event in reversed(events)] or nothing,
+                    "provider_tips": tips,
                 }
             ],
         },

@@ -229,7 +229,10 @@ def _v2_change_carrier(engine: Engine, body: Any, webhook_set: bool) -> tuple[Js
     for index, item in enumerate(items):
         _int_field(item, index, "carrier_new", required=True)
         _int_field(item, index, "carrier_old")
-    changes = [{"number": item["number"], "carrier": item["carrier_new"]} for item in items]
+    changes = [
+        {"number": item["number"], "carrier": item["carrier_new"], "carrier_old": item.get("carrier_old")}
+        for item in items
+    ]
     accepted, rejected = engine.change_carrier(changes)
     return batch_body(_v2_accepted(engine, accepted), rejected), []
 
@@ -323,6 +326,10 @@ def _v2_track_list(engine: Engine, body: Any, webhook_set: bool) -> tuple[Json, 
             "tracking_status": "Stopped" if reg.stopped_at is not None else "Tracking",
             "package_status": MainStatus(reg.status(engine.now)).name_17track,
             "register_time": reg.registered_at.isoformat() + "Z",
+            "sync_status": True,  # a boolean, as in 17TRACK's examples
+            "stop_track_reason": "ByRequest" if reg.stopped_at is not None else None,
+            "push_status_code": None,
+            "is_retracked": reg.retracked,
         }
         for reg in listed[start : start + PAGE_SIZE_V2]
     ]

@@ -9,6 +9,7 @@ from .change_carrier_item import ChangeCarrierItem
 from .change_info_fields import ChangeInfoFields
 from .change_info_item import ChangeInfoItem
 from .coordinates import Coordinates
+from .description_translation import DescriptionTranslation
 from .error_response import ErrorResponse
 from .estimated_delivery import EstimatedDelivery
 from .latest_status import LatestStatus
@@ -49,6 +50,7 @@ __all__ = (
     "ChangeInfoFields",
     "ChangeInfoItem",
     "Coordinates",
+    "DescriptionTranslation",
     "ErrorResponse",
     "EstimatedDelivery",
     "LatestStatus",

@@ -13,25 +13,27 @@ T = TypeVar("T", bound="Coordinates")
 
 @_attrs_define
 class Coordinates:
-    """A position.
+    """A position. Sources disagree on the type of its fields (a number in a public Go client; a string such as
+    "-46.633309" in aio17track's fixtures, which follow 17TRACK's documentation examples field for field), so both are
+    accepted, and read as numbers.
 
-    Attributes:
-        longitude (float | None | Unset):
-        latitude (float | None | Unset):
+        Attributes:
+            longitude (float | None | str | Unset):
+            latitude (float | None | str | Unset):
     """
 
-    longitude: float | None | Unset = UNSET
-    latitude: float | None | Unset = UNSET
+    longitude: float | None | str | Unset = UNSET
+    latitude: float | None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        longitude: float | None | Unset
+        longitude: float | None | str | Unset
         if isinstance(self.longitude, Unset):
             longitude = UNSET
         else:
             longitude = self.longitude
 
-        latitude: float | None | Unset
+        latitude: float | None | str | Unset
         if isinstance(self.latitude, Unset):
             latitude = UNSET
         else:
@@ -51,21 +53,21 @@ class Coordinates:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         _remaining = dict(src_dict)
 
-        def _parse_longitude(data: object) -> float | None | Unset:
+        def _parse_longitude(data: object) -> float | None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | Unset, data)
+            return cast(float | None | str | Unset, data)
 
         longitude = _parse_longitude(_remaining.pop("longitude", UNSET))
 
-        def _parse_latitude(data: object) -> float | None | Unset:
+        def _parse_latitude(data: object) -> float | None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | Unset, data)
+            return cast(float | None | str | Unset, data)
 
         latitude = _parse_latitude(_remaining.pop("latitude", UNSET))
 

@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.provider import Provider
+    from ..models.provider_tip import ProviderTip
     from ..models.track_event import TrackEvent
 
 
@@ -27,6 +28,9 @@ class ProviderTracking:
         latest_sync_time (None | str | Unset):
         events_hash (int | None | Unset):
         events (list[TrackEvent] | Unset): Newest first
+        provider_lang (None | str | Unset): The language the carrier's events are in (v2.4)
+        provider_tips (list[ProviderTip] | Unset): This carrier's notices (v2.4). aio17track reads them per provider,
+            17TRACK's documentation table lists provider_tips on track_info, and both places are read.
     """
 
     provider: None | Provider | Unset = UNSET
@@ -35,6 +39,8 @@ class ProviderTracking:
     latest_sync_time: None | str | Unset = UNSET
     events_hash: int | None | Unset = UNSET
     events: list[TrackEvent] | Unset = UNSET
+    provider_lang: None | str | Unset = UNSET
+    provider_tips: list[ProviderTip] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,6 +85,19 @@ class ProviderTracking:
                 events_item = events_item_data.to_dict()
                 events.append(events_item)
 
+        provider_lang: None | str | Unset
+        if isinstance(self.provider_lang, Unset):
+            provider_lang = UNSET
+        else:
+            provider_lang = self.provider_lang
+
+        provider_tips: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.provider_tips, Unset):
+            provider_tips = []
+            for provider_tips_item_data in self.provider_tips:
+                provider_tips_item = provider_tips_item_data.to_dict()
+                provider_tips.append(provider_tips_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -94,12 +113,17 @@ class ProviderTracking:
             field_dict["events_hash"] = events_hash
         if events is not UNSET:
             field_dict["events"] = events
+        if provider_lang is not UNSET:
+            field_dict["provider_lang"] = provider_lang
+        if provider_tips is not UNSET:
+            field_dict["provider_tips"] = provider_tips
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.provider import Provider
+        from ..models.provider_tip import ProviderTip
         from ..models.track_event import TrackEvent
 
         _remaining = dict(src_dict)
@@ -170,6 +194,24 @@ class ProviderTracking:
 
                 events.append(events_item)
 
+        def _parse_provider_lang(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        provider_lang = _parse_provider_lang(_remaining.pop("provider_lang", UNSET))
+
+        _provider_tips = _remaining.pop("provider_tips", UNSET)
+        provider_tips: list[ProviderTip] | Unset = UNSET
+        if _provider_tips is not UNSET:
+            provider_tips = []
+            for provider_tips_item_data in _provider_tips:
+                provider_tips_item = ProviderTip.from_dict(provider_tips_item_data)
+
+                provider_tips.append(provider_tips_item)
+
         provider_tracking = cls(
             provider=provider,
             service_type=service_type,
@@ -177,6 +219,8 @@ class ProviderTracking:
             latest_sync_time=latest_sync_time,
             events_hash=events_hash,
             events=events,
+            provider_lang=provider_lang,
+            provider_tips=provider_tips,
         )
 
         provider_tracking.additional_properties = _remaining

@@ -27,6 +27,8 @@ class Quota:
         max_track_daily (int | None | Unset): Daily registration limit (0: none)
         free_email_quota (int | None | Unset):
         free_email_quota_used (int | None | Unset):
+        free_email_quotaused (int | None | Unset): free_email_quota_used as 17TRACK's documentation example spells it;
+            either may come
         errors (list[ApiError] | Unset): Request-level errors, when the request was refused
     """
 
@@ -37,6 +39,7 @@ class Quota:
     max_track_daily: int | None | Unset = UNSET
     free_email_quota: int | None | Unset = UNSET
     free_email_quota_used: int | None | Unset = UNSET
+    free_email_quotaused: int | None | Unset = UNSET
     errors: list[ApiError] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -83,6 +86,12 @@ class Quota:
         else:
             free_email_quota_used = self.free_email_quota_used
 
+        free_email_quotaused: int | None | Unset
+        if isinstance(self.free_email_quotaused, Unset):
+            free_email_quotaused = UNSET
+        else:
+            free_email_quotaused = self.free_email_quotaused
+
         errors: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.errors, Unset):
             errors = []
@@ -107,6 +116,8 @@ class Quota:
             field_dict["free_email_quota"] = free_email_quota
         if free_email_quota_used is not UNSET:
             field_dict["free_email_quota_used"] = free_email_quota_used
+        if free_email_quotaused is not UNSET:
+            field_dict["free_email_quotaused"] = free_email_quotaused
         if errors is not UNSET:
             field_dict["errors"] = errors
 
@@ -187,6 +198,17 @@ class Quota:
             _remaining.pop("free_email_quota_used", UNSET)
         )
 
+        def _parse_free_email_quotaused(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        free_email_quotaused = _parse_free_email_quotaused(
+            _remaining.pop("free_email_quotaused", UNSET)
+        )
+
         _errors = _remaining.pop("errors", UNSET)
         errors: list[ApiError] | Unset = UNSET
         if _errors is not UNSET:
@@ -204,6 +226,7 @@ class Quota:
             max_track_daily=max_track_daily,
             free_email_quota=free_email_quota,
             free_email_quota_used=free_email_quota_used,
+            free_email_quotaused=free_email_quotaused,
             errors=errors,
         )
 

@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.address import Address
+    from ..models.description_translation import DescriptionTranslation
     from ..models.time_raw import TimeRaw
 
 
@@ -29,6 +30,7 @@ class TrackEvent:
         stage (None | str | Unset): Milestone stage name, e.g. PickedUp or Delivered
         sub_status (None | str | Unset): Sub-status name, e.g. InTransit_PickedUp
         address (Address | None | Unset):
+        description_translation (DescriptionTranslation | None | Unset):
     """
 
     time_iso: None | str | Unset = UNSET
@@ -39,10 +41,12 @@ class TrackEvent:
     stage: None | str | Unset = UNSET
     sub_status: None | str | Unset = UNSET
     address: Address | None | Unset = UNSET
+    description_translation: DescriptionTranslation | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.address import Address
+        from ..models.description_translation import DescriptionTranslation
         from ..models.time_raw import TimeRaw
 
         time_iso: None | str | Unset
@@ -97,6 +101,14 @@ class TrackEvent:
         else:
             address = self.address
 
+        description_translation: dict[str, Any] | None | Unset
+        if isinstance(self.description_translation, Unset):
+            description_translation = UNSET
+        elif isinstance(self.description_translation, DescriptionTranslation):
+            description_translation = self.description_translation.to_dict()
+        else:
+            description_translation = self.description_translation
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -116,12 +128,15 @@ class TrackEvent:
             field_dict["sub_status"] = sub_status
         if address is not UNSET:
             field_dict["address"] = address
+        if description_translation is not UNSET:
+            field_dict["description_translation"] = description_translation
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.address import Address
+        from ..models.description_translation import DescriptionTranslation
         from ..models.time_raw import TimeRaw
 
         _remaining = dict(src_dict)
@@ -214,6 +229,27 @@ class TrackEvent:
 
         address = _parse_address(_remaining.pop("address", UNSET))
 
+        def _parse_description_translation(
+            data: object,
+        ) -> DescriptionTranslation | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                description_translation_type_0 = DescriptionTranslation.from_dict(data)
+
+                return description_translation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DescriptionTranslation | None | Unset, data)
+
+        description_translation = _parse_description_translation(
+            _remaining.pop("description_translation", UNSET)
+        )
+
         track_event = cls(
             time_iso=time_iso,
             time_utc=time_utc,
@@ -223,6 +259,7 @@ class TrackEvent:
             stage=stage,
             sub_status=sub_status,
             address=address,
+            description_translation=description_translation,
         )
 
         track_event.additional_properties = _remaining

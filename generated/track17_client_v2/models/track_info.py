@@ -34,7 +34,7 @@ class TrackInfo:
         milestone (list[Milestone] | Unset):
         misc_info (MiscInfo | None | Unset):
         tracking (None | Tracking | Unset):
-        provider_tips (list[ProviderTip] | Unset): Carrier notices (v2.4)
+        provider_tips (list[ProviderTip] | Unset): Carrier notices (v2.4), as 17TRACK's documentation table places them
     """
 
     shipping_info: None | ShippingInfo | Unset = UNSET

@@ -1,0 +1,188 @@
+"""The tolerant reader: answers and pushes as 17TRACK may really send them (coordinates as strings,
+``null`` where an array is documented, a number where text belongs) never cost an item; only a
+missing number does."""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import unique_key
+from track17_facade import Track17Client, TrackInfo
+from track17_facade.sandbox import RawAnswer, Sandbox
+from track17_facade.sandbox._engine import Engine
+from track17_facade.sandbox._webhooks import build_push
+from track17_facade.webhooks import parse_webhook
+
+NUMBERS = [f"RR{i:09d}CN" for i in range(40)]
+
+
+def _real_answer(sandbox: Sandbox, version: str) -> dict[str, Any]:
+    """A gettrackinfo answer for NUMBERS as the sandbox gives it (shipments a few days on)."""
+    url = sandbox.base_url_for(version)
+    with httpx.Client(headers={"17token": sandbox.api_key}, timeout=10) as http:
+        http.post(f"{url}/register", json=[{"number": number} for number in NUMBERS]).raise_for_status()
+        sandbox.advance(days=4)
+        answer = http.post(f"{url}/gettrackinfo", json=[{"number": number} for number in NUMBERS])
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def _as_documented(track_info: dict[str, Any]) -> None:
+    """Reshape one v2.4 ``track_info`` the way public clients have seen 17TRACK send it."""
+    for provider in track_info["tracking"]["providers"]:
+        for event in provider["events"]:
+            coordinates = (event.get("address") or {}).get("coordinates")
+            if coordinates:
+                coordinates["longitude"] = "-46.633309"
+                coordinates["latitude"] = "-23.55052"
+        provider["provider_tips"] = None
+    track_info["milestone"] = None
+    track_info["tracking"]["providers"].append({"provider": {"name": None}, "events": None})
+
+
+def test_a_v2_4_answer_shaped_like_17tracks_documentation_costs_no_number() -> None:
+    """String coordinates and ``null`` arrays used to fail all 40 numbers, on every retry."""
+    with Sandbox(api_keys=(unique_key(),), rate=10_000) as sandbox:
+        body = _real_answer(sandbox, "v2.4")
+        for item in body["data"]["accepted"]:
+            _as_documented(item["track_info"])
+        sandbox.faults.enqueue(RawAnswer(200, json.dumps(body).encode(), "application/json"))
+        with Track17Client(
+            sandbox.api_key,
+            api_version="v2.4",
+            base_url=sandbox.base_url_for("v2.4"),
+            requests_per_second=1000,
+        ) as client:
+            result = client.get_track_info(NUMBERS)
+    assert result.ok and len(result.accepted) == 40
+    located = [
+        event.address
+        for info in result.accepted
+        for event in info.events
+        if event.address and event.address.longitude is not None
+    ]
+    assert located and all(address.longitude == -46.633309 for address in located)
+    assert all(info.milestones == () for info in result.accepted)
+
+
+def test_a_field_that_cannot_be_read_is_logged_with_its_path(caplog: pytest.LogCaptureFixture) -> None:
+    from track17_facade._mapping import track_info_from_v2
+
+    with caplog.at_level(logging.DEBUG, logger="track17"):
+        info = track_info_from_v2(
+            "RR123456789CN", None, None, {"latest_status": {"status": 7}, "milestone": "soon"}, "track_info"
+        )
+    assert info.number == "RR123456789CN" and info.milestones == ()
+    assert "track_info.milestone: expected an array, got str" in caplog.text
+
+
+# -- any field, any type ----------------------------------------------------------------------------
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.just("-46.633309"),
+)
+_ANYTHING = st.one_of(
+    _SCALARS,
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
+)
+_V1_EVENT_FIELDS = ("z", "s", "a", "c", "d")
+
+
+def _paths(value: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value inside decoded JSON."""
+    found = [here] if here else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*here, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*here, index))
+    return found
+
+
+def _set(document: Any, path: tuple[Any, ...], value: Any) -> None:
+    for step in path[:-1]:
+        document = document[step]
+    document[path[-1]] = value
+
+
+def _mutated(data: st.DataObject, document: Any, leaves: tuple[str, ...] | None, values: Any) -> Any:
+    """``document`` with a few values replaced by ``values``: anywhere but at a ``number``, or, with
+    ``leaves``, only at those keys."""
+    document = copy.deepcopy(document)
+    paths = [
+        path for path in _paths(document) if path[-1] != "number" and (leaves is None or path[-1] in leaves)
+    ]
+    for _ in range(data.draw(st.integers(1, 6))):
+        path = data.draw(st.sampled_from(paths))
+        value = data.draw(values)
+        try:
+            _set(document, path, value)
+        except (TypeError, IndexError, KeyError):  # an ancestor was replaced already
+            continue
+    return document
+
+
+@pytest.fixture(scope="module")
+def answers() -> dict[str, dict[str, Any]]:
+    with Sandbox(api_keys=(unique_key(),), rate=10_000) as sandbox:
+        return {"v1": _real_answer(sandbox, "v1"), "v2.4": _real_answer(sandbox, "v2.4")}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), version=st.sampled_from(["v1", "v2.4"]))
+def test_no_field_of_any_type_costs_an_item(
+    answers: dict[str, dict[str, Any]], data: st.DataObject, version: str
+) -> None:
+    """Mutate a real answer anywhere inside its items (types, nulls, extra keys): every number the
+    answer names is still accepted, as a TrackInfo."""
+    from track17_client.models import TrackInfoResponse as V1Answer
+    from track17_client_v2.models import TrackInfoResponse as V2Answer
+
+    from track17_facade._base import API_VERSIONS
+    from track17_facade._batching import ItemKind, plan
+    from track17_facade._operations import batch_outcomes
+
+    body = copy.deepcopy(answers[version])
+    items = body["data"]["accepted"]
+    index = data.draw(st.integers(0, len(items) - 1))
+    if version == "v1":
+        # v1's generated models parse the contract's structure (its contract is 17TRACK's v1 text,
+        # kept word for word): its scalar fields take anything, its objects and arrays do not.
+        items[index] = _mutated(data, items[index], (*_V1_EVENT_FIELDS, "carrier"), _SCALARS)
+    else:
+        items[index] = _mutated(data, items[index], None, _ANYTHING)
+    answer = (V1Answer if version == "v1" else V2Answer).from_dict(body)
+    sent = plan(ItemKind.NUMBER, NUMBERS).items
+    outcomes = batch_outcomes(API_VERSIONS[version].get_track_info, sent, answer)
+    assert sorted(outcomes) == NUMBERS
+    assert all(isinstance(outcome, TrackInfo) for outcome in outcomes.values())
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), fmt=st.sampled_from(["v1", "v2"]))
+def test_no_field_of_any_type_costs_a_push(data: st.DataObject, fmt: str) -> None:
+    engine = Engine(seed=5, now=datetime(2026, 1, 5, 8, 0))
+    engine.register([{"number": "RR123456789CN"}])
+    engine.advance(timedelta(days=5))
+    registration = engine.registrations["RR123456789CN"]
+    push = json.loads(build_push("TRACKING_UPDATED", registration, engine.now, fmt))  # type: ignore[arg-type]
+    track_key = "track" if fmt == "v1" else "track_info"
+    push["data"][track_key] = _mutated(data, push["data"][track_key], None, _ANYTHING)
+    event = parse_webhook(json.dumps(push).encode(), verify=False)
+    assert event.number == "RR123456789CN" and event.track is not None
