@@ -76,7 +76,7 @@ def test_change_carrier_sends_the_old_carrier_when_named(make_client: ClientFact
     assert changed.ok
     if client.api_version == "v2.4":  # the sandbox checks carrier_old as 17TRACK would
         wrong = client.change_carrier([(NUMBERS[1], Carrier.UPS, Carrier.CHINA_EMS)])
-        assert [r.code for r in wrong.rejected] == [ErrorCode.NOT_REGISTERED]
+        assert [r.code for r in wrong.rejected] == [ErrorCode.NOT_REGISTERED_WITH_CARRIER]
     bad = client.change_carrier([(NUMBERS[1], "UPS", Carrier.CHINA_EMS)])
     assert bad.rejected[0].code is ErrorCode.FIELD_VALUE_INVALID and "old carrier" in bad.rejected[0].message
     body = _bodies(API_VERSIONS["v2.4"].change_carrier, [(NUMBERS[0], 3011, 3013), (NUMBERS[1], 3013)])
@@ -84,3 +84,19 @@ def test_change_carrier_sends_the_old_carrier_when_named(make_client: ClientFact
         {"number": NUMBERS[0], "carrier_old": 3011, "carrier_new": 3013},
         {"number": NUMBERS[1], "carrier_new": 3013},
     ]
+
+
+def test_getquota_sends_an_empty_array_and_reads_both_spellings(sandbox: Sandbox, v2_client: Any) -> None:
+    """aio17track, whose requests follow 17TRACK's documentation examples, sends ``[]``; the
+    documentation's example answer spells ``free_email_quotaused`` (the sandbox does too)."""
+    import json
+
+    from track17_facade.sandbox import RawAnswer
+
+    quota_body = API_VERSIONS["v2.4"].quota_body
+    assert quota_body is not None and quota_body() == []
+    assert v2_client.get_quota().free_email_used == 0
+    other = {"code": 0, "data": {"quota_total": 10, "quota_used": 1, "free_email_quota_used": 3}}
+    sandbox.faults.enqueue(RawAnswer(200, json.dumps(other).encode(), "application/json"))
+    quota = v2_client.get_quota()
+    assert (quota.total, quota.used, quota.free_email_used) == (10, 1, 3)

@@ -31,7 +31,6 @@ from track17_client_v2.models import (
     ChangeInfoFields,
     ChangeInfoItem,
     NumberItem,
-    QuotaRequest,
     QuotaResponse,
     RealTimeItem,
     RegisterItem,
@@ -252,12 +251,17 @@ def _count(value: object, path: str) -> int:
 def _read_quota(parsed: object) -> Quota:
     data = envelope("getquota", (QuotaResponse,), parsed)
     daily = _count(data.max_track_daily, "data.max_track_daily")
+    spelt = data.free_email_quota_used
+    if spelt is None or is_unset(spelt):  # 17TRACK's documentation example spells it without "_"
+        spelt = data.free_email_quotaused
     return Quota(
         total=_count(data.quota_total, "data.quota_total"),
         used=_count(data.quota_used, "data.quota_used"),
         remaining=_count(data.quota_remain, "data.quota_remain"),
         today_used=_count(data.today_used, "data.today_used"),
         daily_limit=daily or None,
+        free_email_total=_code(data.free_email_quota, "data.free_email_quota"),
+        free_email_used=_code(spelt, "data.free_email_quota_used"),
     )
 
 
@@ -306,7 +310,7 @@ V2_4 = Api(
     realtime=_realtime,
     quota_sync=get_quota.sync_detailed,
     quota_async=get_quota.asyncio_detailed,
-    quota_body=QuotaRequest,
+    quota_body=list,  # an empty array: see the contract's getquota
     read_quota=_read_quota,
     registration_fields=frozenset(REGISTRATION_METADATA),
     list_filters=frozenset({"tracking_status"}),

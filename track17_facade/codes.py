@@ -58,6 +58,10 @@ class ErrorCode(LenientIntEnum):
     CARRIER_REGISTRATION_EXISTS = -18019809
     UPDATE_CONDITION_NOT_UNIQUE = -18019810
     CHANGE_DATA_INVALID = -18019811
+    REALTIME_NOT_ENABLED = -18019912
+    """v2.4: real-time lookups (getRealTimeTrackInfo) are not enabled for this account (seen in
+    public clients; -18019815 to -18019818 were seen too, with no published meaning: they come
+    as UNKNOWN, keeping the code)."""
 
     @property
     def meaning(self) -> str:
@@ -115,4 +119,5 @@ _MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.CARRIER_REGISTRATION_EXISTS: "registration with carrier {0} already exists",
     ErrorCode.UPDATE_CONDITION_NOT_UNIQUE: "data matching the update condition is not unique",
     ErrorCode.CHANGE_DATA_INVALID: "data to change is not valid",
+    ErrorCode.REALTIME_NOT_ENABLED: "real-time lookups are not enabled for this account",
 }

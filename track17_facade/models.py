@@ -222,6 +222,11 @@ class Quota(JsonModel):
     today_used: int
     daily_limit: int | None
     """Registrations allowed per day; None when there is no daily limit."""
+    free_email_total: int | None = None
+    """17TRACK's free e-mail notifications, in all (None when not reported)."""
+    free_email_used: int | None = None
+    """Of those, used: read from ``free_email_quota_used`` or, as 17TRACK's documentation example
+    spells it, ``free_email_quotaused``."""
 
 
 @frozen

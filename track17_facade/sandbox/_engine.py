@@ -267,7 +267,7 @@ class Engine:
         for item, reg in self._registered(items, rejected):
             carrier, old = item["carrier"], item.get("carrier_old")
             if old is not None and old != reg.carrier:
-                rejected.append(_rejection(reg.number, ErrorCode.NOT_REGISTERED, f"with carrier {old}"))
+                rejected.append(_rejection(reg.number, ErrorCode.NOT_REGISTERED_WITH_CARRIER, str(old)))
             elif reg.stopped_at is not None:
                 rejected.append(_rejection(reg.number, ErrorCode.CHANGE_CARRIER_OF_STOPPED))
             elif carrier == reg.carrier:

@@ -20,8 +20,9 @@ from .page import Page
 from .provider import Provider
 from .provider_tip import ProviderTip
 from .provider_tracking import ProviderTracking
+from .push import Push
+from .push_data import PushData
 from .quota import Quota
-from .quota_request import QuotaRequest
 from .quota_response import QuotaResponse
 from .real_time_item import RealTimeItem
 from .register_item import RegisterItem
@@ -61,8 +62,9 @@ __all__ = (
     "Provider",
     "ProviderTip",
     "ProviderTracking",
+    "Push",
+    "PushData",
     "Quota",
-    "QuotaRequest",
     "QuotaResponse",
     "RealTimeItem",
     "RegisterItem",

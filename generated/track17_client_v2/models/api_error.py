@@ -16,7 +16,8 @@ class ApiError:
     """An error of an item or a request.
 
     Attributes:
-        code (int | Unset): 17TRACK error code (negative)
+        code (int | Unset): 17TRACK error code (negative). Beyond v1's list, public clients saw -18019912 (real-time
+            lookups not enabled for the account) and -18019815 to -18019818 (no published meaning).
         message (None | str | Unset): What went wrong
     """
 

@@ -23,6 +23,7 @@ class ChangeInfoFields:
         phone_number (str | Unset): Phone number
         email (str | Unset): E-mail address
         remark (str | Unset): Free text
+        lang (str | Unset): Translate events into this language from now on (e.g. "en"), as at registration
     """
 
     tag: str | Unset = UNSET
@@ -32,6 +33,7 @@ class ChangeInfoFields:
     phone_number: str | Unset = UNSET
     email: str | Unset = UNSET
     remark: str | Unset = UNSET
+    lang: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,6 +50,8 @@ class ChangeInfoFields:
         email = self.email
 
         remark = self.remark
+
+        lang = self.lang
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -66,6 +70,8 @@ class ChangeInfoFields:
             field_dict["email"] = email
         if remark is not UNSET:
             field_dict["remark"] = remark
+        if lang is not UNSET:
+            field_dict["lang"] = lang
 
         return field_dict
 
@@ -86,6 +92,8 @@ class ChangeInfoFields:
 
         remark = _remaining.pop("remark", UNSET)
 
+        lang = _remaining.pop("lang", UNSET)
+
         change_info_fields = cls(
             tag=tag,
             order_no=order_no,
@@ -94,6 +102,7 @@ class ChangeInfoFields:
             phone_number=phone_number,
             email=email,
             remark=remark,
+            lang=lang,
         )
 
         change_info_fields.additional_properties = _remaining

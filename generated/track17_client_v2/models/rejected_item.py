@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,15 +21,23 @@ class RejectedItem:
 
     Attributes:
         number (str | Unset): Tracking number
+        carrier (int | None | Unset): The carrier of the refused item, when it had one
         error (ApiError | Unset): An error of an item or a request.
     """
 
     number: str | Unset = UNSET
+    carrier: int | None | Unset = UNSET
     error: ApiError | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         number = self.number
+
+        carrier: int | None | Unset
+        if isinstance(self.carrier, Unset):
+            carrier = UNSET
+        else:
+            carrier = self.carrier
 
         error: dict[str, Any] | Unset = UNSET
         if not isinstance(self.error, Unset):
@@ -40,6 +48,8 @@ class RejectedItem:
         field_dict.update({})
         if number is not UNSET:
             field_dict["number"] = number
+        if carrier is not UNSET:
+            field_dict["carrier"] = carrier
         if error is not UNSET:
             field_dict["error"] = error
 
@@ -52,6 +62,15 @@ class RejectedItem:
         _remaining = dict(src_dict)
         number = _remaining.pop("number", UNSET)
 
+        def _parse_carrier(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        carrier = _parse_carrier(_remaining.pop("carrier", UNSET))
+
         _error = _remaining.pop("error", UNSET)
         error: ApiError | Unset
         if isinstance(_error, Unset):
@@ -61,6 +80,7 @@ class RejectedItem:
 
         rejected_item = cls(
             number=number,
+            carrier=carrier,
             error=error,
         )
 

@@ -17,12 +17,17 @@ T = TypeVar("T", bound="TrackInfoItem")
 
 @_attrs_define
 class TrackInfoItem:
-    """A number and its tracking.
+    """A number and its tracking, with the carrier parameters given at registration echoed.
 
     Attributes:
         number (str | Unset): Tracking number
         carrier (int | None | Unset): Carrier key
         param (None | str | Unset):
+        origin_country (None | str | Unset):
+        destination_country (None | str | Unset):
+        destination_postal_code (None | str | Unset):
+        phone_number_last_4 (None | str | Unset):
+        ship_date (None | str | Unset):
         tag (None | str | Unset):
         track_info (None | TrackInfo | Unset):
     """
@@ -30,6 +35,11 @@ class TrackInfoItem:
     number: str | Unset = UNSET
     carrier: int | None | Unset = UNSET
     param: None | str | Unset = UNSET
+    origin_country: None | str | Unset = UNSET
+    destination_country: None | str | Unset = UNSET
+    destination_postal_code: None | str | Unset = UNSET
+    phone_number_last_4: None | str | Unset = UNSET
+    ship_date: None | str | Unset = UNSET
     tag: None | str | Unset = UNSET
     track_info: None | TrackInfo | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -50,6 +60,36 @@ class TrackInfoItem:
             param = UNSET
         else:
             param = self.param
+
+        origin_country: None | str | Unset
+        if isinstance(self.origin_country, Unset):
+            origin_country = UNSET
+        else:
+            origin_country = self.origin_country
+
+        destination_country: None | str | Unset
+        if isinstance(self.destination_country, Unset):
+            destination_country = UNSET
+        else:
+            destination_country = self.destination_country
+
+        destination_postal_code: None | str | Unset
+        if isinstance(self.destination_postal_code, Unset):
+            destination_postal_code = UNSET
+        else:
+            destination_postal_code = self.destination_postal_code
+
+        phone_number_last_4: None | str | Unset
+        if isinstance(self.phone_number_last_4, Unset):
+            phone_number_last_4 = UNSET
+        else:
+            phone_number_last_4 = self.phone_number_last_4
+
+        ship_date: None | str | Unset
+        if isinstance(self.ship_date, Unset):
+            ship_date = UNSET
+        else:
+            ship_date = self.ship_date
 
         tag: None | str | Unset
         if isinstance(self.tag, Unset):
@@ -74,6 +114,16 @@ class TrackInfoItem:
             field_dict["carrier"] = carrier
         if param is not UNSET:
             field_dict["param"] = param
+        if origin_country is not UNSET:
+            field_dict["origin_country"] = origin_country
+        if destination_country is not UNSET:
+            field_dict["destination_country"] = destination_country
+        if destination_postal_code is not UNSET:
+            field_dict["destination_postal_code"] = destination_postal_code
+        if phone_number_last_4 is not UNSET:
+            field_dict["phone_number_last_4"] = phone_number_last_4
+        if ship_date is not UNSET:
+            field_dict["ship_date"] = ship_date
         if tag is not UNSET:
             field_dict["tag"] = tag
         if track_info is not UNSET:
@@ -106,6 +156,57 @@ class TrackInfoItem:
 
         param = _parse_param(_remaining.pop("param", UNSET))
 
+        def _parse_origin_country(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        origin_country = _parse_origin_country(_remaining.pop("origin_country", UNSET))
+
+        def _parse_destination_country(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        destination_country = _parse_destination_country(
+            _remaining.pop("destination_country", UNSET)
+        )
+
+        def _parse_destination_postal_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        destination_postal_code = _parse_destination_postal_code(
+            _remaining.pop("destination_postal_code", UNSET)
+        )
+
+        def _parse_phone_number_last_4(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        phone_number_last_4 = _parse_phone_number_last_4(
+            _remaining.pop("phone_number_last_4", UNSET)
+        )
+
+        def _parse_ship_date(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        ship_date = _parse_ship_date(_remaining.pop("ship_date", UNSET))
+
         def _parse_tag(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -136,6 +237,11 @@ class TrackInfoItem:
             number=number,
             carrier=carrier,
             param=param,
+            origin_country=origin_country,
+            destination_country=destination_country,
+            destination_postal_code=destination_postal_code,
+            phone_number_last_4=phone_number_last_4,
+            ship_date=ship_date,
             tag=tag,
             track_info=track_info,
         )

@@ -5,14 +5,13 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
-from ...models.quota_request import QuotaRequest
 from ...models.quota_response import QuotaResponse
 from ...types import UNSET, Response, Unset, http_status
 
 
 def _get_kwargs(
     *,
-    body: QuotaRequest | Unset = UNSET,
+    body: list[Any] | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -22,7 +21,7 @@ def _get_kwargs(
     }
 
     if not isinstance(body, Unset):
-        _kwargs["json"] = body.to_dict()
+        _kwargs["json"] = body
 
     headers["Content-Type"] = "application/json"
 
@@ -84,15 +83,18 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: QuotaRequest | Unset = UNSET,
+    body: list[Any] | Unset = UNSET,
 ) -> Response[ErrorResponse | QuotaResponse]:
     """Get the quota balance
 
-     The account's quota: total, used, remaining, used today and the daily registration limit. The body
-    is an empty object. Free. The field set is not fully documented; unknown fields are kept.
+     The account's quota: total, used, remaining, used today and the daily registration limit. Free. The
+    body is an empty array, as aio17track (whose requests follow 17TRACK's documentation examples) sends
+    it; an earlier reading had an empty object. The field set is not fully documented; unknown fields
+    are kept, and `free_email_quota_used` also comes spelt `free_email_quotaused`, as in the
+    documentation's example.
 
     Args:
-        body (QuotaRequest | Unset): An empty object.
+        body (list[Any] | Unset): An empty array.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -116,15 +118,18 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: QuotaRequest | Unset = UNSET,
+    body: list[Any] | Unset = UNSET,
 ) -> ErrorResponse | QuotaResponse | None:
     """Get the quota balance
 
-     The account's quota: total, used, remaining, used today and the daily registration limit. The body
-    is an empty object. Free. The field set is not fully documented; unknown fields are kept.
+     The account's quota: total, used, remaining, used today and the daily registration limit. Free. The
+    body is an empty array, as aio17track (whose requests follow 17TRACK's documentation examples) sends
+    it; an earlier reading had an empty object. The field set is not fully documented; unknown fields
+    are kept, and `free_email_quota_used` also comes spelt `free_email_quotaused`, as in the
+    documentation's example.
 
     Args:
-        body (QuotaRequest | Unset): An empty object.
+        body (list[Any] | Unset): An empty array.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -143,15 +148,18 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: QuotaRequest | Unset = UNSET,
+    body: list[Any] | Unset = UNSET,
 ) -> Response[ErrorResponse | QuotaResponse]:
     """Get the quota balance
 
-     The account's quota: total, used, remaining, used today and the daily registration limit. The body
-    is an empty object. Free. The field set is not fully documented; unknown fields are kept.
+     The account's quota: total, used, remaining, used today and the daily registration limit. Free. The
+    body is an empty array, as aio17track (whose requests follow 17TRACK's documentation examples) sends
+    it; an earlier reading had an empty object. The field set is not fully documented; unknown fields
+    are kept, and `free_email_quota_used` also comes spelt `free_email_quotaused`, as in the
+    documentation's example.
 
     Args:
-        body (QuotaRequest | Unset): An empty object.
+        body (list[Any] | Unset): An empty array.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -173,15 +181,18 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: QuotaRequest | Unset = UNSET,
+    body: list[Any] | Unset = UNSET,
 ) -> ErrorResponse | QuotaResponse | None:
     """Get the quota balance
 
-     The account's quota: total, used, remaining, used today and the daily registration limit. The body
-    is an empty object. Free. The field set is not fully documented; unknown fields are kept.
+     The account's quota: total, used, remaining, used today and the daily registration limit. Free. The
+    body is an empty array, as aio17track (whose requests follow 17TRACK's documentation examples) sends
+    it; an earlier reading had an empty object. The field set is not fully documented; unknown fields
+    are kept, and `free_email_quota_used` also comes spelt `free_email_quotaused`, as in the
+    documentation's example.
 
     Args:
-        body (QuotaRequest | Unset): An empty object.
+        body (list[Any] | Unset): An empty array.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
