@@ -192,15 +192,22 @@ def test_a_non_string_item_names_its_type_and_is_told_apart_from_a_string(item: 
     [
         (ItemKind.REGISTER, "a tracking number string, a (number, carrier) pair or a Registration"),
         (ItemKind.LOOKUP, "a tracking number string or a (number, carrier) pair"),
-        (ItemKind.CARRIER, "a (number, carrier) pair"),
+        (ItemKind.CARRIER, "a (number, carrier) pair or a (number, old carrier, new carrier) triple"),
         (ItemKind.TAG, "a (number, tag) pair"),
     ],
 )
 def test_a_wrong_sized_tuple_names_the_pair_of_its_operation(kind: ItemKind, expected: str) -> None:
-    rejection = plan(kind, [("RR123456789CN", 1, 2)]).order[0]
+    rejection = plan(kind, [("RR123456789CN", 1, 2, 3)]).order[0]
     assert isinstance(rejection, Rejection)
-    assert rejection.message == f"item 0: expected {expected}, got a 3-tuple ('RR123456789CN', 1, 2)"
+    assert rejection.message == f"item 0: expected {expected}, got a 4-tuple ('RR123456789CN', 1, 2, 3)"
     assert rejection.code is ErrorCode.FIELD_VALUE_INVALID
+
+
+def test_a_carrier_change_may_name_the_old_carrier() -> None:
+    (item,) = plan(ItemKind.CARRIER, [("RR123456789CN", 3011, 3013)]).items
+    assert (item.carrier_old, item.carrier) == (3011, 3013)
+    (pair,) = plan(ItemKind.CARRIER, [("RR123456789CN", 3013)]).items
+    assert (pair.carrier_old, pair.carrier) == (None, 3013)
 
 
 def test_a_bare_number_where_a_pair_is_needed_names_the_pair() -> None:
@@ -575,7 +582,7 @@ def test_a_margin_widens_once_per_disagreement_and_stops_at_its_ceiling() -> Non
     from track17_facade.ratelimit import MARGIN_WIDEN, Margin
 
     clock = _Clock()
-    margin = Margin(0.005, clock=clock, ceiling=0.1)
+    margin = Margin(0.005, floor=0.002, clock=clock, ceiling=0.1)
     clock.now = 10.0
     margin.refused(booked=9.5)
     assert margin.seconds == pytest.approx(0.005 * MARGIN_WIDEN)
