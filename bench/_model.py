@@ -65,8 +65,9 @@ def run(requests: int, delay: Delay, margin: float | None, seed: int) -> Outcome
     rng = random.Random(seed)
     clock = _Clock()
     learnt = Margin(clock=clock) if margin is None else Margin.fixed(margin)
-    limiter = SlidingWindowLimiter(LIMIT, 1.0, margin=learnt, clock=clock)
-    in_flight: list[tuple[float, int, float, bool]] = []  # (arrival, order, booked, paced)
+    limiter = SlidingWindowLimiter(LIMIT, 1.0, margin=learnt, clock=clock, assume_used=False)
+    # (arrival, order, booked, paced, round trip: the way there and a way back of the same link)
+    in_flight: list[tuple[float, int, float, bool, float]] = []
     admitted: deque[float] = deque()
     arrivals: list[float] = []
     refused = done = order = 0
@@ -74,18 +75,18 @@ def run(requests: int, delay: Delay, margin: float | None, seed: int) -> Outcome
     def answer_until(moment: float) -> None:
         nonlocal refused, done
         while in_flight and in_flight[0][0] <= moment:
-            arrival, _, booked, paced = heapq.heappop(in_flight)
+            arrival, _, booked, paced, round_trip = heapq.heappop(in_flight)
             clock.now = arrival
             while admitted and admitted[0] <= arrival - 1.0:
                 admitted.popleft()
             arrivals.append(arrival)
             if len(admitted) >= LIMIT:
                 refused += 1
-                limiter.learn(booked, paced, refused=True)
+                limiter.learn(booked, paced, True, round_trip, "/register")
             else:
                 admitted.append(arrival)
                 done += 1
-                limiter.learn(booked, paced, refused=False)
+                limiter.learn(booked, paced, False, round_trip, "/register")
 
     departed = 0.0
     while done < requests:
@@ -98,7 +99,8 @@ def run(requests: int, delay: Delay, margin: float | None, seed: int) -> Outcome
         wait = limiter.reserve()
         departed += wait
         order += 1
-        heapq.heappush(in_flight, (departed + delay(rng), order, clock.now, wait > 0))
+        there = delay(rng)
+        heapq.heappush(in_flight, (departed + there, order, clock.now, wait > 0, there + delay(rng)))
     span = max(arrivals) - min(arrivals)
     return Outcome(refused, span / ((requests - 1) // LIMIT), limiter.margin)
 
