@@ -67,8 +67,8 @@ _COORDINATES: dict[str, tuple[float, float]] = {
 def variant(number: str) -> int:
     """How a number's v2 answers vary, the way 17TRACK's real ones may (the same every run):
     ``variant % 3 == 0`` writes coordinates as strings (as public clients have seen them);
-    ``% 4 == 0`` gives the carrier a notice; ``% 5 == 0`` writes arrays that hold nothing as
-    ``null``. So every run of a suite against the sandbox meets them."""
+    ``% 4 == 0`` gives the carrier a notice; ``% 5 == 0`` writes a provider's arrays that hold
+    nothing (events, notices) as ``null``. So every run of a suite against the sandbox meets them."""
     return zlib.crc32(number.encode())
 
 
@@ -140,9 +140,7 @@ def v2_track_info(reg: Registration, now: datetime) -> dict[str, Any]:
         "milestone": [
             {"key_stage": stage, **(_times(reached[stage]) if stage in reached else _NO_TIME)}
             for stage in _MILESTONES
-        ]
-        if events
-        else nothing,
+        ],
         "misc_info": {"risk_factor": 0, "service_type": None},
         "tracking": {
             "providers_hash": 0,
