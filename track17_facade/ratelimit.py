@@ -93,8 +93,8 @@ class Margin:
       round trip, so arrivals vary by about that spread (the server's time to answer is about
       constant for one route). Once ``EVIDENCE`` round trips are in, each clean window (a
       window's worth of requests that waited for their slot and drew no 429) halves the distance
-      from the margin to its target, ``SPREAD_FACTOR`` times the spread (never under ``floor``):
-      on loopback 25 ms comes down to a few milliseconds in four windows.
+      from the margin to its target, ``SPREAD_FACTOR`` times the spread (never under ``floor``,
+      6 ms by default): on loopback 25 ms comes down to the floor in a few windows.
     - **Widen at once on evidence**: a spread that grows past the margin lifts it to its target.
     - **Widen on a refusal**: a 429 the limiter did not expect multiplies the margin by
       ``MARGIN_WIDEN`` (at most once per booking made with the old value, so that one
