@@ -45,6 +45,7 @@ from track17_facade._mapping import (
     ShapeError,
     carrier,
     is_unset,
+    optional_integer,
     optional_str,
     text,
     tolerated,
@@ -188,24 +189,14 @@ _SYNCED = {"true": True, "success": True, "1": True, "false": False, "failure": 
 
 def _sync_status(value: object, path: str) -> bool | None:
     """``sync_status``: a boolean in 17TRACK's examples, a word in this contract's first reading."""
-    if value is None or is_unset(value) or isinstance(value, bool):
-        return None if value is None or is_unset(value) else bool(value)
+    if isinstance(value, bool):
+        return value
+    if value is None or is_unset(value):
+        return None
     said = _SYNCED.get(str(value).strip().lower())
     if said is None:
         tolerated(path, "a boolean", value)
     return said
-
-
-def _code(value: object, path: str) -> int | None:
-    """An optional integer, read tolerantly (its text too)."""
-    if value is None or is_unset(value):
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdigit() and value.isascii():
-        return int(value)
-    tolerated(path, "an integer", value)
-    return None
 
 
 def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPage:
@@ -228,7 +219,7 @@ def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPag
                     text(item.tag, f"{path}.tag"),
                     _sync_status(item.sync_status, f"{path}.sync_status"),
                     text(item.stop_track_reason, f"{path}.stop_track_reason"),
-                    _code(item.push_status_code, f"{path}.push_status_code"),
+                    optional_integer(item.push_status_code, f"{path}.push_status_code"),
                 )
             )
     except (ShapeError, AttributeError, TypeError) as exc:
@@ -260,8 +251,8 @@ def _read_quota(parsed: object) -> Quota:
         remaining=_count(data.quota_remain, "data.quota_remain"),
         today_used=_count(data.today_used, "data.today_used"),
         daily_limit=daily or None,
-        free_email_total=_code(data.free_email_quota, "data.free_email_quota"),
-        free_email_used=_code(spelt, "data.free_email_quota_used"),
+        free_email_total=optional_integer(data.free_email_quota, "data.free_email_quota"),
+        free_email_used=optional_integer(spelt, "data.free_email_quota_used"),
     )
 
 

@@ -16,6 +16,7 @@ import httpx
 from track17_facade._api_v1 import V1
 from track17_facade._api_v2 import V2_4
 from track17_facade._batching import (
+    MAX_ITEMS_PER_REQUEST,
     Outcome,
     Plan,
     Prepared,
@@ -466,8 +467,14 @@ class BaseClient:
             )
         if cache_level_as not in ("name", "integer"):
             raise InvalidInputError(f"cache_level_as must be 'name' or 'integer', got {cache_level_as!r}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or not 1 <= batch_size <= 40:
-            raise InvalidInputError(f"batch_size must be an integer from 1 to 40, got {batch_size!r}")
+        if (
+            isinstance(batch_size, bool)
+            or not isinstance(batch_size, int)
+            or not 1 <= batch_size <= MAX_ITEMS_PER_REQUEST
+        ):
+            raise InvalidInputError(
+                f"batch_size must be an integer from 1 to {MAX_ITEMS_PER_REQUEST}, got {batch_size!r}"
+            )
         return realtime(cache_level_wire(cache_level, cache_level_as), batch_size)
 
     def _quota_attempts(self, max_retries: int | None) -> Attempts[Quota]:

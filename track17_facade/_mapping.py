@@ -75,7 +75,7 @@ def tolerated(path: str, expected: str, value: object) -> None:
         )
 
 
-def _integer(value: object) -> int | None:
+def integer(value: object) -> int | None:
     """An integer, or a string holding one ("3011", " -7 "); None otherwise."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -88,7 +88,7 @@ def _integer(value: object) -> int | None:
 
 def _lenient(enum: type[E], table: dict[object, E], value: object, path: str, what: str) -> E:
     """The member for an integer value (or its text); UNKNOWN keeps unlisted or unreadable ones."""
-    number = _integer(value)
+    number = integer(value)
     if number is not None:
         return table.get(number) or enum.unknown(number, number)
     tolerated(path, what, value)
@@ -109,11 +109,21 @@ def carrier(value: object, path: str) -> Carrier | None:
     """Carrier for an integer key (or its text), None when absent or unreadable."""
     if _absent(value):
         return None
-    key = _integer(value)
+    key = integer(value)
     if key is None:
         tolerated(path, "an integer carrier key", value)
         return None
     return _CARRIERS.get(key) or Carrier.unknown(key, key)
+
+
+def optional_integer(value: object, path: str) -> int | None:
+    """An integer field read tolerantly (its text too); None when absent or unreadable."""
+    if value is None or is_unset(value):
+        return None
+    number = integer(value)
+    if number is None:
+        tolerated(path, "an integer", value)
+    return number
 
 
 def text(value: object, path: str) -> str | None:

@@ -12,7 +12,7 @@ import attrs
 from attrs import frozen
 
 from track17_facade._batching import ItemKind, Outcome, Prepared, known_carrier
-from track17_facade._mapping import ShapeError, is_unset, optional_str, text, tolerated
+from track17_facade._mapping import ShapeError, integer, is_unset, optional_str, text, tolerated
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import APIError, AuthenticationError, InvalidResponseError
 from track17_facade.models import Accepted, Quota, Rejection, TrackInfo, TrackingStatus, TrackListEntry
@@ -208,10 +208,9 @@ def batch_outcomes(operation: Operation[R], items: Sequence[Prepared], parsed: o
 
 def _error_code(value: object, path: str) -> ErrorCode:
     """A rejected item's code, read tolerantly: its text, or UNKNOWN keeping what came."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return ErrorCode(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and value.isascii():
-        return ErrorCode(int(value))
+    number = integer(value)
+    if number is not None:
+        return ErrorCode(number)
     tolerated(path, "an integer error code", value)
     return ErrorCode.unknown(0, value if isinstance(value, str) else repr(value)[:40])
 

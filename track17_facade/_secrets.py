@@ -22,8 +22,23 @@ MIN_REDACTED_LENGTH: Final = 4
 """Keys shorter than this are not searched for in texts (they would match ordinary words); real
 17TRACK keys are 32 characters."""
 
-_known: set[str] = set()
-_lock = threading.Lock()
+
+class _Known:
+    """Every key the SDK was given, longest first (should one key hold another), ordered once when
+    a key is added because ``redact`` runs on every exception and every cell the CLI writes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys: set[str] = set()
+        self.longest_first: tuple[str, ...] = ()
+
+    def add(self, *secrets: str) -> None:
+        with self._lock:
+            self._keys.update(secrets)
+            self.longest_first = tuple(sorted(self._keys, key=len, reverse=True))
+
+
+_KNOWN = _Known()
 
 
 def checked_api_key(api_key: object, owner: str) -> str:
@@ -51,23 +66,14 @@ def checked_api_key(api_key: object, owner: str) -> str:
 
 
 def remember(secret: str) -> None:
-    """Have ``redact`` hide ``secret`` from now on."""
-    if len(secret) < MIN_REDACTED_LENGTH:
-        return
-    with _lock:
-        _known.add(secret)
-        escaped = repr(secret)[1:-1]
-        if escaped != secret:
-            _known.add(escaped)
+    """Have ``redact`` hide ``secret`` (and its escaped form, as a repr shows it) from now on."""
+    if len(secret) >= MIN_REDACTED_LENGTH:
+        _KNOWN.add(secret, repr(secret)[1:-1])
 
 
 def redact(text: str) -> str:
     """``text`` with every remembered key replaced by ``[api key]``."""
-    if not _known:
-        return text
-    with _lock:
-        secrets = sorted(_known, key=len, reverse=True)
-    for secret in secrets:
+    for secret in _KNOWN.longest_first:
         if secret in text:
             text = text.replace(secret, REDACTED)
     return text

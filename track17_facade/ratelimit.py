@@ -223,9 +223,20 @@ class Margin:
             "rate limit: a clean window; margin %.1f ms -> %.1f ms", before * 1000, self._seconds * 1000
         )
 
-    def answered(self, booked: float, paced: bool, refused: bool, per_window: int) -> None:
-        """One answer's lesson: every 429 (``refused``) counts; an answer without one shows that
-        the margin held only when its request waited for its slot (``paced``)."""
+    def answered(
+        self,
+        booked: float,
+        paced: bool,
+        refused: bool,
+        per_window: int,
+        round_trip: float | None = None,
+        route: str = "",
+    ) -> None:
+        """One answer's lesson: its ``round_trip`` on ``route`` (when known) is evidence of the
+        link's spread; every 429 (``refused``) counts; an answer without one shows that the margin
+        held only when its request waited for its slot (``paced``)."""
+        if round_trip is not None:
+            self.observe(route, round_trip)
         if refused:
             self.refused(booked)
         elif paced:
@@ -358,9 +369,7 @@ class SlidingWindowLimiter:
         """Tell the margin how a request booked at ``booked`` fared: answered 429 (``refused``) or
         not, after waiting for its slot (``paced``) or not, ``round_trip`` seconds after its bytes
         left for ``route`` (see ``Margin``)."""
-        if round_trip is not None:
-            self._margin.observe(route, round_trip)
-        self._margin.answered(booked, paced, refused, self.limit)
+        self._margin.answered(booked, paced, refused, self.limit, round_trip, route)
 
     def __repr__(self) -> str:
         return f"<SlidingWindowLimiter {self.limit} per {self.window:g}s, margin {self.margin * 1000:.1f} ms>"
@@ -595,6 +604,11 @@ def _moved(limiter: RateLimiter, due: float, departed: float) -> bool:
     return True
 
 
+def _counted(limiter: RateLimiter, due: float, departed: float) -> bool:
+    """Whether a departure needs no more booking: moved to where it left, or left on time."""
+    return _moved(limiter, due, departed) or departed - due <= LATE_TOLERANCE
+
+
 def _count_departure(limiter: RateLimiter, due: float, departed: float) -> None:
     """Count a request where its headers really went out (sent: this must not fail it now).
 
@@ -602,7 +616,7 @@ def _count_departure(limiter: RateLimiter, due: float, departed: float) -> None:
     the next booking then counts from it, and the margin never has to absorb the host's wake-up
     delays. Otherwise a request that left more than ``LATE_TOLERANCE`` late books one more slot.
     """
-    if _moved(limiter, due, departed) or departed - due <= LATE_TOLERANCE:
+    if _counted(limiter, due, departed):
         return
     try:
         _reserve(limiter)
@@ -612,7 +626,7 @@ def _count_departure(limiter: RateLimiter, due: float, departed: float) -> None:
 
 async def _count_departure_async(limiter: RateLimiter, due: float, departed: float) -> None:
     """``_count_departure`` for asyncio."""
-    if _moved(limiter, due, departed) or departed - due <= LATE_TOLERANCE:
+    if _counted(limiter, due, departed):
         return
     try:
         await _reserve_async(limiter)

@@ -204,9 +204,7 @@ class RedisRateLimiter:
     ) -> None:
         """Tell this process's margin how a request booked at ``booked`` fared (see
         ``SlidingWindowLimiter.learn``)."""
-        if round_trip is not None:
-            self._margin.observe(route, round_trip)
-        self._margin.answered(booked, paced, refused, self.limit)
+        self._margin.answered(booked, paced, refused, self.limit, round_trip, route)
 
     @property
     def redis_key(self) -> str:

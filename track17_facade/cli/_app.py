@@ -7,13 +7,14 @@ resumed job sends.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Final, TypeVar
 
 import click
@@ -86,12 +87,8 @@ class Settings:
         return Track17Client(self.api_key, **options)
 
 
-def _say(message: str) -> None:
-    click.echo(f"track17: {redact(message)}", err=True)
-
-
 def _fail(message: str, code: int) -> None:
-    _say(message)
+    click.echo(f"track17: {redact(message)}", err=True)
     sys.exit(code)
 
 
@@ -221,13 +218,13 @@ def cli(ctx: click.Context, /, verbose: bool, **options: Any) -> None:
     """Bulk 17TRACK jobs from files: register, check, stop numbers, with a journal to resume.
 
     FILE holds one tracking number per line, or is a CSV with a 'number' column (and optional
-    carrier, tag, order_no, lang, param), separated by commas, semicolons or tabs; '-' reads
+    carrier, tag, order_no, lang, param), separated by commas, semicolons, tabs or bars; '-' reads
     stdin. Results go to stdout in the order of FILE (a table on a terminal, else CSV; see
     --format and --output), progress and the summary to stderr. Options of track17 itself may
     also follow the command.
 
     Exit codes: 0 every number accepted, 1 some rejected or failed, 2 usage error, 3 key refused,
-    130 interrupted.
+    130 interrupted, 141 stdout closed by its reader.
     """
     if verbose:
         logging.basicConfig(
@@ -261,14 +258,18 @@ JOURNAL = click.option(
 )
 
 
-def _opened_output(path: str | None) -> IO[str] | None:
-    """The ``--output`` file, opened for writing (None: stdout)."""
+@contextlib.contextmanager
+def _output_to(path: str | None) -> Iterator[IO[str] | None]:
+    """The ``--output`` file, open for writing and closed after (None: stdout)."""
     if path is None or path == "-":
-        return None
+        yield None
+        return
     try:
-        return open(path, "w", encoding="utf-8", newline="")
+        handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed below)
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    with handle:
+        yield handle
 
 
 def _bulk_command(name: str, method: StreamMethod, summary: str, dry_run: ItemKind | None = None) -> None:
@@ -281,15 +282,10 @@ def _bulk_command(name: str, method: StreamMethod, summary: str, dry_run: ItemKi
         journal: str | None,
         dry_run_wanted: bool = False,
     ) -> None:
-        out = _opened_output(output)
-        try:
+        with _output_to(output) as out:
             job = Job(settings.client, method, file, out, fmt, settings.err, settings.quiet)
-            if dry_run is not None and dry_run_wanted:
-                sys.exit(job.dry_run(dry_run))
-            sys.exit(job.run(journal))
-        finally:
-            if out is not None:
-                out.close()
+            code = job.dry_run(dry_run) if dry_run is not None and dry_run_wanted else job.run(journal)
+        sys.exit(code)
 
     decorated: Any = click.pass_obj(_expected_errors(command))
     if dry_run is not None:
@@ -343,24 +339,24 @@ def list_command(
     if tracking_status is not None and settings.version == "v1":
         raise click.UsageError("--tracking-status needs API v2.4: add --api-version v2.4")
     columns = ("number", "carrier", "tracking_status", "package_status", "register_time", "tag")
-    stream = _opened_output(output)
-    out = Output(fmt, columns, stream)
-    completed = False
-    try:
-        with settings.client() as client:
-            entries = client.iter_track_list(
-                status=None if status is None else MainStatus[status.upper()],
-                tracking_status=None if tracking_status is None else TrackingStatus[tracking_status.upper()],
-            )
-            for entry in entries:
-                out.write(entry.to_dict())
-                if limit is not None and out.rows >= limit:
-                    break
-        completed = True
-    finally:
-        out.close(completed or out.rows > 0)
-        if stream is not None:
-            stream.close()
+    with _output_to(output) as stream:
+        out = Output(fmt, columns, stream)
+        completed = False
+        try:
+            with settings.client() as client:
+                entries = client.iter_track_list(
+                    status=None if status is None else MainStatus[status.upper()],
+                    tracking_status=None
+                    if tracking_status is None
+                    else TrackingStatus[tracking_status.upper()],
+                )
+                for entry in entries:
+                    out.write(entry.to_dict())
+                    if limit is not None and out.rows >= limit:
+                        break
+            completed = True
+        finally:
+            out.close(completed or out.rows > 0)
     settings.err.print(f"{out.rows} numbers", soft_wrap=True)
 
 
@@ -375,12 +371,10 @@ def quota_command(settings: Settings, fmt: str | None, output: str | None) -> No
         raise click.UsageError("quota needs API v2.4, which reports it: add --api-version v2.4")
     with settings.client() as client:
         quota = client.get_quota()
-    stream = _opened_output(output)
-    out = Output(fmt, ("total", "used", "remaining", "today_used", "daily_limit"), stream)
-    out.write(quota.to_dict())
-    out.close()
-    if stream is not None:
-        stream.close()
+    with _output_to(output) as stream:
+        out = Output(fmt, ("total", "used", "remaining", "today_used", "daily_limit"), stream)
+        out.write(quota.to_dict())
+        out.close()
 
 
 @cli.command("completion")
@@ -443,23 +437,20 @@ def journal_group() -> None:
 def journal_show(path: str, state: str | None, fmt: str | None, output: str | None) -> None:
     """A job's state: its command, runs, and numbers by outcome (rejections by code)."""
     journal = Journal.open_to_read(path)
-    stream = _opened_output(output)
     try:
-        summary = journal.summary()
-        if state is None:
-            out = Output(fmt, tuple(summary), stream)
-            out.write(summary)
+        with _output_to(output) as stream:
+            summary = journal.summary()
+            if state is None:
+                out = Output(fmt, tuple(summary), stream)
+                out.write(summary)
+            else:
+                columns = STATUS_COLUMNS if journal.method == "get_track_info" else OUTCOME_COLUMNS
+                out = Output(fmt, columns, stream)
+                for row in journal.rows(None if state == "all" else state):
+                    out.write(row)
             out.close()
-            return
-        method = journal.method
-        out = Output(fmt, STATUS_COLUMNS if method == "get_track_info" else OUTCOME_COLUMNS, stream)
-        for row in journal.rows(None if state == "all" else state):
-            out.write(row)
-        out.close()
     finally:
         journal.close()
-        if stream is not None:
-            stream.close()
 
 
 @cli.command("sandbox")
