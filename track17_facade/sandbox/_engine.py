@@ -17,7 +17,7 @@ from attrs import define, field
 from track17_facade.carriers import Carrier
 from track17_facade.codes import ErrorCode
 from track17_facade.sandbox._detect import detect_carrier
-from track17_facade.sandbox._simulation import PlannedEvent, plan_shipment
+from track17_facade.sandbox._simulation import PlannedEvent, answer_shape, plan_shipment
 from track17_facade.status import SubStatus
 
 NUMBER_PATTERN = re.compile(r"^[a-zA-Z0-9]{5,50}$")
@@ -64,6 +64,8 @@ class Registration:
     retracked: bool = False
     carrier_changes: int = 0
     pushed_events: int = 0
+    shape: int = 0
+    """How its v2 answers vary, the way 17TRACK's real ones may (see ``answer_shape``)."""
 
     def visible_events(self, now: datetime) -> tuple[PlannedEvent, ...]:
         """The events that have happened by ``now`` (or by the time tracking was stopped)."""
@@ -153,6 +155,7 @@ class Engine:
                 lang=item.get("lang"),
                 param=item.get("param"),
                 origin=origin,
+                shape=answer_shape(self.seed, number),
             )
             accepted.append({"number": number})
         return accepted, rejected
@@ -182,7 +185,13 @@ class Engine:
                     rejected.append(_rejection(number, ErrorCode.CARRIER_NOT_DETECTED))
                     continue
                 start = self.now - REALTIME_HISTORY
-                reg = Registration(number, int(carrier), start, self._plan(number, int(carrier), start))
+                reg = Registration(
+                    number,
+                    int(carrier),
+                    start,
+                    self._plan(number, int(carrier), start),
+                    shape=answer_shape(self.seed, number),
+                )
             cost = REALTIME_COST[level]
             if self.quota is not None and self.quota_used + cost > self.quota:
                 rejected.append(_rejection(number, ErrorCode.QUOTA_EXHAUSTED))

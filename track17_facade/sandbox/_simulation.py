@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import zlib
 from datetime import datetime, timedelta
 
 from attrs import frozen
@@ -77,6 +78,15 @@ class PlannedEvent:
             "c": self.description,
             "d": self.at.strftime("%Y-%m-%d %H:%M"),
         }
+
+
+def answer_shape(seed: int, number: str) -> int:
+    """How a number's v2 answers vary, the way 17TRACK's real ones may, the same for the same seed
+    and number: ``% 3 == 0`` writes coordinates as strings (as public clients have seen them);
+    ``% 4 == 0`` gives the carrier a notice; ``% 5 == 0`` writes a provider's arrays that hold
+    nothing (events, notices) as ``null``. So every run of a suite against the sandbox meets them,
+    and another ``seed`` meets them on other numbers."""
+    return zlib.crc32(f"{seed}:{number}".encode())
 
 
 def plan_shipment(seed: int, number: str, country: str, start: datetime) -> tuple[PlannedEvent, ...]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -64,14 +63,6 @@ _COORDINATES: dict[str, tuple[float, float]] = {
 }
 
 
-def variant(number: str) -> int:
-    """How a number's v2 answers vary, the way 17TRACK's real ones may (the same every run):
-    ``variant % 3 == 0`` writes coordinates as strings (as public clients have seen them);
-    ``% 4 == 0`` gives the carrier a notice; ``% 5 == 0`` writes a provider's arrays that hold
-    nothing (events, notices) as ``null``. So every run of a suite against the sandbox meets them."""
-    return zlib.crc32(number.encode())
-
-
 def _address(location: str, as_text: bool) -> dict[str, Any]:
     city, _, country = location.rpartition(", ")
     name = city.split(",")[0] or None
@@ -110,7 +101,7 @@ def v2_track_info(reg: Registration, now: datetime) -> dict[str, Any]:
     reached = {_STAGES.get(event.sub_status): event.at for event in reversed(events)}
     delivered = any(event.sub_status.main_status.name_17track == "Delivered" for event in events)
     origin = _address(events[0].location, as_text=False)["country"] if events else None
-    shape = variant(reg.number)
+    shape = reg.shape
     nothing: list[Any] | None = None if shape % 5 == 0 else []
     tips = (
         [{"tip": "Customs may hold parcels for up to 3 days.", "time": None}] if shape % 4 == 0 else nothing

@@ -53,10 +53,10 @@ class BatchResponse:
 
         _data = _remaining.pop("data", UNSET)
         data: BatchResponseData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
+        if isinstance(_data, dict):
             data = BatchResponseData.from_dict(_data)
+        else:
+            data = UNSET
 
         batch_response = cls(
             code=code,

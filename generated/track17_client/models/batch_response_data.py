@@ -65,9 +65,11 @@ class BatchResponseData:
         _remaining = dict(src_dict)
         _accepted = _remaining.pop("accepted", UNSET)
         accepted: list[BatchResponseDataAcceptedItem] | Unset = UNSET
-        if _accepted is not UNSET:
+        if isinstance(_accepted, list):
             accepted = []
             for accepted_item_data in _accepted:
+                if not isinstance(accepted_item_data, dict):
+                    continue
                 accepted_item = BatchResponseDataAcceptedItem.from_dict(
                     accepted_item_data
                 )
@@ -76,9 +78,11 @@ class BatchResponseData:
 
         _rejected = _remaining.pop("rejected", UNSET)
         rejected: list[BatchResponseDataRejectedItem] | Unset = UNSET
-        if _rejected is not UNSET:
+        if isinstance(_rejected, list):
             rejected = []
             for rejected_item_data in _rejected:
+                if not isinstance(rejected_item_data, dict):
+                    continue
                 rejected_item = BatchResponseDataRejectedItem.from_dict(
                     rejected_item_data
                 )

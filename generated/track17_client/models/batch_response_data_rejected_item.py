@@ -57,10 +57,10 @@ class BatchResponseDataRejectedItem:
 
         _error = _remaining.pop("error", UNSET)
         error: BatchResponseDataRejectedItemError | Unset
-        if isinstance(_error, Unset):
-            error = UNSET
-        else:
+        if isinstance(_error, dict):
             error = BatchResponseDataRejectedItemError.from_dict(_error)
+        else:
+            error = UNSET
 
         batch_response_data_rejected_item = cls(
             number=number,

@@ -53,10 +53,10 @@ class TrackInfoResponse:
 
         _data = _remaining.pop("data", UNSET)
         data: TrackInfoResponseData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
+        if isinstance(_data, dict):
             data = TrackInfoResponseData.from_dict(_data)
+        else:
+            data = UNSET
 
         track_info_response = cls(
             code=code,

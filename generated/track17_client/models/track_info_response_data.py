@@ -69,9 +69,11 @@ class TrackInfoResponseData:
         _remaining = dict(src_dict)
         _accepted = _remaining.pop("accepted", UNSET)
         accepted: list[TrackInfoResponseDataAcceptedItem] | Unset = UNSET
-        if _accepted is not UNSET:
+        if isinstance(_accepted, list):
             accepted = []
             for accepted_item_data in _accepted:
+                if not isinstance(accepted_item_data, dict):
+                    continue
                 accepted_item = TrackInfoResponseDataAcceptedItem.from_dict(
                     accepted_item_data
                 )
@@ -80,9 +82,11 @@ class TrackInfoResponseData:
 
         _rejected = _remaining.pop("rejected", UNSET)
         rejected: list[TrackInfoResponseDataRejectedItem] | Unset = UNSET
-        if _rejected is not UNSET:
+        if isinstance(_rejected, list):
             rejected = []
             for rejected_item_data in _rejected:
+                if not isinstance(rejected_item_data, dict):
+                    continue
                 rejected_item = TrackInfoResponseDataRejectedItem.from_dict(
                     rejected_item_data
                 )

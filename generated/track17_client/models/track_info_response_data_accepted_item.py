@@ -65,10 +65,10 @@ class TrackInfoResponseDataAcceptedItem:
 
         _track = _remaining.pop("track", UNSET)
         track: TrackInfoResponseDataAcceptedItemTrack | Unset
-        if isinstance(_track, Unset):
-            track = UNSET
-        else:
+        if isinstance(_track, dict):
             track = TrackInfoResponseDataAcceptedItemTrack.from_dict(_track)
+        else:
+            track = UNSET
 
         track_info_response_data_accepted_item = cls(
             number=number,

@@ -67,16 +67,18 @@ class TrackInfoResponseDataAcceptedItemTrack:
         _remaining = dict(src_dict)
         _z0 = _remaining.pop("z0", UNSET)
         z0: TrackInfoResponseDataAcceptedItemTrackZ0 | Unset
-        if isinstance(_z0, Unset):
-            z0 = UNSET
-        else:
+        if isinstance(_z0, dict):
             z0 = TrackInfoResponseDataAcceptedItemTrackZ0.from_dict(_z0)
+        else:
+            z0 = UNSET
 
         _z1 = _remaining.pop("z1", UNSET)
         z1: list[TrackInfoResponseDataAcceptedItemTrackZ1Item] | Unset = UNSET
-        if _z1 is not UNSET:
+        if isinstance(_z1, list):
             z1 = []
             for z1_item_data in _z1:
+                if not isinstance(z1_item_data, dict):
+                    continue
                 z1_item = TrackInfoResponseDataAcceptedItemTrackZ1Item.from_dict(
                     z1_item_data
                 )

@@ -57,10 +57,10 @@ class TrackInfoResponseDataRejectedItem:
 
         _error = _remaining.pop("error", UNSET)
         error: TrackInfoResponseDataRejectedItemError | Unset
-        if isinstance(_error, Unset):
-            error = UNSET
-        else:
+        if isinstance(_error, dict):
             error = TrackInfoResponseDataRejectedItemError.from_dict(_error)
+        else:
+            error = UNSET
 
         track_info_response_data_rejected_item = cls(
             number=number,

@@ -54,10 +54,10 @@ class BatchResponse:
 
         _data = _remaining.pop("data", UNSET)
         data: BatchData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
+        if isinstance(_data, dict):
             data = BatchData.from_dict(_data)
+        else:
+            data = UNSET
 
         batch_response = cls(
             code=code,

@@ -187,9 +187,11 @@ class ProviderTracking:
 
         _events = _remaining.pop("events", UNSET)
         events: list[TrackEvent] | Unset = UNSET
-        if _events is not UNSET:
+        if isinstance(_events, list):
             events = []
             for events_item_data in _events:
+                if not isinstance(events_item_data, dict):
+                    continue
                 events_item = TrackEvent.from_dict(events_item_data)
 
                 events.append(events_item)
@@ -205,9 +207,11 @@ class ProviderTracking:
 
         _provider_tips = _remaining.pop("provider_tips", UNSET)
         provider_tips: list[ProviderTip] | Unset = UNSET
-        if _provider_tips is not UNSET:
+        if isinstance(_provider_tips, list):
             provider_tips = []
             for provider_tips_item_data in _provider_tips:
+                if not isinstance(provider_tips_item_data, dict):
+                    continue
                 provider_tips_item = ProviderTip.from_dict(provider_tips_item_data)
 
                 provider_tips.append(provider_tips_item)

@@ -54,10 +54,10 @@ class Push:
 
         _data = _remaining.pop("data", UNSET)
         data: PushData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
+        if isinstance(_data, dict):
             data = PushData.from_dict(_data)
+        else:
+            data = UNSET
 
         push = cls(
             event=event,

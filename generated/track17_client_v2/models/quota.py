@@ -211,9 +211,11 @@ class Quota:
 
         _errors = _remaining.pop("errors", UNSET)
         errors: list[ApiError] | Unset = UNSET
-        if _errors is not UNSET:
+        if isinstance(_errors, list):
             errors = []
             for errors_item_data in _errors:
+                if not isinstance(errors_item_data, dict):
+                    continue
                 errors_item = ApiError.from_dict(errors_item_data)
 
                 errors.append(errors_item)

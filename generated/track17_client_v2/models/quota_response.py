@@ -54,10 +54,10 @@ class QuotaResponse:
 
         _data = _remaining.pop("data", UNSET)
         data: Quota | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
+        if isinstance(_data, dict):
             data = Quota.from_dict(_data)
+        else:
+            data = UNSET
 
         quota_response = cls(
             code=code,

@@ -73,10 +73,10 @@ class RejectedItem:
 
         _error = _remaining.pop("error", UNSET)
         error: ApiError | Unset
-        if isinstance(_error, Unset):
-            error = UNSET
-        else:
+        if isinstance(_error, dict):
             error = ApiError.from_dict(_error)
+        else:
+            error = UNSET
 
         rejected_item = cls(
             number=number,

@@ -222,9 +222,11 @@ class TrackInfo:
 
         _milestone = _remaining.pop("milestone", UNSET)
         milestone: list[Milestone] | Unset = UNSET
-        if _milestone is not UNSET:
+        if isinstance(_milestone, list):
             milestone = []
             for milestone_item_data in _milestone:
+                if not isinstance(milestone_item_data, dict):
+                    continue
                 milestone_item = Milestone.from_dict(milestone_item_data)
 
                 milestone.append(milestone_item)
@@ -265,9 +267,11 @@ class TrackInfo:
 
         _provider_tips = _remaining.pop("provider_tips", UNSET)
         provider_tips: list[ProviderTip] | Unset = UNSET
-        if _provider_tips is not UNSET:
+        if isinstance(_provider_tips, list):
             provider_tips = []
             for provider_tips_item_data in _provider_tips:
+                if not isinstance(provider_tips_item_data, dict):
+                    continue
                 provider_tips_item = ProviderTip.from_dict(provider_tips_item_data)
 
                 provider_tips.append(provider_tips_item)

@@ -75,27 +75,33 @@ class TrackInfoData:
         _remaining = dict(src_dict)
         _accepted = _remaining.pop("accepted", UNSET)
         accepted: list[TrackInfoItem] | Unset = UNSET
-        if _accepted is not UNSET:
+        if isinstance(_accepted, list):
             accepted = []
             for accepted_item_data in _accepted:
+                if not isinstance(accepted_item_data, dict):
+                    continue
                 accepted_item = TrackInfoItem.from_dict(accepted_item_data)
 
                 accepted.append(accepted_item)
 
         _rejected = _remaining.pop("rejected", UNSET)
         rejected: list[RejectedItem] | Unset = UNSET
-        if _rejected is not UNSET:
+        if isinstance(_rejected, list):
             rejected = []
             for rejected_item_data in _rejected:
+                if not isinstance(rejected_item_data, dict):
+                    continue
                 rejected_item = RejectedItem.from_dict(rejected_item_data)
 
                 rejected.append(rejected_item)
 
         _errors = _remaining.pop("errors", UNSET)
         errors: list[ApiError] | Unset = UNSET
-        if _errors is not UNSET:
+        if isinstance(_errors, list):
             errors = []
             for errors_item_data in _errors:
+                if not isinstance(errors_item_data, dict):
+                    continue
                 errors_item = ApiError.from_dict(errors_item_data)
 
                 errors.append(errors_item)

@@ -54,10 +54,10 @@ class TrackInfoResponse:
 
         _data = _remaining.pop("data", UNSET)
         data: TrackInfoData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
+        if isinstance(_data, dict):
             data = TrackInfoData.from_dict(_data)
+        else:
+            data = UNSET
 
         track_info_response = cls(
             code=code,

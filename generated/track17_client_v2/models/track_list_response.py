@@ -70,10 +70,10 @@ class TrackListResponse:
 
         _data = _remaining.pop("data", UNSET)
         data: TrackListData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
+        if isinstance(_data, dict):
             data = TrackListData.from_dict(_data)
+        else:
+            data = UNSET
 
         def _parse_page(data: object) -> None | Page | Unset:
             if data is None:

@@ -69,9 +69,11 @@ class Tracking:
 
         _providers = _remaining.pop("providers", UNSET)
         providers: list[ProviderTracking] | Unset = UNSET
-        if _providers is not UNSET:
+        if isinstance(_providers, list):
             providers = []
             for providers_item_data in _providers:
+                if not isinstance(providers_item_data, dict):
+                    continue
                 providers_item = ProviderTracking.from_dict(providers_item_data)
 
                 providers.append(providers_item)
