@@ -4,9 +4,10 @@ The public surface::
 
     from track17_facade import Track17Client, AsyncTrack17Client, MainStatus, SubStatus, ErrorCode, Carrier
     from track17_facade import parse_webhook, WebhookEvent   # receiving pushes
+    from track17_facade import CarrierDirectory, check_number  # carriers by name, number checks
 
 Modules: ``errors`` (the exception tree), ``models``, ``status``, ``codes``, ``carriers``,
-``ratelimit``, ``retry``, ``webhooks``, ``redis_limiter`` (``track17[redis]``) and ``sandbox``
+``numbers``, ``ratelimit``, ``retry``, ``webhooks``, ``redis_limiter`` (``track17[redis]``) and ``sandbox``
 (``track17[sandbox]``).
 """
 
@@ -14,7 +15,14 @@ from track17_facade._async_client import AsyncTrack17Client
 from track17_facade._base import DEFAULT_BASE_URL, ApiVersion, ProgressCallback
 from track17_facade._client import Track17Client
 from track17_facade._version import __version__
-from track17_facade.carriers import Carrier, CarrierDirectory, CarrierInfo
+from track17_facade.carriers import (
+    Carrier,
+    CarrierDirectory,
+    CarrierInfo,
+    CarrierLike,
+    CarrierListError,
+    CarrierNotFoundError,
+)
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import (
     APIError,
@@ -50,6 +58,7 @@ from track17_facade.models import (
     TrackingStatus,
     TrackListEntry,
 )
+from track17_facade.numbers import NumberCheck, check_number
 from track17_facade.ratelimit import Margin, RateLimiter, SlidingWindowLimiter
 from track17_facade.status import MainStatus, SubStatus
 from track17_facade.webhooks import (
@@ -74,6 +83,9 @@ __all__ = [
     "Carrier",
     "CarrierDirectory",
     "CarrierInfo",
+    "CarrierLike",
+    "CarrierListError",
+    "CarrierNotFoundError",
     "ErrorCode",
     "EstimatedDelivery",
     "Failure",
@@ -83,6 +95,7 @@ __all__ = [
     "MainStatus",
     "Margin",
     "Milestone",
+    "NumberCheck",
     "ProgressCallback",
     "Quota",
     "RateLimitError",
@@ -108,6 +121,7 @@ __all__ = [
     "WebhookEventType",
     "WebhookParseError",
     "__version__",
+    "check_number",
     "compute_signature",
     "parse_webhook",
     "verify_signature",

@@ -26,8 +26,8 @@ from track17_facade._base import (
     apply_call_timeout,
     call_timeout,
 )
-from track17_facade._batching import Outcome, Prepared, StreamBatch, merge
-from track17_facade.carriers import Carrier
+from track17_facade._batching import CheckDigits, Outcome, Prepared, Screen, StreamBatch, merge
+from track17_facade.carriers import CarrierLike
 from track17_facade.errors import Track17Error
 from track17_facade.models import (
     Accepted,
@@ -152,9 +152,10 @@ class AsyncTrack17Client(BaseClient):
         max_retries: int | None,
         timeout: TimeoutTypes | NotGiven,
         on_progress: ProgressCallback | None,
+        screen: Screen | None = None,
     ) -> BatchResult[R]:
         retries = self._retries(max_retries)
-        prepared, chunks = self._plan(operation, items)
+        prepared, chunks = self._plan(operation, items, screen)
         outcomes: dict[str, Outcome] = {}
         total, done = len(prepared.items), 0
         gate, stopped = asyncio.Semaphore(self.max_concurrency), asyncio.Event()
@@ -233,6 +234,7 @@ class AsyncTrack17Client(BaseClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         before_send: BeforeSend | None = None,
         in_doubt: Container[str] | None = None,
+        check_digits: CheckDigits = "off",
     ) -> AsyncIterator[BatchResult[Any]]:
         """Run a bulk method over ``items`` read lazily, yielding each request's outcomes as it
         completes, in memory that does not grow with the input.
@@ -257,6 +259,7 @@ class AsyncTrack17Client(BaseClient):
                 died with it in flight): their "already registered" (or "already stopped", ...)
                 answers count as accepted with ``recovered=True``, as after an ambiguous failure
                 within one call.
+            check_digits: "register" only: as ``register``'s.
 
         Yields:
             A ``BatchResult`` per request (its numbers in the request's order), and one for the
@@ -270,16 +273,17 @@ class AsyncTrack17Client(BaseClient):
                 ``max_retries`` is negative (at the call). A ``Registration`` with fields the API
                 version cannot send is a rejected row, not an error.
         """
-        operation, batches, retries = self._stream_setup(method, items, max_retries)
+        operation, batches, retries = self._stream_setup(method, items, max_retries, check_digits)
         return self._submit_stream(operation, batches, retries, timeout, before_send, in_doubt)
 
     async def register(
         self,
-        items: Iterable[str | tuple[str, Carrier | int | None] | Registration],
+        items: Iterable[str | tuple[str, CarrierLike | None] | Registration],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         on_progress: ProgressCallback | None = None,
+        check_digits: CheckDigits = "off",
     ) -> BatchResult[Accepted]:
         """Register numbers for tracking; each newly accepted number uses one quota (one more
         with ``Registration.lang``).
@@ -287,11 +291,20 @@ class AsyncTrack17Client(BaseClient):
         Args:
             items: numbers, ``(number, carrier)`` pairs, or ``Registration`` items (tag, order
                 number, language, carrier parameter: v2.4 only). Without a carrier 17TRACK detects
-                it; on v2.4 the accepted item carries the carrier that was used.
+                it; on v2.4 the accepted item carries the carrier that was used. A carrier is a
+                key (``Carrier.UPS``, ``100002``, ``"100002"``), a ``CarrierInfo``, or a name
+                (``"Royal Mail"``) that fits one carrier of ``CarrierDirectory.load()``; an
+                unknown or ambiguous name rejects its row (FIELD_VALUE_INVALID, the message lists
+                the candidates) before anything is sent.
             max_retries: retries per request for this call (default: the client's).
             timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
                 (default: the client's).
             on_progress: called as ``on_progress(done, total)`` after each request completes.
+            check_digits: what to do with a number whose check digit is wrong for its format
+                (see ``check_number``), before anything is sent: "off" (the default: 17TRACK
+                takes any number), "warn" (log a warning, send it, and mark it
+                ``Accepted.number_suspect``), or "reject" (reject it with
+                ``ErrorCode.CHECK_DIGIT_FAILED``: not sent, no quota spent).
 
         Returns:
             Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
@@ -305,11 +318,13 @@ class AsyncTrack17Client(BaseClient):
                 ``Registration`` holds fields this API version cannot send (v1: anything beyond
                 number and carrier); nothing is sent then.
         """
-        return await self._bulk(self._api.register, items, max_retries, timeout, on_progress)
+        return await self._bulk(
+            self._api.register, items, max_retries, timeout, on_progress, self._screen(check_digits)
+        )
 
     async def get_track_info(
         self,
-        numbers: Iterable[str | tuple[str, Carrier | int | None]],
+        numbers: Iterable[str | tuple[str, CarrierLike | None]],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -337,7 +352,7 @@ class AsyncTrack17Client(BaseClient):
 
     async def stop_track(
         self,
-        numbers: Iterable[str | tuple[str, Carrier | int | None]],
+        numbers: Iterable[str | tuple[str, CarrierLike | None]],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -366,7 +381,7 @@ class AsyncTrack17Client(BaseClient):
 
     async def retrack(
         self,
-        numbers: Iterable[str | tuple[str, Carrier | int | None]],
+        numbers: Iterable[str | tuple[str, CarrierLike | None]],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -395,7 +410,7 @@ class AsyncTrack17Client(BaseClient):
 
     async def delete_track(
         self,
-        numbers: Iterable[str | tuple[str, Carrier | int | None]],
+        numbers: Iterable[str | tuple[str, CarrierLike | None]],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -424,7 +439,7 @@ class AsyncTrack17Client(BaseClient):
 
     async def push(
         self,
-        numbers: Iterable[str | tuple[str, Carrier | int | None]],
+        numbers: Iterable[str | tuple[str, CarrierLike | None]],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -452,7 +467,7 @@ class AsyncTrack17Client(BaseClient):
 
     async def change_carrier(
         self,
-        items: Iterable[tuple[str, Carrier | int] | tuple[str, Carrier | int | None, Carrier | int]],
+        items: Iterable[tuple[str, CarrierLike] | tuple[str, CarrierLike | None, CarrierLike]],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -587,7 +602,7 @@ class AsyncTrack17Client(BaseClient):
 
     async def get_realtime_track_info(
         self,
-        numbers: Iterable[str | tuple[str, Carrier | int | None]],
+        numbers: Iterable[str | tuple[str, CarrierLike | None]],
         *,
         cache_level: CacheLevel = CacheLevel.STANDARD,
         batch_size: int = REALTIME_BATCH_SIZE,

@@ -12,15 +12,19 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Se
 from typing import Any, Final, Literal
 
 import httpx
+from attrs import evolve
 
 from track17_facade._api_v1 import V1
 from track17_facade._api_v2 import V2_4
 from track17_facade._batching import (
+    CHECK_DIGIT_MODES,
     MAX_ITEMS_PER_REQUEST,
     Outcome,
     Plan,
     Prepared,
+    Screen,
     StreamBatch,
+    check_digit_screen,
     chunks,
     merge,
     plan,
@@ -39,6 +43,7 @@ from track17_facade._version import __version__
 from track17_facade.errors import InvalidInputError
 from track17_facade.models import (
     REGISTRATION_METADATA,
+    Accepted,
     BatchResult,
     CacheLevel,
     Failure,
@@ -407,10 +412,10 @@ class BaseClient:
         return max_retries
 
     def _plan(
-        self, operation: Operation[Any], items: Iterable[object]
+        self, operation: Operation[Any], items: Iterable[object], screen: Screen | None = None
     ) -> tuple[Plan, list[Sequence[Prepared]]]:
         try:
-            prepared = plan(operation.kind, items)
+            prepared = plan(operation.kind, items, screen)
         except TypeError as exc:
             raise InvalidInputError(f"{operation.name}: {exc}") from None
         for item in prepared.items:
@@ -436,14 +441,24 @@ class BaseClient:
             f"(number {item.number}). Use api_version='v2.4', or leave them out"
         )
 
+    @staticmethod
+    def _screen(check_digits: object) -> Screen | None:
+        """register's ``check_digits``, checked at the call."""
+        if check_digits not in CHECK_DIGIT_MODES:
+            raise InvalidInputError(f"check_digits must be 'off', 'warn' or 'reject', got {check_digits!r}")
+        return check_digit_screen(check_digits)
+
     def _stream_setup(
-        self, method: str, items: Iterable[object], max_retries: int | None
+        self, method: str, items: Iterable[object], max_retries: int | None, check_digits: object = "off"
     ) -> tuple[Operation[Any], Iterator[StreamBatch], int]:
         """Check ``stream``'s arguments at the call; the items are read as requests are built."""
         operation = self._api.bulk.get(method)
         if operation is None:
             known = ", ".join(repr(name) for name in self._api.bulk)
             raise InvalidInputError(f"stream: method must be one of {known}, got {method!r}")
+        screen = self._screen(check_digits)
+        if screen is not None and method != "register":
+            raise InvalidInputError(f"stream: check_digits is for 'register' only, not {method!r}")
         retries = self._retries(max_retries)
         if isinstance(items, (str, bytes)):
             raise InvalidInputError(
@@ -451,7 +466,7 @@ class BaseClient:
             )
         return (
             operation,
-            stream_batches(operation.kind, items, self._unsendable, operation.batch_size),
+            stream_batches(operation.kind, items, self._unsendable, operation.batch_size, screen),
             retries,
         )
 
@@ -512,12 +527,17 @@ class BaseClient:
         the numbers ``in_doubt``) count as done."""
         if isinstance(end, GiveUp):
             return {item.number: Failure(item.number, end.error) for item in chunk}
+        outcomes = end.result
         if end.ambiguous:
-            return confirm_already_done(operation, chunk, end.result)
-        if in_doubt:
+            outcomes = confirm_already_done(operation, chunk, outcomes)
+        elif in_doubt:
             doubtful = [item for item in chunk if item.number in in_doubt]
-            return confirm_already_done(operation, doubtful, end.result)
-        return end.result
+            outcomes = confirm_already_done(operation, doubtful, outcomes)
+        for item in chunk:
+            outcome = outcomes.get(item.number)
+            if item.suspect and isinstance(outcome, Accepted):
+                outcomes[item.number] = evolve(outcome, number_suspect=True)
+        return outcomes
 
     @staticmethod
     def _chunk_result(chunk: Sequence[Prepared], outcomes: dict[str, Outcome] | None) -> BatchResult[Any]:

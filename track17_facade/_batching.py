@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
-from typing import TypeVar
+from typing import Literal, TypeVar
 
-from attrs import frozen
+from attrs import evolve, frozen
 
-from track17_facade.carriers import Carrier
+from track17_facade._secrets import redacting_logger
+from track17_facade.carriers import Carrier, CarrierInfo, CarrierNotFoundError, default_directory
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidResponseError
 from track17_facade.models import (
@@ -24,6 +25,9 @@ from track17_facade.models import (
     Rejection,
     TrackInfo,
 )
+from track17_facade.numbers import check_number
+
+logger = redacting_logger("track17")
 
 MAX_ITEMS_PER_REQUEST = 40
 NUMBER_PATTERN = re.compile(r"^[a-zA-Z0-9]{5,50}$")
@@ -78,6 +82,8 @@ class Prepared:
     """The Registration the item came as, for the metadata beyond number and carrier."""
     carrier_old: int | None = None
     """change_carrier: the carrier the number is registered with, when the caller named it."""
+    suspect: bool = False
+    """register(check_digits="warn"): the number's check digit is wrong; it is sent anyway."""
 
 
 @frozen
@@ -120,13 +126,6 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
         number, extra = item
     elif kind is ItemKind.CARRIER and isinstance(item, tuple) and len(item) == 3:
         number, old, extra = item
-        if old is not None and (not isinstance(old, int) or isinstance(old, bool)):
-            return _invalid(
-                number.strip() if isinstance(number, str) else "",
-                ErrorCode.FIELD_VALUE_INVALID,
-                f"old carrier {shown(old)} is invalid: expected an integer carrier key such as Carrier.UPS",
-                index,
-            )
     else:
         got = f"a {len(item)}-tuple" if isinstance(item, tuple) else type(item).__name__
         return _invalid(
@@ -160,26 +159,55 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
                 index,
             )
         return Prepared(number, tag=extra)
-    carrier = extra
-    if carrier is None and kind is ItemKind.CARRIER:
+    if extra is None and kind is ItemKind.CARRIER:
         return _invalid(number, ErrorCode.NEW_CARRIER_REQUIRED, "a new carrier must be given", index)
-    if carrier is not None and (not isinstance(carrier, int) or isinstance(carrier, bool)):
-        return _invalid(
-            number,
-            ErrorCode.FIELD_VALUE_INVALID,
-            f"carrier {shown(carrier)} is invalid: expected an integer carrier key such as Carrier.UPS",
-            index,
-        )
+    carrier = carrier_key(extra)
+    if isinstance(carrier, str):
+        return _invalid(number, ErrorCode.FIELD_VALUE_INVALID, carrier, index)
+    carrier_old = carrier_key(old)
+    if isinstance(carrier_old, str):
+        return _invalid(number, ErrorCode.FIELD_VALUE_INVALID, f"the old carrier: {carrier_old}", index)
     return Prepared(
         number,
-        carrier=None if carrier is None else int(carrier),
+        carrier=carrier,
         tag=None if registration is None else registration.tag,
         registration=registration,
-        carrier_old=int(old) if isinstance(old, int) else None,
+        carrier_old=carrier_old,
     )
 
 
-def plan(kind: ItemKind, items: Iterable[object]) -> Plan:
+def carrier_key(carrier: object) -> int | str | None:
+    """The integer key a caller's carrier stands for, or why it cannot be sent (a message).
+
+    A key (an int or a ``Carrier``) or digits ("100002") go as they are, known to the carrier
+    list or not (17TRACK adds carriers); a ``CarrierInfo`` gives its key; any other text is a
+    name, resolved by ``CarrierDirectory.load()``: exactly, or as the one carrier it fits.
+    """
+    if carrier is None:
+        return None
+    if isinstance(carrier, int) and not isinstance(carrier, bool):
+        return int(carrier)
+    if isinstance(carrier, CarrierInfo):
+        return carrier.key
+    if isinstance(carrier, str):
+        text = carrier.strip()
+        if text.isascii() and text.isdigit():
+            return int(text)
+        try:
+            return default_directory().resolve(text).key
+        except CarrierNotFoundError as exc:
+            return str(exc)
+    return (
+        f"carrier {shown(carrier)} is invalid: expected a carrier key such as Carrier.UPS or 100002, "
+        "a CarrierInfo, or a carrier name"
+    )
+
+
+Screen = Callable[[Prepared, int], "Prepared | Rejection"]
+"""A last look at a valid item before it is sent: the item (perhaps marked), or its rejection."""
+
+
+def plan(kind: ItemKind, items: Iterable[object], screen: Screen | None = None) -> Plan:
     """Validate and de-duplicate a bulk call's items (the first of duplicate numbers wins).
 
     Numbers are stripped of surrounding whitespace first, so " RR123456789CN " is RR123456789CN,
@@ -195,6 +223,8 @@ def plan(kind: ItemKind, items: Iterable[object]) -> Plan:
     seen: set[str] = set()
     for index, item in enumerate(items):
         checked = _check(kind, item, index)
+        if screen is not None and isinstance(checked, Prepared):
+            checked = screen(checked, index)
         if isinstance(checked, Rejection):
             order.append(checked)
         elif checked.number.upper() not in seen:
@@ -217,12 +247,14 @@ def stream_batches(
     items: Iterable[object],
     refuse: Callable[[Prepared], str | None] = lambda _: None,
     size: int = MAX_ITEMS_PER_REQUEST,
+    screen: Screen | None = None,
 ) -> Iterator[StreamBatch]:
     """Validate ``items`` lazily and group them into requests of at most ``size``.
 
     Holds one request's worth at a time, so memory does not grow with the input. Duplicates are
     removed within a request only (removing them across the whole input would hold every number);
-    ``refuse`` may turn a valid item into a rejection (its message) before anything is sent.
+    ``refuse`` may turn a valid item into a rejection (its message) before anything is sent,
+    and ``screen`` then has the last look, as in ``plan``.
     """
     rejected: list[Rejection] = []
     chunk: dict[str, Prepared] = {}
@@ -230,6 +262,8 @@ def stream_batches(
         checked = _check(kind, item, index)
         if isinstance(checked, Prepared) and (reason := refuse(checked)) is not None:
             checked = _invalid(checked.number, ErrorCode.FIELD_VALUE_INVALID, reason, index)
+        if screen is not None and isinstance(checked, Prepared):
+            checked = screen(checked, index)
         if isinstance(checked, Rejection):
             rejected.append(checked)
         else:
@@ -278,3 +312,30 @@ def merge(plan: Plan, outcomes: Mapping[str, Outcome]) -> BatchResult[T]:
 def known_carrier(key: int | None) -> Carrier | None:
     """The Carrier for a key (UNKNOWN keeps unlisted keys), or None."""
     return None if key is None else Carrier(key)
+
+
+CheckDigits = Literal["off", "warn", "reject"]
+CHECK_DIGIT_MODES: tuple[CheckDigits, ...] = ("off", "warn", "reject")
+
+
+def check_digit_screen(mode: CheckDigits) -> Screen | None:
+    """register's ``check_digits``: nothing ("off"), a warning and a mark on the item ("warn"),
+    or a rejection with ``ErrorCode.CHECK_DIGIT_FAILED`` ("reject") for a number whose check
+    digit is wrong for its format."""
+    if mode == "off":
+        return None
+
+    def screen(item: Prepared, index: int) -> Prepared | Rejection:
+        check = check_number(item.number)
+        if not check.suspect:
+            return item
+        what = (
+            f"tracking number {item.number} fails the {check.formats[0]} check digit, "
+            "so it is probably mistyped"
+        )
+        if mode == "reject":
+            return _invalid(item.number, ErrorCode.CHECK_DIGIT_FAILED, f"{what}; not sent", index)
+        logger.warning("item %d: %s; registering it anyway (check_digits='warn')", index, what)
+        return evolve(item, suspect=True)
+
+    return screen

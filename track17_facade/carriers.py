@@ -1,23 +1,62 @@
-"""Carriers, identified by 17TRACK's integer keys.
+"""Carriers, identified by 17TRACK's integer keys, and 17TRACK's whole carrier directory.
 
-``Carrier`` names the well-known carriers. The full list (several thousand) is 17TRACK's data,
-published as ``apicarrier.all.json``; download it and load it with ``CarrierDirectory.from_file``.
+``Carrier`` names the well-known carriers. ``CarrierDirectory`` holds 17TRACK's published list
+(``apicarrier.all.json``, 2,600+ carriers): a compact copy ships in the package and is read on
+first use, never at import; ``track17 carriers update`` fetches a newer one into the user's cache,
+and ``CarrierDirectory.load()`` takes the newer of the two. Nothing is downloaded unless asked.
 """
 
 from __future__ import annotations
 
+import bisect
+import gzip
 import json
-from collections.abc import Iterator, Mapping
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from attrs import frozen
 
 from track17_facade._unknown import LenientIntEnum
+from track17_facade.errors import InvalidInputError
+
+__all__ = [
+    "CARRIER_LIST_URL",
+    "Carrier",
+    "CarrierDirectory",
+    "CarrierInfo",
+    "CarrierLike",
+    "CarrierListError",
+    "CarrierNotFoundError",
+    "cache_dir",
+]
+
+CARRIER_LIST_URL = "https://res.17track.net/asset/carrier/info/apicarrier.all.json"
+"""Where 17TRACK publishes its carrier list (its API documentation and error -18019903 point here)."""
+
+COMPACT_FORMAT = 1
+"""The version of the compact file this package writes and reads (bundled copy and cache)."""
+
+CACHED_NAME = "carriers.json.gz"
+"""The compact list's file name, in the package's ``data`` folder and in the cache directory."""
+
+SHOWN_CANDIDATES = 8
+"""An ambiguous name's message lists this many candidates, then how many more there are."""
 
 
 class Carrier(LenientIntEnum):
-    """Well-known carriers by 17TRACK key. Any other key becomes ``Carrier.UNKNOWN`` keeping it."""
+    """Well-known carriers by 17TRACK key. Any other key becomes ``Carrier.UNKNOWN`` keeping it.
+
+    For the other 2,600 carriers, use their key, their name (``"PostNL"``), or a
+    ``CarrierInfo`` from ``CarrierDirectory``.
+    """
 
     DHL_EXPRESS = 100001
     UPS = 100002
@@ -44,61 +83,289 @@ class Carrier(LenientIntEnum):
     CAINIAO = 190271
 
 
+class CarrierListError(ValueError):
+    """A carrier list that cannot be read: not JSON, not a list of carriers, or an entry without
+    an integer ``key`` and a ``_name``. The message names the first bad entry."""
+
+
+def folded(text: str) -> str:
+    """``text`` as names are compared: accents dropped, case folded, and only letters and digits
+    kept (Chinese characters are letters), so "Correios do Brasil" is "correiosdobrasil"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch)).casefold()
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """The folded words of ``text`` ("DHL Parcel (UK)" is dhl, parcel, uk)."""
+    return tuple(word for word in (folded(part) for part in _SEPARATORS.split(text)) if word)
+
+
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
 @frozen
 class CarrierInfo:
-    """One entry of 17TRACK's carrier list."""
+    """One carrier of 17TRACK's list. ``str()`` gives its name."""
 
     key: int
+    """The integer key the API uses."""
     name: str
+    """The English name, as 17TRACK spells it ("Royal Mail")."""
     country_iso: str | None
+    """ISO 3166 alpha-2 country ("GB"), or None for the few carriers without one."""
     url: str | None
+    """The carrier's website, as 17TRACK lists it."""
+    name_zh_cn: str | None = None
+    """The simplified Chinese name, when 17TRACK gives one that differs."""
+    name_zh_hk: str | None = None
+    """The traditional Chinese name, when 17TRACK gives one that differs."""
+    country_code: int | None = None
+    """17TRACK's own code of the carrier's country (2105 for the US), as its list gives it."""
+
+    @property
+    def is_national_post(self) -> bool:
+        """Whether this is a country's national postal operator: 17TRACK keys those as their
+        country's code times ten plus one (3011 China Post, 11031 Royal Mail, 21051 USPS)."""
+        return self.country_code is not None and self.key == self.country_code * 10 + 1
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name it goes by: English first, then the Chinese ones that differ."""
+        return tuple(name for name in (self.name, self.name_zh_cn, self.name_zh_hk) if name)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def described(self) -> str:
+        """``"DHL Paket (7041, DE)"``: the name with its key and country, as messages list it."""
+        return f"{self.name} ({self.key}{', ' + self.country_iso if self.country_iso else ''})"
+
+
+CarrierLike = Carrier | CarrierInfo | int | str
+"""Wherever a carrier is taken: a key (``Carrier.UPS``, ``100002``, ``"100002"``), a
+``CarrierInfo``, or a name that ``CarrierDirectory.resolve`` resolves (``"Royal Mail"``)."""
 
 
 class CarrierDirectory(Mapping[int, CarrierInfo]):
-    """17TRACK's carrier list, loaded from the ``apicarrier.all.json`` file the user downloaded.
+    """17TRACK's carrier list: a read-only mapping from carrier key to ``CarrierInfo``, with
+    search and resolution by name.
 
-    It is a read-only mapping from carrier key to ``CarrierInfo``, with a lookup by name.
+    ``CarrierDirectory.load()`` (the newer of the bundled copy and ``track17 carriers update``'s
+    cache) is the one the clients use for names; ``bundled()`` is the copy in the package;
+    ``from_file`` reads a downloaded ``apicarrier.all.json``.
     """
 
-    def __init__(self, entries: Mapping[int, CarrierInfo]) -> None:
-        self._entries = dict(entries)
-        self._by_name = {info.name.casefold(): info for info in self._entries.values()}
+    def __init__(self, entries: Iterable[CarrierInfo], published: date | None = None) -> None:
+        self._entries = {info.key: info for info in entries}
+        self.published = published
+        """The day 17TRACK published this list (or it was downloaded), when known."""
+        self._index: _SearchIndex | None = None
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @classmethod
+    def bundled(cls) -> CarrierDirectory:
+        """The copy of 17TRACK's list shipped in this package (read once, on first use)."""
+        return _bundled()
+
+    @classmethod
+    def load(cls, cache: str | Path | None = None) -> CarrierDirectory:
+        """The newer of the bundled list and the one ``track17 carriers update`` saved in
+        ``cache`` (default: ``cache_dir()``). A cached file that cannot be read is ignored (the
+        bundled list is used); ``track17 carriers update`` replaces it."""
+        bundled = cls.bundled()
+        path = Path(cache) if cache is not None else cache_dir()
+        try:
+            cached = cls.from_compact((path / CACHED_NAME).read_bytes())
+        except (OSError, CarrierListError):
+            return bundled
+        if cached.published is None or bundled.published is None or cached.published <= bundled.published:
+            return bundled
+        return cached
 
     @classmethod
     def from_file(cls, path: str | Path) -> CarrierDirectory:
-        """Load ``apicarrier.all.json``.
+        """Load 17TRACK's ``apicarrier.all.json`` as downloaded.
 
         Raises:
-            ValueError: the file is not a JSON array of objects with an integer ``key`` and a
-                string ``_name``; the message names the first bad entry.
+            CarrierListError: the file is not a JSON array of objects with an integer ``key`` and
+                a string ``_name``; the message names the first bad entry.
         """
         return cls.from_json(Path(path).read_bytes())
 
     @classmethod
-    def from_json(cls, data: bytes | str) -> CarrierDirectory:
+    def from_json(cls, data: bytes | str, published: date | None = None) -> CarrierDirectory:
         """Parse the contents of ``apicarrier.all.json`` (see ``from_file``)."""
-        items: Any = json.loads(data)
+        try:
+            items: Any = json.loads(data)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise CarrierListError(f"carrier list is not JSON: {exc}") from None
         if not isinstance(items, list):
-            raise ValueError("carrier list must be a JSON array of carrier objects")
-        entries: dict[int, CarrierInfo] = {}
+            raise CarrierListError("carrier list must be a JSON array of carrier objects")
+        entries: list[CarrierInfo] = []
         for index, item in enumerate(items):
             if not isinstance(item, dict):
-                raise ValueError(f"carrier list entry {index} is not an object")
+                raise CarrierListError(f"carrier list entry {index} is not an object")
             key, name = item.get("key"), item.get("_name")
-            if not isinstance(key, int) or isinstance(key, bool) or not isinstance(name, str):
-                raise ValueError(f"carrier list entry {index} needs an integer 'key' and a '_name'")
-            country, url = item.get("_country_iso"), item.get("_url")
-            entries[key] = CarrierInfo(
-                key=key,
-                name=name,
-                country_iso=country if isinstance(country, str) else None,
-                url=url if isinstance(url, str) else None,
+            if (
+                not isinstance(key, int)
+                or isinstance(key, bool)
+                or not isinstance(name, str)
+                or not name.strip()
+            ):
+                raise CarrierListError(
+                    f"carrier list entry {index} needs an integer 'key' and a non-empty '_name', "
+                    f"got key={key!r}, _name={name!r}"
+                )
+            code = item.get("_country")
+            entries.append(
+                _info(
+                    key,
+                    name,
+                    item.get("_name_zh-cn"),
+                    item.get("_name_zh-hk"),
+                    item.get("_country_iso"),
+                    item.get("_url"),
+                    code if isinstance(code, int) and not isinstance(code, bool) else 0,
+                )
             )
-        return cls(entries)
+        return cls(entries, published)
 
-    def find(self, name: str) -> CarrierInfo | None:
-        """The carrier with this name (case-insensitive), or None."""
-        return self._by_name.get(name.casefold())
+    @classmethod
+    def from_compact(cls, data: bytes) -> CarrierDirectory:
+        """Read the compact gzip file this package ships and ``to_compact`` writes.
+
+        Raises:
+            CarrierListError: not such a file, or an entry that is not a carrier.
+        """
+        try:
+            document: Any = json.loads(gzip.decompress(data))
+        except (OSError, EOFError, ValueError) as exc:
+            raise CarrierListError(f"compact carrier list is unreadable: {exc}") from None
+        if not isinstance(document, dict) or document.get("format") != COMPACT_FORMAT:
+            raise CarrierListError(f"compact carrier list is not of format {COMPACT_FORMAT}")
+        rows = document.get("carriers")
+        if not isinstance(rows, list):
+            raise CarrierListError("compact carrier list has no 'carriers' array")
+        entries: list[CarrierInfo] = []
+        for index, row in enumerate(rows):
+            if (
+                not isinstance(row, list)
+                or len(row) != 7
+                or not isinstance(row[0], int)
+                or not all(isinstance(cell, str) for cell in row[1:6])
+                or not isinstance(row[6], int)
+                or not row[1].strip()
+            ):
+                raise CarrierListError(f"compact carrier list entry {index} is not a carrier: {row!r:.80}")
+            entries.append(_info(*row))
+        try:
+            published = date.fromisoformat(document.get("published") or "")
+        except (TypeError, ValueError):
+            published = None
+        return cls(entries, published)
+
+    def to_compact(self) -> bytes:
+        """This directory as the compact gzip file (the fields the SDK uses, Chinese names only
+        where they differ from the English one)."""
+        rows = [
+            [
+                info.key,
+                info.name,
+                info.name_zh_cn or "",
+                info.name_zh_hk or "",
+                info.country_iso or "",
+                info.url or "",
+                info.country_code or 0,
+            ]
+            for info in self._entries.values()
+        ]
+        document = {
+            "format": COMPACT_FORMAT,
+            "published": self.published.isoformat() if self.published else None,
+            "source": CARRIER_LIST_URL,
+            "carriers": rows,
+        }
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        return gzip.compress(text.encode(), mtime=0)
+
+    # -- lookups ------------------------------------------------------------------------------
+
+    def find(self, text: str, limit: int = 10) -> list[CarrierInfo]:
+        """Carriers whose names match ``text``, best first: an exact name (after ignoring case,
+        accents, punctuation and spaces), then names holding its words as whole words ("DHL
+        Paket" for "dhl"), names that start with it, names whose words start with its words, and
+        names that contain it; shorter names first within each. English and Chinese names alike."""
+        return self._search().find(text, limit)
+
+    def resolve(self, carrier: object) -> CarrierInfo:
+        """The one carrier ``carrier`` means: a key (an int, a ``Carrier``, or digits such as
+        "100002"), a ``CarrierInfo``, or a name. A name that matches exactly (ignoring case,
+        accents, punctuation and spaces) wins, so "PostNL" is PostNL and not "PostNL
+        International Mail"; otherwise the name must match a single carrier.
+
+        Raises:
+            InvalidInputError: an unknown key or name, or an ambiguous name; the message lists the
+                candidates (also in ``.candidates``).
+        """
+        if isinstance(carrier, CarrierInfo):
+            return carrier
+        if isinstance(carrier, str) and carrier.strip().isascii() and carrier.strip().isdigit():
+            carrier = int(carrier.strip())
+        if isinstance(carrier, int) and not isinstance(carrier, bool):
+            info = self.get(int(carrier))
+            if info is None:
+                raise CarrierNotFoundError(f"no carrier has key {int(carrier)} in {self._described()}", ())
+            return info
+        if not isinstance(carrier, str):
+            raise CarrierNotFoundError(
+                f"a carrier is a key, a Carrier, a CarrierInfo or a name, got {type(carrier).__name__}", ()
+            )
+        exact = self._search().exact(carrier)
+        if len(exact) == 1:
+            return exact[0]
+        candidates = tuple(exact) or tuple(self.find(carrier, limit=len(self)))
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise CarrierNotFoundError(
+                f"no carrier is named {carrier.strip()!r:.60} in {self._described()}; "
+                "`track17 carriers search` finds names",
+                (),
+            )
+        shown = ", ".join(info.described() for info in candidates[:SHOWN_CANDIDATES])
+        more = len(candidates) - SHOWN_CANDIDATES
+        raise CarrierNotFoundError(
+            f"carrier name {carrier.strip()!r:.60} is ambiguous: {shown}"
+            f"{f' and {more} more' if more > 0 else ''}; give a key or a fuller name",
+            candidates,
+        )
+
+    def by_country(self, country_iso: str) -> list[CarrierInfo]:
+        """The carriers of a country (ISO 3166 alpha-2, any case), by name."""
+        wanted = country_iso.strip().upper()
+        return sorted(
+            (info for info in self._entries.values() if info.country_iso == wanted),
+            key=lambda i: i.name.casefold(),
+        )
+
+    def national_post(self, country_iso: str) -> CarrierInfo | None:
+        """The national postal operator of a country (ISO 3166 alpha-2), if the list has one."""
+        wanted = country_iso.strip().upper()
+        for info in self._entries.values():
+            if info.country_iso == wanted and info.is_national_post:
+                return info
+        return None
+
+    def _search(self) -> _SearchIndex:
+        # Built on the first search, not on load: folding 8,000 names is most of a load's cost.
+        if self._index is None:
+            self._index = _SearchIndex(self._entries.values())
+        return self._index
+
+    def _described(self) -> str:
+        when = f" of {self.published.isoformat()}" if self.published else ""
+        return f"17TRACK's carrier list{when} ({len(self)} carriers)"
 
     def __getitem__(self, key: int) -> CarrierInfo:
         return self._entries[key]
@@ -110,4 +377,141 @@ class CarrierDirectory(Mapping[int, CarrierInfo]):
         return len(self._entries)
 
     def __repr__(self) -> str:
-        return f"<CarrierDirectory of {len(self)} carriers>"
+        return f"<CarrierDirectory of {len(self)} carriers{f', {self.published}' if self.published else ''}>"
+
+
+class _SearchIndex:
+    """The carriers' names folded for search, and one string of them all, so that a search scans
+    that string with ``str.find`` (fast, in C) instead of testing 2,600 carriers one by one."""
+
+    def __init__(self, carriers: Iterable[CarrierInfo]) -> None:
+        self.carriers = list(carriers)
+        self.names: list[tuple[str, ...]] = []
+        self.words: list[tuple[str, ...]] = []
+        self.starts: list[int] = []
+        exact: dict[str, list[CarrierInfo]] = {}
+        bases: dict[str, list[CarrierInfo]] = {}
+        parts: list[str] = []
+        offset = 0
+        for info in self.carriers:
+            names = tuple(dict.fromkeys(folded(name) for name in info.names))
+            self.names.append(names)
+            self.words.append(tuple(word for name in info.names for word in _words(name)))
+            for name in names:
+                exact.setdefault(name, []).append(info)
+            for name in info.names:
+                base = folded(_QUALIFIER.sub("", name))
+                if base and base not in names:
+                    bases.setdefault(base, []).append(info)
+            text = "\0".join(names)
+            self.starts.append(offset)
+            parts.append(text)
+            offset += len(text) + 1
+        self.blob = "\n".join(parts)
+        self.exact_names = {name: tuple(infos) for name, infos in exact.items()}
+        self.base_names = {name: tuple(dict.fromkeys(infos)) for name, infos in bases.items()}
+
+    def exact(self, text: str) -> tuple[CarrierInfo, ...]:
+        """The carriers named exactly ``text`` (folded); failing that, those whose name without
+        its qualifier is ``text`` ("La Poste" for "La Poste (Colissimo)")."""
+        query = folded(text)
+        return self.exact_names.get(query) or self.base_names.get(query, ())
+
+    def find(self, text: str, limit: int) -> list[CarrierInfo]:
+        query, words = folded(text), _words(text)
+        if not query:
+            return []
+        first = max(words, key=len)
+        found: set[int] = set()
+        position = self.blob.find(first)
+        while position != -1:
+            found.add(bisect.bisect_right(self.starts, position) - 1)
+            position = self.blob.find(first, position + 1)
+        ranked = []
+        for index in found:
+            names, mine = self.names[index], self.words[index]
+            haystack = "\0".join(names)
+            if not all(word in haystack for word in words):
+                continue
+            if query in names:
+                rank = 0
+            elif all(word in mine for word in words):
+                rank = 1
+            elif any(name.startswith(query) for name in names):
+                rank = 2
+            elif all(any(own.startswith(word) for own in mine) for word in words):
+                rank = 3
+            else:
+                rank = 4
+            info = self.carriers[index]
+            ranked.append((rank, len(info.name), info.name, info))
+        ranked.sort(key=lambda entry: entry[:3])
+        return [entry[3] for entry in ranked[:limit]]
+
+
+_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*")
+"""A name's qualifier in brackets: "(Colissimo)" in "La Poste (Colissimo)"."""
+
+
+class CarrierNotFoundError(InvalidInputError):
+    """A carrier that does not resolve: an unknown key or name, or a name that fits several
+    carriers (``candidates``, best first)."""
+
+    def __init__(self, message: str, candidates: tuple[CarrierInfo, ...]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+def _info(
+    key: int, name: str, zh_cn: object, zh_hk: object, country: object, url: object, code: int
+) -> CarrierInfo:
+    """One entry, with empty and repeated names dropped and surrounding spaces removed."""
+    name = name.strip()
+
+    def other(value: object) -> str | None:
+        text = value.strip() if isinstance(value, str) else ""
+        return text if text and text != name else None
+
+    country_text = country.strip() if isinstance(country, str) else ""
+    url_text = url.strip() if isinstance(url, str) else ""
+    zh_cn_name = other(zh_cn)
+    zh_hk_name = other(zh_hk)
+    return CarrierInfo(
+        key=key,
+        name=name,
+        country_iso=country_text.upper() or None,
+        url=url_text or None,
+        name_zh_cn=zh_cn_name,
+        name_zh_hk=zh_hk_name if zh_hk_name != zh_cn_name else None,
+        country_code=code or None,
+    )
+
+
+@cache
+def _bundled() -> CarrierDirectory:
+    data = resources.files("track17_facade").joinpath("data", CACHED_NAME).read_bytes()
+    return CarrierDirectory.from_compact(data)
+
+
+@cache
+def default_directory() -> CarrierDirectory:
+    """The directory the clients resolve names with: ``CarrierDirectory.load()``, read once per
+    process."""
+    return CarrierDirectory.load()
+
+
+def cache_dir() -> Path:
+    """Where ``track17 carriers update`` keeps the carrier list: ``TRACK17_CACHE_DIR`` if set,
+    else the platform's user cache directory (``~/.cache/track17`` on Linux, honouring
+    ``XDG_CACHE_HOME``; ``~/Library/Caches/track17`` on macOS; ``%LOCALAPPDATA%\\track17\\Cache``
+    on Windows)."""
+    # Written here rather than depending on platformdirs: one directory on three platforms.
+    override = os.environ.get("TRACK17_CACHE_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "track17" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "track17"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "track17"

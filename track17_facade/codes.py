@@ -62,6 +62,10 @@ class ErrorCode(LenientIntEnum):
     """v2.4: real-time lookups (getRealTimeTrackInfo) are not enabled for this account (seen in
     public clients; -18019815 to -18019818 were seen too, with no published meaning: they come
     as UNKNOWN, keeping the code)."""
+    CHECK_DIGIT_FAILED = -1
+    """Not 17TRACK's: this SDK refused the number before sending it, because its check digit does
+    not match its format (``register(..., check_digits="reject")``); it is almost surely mistyped.
+    17TRACK's codes are all below -18000000, so this one cannot collide with them."""
 
     @property
     def meaning(self) -> str:
@@ -120,4 +124,5 @@ _MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.UPDATE_CONDITION_NOT_UNIQUE: "data matching the update condition is not unique",
     ErrorCode.CHANGE_DATA_INVALID: "data to change is not valid",
     ErrorCode.REALTIME_NOT_ENABLED: "real-time lookups are not enabled for this account",
+    ErrorCode.CHECK_DIGIT_FAILED: "check digit of number {0} wrong for its format (the SDK did not send it)",
 }

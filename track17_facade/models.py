@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 from attrs import field, frozen
 
-from track17_facade.carriers import Carrier
+from track17_facade.carriers import Carrier, CarrierInfo, CarrierLike, default_directory
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import BatchFailedError, Track17Error
 from track17_facade.status import MainStatus, SubStatus
@@ -156,6 +156,11 @@ class TrackInfo(JsonModel):
     each provider; empty on v1."""
 
     @property
+    def carrier_info(self) -> CarrierInfo | None:
+        """The carrier's entry in 17TRACK's carrier list (name, country), for any key."""
+        return carrier_info(self.carrier)
+
+    @property
     def is_delivered(self) -> bool:
         """True once the shipment is delivered."""
         return self.status is MainStatus.DELIVERED
@@ -197,8 +202,8 @@ class Registration(JsonModel):
     """
 
     number: str
-    carrier: Carrier | int | None = None
-    """Without a carrier, 17TRACK detects it."""
+    carrier: CarrierLike | None = None
+    """Without a carrier, 17TRACK detects it. A key, a ``CarrierInfo`` or a carrier name."""
     tag: str | None = None
     """Your own label, e.g. an order reference; echoed in pushes, track info and lists."""
     order_no: str | None = None
@@ -249,6 +254,11 @@ class TrackListEntry(JsonModel):
     push_status_code: int | None = None
     """v2.4: the HTTP status your endpoint answered the last push with."""
 
+    @property
+    def carrier_info(self) -> CarrierInfo | None:
+        """The carrier's entry in 17TRACK's carrier list (name, country), for any key."""
+        return carrier_info(self.carrier)
+
 
 @frozen
 class Accepted(JsonModel):
@@ -262,6 +272,14 @@ class Accepted(JsonModel):
     number: str
     carrier: Carrier | None = None
     recovered: bool = False
+    number_suspect: bool = False
+    """``register(..., check_digits="warn")``: the number's check digit is wrong for its format
+    (see ``check_number``); it was registered anyway and is probably mistyped."""
+
+    @property
+    def carrier_info(self) -> CarrierInfo | None:
+        """The carrier's entry in 17TRACK's carrier list (name, country), for any key."""
+        return carrier_info(self.carrier)
 
 
 @frozen
@@ -310,3 +328,9 @@ class BatchResult(JsonModel, Generic[T]):
         if self.failed:
             raise BatchFailedError(self.failed)
         return self
+
+
+def carrier_info(carrier: Carrier | None) -> CarrierInfo | None:
+    """A carrier key's entry in ``CarrierDirectory.load()``, or None (no carrier, or a key the
+    list does not have)."""
+    return None if carrier is None else default_directory().get(int(carrier))

@@ -7,43 +7,43 @@ resumed job sends.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
 import logging
-import os
-import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any, Final, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, Final, TypeVar
 
 import click
 from rich.console import Console
 
 from track17_facade import (
-    AuthenticationError,
-    InvalidInputError,
     Track17Client,
-    Track17Error,
 )
 from track17_facade._base import API_VERSIONS, StreamMethod, version_in_url
-from track17_facade._batching import ItemKind
-from track17_facade._secrets import redact
+from track17_facade._batching import CHECK_DIGIT_MODES, CheckDigits, ItemKind
+from track17_facade.cli._carriers import carriers_group, check_command
+from track17_facade.cli._common import (
+    EXIT_USAGE,
+    FILE,
+    FORMAT,
+    OUTPUT,
+    broken_pipe,
+    expected_errors,
+    fail,
+    output_to,
+)
 from track17_facade.cli._input import InputError
 from track17_facade.cli._job import EXIT_OK, EXIT_SOME_FAILED, Job
-from track17_facade.cli._journal import Journal, JournalError
-from track17_facade.cli._output import FORMATS, OUTCOME_COLUMNS, STATUS_COLUMNS, Output, clean
+from track17_facade.cli._journal import Journal
+from track17_facade.cli._output import OUTCOME_COLUMNS, STATUS_COLUMNS, Output, clean
 from track17_facade.errors import WebhookError
 from track17_facade.models import TrackingStatus
 from track17_facade.ratelimit import DEFAULT_REQUESTS_PER_SECOND
 from track17_facade.status import MainStatus
 from track17_facade.webhooks import parse_webhook
 
-EXIT_USAGE, EXIT_REFUSED_KEY = 2, 3
-EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
-EXIT_BROKEN_PIPE = 141  # the shell's status for a writer whose reader went away (128 + SIGPIPE)
-F = TypeVar("F", bound=Callable[..., Any])
 SHELLS: Final = ("bash", "zsh", "fish")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Settings:
@@ -85,41 +85,6 @@ class Settings:
         if self.max_retries is not None:
             options["max_retries"] = self.max_retries
         return Track17Client(self.api_key, **options)
-
-
-def _fail(message: str, code: int) -> None:
-    click.echo(f"track17: {redact(message)}", err=True)
-    sys.exit(code)
-
-
-def _broken_pipe() -> None:
-    """The reader went away (``track17 ... | head -1``): stop quietly, as a shell tool does."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())  # so that the final flush at exit finds nothing to write
-    sys.exit(EXIT_BROKEN_PIPE)
-
-
-def _expected_errors(command: F) -> F:
-    """Expected failures end with a message and an exit code, never a traceback."""
-
-    @functools.wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except AuthenticationError as exc:
-            _fail(str(exc), EXIT_REFUSED_KEY)
-        except (InputError, JournalError, InvalidInputError) as exc:
-            _fail(str(exc), EXIT_USAGE)
-        except sqlite3.Error as exc:  # the journal could not be written (disk full, file removed)
-            _fail(f"the journal could not be written: {exc}", EXIT_SOME_FAILED)
-        except Track17Error as exc:
-            _fail(f"{type(exc).__name__}: {exc}", EXIT_SOME_FAILED)
-        except KeyboardInterrupt:
-            _fail("interrupted (with --journal, the same command resumes the job)", EXIT_INTERRUPTED)
-        except BrokenPipeError:
-            _broken_pipe()
-
-    return run  # type: ignore[return-value]
 
 
 class Track17Group(click.Group):
@@ -234,21 +199,6 @@ def cli(ctx: click.Context, /, verbose: bool, **options: Any) -> None:
     ctx.obj = Settings(**options)
 
 
-FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    help="Output format (default: table on a terminal, else csv).",
-)
-OUTPUT = click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
-    metavar="PATH",
-    help="Write the results to this file instead of stdout.",
-)
 JOURNAL = click.option(
     "--journal",
     "journal",
@@ -256,20 +206,6 @@ JOURNAL = click.option(
     metavar="PATH",
     help="Record each number's outcome in this SQLite file; run again to resume.",
 )
-
-
-@contextlib.contextmanager
-def _output_to(path: str | None) -> Iterator[IO[str] | None]:
-    """The ``--output`` file, open for writing and closed after (None: stdout)."""
-    if path is None or path == "-":
-        yield None
-        return
-    try:
-        handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed below)
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    with handle:
-        yield handle
 
 
 def _bulk_command(name: str, method: StreamMethod, summary: str, dry_run: ItemKind | None = None) -> None:
@@ -281,13 +217,33 @@ def _bulk_command(name: str, method: StreamMethod, summary: str, dry_run: ItemKi
         output: str | None,
         journal: str | None,
         dry_run_wanted: bool = False,
+        carrier: str | None = None,
+        check_digits: CheckDigits = "off",
     ) -> None:
-        with _output_to(output) as out:
-            job = Job(settings.client, method, file, out, fmt, settings.err, settings.quiet)
+        with output_to(output) as out:
+            job = Job(
+                settings.client, method, file, out, fmt, settings.err, settings.quiet, carrier, check_digits
+            )
             code = job.dry_run(dry_run) if dry_run is not None and dry_run_wanted else job.run(journal)
         sys.exit(code)
 
-    decorated: Any = click.pass_obj(_expected_errors(command))
+    decorated: Any = click.pass_obj(expected_errors(command))
+    if method == "register":
+        decorated = click.option(
+            "--carrier",
+            metavar="CARRIER",
+            help="The carrier of rows that name none: a key (100002) or a name ('Royal Mail'); "
+            "'track17 carriers search' finds names. Default: 17TRACK detects it.",
+        )(decorated)
+        decorated = click.option(
+            "--check-digits",
+            type=click.Choice(CHECK_DIGIT_MODES),
+            default="off",
+            show_default=True,
+            help="A number whose check digit is wrong for its format: send it (off), send it and "
+            "mark it suspect (warn), or reject it unsent, spending no quota (reject).",
+        )(decorated)
+        dry_run = ItemKind.REGISTER
     if dry_run is not None:
         decorated = click.option(
             "--dry-run",
@@ -313,6 +269,10 @@ _bulk_command(
 _bulk_command("push", "push", "Ask 17TRACK to push the numbers in FILE to your webhook again.")
 
 
+cli.add_command(check_command)
+cli.add_command(carriers_group)
+
+
 @cli.command("list")
 @click.option(
     "--status", type=click.Choice([s.name for s in MainStatus], case_sensitive=False), help="Package status."
@@ -326,7 +286,7 @@ _bulk_command("push", "push", "Ask 17TRACK to push the numbers in FILE to your w
 @FORMAT
 @OUTPUT
 @click.pass_obj
-@_expected_errors
+@expected_errors
 def list_command(
     settings: Settings,
     status: str | None,
@@ -339,7 +299,7 @@ def list_command(
     if tracking_status is not None and settings.version == "v1":
         raise click.UsageError("--tracking-status needs API v2.4: add --api-version v2.4")
     columns = ("number", "carrier", "tracking_status", "package_status", "register_time", "tag")
-    with _output_to(output) as stream:
+    with output_to(output) as stream:
         out = Output(fmt, columns, stream)
         completed = False
         try:
@@ -364,14 +324,14 @@ def list_command(
 @FORMAT
 @OUTPUT
 @click.pass_obj
-@_expected_errors
+@expected_errors
 def quota_command(settings: Settings, fmt: str | None, output: str | None) -> None:
     """The account's quota balance (API v2.4)."""
     if settings.version == "v1":
         raise click.UsageError("quota needs API v2.4, which reports it: add --api-version v2.4")
     with settings.client() as client:
         quota = client.get_quota()
-    with _output_to(output) as stream:
+    with output_to(output) as stream:
         out = Output(fmt, ("total", "used", "remaining", "today_used", "daily_limit"), stream)
         out.write(quota.to_dict())
         out.close()
@@ -398,7 +358,7 @@ def webhook_group() -> None:
 @click.option("--sign", required=True, help="The push's 'sign' header.")
 @click.argument("body", type=click.Path(exists=True, dir_okay=False, allow_dash=True), default="-")
 @click.pass_obj
-@_expected_errors
+@expected_errors
 def webhook_verify(settings: Settings, sign: str, body: str) -> None:
     """Check a push's signature against its raw BODY (a file, or '-' for stdin) and print the
     parsed event as JSON. Exit code 1 when the signature or the body is wrong."""
@@ -415,7 +375,7 @@ def webhook_verify(settings: Settings, sign: str, body: str) -> None:
     try:
         event = parse_webhook(raw, sign=sign, api_key=settings.api_key)
     except WebhookError as exc:
-        _fail(f"{type(exc).__name__}: {exc}", EXIT_SOME_FAILED)
+        fail(f"{type(exc).__name__}: {exc}", EXIT_SOME_FAILED)
         return
     click.echo(json.dumps(clean(event.to_dict()), ensure_ascii=False, indent=2))
     settings.err.print(f"signature valid: {event.type} for {event.number}", soft_wrap=True)
@@ -433,12 +393,12 @@ def journal_group() -> None:
 )
 @FORMAT
 @OUTPUT
-@_expected_errors
+@expected_errors
 def journal_show(path: str, state: str | None, fmt: str | None, output: str | None) -> None:
     """A job's state: its command, runs, and numbers by outcome (rejections by code)."""
     journal = Journal.open_to_read(path)
     try:
-        with _output_to(output) as stream:
+        with output_to(output) as stream:
             summary = journal.summary()
             if state is None:
                 out = Output(fmt, tuple(summary), stream)
@@ -474,7 +434,7 @@ def sandbox_command(port: int, sandbox_rate: int, latency: float, fault_rate: fl
     try:
         from track17_facade.sandbox.__main__ import main as serve  # noqa: PLC0415 (needs the sandbox extra)
     except ImportError as exc:
-        _fail(
+        fail(
             f"the sandbox needs the 'sandbox' extra ({exc.name} is missing): pip install 'track17[sandbox]'",
             EXIT_USAGE,
         )
@@ -488,7 +448,7 @@ def run(args: Sequence[str] | None = None) -> None:
     try:
         cli.main(args=args, prog_name="track17")
     except BrokenPipeError:
-        _broken_pipe()
+        broken_pipe()
 
 
 __all__ = ["EXIT_OK", "cli", "run"]

@@ -32,15 +32,16 @@ class Row:
     carrier: str | None = None
     metadata: tuple[tuple[str, str], ...] = ()
 
-    def item(self, with_metadata: bool) -> object:
+    def item(self, with_metadata: bool, carrier: str | None = None) -> object:
         """The facade item for this row: the number, a (number, carrier) pair, or a Registration
-        (``with_metadata``: for register). A carrier is a key or a ``Carrier`` name; anything else
-        is passed on as given, for the facade to reject with its reason."""
-        carrier = _carrier(self.carrier)
+        (``with_metadata``: for register). A carrier is a key, a ``Carrier`` member's name
+        ("ROYAL_MAIL"), or any carrier name ("Royal Mail"), which the facade resolves (or rejects,
+        listing the candidates). ``carrier`` stands in for a row that names none."""
+        chosen = _carrier(self.carrier if self.carrier and self.carrier.strip() else carrier)
         if with_metadata and self.metadata:
-            return Registration(self.number, carrier, **dict(self.metadata))  # type: ignore[arg-type]
-        if with_metadata and carrier is not None:
-            return (self.number, carrier)
+            return Registration(self.number, chosen, **dict(self.metadata))
+        if with_metadata and chosen is not None:
+            return (self.number, chosen)
         return self.number
 
 

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from track17_facade import Track17Client
 from track17_facade._base import StreamMethod
-from track17_facade._batching import ItemKind, stream_batches
+from track17_facade._batching import CheckDigits, ItemKind, check_digit_screen, stream_batches
 from track17_facade.cli._input import count_rows, opened, rows
 from track17_facade.cli._journal import Admission, Journal
 from track17_facade.cli._output import (
@@ -137,8 +137,11 @@ class Job:
         fmt: str | None,
         console: Console,
         quiet: bool,
+        carrier: str | None = None,
+        check_digits: CheckDigits = "off",
     ) -> None:
         self.client_factory, self.method, self.path = client_factory, method, path
+        self.carrier, self.check_digits = carrier, check_digits
         self.out = Output(fmt, STATUS_COLUMNS if method == "get_track_info" else OUTCOME_COLUMNS, out)
         self.console = console
         self.tally = Tally()
@@ -184,7 +187,7 @@ class Job:
             self.lines[index] = (row.line, position)  # rows refused before sending name their line
             self.lines.pop(index - LINES_KEPT, None)
             index += 1
-            yield row.item(with_metadata=self.method == "register")
+            yield row.item(with_metadata=self.method == "register", carrier=self.carrier)
 
     def _position(self, row: Mapping[str, Any], index: int | None) -> int | None:
         by_number = self.positions.pop(str(row["number"]).upper(), None)
@@ -221,6 +224,7 @@ class Job:
                     self.items(handle),
                     before_send=None if journal is None else journal.sending,
                     in_doubt=self.in_doubt,
+                    check_digits=self.check_digits,
                 )
                 for result in stream:
                     produced = _indexed_rows(result)
@@ -244,7 +248,9 @@ class Job:
         completed = False
         try:
             with opened(self.path) as handle:
-                for batch in stream_batches(kind, self.items(handle)):
+                for batch in stream_batches(
+                    kind, self.items(handle), screen=check_digit_screen(self.check_digits)
+                ):
                     rows_of: list[tuple[dict[str, Any], int | None]] = [
                         ({"number": item.number, "outcome": "would send"}, None) for item in batch.chunk
                     ]

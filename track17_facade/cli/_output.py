@@ -14,16 +14,27 @@ from rich.console import Console
 from rich.table import Table
 
 from track17_facade._secrets import redact
+from track17_facade.carriers import CarrierInfo
 from track17_facade.models import Accepted, BatchResult, Failure, Rejection, TrackInfo
 
 FORMATS: Final = ("table", "csv", "json", "jsonl")
 TABLE_ROWS: Final = 1000
 """A table shows at most this many rows; ``--format csv`` (or json/jsonl) exports any number."""
-OUTCOME_COLUMNS: Final = ("number", "outcome", "carrier", "recovered", "code", "message")
+OUTCOME_COLUMNS: Final = (
+    "number",
+    "outcome",
+    "carrier",
+    "carrier_name",
+    "recovered",
+    "suspect",
+    "code",
+    "message",
+)
 STATUS_COLUMNS: Final = (
     "number",
     "outcome",
     "carrier",
+    "carrier_name",
     "status",
     "sub_status",
     "last_event_time",
@@ -126,6 +137,12 @@ def _name(value: object) -> str | None:
     return None if value is None else getattr(value, "name", str(value))
 
 
+def _carrier_name(info: CarrierInfo | None) -> str | None:
+    """The carrier list's name of a carrier, for any key (``carrier`` names only the 23 of
+    ``Carrier``, and UNKNOWN for the others)."""
+    return None if info is None else info.name
+
+
 def outcome_rows(result: BatchResult[Any]) -> Iterator[dict[str, Any]]:
     """One output row per number of a request's result."""
     for item in result.accepted:
@@ -135,6 +152,7 @@ def outcome_rows(result: BatchResult[Any]) -> Iterator[dict[str, Any]]:
                 "number": item.number,
                 "outcome": "accepted",
                 "carrier": _name(item.carrier),
+                "carrier_name": _carrier_name(item.carrier_info),
                 "status": item.status.name,
                 "sub_status": item.sub_status.name,
                 "last_event_time": None if event is None or event.time is None else event.time.isoformat(),
@@ -147,7 +165,9 @@ def outcome_rows(result: BatchResult[Any]) -> Iterator[dict[str, Any]]:
                 "number": item.number,
                 "outcome": "accepted",
                 "carrier": _name(item.carrier),
+                "carrier_name": _carrier_name(item.carrier_info),
                 "recovered": item.recovered,
+                "suspect": item.number_suspect or None,
             }
     for rejection in result.rejected:
         yield refused_row(rejection)

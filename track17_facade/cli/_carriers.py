@@ -1,0 +1,207 @@
+"""``track17 carriers ...`` (17TRACK's carrier directory: search, show, update) and ``track17
+check`` (number checks). None of them needs an API key; only ``carriers update`` goes online."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+import click
+import httpx
+
+from track17_facade.carriers import (
+    CACHED_NAME,
+    CARRIER_LIST_URL,
+    CarrierDirectory,
+    CarrierInfo,
+    CarrierListError,
+    cache_dir,
+    default_directory,
+)
+from track17_facade.cli._common import FILE, FORMAT, OUTPUT, expected_errors, output_to
+from track17_facade.cli._input import InputError, opened, rows
+from track17_facade.cli._job import EXIT_OK, EXIT_SOME_FAILED
+from track17_facade.cli._output import Output
+from track17_facade.numbers import check_number
+
+__all__ = ["carriers_group", "check_command"]
+
+CARRIER_COLUMNS = ("key", "name", "country", "url")
+DETAIL_COLUMNS = ("key", "name", "name_zh_cn", "name_zh_hk", "country", "url", "national_post")
+CHECK_COLUMNS = ("line", "number", "format", "check_digit", "likely_carriers")
+MIN_CARRIERS = 100
+"""A downloaded list with fewer carriers than this is not 17TRACK's list (an error page that
+happens to be JSON, a truncated file): it is refused and the cache is left as it was."""
+DOWNLOAD_TIMEOUT = 60.0
+
+
+def _row(info: CarrierInfo) -> dict[str, Any]:
+    return {
+        "key": info.key,
+        "name": info.name,
+        "name_zh_cn": info.name_zh_cn,
+        "name_zh_hk": info.name_zh_hk,
+        "country": info.country_iso,
+        "url": info.url,
+        "national_post": info.is_national_post,
+    }
+
+
+@click.group("carriers")
+def carriers_group() -> None:
+    """17TRACK's carrier directory: find a carrier's key by name, and keep the list current.
+
+    The list ships with track17; 'track17 carriers update' fetches 17TRACK's current one, which
+    the SDK then prefers while it is newer. Names work wherever a carrier is taken (register's
+    --carrier, a CSV's carrier column).
+    """
+
+
+@carriers_group.command("search")
+@click.argument("text")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="At most N carriers."
+)
+@FORMAT
+@OUTPUT
+@expected_errors
+def carriers_search(text: str, limit: int, fmt: str | None, output: str | None) -> None:
+    """Carriers whose names match TEXT, best first (case, accents, punctuation and spaces do not
+    matter; Chinese names are searched too)."""
+    found = CarrierDirectory.load().find(text, limit=limit)
+    with output_to(output) as stream:
+        out = Output(fmt, CARRIER_COLUMNS, stream)
+        for info in found:
+            out.write(_row(info))
+        out.close()
+    if not found:
+        click.echo(f"track17: no carrier name matches {text!r}", err=True)
+        sys.exit(EXIT_SOME_FAILED)
+
+
+@carriers_group.command("show")
+@click.argument("carrier")
+@FORMAT
+@OUTPUT
+@expected_errors
+def carriers_show(carrier: str, fmt: str | None, output: str | None) -> None:
+    """One carrier, by key (100002) or by a name that fits only it ('Royal Mail')."""
+    info = CarrierDirectory.load().resolve(carrier)
+    with output_to(output) as stream:
+        out = Output(fmt, DETAIL_COLUMNS, stream)
+        out.write(_row(info))
+        out.close()
+
+
+@carriers_group.command("update")
+@click.option("--url", default=CARRIER_LIST_URL, show_default=True, help="Where to fetch the list.")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Read a list downloaded already (apicarrier.all.json) instead of fetching one.",
+)
+@expected_errors
+def carriers_update(url: str, source: str | None) -> None:
+    """Fetch 17TRACK's current carrier list into your cache directory (TRACK17_CACHE_DIR, else
+    the platform's user cache). A list that does not validate is refused, and the list in use
+    stays as it was."""
+    if source is not None:
+        modified = datetime.fromtimestamp(Path(source).stat().st_mtime, tz=UTC)
+        data, published = Path(source).read_bytes(), modified.date()
+    else:
+        data, published = _download(url)
+    try:
+        directory = CarrierDirectory.from_json(data, published)
+    except CarrierListError as exc:
+        raise InputError(f"the carrier list from {source or url} is not valid: {exc}") from None
+    if len(directory) < MIN_CARRIERS:
+        raise InputError(
+            f"the carrier list from {source or url} holds {len(directory)} carriers, fewer than "
+            f"{MIN_CARRIERS}: not 17TRACK's list; nothing was saved"
+        )
+    target = cache_dir() / CACHED_NAME
+    _write_atomically(target, directory.to_compact())
+    bundled = CarrierDirectory.bundled()
+    click.echo(
+        f"Saved {len(directory):,} carriers (published {published.isoformat()}) to {target}; "
+        f"the bundled list has {len(bundled):,} of {bundled.published}."
+    )
+    if bundled.published is not None and published <= bundled.published:
+        click.echo("The bundled list is as new or newer, so it stays the one in use.")
+
+
+def _download(url: str) -> tuple[bytes, date]:
+    """The list's bytes and its publication day (the server's Last-Modified, else today)."""
+    try:
+        answer = httpx.get(url, timeout=DOWNLOAD_TIMEOUT, follow_redirects=True)
+        answer.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise InputError(f"could not fetch the carrier list from {url}: {exc}") from None
+    published = datetime.now(UTC).date()
+    modified = answer.headers.get("last-modified")
+    if modified:
+        with contextlib.suppress(TypeError, ValueError):  # unreadable: the day of the download
+            published = parsedate_to_datetime(modified).date()
+    return answer.content, published
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Replace ``target`` with ``data`` in one step, so a crash leaves the old file or the new."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".carriers-", delete=False) as handle:
+            handle.write(data)
+        os.replace(handle.name, target)
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _named(keys: tuple[int, ...]) -> str:
+    """Carriers as "China Post (3011)", from the directory."""
+    directory = default_directory()
+    return ", ".join(
+        f"{info.name} ({key})" if (info := directory.get(int(key))) else str(int(key)) for key in keys
+    )
+
+
+@click.command("check")
+@FILE
+@click.option("--all", "show_all", is_flag=True, help="A row for every number, not only the suspect ones.")
+@FORMAT
+@OUTPUT
+@expected_errors
+def check_command(file: str, show_all: bool, fmt: str | None, output: str | None) -> None:
+    """Report the numbers in FILE whose check digit is wrong for their format (probably
+    mistyped), sending nothing. Formats: UPU S10, UPS 1Z, FedEx, USPS IMpb, DHL Express, GS1
+    SSCC. Exit code 1 when some number is suspect."""
+    counts = {"suspect": 0, "ok": 0, "unknown": 0}
+    with output_to(output) as stream, opened(file) as handle:
+        out = Output(fmt, CHECK_COLUMNS, stream)
+        for row in rows(handle, file):
+            check = check_number(row.number)
+            verdict = {True: "ok", False: "suspect", None: "unknown"}[check.check_digit_ok]
+            counts[verdict] += 1
+            if show_all or check.suspect:
+                out.write(
+                    {
+                        "line": row.line,
+                        "number": check.number,
+                        "format": ", ".join(check.formats) or None,
+                        "check_digit": {"ok": "ok", "suspect": "wrong", "unknown": None}[verdict],
+                        "likely_carriers": _named(check.likely_carriers) or None,
+                    }
+                )
+        out.close()
+    click.echo(
+        f"{file}: {counts['suspect']} suspect, {counts['ok']} with a correct check digit, "
+        f"{counts['unknown']} of no known format",
+        err=True,
+    )
+    sys.exit(EXIT_SOME_FAILED if counts["suspect"] else EXIT_OK)
