@@ -709,6 +709,99 @@ def figure_cli(smoke: bool) -> None:
         )
 
 
+def _fresh_seconds(code: str, runs: int) -> float:
+    """The median of what ``code`` prints (seconds) across ``runs`` new interpreters."""
+    found = sorted(
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+        for _ in range(runs)
+    )
+    return found[len(found) // 2]
+
+
+def _import_share(modules: tuple[str, ...], runs: int) -> tuple[float, float]:
+    """``import track17_facade`` in new interpreters (``-X importtime``): the median total, in
+    seconds, and the median share of it that ``modules`` took themselves."""
+    totals, shares = [], []
+    for _ in range(runs):
+        lines = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import track17_facade"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stderr.splitlines()
+        parts = {line.rsplit("|", 1)[1].strip(): line.split("|") for line in lines if line.count("|") == 2}
+        total = int(parts["track17_facade"][1].split(":")[-1])
+        own = sum(int(parts[name][0].split(":")[-1]) for name in modules if name in parts)
+        totals.append(total / 1e6)
+        shares.append(own / total)
+    totals.sort()
+    shares.sort()
+    return totals[len(totals) // 2], shares[len(shares) // 2]
+
+
+def figure_carriers(smoke: bool) -> None:
+    from track17_facade import Carrier, CarrierDirectory, check_number
+
+    runs = 3 if smoke else 9
+    load = _fresh_seconds(
+        "import time, track17_facade.carriers as c; t = time.perf_counter(); "
+        "c.CarrierDirectory.bundled(); print(time.perf_counter() - t)",
+        runs,
+    )
+    record(
+        "11. carrier list: first load in a new process",
+        load * 1e3,
+        "ms",
+        "<= 50",
+        load <= 0.050,
+        f"median of {runs} new interpreters; {len(CarrierDirectory.bundled())} carriers",
+    )
+    total, share = _import_share(("track17_facade.carriers", "track17_facade.numbers"), runs)
+    record(
+        "11. import track17_facade: carriers and numbers' share",
+        share * 100,
+        "% of import",
+        "<= 3",
+        share <= 0.03,
+        f"import track17_facade {total * 1e3:.0f} ms (median of {runs}, -X importtime); the list "
+        "itself is not read at import",
+    )
+    directory = CarrierDirectory.bundled()
+    directory.find("warm")  # the search index is built on the first search
+    queries = [member.name.replace("_", " ").lower() for member in Carrier if member.is_known]
+    queries += ["royal", "post", "dhl", "express", "中国邮政", "correos", "la poste", "yun"]
+    per_find = best(lambda: [directory.find(query) for query in queries], 5 if smoke else 20) / len(queries)
+    record(
+        "11. carrier find over the whole list",
+        per_find * 1e3,
+        "ms per call",
+        "<= 1",
+        per_find <= 0.001,
+        f"mean of {len(queries)} queries (the 23 Carrier names and common words), best of 7",
+    )
+    samples = [
+        "RR123456785CN",
+        "rb 123 456 785 gb",
+        "1Z5R89390357567127",
+        "986578788855",
+        "041441760228964",
+        "9400111201080805483016",
+        "3318810025",
+        "RR123456786CN",
+        "LP00123456789012",
+    ]
+    batch = samples * (200 if smoke else 2000)
+    per_number = best(lambda: [check_number(number) for number in batch], 3 if smoke else 5) / len(batch)
+    record(
+        "11. check_number throughput",
+        1 / per_number,
+        "numbers/s",
+        ">= 200,000",
+        1 / per_number >= 200_000,
+        f"a mix of the 7 formats and 2 numbers of none, {len(batch):,} per run, best of 7",
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", default=bool(os.environ.get("BENCH_SMOKE")))
@@ -731,6 +824,7 @@ def main() -> int:
         8: partial(figure_cli, args.smoke),
         9: partial(figure_pace, count, args.smoke),
         10: partial(figure_model, args.smoke),
+        11: partial(figure_carriers, args.smoke),
     }
     chosen = sorted({int(part) for part in args.only.split(",") if part.strip()}) or sorted(figures)
     print(f"track17 benchmarks ({'smoke' if args.smoke else 'full'}), Python {platform.python_version()}")

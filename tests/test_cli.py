@@ -529,7 +529,7 @@ def test_odd_values_get_a_message_not_a_traceback(sandbox: Sandbox, tmp_path: Pa
     carrier = run(sandbox, "register", str(orders), "--format", "json")
     assert carrier.exit_code == 1 and "Traceback" not in carrier.output
     (row,) = json.loads(carrier.stdout)
-    assert row["outcome"] == "rejected" and "carrier '\u00b2' is invalid" in row["message"]
+    assert row["outcome"] == "rejected" and "carrier name '\u00b2' is ambiguous" in row["message"]
     body = tmp_path / "push.json"
     body.write_bytes(b'{"event": "TRACKING_STOPPED", "data": {"number": "RR000000001CN"}}')
     for sign in ("\u00e9\u00e9\u00e9", "zz"):

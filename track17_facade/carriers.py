@@ -9,7 +9,6 @@ and ``CarrierDirectory.load()`` takes the newer of the two. Nothing is downloade
 from __future__ import annotations
 
 import bisect
-import gzip
 import json
 import os
 import re
@@ -18,7 +17,6 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -238,6 +236,8 @@ class CarrierDirectory(Mapping[int, CarrierInfo]):
         Raises:
             CarrierListError: not such a file, or an entry that is not a carrier.
         """
+        import gzip  # noqa: PLC0415 (read on first use: importing the SDK stays as quick as before)
+
         try:
             document: Any = json.loads(gzip.decompress(data))
         except (OSError, EOFError, ValueError) as exc:
@@ -287,6 +287,8 @@ class CarrierDirectory(Mapping[int, CarrierInfo]):
             "carriers": rows,
         }
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        import gzip  # noqa: PLC0415 (as in from_compact)
+
         return gzip.compress(text.encode(), mtime=0)
 
     # -- lookups ------------------------------------------------------------------------------
@@ -489,6 +491,8 @@ def _info(
 
 @cache
 def _bundled() -> CarrierDirectory:
+    from importlib import resources  # noqa: PLC0415 (as in from_compact)
+
     data = resources.files("track17_facade").joinpath("data", CACHED_NAME).read_bytes()
     return CarrierDirectory.from_compact(data)
 

@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 from operator import mul
+from typing import NamedTuple
 
 from attrs import frozen
 
@@ -103,8 +104,7 @@ def _dhl_express_ok(number: str) -> bool:
     return int(number[:9]) % 7 == int(number[9])
 
 
-@frozen
-class _Format:
+class _Format(NamedTuple):
     name: str
     ok: Callable[[str], bool]
     carriers: tuple[Carrier, ...]
