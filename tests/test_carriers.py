@@ -164,6 +164,19 @@ def test_a_malformed_list_names_the_bad_entry(tmp_path: Path) -> None:
         CarrierDirectory.from_compact(gzip.compress(b"[1, 2")[:10])
 
 
+def test_from_file_reads_17tracks_file_as_published(tmp_path: Path) -> None:
+    listing = tmp_path / "apicarrier.all.json"
+    listing.write_text(
+        '[{"key": 100002, "_country": 2105, "_country_iso": "US", "_url": "https://www.ups.com",'
+        ' "_name": "UPS", "_name_zh-cn": "UPS", "_group": ""},'
+        ' {"key": 190271, "_country_iso": "CN", "_name": " Cainiao ", "_name_zh-cn": "菜鸟"}]'
+    )
+    directory = CarrierDirectory.from_file(listing)
+    assert len(directory) == 2 and directory[100002].country_iso == "US"
+    assert directory[100002].name_zh_cn is None  # the same as the English name
+    assert directory.resolve("菜鸟") == directory[190271] and directory[190271].name == "Cainiao"
+
+
 def test_the_compact_form_keeps_every_field() -> None:
     again = CarrierDirectory.from_compact(BUNDLED.to_compact())
     assert dict(again) == dict(BUNDLED) and again.published == BUNDLED.published
@@ -174,7 +187,9 @@ def test_load_prefers_the_newer_list(tmp_path: Path) -> None:
     assert CarrierDirectory.load(tmp_path) is BUNDLED  # no cache yet
     from datetime import date
 
-    newer = CarrierDirectory([*BUNDLED.values(), CarrierInfo(999001, "New Carrier", "DE", None)], date(2030, 1, 1))
+    newer = CarrierDirectory(
+        [*BUNDLED.values(), CarrierInfo(999001, "New Carrier", "DE", None)], date(2030, 1, 1)
+    )
     (tmp_path / CACHED_NAME).write_bytes(newer.to_compact())
     assert 999001 in CarrierDirectory.load(tmp_path)
     older = CarrierDirectory(BUNDLED.values(), date(2020, 1, 1))
@@ -218,9 +233,9 @@ class _ListServer:
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TRACK17_CACHE_DIR", str(tmp_path / "cache"))
-    yield tmp_path / "cache"
+    return tmp_path / "cache"
 
 
 def test_carriers_update_saves_a_newer_list_that_load_then_prefers(cache: Path) -> None:
@@ -260,8 +275,15 @@ def _saved(folder: Path, listing: list[dict[str, Any]]) -> str:
 
 
 def test_carriers_search_and_show() -> None:
-    found = json.loads(CliRunner().invoke(cli, ["carriers", "search", "royal mail", "--format", "json"]).stdout)
-    assert found[0] == {"key": 11031, "name": "Royal Mail", "country": "GB", "url": "https://www.royalmail.com/"}
+    found = json.loads(
+        CliRunner().invoke(cli, ["carriers", "search", "royal mail", "--format", "json"]).stdout
+    )
+    assert found[0] == {
+        "key": 11031,
+        "name": "Royal Mail",
+        "country": "GB",
+        "url": "https://www.royalmail.com/",
+    }
     shown = CliRunner().invoke(cli, ["carriers", "show", "100002", "--format", "json"])
     assert json.loads(shown.stdout)[0]["name"] == "UPS"
     ambiguous = CliRunner().invoke(cli, ["carriers", "show", "DHL"])
@@ -336,7 +358,8 @@ def test_a_csv_and_the_cli_take_carrier_names(tmp_path: Path) -> None:
     fast_limiter(key)
     jobs = tmp_path / "jobs.csv"
     jobs.write_text(
-        "number,carrier\nRR000000001CN,China Post\nRR000000002GB,Royal Mail\nRR000000003DE,DHL\nRR000000004FR,\n"
+        "number,carrier\nRR000000001CN,China Post\nRR000000002GB,Royal Mail\n"
+        "RR000000003DE,DHL\nRR000000004FR,\n"
     )
     with Sandbox(api_keys=(key,), rate=10_000) as sandbox:
         result = CliRunner().invoke(

@@ -95,7 +95,7 @@ def _guaranteed(fmt: str, number: str, at: int, old: str, new: str) -> bool:
     if fmt == "UPS":  # doubled positions lose a difference of 5 ("1Z" changed is not UPS)
         return at >= 2 and (last or (at - 2) % 2 == 0 or delta != 5)
     if fmt == "DHL Express":  # 10^k is never 0 modulo 7, but a difference of 7 is
-        return last and int(new) > 6 or delta != 7
+        return (last and int(new) > 6) or delta != 7
     raise AssertionError(fmt)
 
 
@@ -104,13 +104,15 @@ def test_every_guaranteed_single_digit_typo_is_caught(fmt: str, number: str) -> 
     missed = [
         changed
         for at, old, changed in _single_digit_changes(number)
-        if _guaranteed(fmt, number, at, old, changed[at]) and check_number(changed).check_digit_ok is not False
+        if _guaranteed(fmt, number, at, old, changed[at])
+        and check_number(changed).check_digit_ok is not False
     ]
     assert missed == []
 
 
 @pytest.mark.parametrize(
-    ("fmt", "number"), [(fmt, number) for fmt, number in ALL_SAMPLES if fmt in ("UPU S10", "USPS IMpb", "GS1 SSCC")]
+    ("fmt", "number"),
+    [(fmt, number) for fmt, number in ALL_SAMPLES if fmt in ("UPU S10", "USPS IMpb", "GS1 SSCC")],
 )
 def test_adjacent_swaps_are_caught(fmt: str, number: str) -> None:
     """GS1 catches a swap of neighbours unless they differ by 5; S10's weights all differ."""
@@ -152,15 +154,17 @@ BAD = "RR123456786CN"
 @pytest.fixture(params=["v1", "v2.4"])
 def sandboxed(request: pytest.FixtureRequest) -> Iterator[tuple[Sandbox, Track17Client]]:
     key = unique_key()
-    with Sandbox(api_keys=(key,), rate=10_000, quota=100) as sandbox:
-        with Track17Client(
+    with (
+        Sandbox(api_keys=(key,), rate=10_000, quota=100) as sandbox,
+        Track17Client(
             key,
             api_version=request.param,
             base_url=sandbox.base_url_for(request.param),
             requests_per_second=1000,
             rate_limiter=fast_limiter(key),
-        ) as client:
-            yield sandbox, client
+        ) as client,
+    ):
+        yield sandbox, client
 
 
 def test_reject_spends_no_quota_on_a_mistyped_number(sandboxed: tuple[Sandbox, Track17Client]) -> None:

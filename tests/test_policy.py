@@ -5,13 +5,12 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from track17_facade import Carrier, CarrierDirectory, ErrorCode, MainStatus, SubStatus
+from track17_facade import Carrier, ErrorCode, MainStatus, SubStatus
 from track17_facade._batching import ItemKind, Prepared, chunks, merge, plan
 from track17_facade.errors import (
     APIError,
@@ -104,22 +103,6 @@ def test_carrier_ids_are_17tracks_keys() -> None:
     assert (Carrier.CHINA_POST, Carrier.ROYAL_MAIL) == (3011, 11031)
 
 
-def test_carrier_directory_loads_the_published_list(tmp_path: Path) -> None:
-    listing = tmp_path / "apicarrier.all.json"
-    listing.write_text(
-        '[{"key": 100002, "_country": 2105, "_country_iso": "US", "_url": "https://www.ups.com",'
-        ' "_name": "UPS"},'
-        ' {"key": 190271, "_country_iso": "CN", "_name": "Cainiao"}]'
-    )
-    directory = CarrierDirectory.from_file(listing)
-    assert len(directory) == 2
-    assert directory[100002].country_iso == "US"
-    assert directory.find("cainiao") is not None
-    assert directory.find("cainiao").key == Carrier.CAINIAO  # type: ignore[union-attr]
-    with pytest.raises(ValueError, match="entry 0"):
-        CarrierDirectory.from_json('[{"key": "x", "_name": "Bad"}]')
-
-
 def test_track_info_helpers() -> None:
     from track17_facade import TrackInfo
 
@@ -143,7 +126,7 @@ def test_plan_rejects_bad_rows_and_keeps_the_rest_in_order() -> None:
             "bad!",
             ("1Z999AA10123456784", Carrier.UPS),
             "RR123456789CN",
-            ("RR000000001CN", "ups"),
+            ("RR000000001CN", 3.5),
             None,
         ],
     )
@@ -156,7 +139,7 @@ def test_plan_rejects_bad_rows_and_keeps_the_rest_in_order() -> None:
         ErrorCode.FIELD_FORMAT_INVALID,
     ]
     assert "bad!" in rejected[0].message
-    assert "carrier 'ups' is invalid" in rejected[1].message
+    assert "carrier 3.5 is invalid" in rejected[1].message
 
 
 def test_surrounding_whitespace_is_stripped_before_checking_and_deduplicating() -> None:

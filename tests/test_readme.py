@@ -50,3 +50,12 @@ def test_the_async_example_runs(sandbox: Sandbox, capsys: pytest.CaptureFixture[
 def test_the_sandbox_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     run_example("sandbox")
     assert "SandboxStats(requests=" in capsys.readouterr().out
+
+
+def test_the_carrier_examples_run(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    run_example("carrier-names", _pointed_at("carrier-names", "Track17Client", sandbox, "v2.4"))
+    assert capsys.readouterr().out.splitlines() == ["['China Post', 'Royal Mail']"]
+    assert sandbox.engine.registrations["RR123456785CN"].carrier == 3013  # China EMS now
+    run_example("carrier-directory")
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[:2] == ["11031", "7041"] and int(printed[2]) > 30 and printed[3:] == ["UPS", "True"]

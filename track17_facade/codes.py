@@ -62,7 +62,7 @@ class ErrorCode(LenientIntEnum):
     """v2.4: real-time lookups (getRealTimeTrackInfo) are not enabled for this account (seen in
     public clients; -18019815 to -18019818 were seen too, with no published meaning: they come
     as UNKNOWN, keeping the code)."""
-    CHECK_DIGIT_FAILED = -1
+    CHECK_DIGIT_FAILED = -17000001
     """Not 17TRACK's: this SDK refused the number before sending it, because its check digit does
     not match its format (``register(..., check_digits="reject")``); it is almost surely mistyped.
     17TRACK's codes are all below -18000000, so this one cannot collide with them."""
