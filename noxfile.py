@@ -2,8 +2,10 @@
 
 Sessions:
     spec             validate openapi.yaml and openapi-v2.4.yaml
-    generate         regenerate generated/track17_client and generated/track17_client_v2 from the contracts
+    generate         regenerate generated/track17_client and generated/track17_client_v2 from the contracts,
+                     and track17_facade/_client.py from track17_facade/_async_client.py
     check_generated  regenerate into a temporary directory and fail with a diff if generated/ differs
+    check_twins      fail with a diff if track17_facade/_client.py is not what generator/unasync.py writes
     lint             ruff check and ruff format --check
     typecheck        mypy --strict on track17_facade and tests
     tests            pytest, on every CPython 3.11+ found on this machine
@@ -36,7 +38,7 @@ SUPPORTED_MINORS = ("3.11", "3.12", "3.13", "3.14")
 BENCH_ONLY = ("matplotlib>=3.8",)
 """What only the benchmarks need (bench/pacing.png), never a dependency of the package."""
 
-nox.options.sessions = ["spec", "check_generated", "lint", "typecheck", "tests", "bench_smoke"]
+nox.options.sessions = ["spec", "check_generated", "check_twins", "lint", "typecheck", "tests", "bench_smoke"]
 nox.options.reuse_existing_virtualenvs = True
 
 
@@ -138,7 +140,9 @@ def generate(session: nox.Session) -> None:
             shutil.rmtree(ROOT / "generated" / package, ignore_errors=True)
             shutil.copytree(fresh, ROOT / "generated" / package)
         session.log(f"generated/{package} written from {contract}")
-    session.log("review `git diff generated/` and commit it.")
+    session.run("python", "generator/unasync.py")
+    session.log("track17_facade/_client.py written from track17_facade/_async_client.py")
+    session.log("review `git diff generated/ track17_facade/_client.py` and commit it.")
 
 
 @nox.session
@@ -157,6 +161,31 @@ def check_generated(session: nox.Session) -> None:
             "contract changed without `nox -s generate`?):\n" + "".join(diff)
         )
     session.log("generated/ matches a fresh generation from both contracts")
+
+
+@nox.session
+def check_twins(session: nox.Session) -> None:
+    """Fail with a diff if the synchronous client is not what generator/unasync.py writes from the
+    asyncio one (the only hand-written client)."""
+    session.install("-r", str(GENERATOR_REQUIREMENTS))
+    committed = ROOT / "track17_facade" / "_client.py"
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "_client.py"
+        session.run("python", "generator/unasync.py", str(fresh))
+        diff = list(
+            difflib.unified_diff(
+                committed.read_text().splitlines(keepends=True),
+                fresh.read_text().splitlines(keepends=True),
+                "track17_facade/_client.py",
+                "generator/unasync.py's output",
+            )
+        )
+    if diff:
+        session.error(
+            "track17_facade/_client.py differs from what generator/unasync.py writes from "
+            "_async_client.py (edit _async_client.py, then `nox -s generate`):\n" + "".join(diff)
+        )
+    session.log("track17_facade/_client.py matches generator/unasync.py's output")
 
 
 @nox.session

@@ -42,6 +42,8 @@ COMMANDS = (
     "webhook",
     "journal",
     "sandbox",
+    "check",
+    "carriers",
 )
 
 

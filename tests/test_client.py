@@ -78,7 +78,7 @@ def test_duplicates_are_sent_once_and_bad_rows_never_sink_the_batch(sandbox: San
             "RR000000001CN",
             "no!",
             "RR000000001CN",
-            ("RR000000002CN", "ups"),
+            ("RR000000002CN", "no such carrier"),
             "RR000000003CN",
             "ABCDEFGHIJ",
         ]

@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import fast_limiter, unique_key
+from tests.test_cli import parsed_csv
 from track17_facade import Carrier, ErrorCode, Track17Client, check_number
 from track17_facade.cli._app import cli
 from track17_facade.sandbox import Sandbox
@@ -232,3 +233,6 @@ def test_the_cli_checks_a_file_and_registers_with_checks(tmp_path: Path) -> None
         ("3318810011", "rejected", "CHECK_DIGIT_FAILED"),
     ]
     assert quota_used == 2 and registered.exit_code == 1
+    dry = CliRunner().invoke(cli, ["register", str(jobs), "--check-digits", "reject", "--dry-run"])
+    assert [row["outcome"] for row in parsed_csv(dry.stdout)] == ["would send", "rejected"] * 2
+    assert "would send 2, rejected 2; nothing was sent" in dry.stderr

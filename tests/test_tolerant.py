@@ -39,7 +39,7 @@ def _real_answer(sandbox: Sandbox, version: str) -> dict[str, Any]:
 def _as_documented(track_info: dict[str, Any]) -> None:
     """Reshape one v2.4 ``track_info`` the way public clients have seen 17TRACK send it."""
     for provider in track_info["tracking"]["providers"]:
-        for event in provider["events"]:
+        for event in provider["events"] or ():
             coordinates = (event.get("address") or {}).get("coordinates")
             if coordinates:
                 coordinates["longitude"] = "-46.633309"

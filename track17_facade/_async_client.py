@@ -1,9 +1,12 @@
-"""AsyncTrack17Client: the asyncio client."""
+"""AsyncTrack17Client: the asyncio client, and the source the synchronous ``Track17Client`` is
+generated from (``python3 run.py -s generate``, by ``generator/unasync.py``): edit this file, never
+``_client.py``."""
 
 from __future__ import annotations
 
-import asyncio
+import threading
 from collections.abc import AsyncIterator, Container, Iterable, Iterator, Sequence
+from contextlib import aclosing
 from functools import partial
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -12,6 +15,7 @@ import httpx
 
 from track17_facade import _operations as ops
 from track17_facade._api_v2 import REALTIME_BATCH_SIZE
+from track17_facade._async_tasks import Ready, Workers, timeout_hook
 from track17_facade._base import (
     MAX_PAGE_SIZE,
     NOT_GIVEN,
@@ -23,7 +27,6 @@ from track17_facade._base import (
     StreamMethod,
     TimeoutTypes,
     announcer,
-    apply_call_timeout,
     call_timeout,
 )
 from track17_facade._batching import CheckDigits, Outcome, Prepared, Screen, StreamBatch, merge
@@ -46,19 +49,18 @@ from track17_facade.status import MainStatus
 R = TypeVar("R", Accepted, TrackInfo)
 
 
-async def _apply_call_timeout(request: httpx.Request) -> None:
-    apply_call_timeout(request)
-
-
 class AsyncTrack17Client(BaseClient):
-    """The asyncio twin of ``Track17Client``: the same arguments and methods, as coroutines.
+    """The asyncio client for the 17TRACK API; ``Track17Client`` is its synchronous twin, with the
+    same arguments and methods.
 
-    Chunks of a bulk call run as concurrent tasks (at most ``max_concurrency`` in flight) while
-    the rate limiter spaces their starts::
+    Bulk methods take any number of items, send them 40 per request, at most ``max_concurrency``
+    at once as asyncio tasks while the rate limiter spaces their starts, retry what can be
+    retried, and return a ``BatchResult`` in input order. Use it as a context manager, or call
+    ``aclose()``::
 
         async with AsyncTrack17Client(api_key) as client:
-            result = await client.register(numbers)
-            async for number in client.iter_track_list(status=MainStatus.DELIVERED):
+            result = await client.register(["RR123456789CN", ("1Z999AA10123456784", Carrier.UPS)])
+            async for entry in client.iter_track_list(status=MainStatus.DELIVERED):
                 ...
 
     Args:
@@ -96,14 +98,16 @@ class AsyncTrack17Client(BaseClient):
     ) -> dict[str, Any]:
         return {
             "transport": AsyncPacedTransport(limiter, limits, SENDERS_AT_THE_GATE, proxy),
-            "event_hooks": {"request": [_apply_call_timeout]},
+            "event_hooks": {"request": [timeout_hook]},
         }
 
     def _open(self) -> None:
         self._generated.get_async_httpx_client()
+        self._workers = Workers(self.max_concurrency)
 
     async def aclose(self) -> None:
         """Close the connection pool."""
+        await self._workers.close()
         await self._generated.get_async_httpx_client().aclose()
 
     async def __aenter__(self) -> Self:
@@ -117,33 +121,33 @@ class AsyncTrack17Client(BaseClient):
     ) -> None:
         await self.aclose()
 
+    # -- the bulk machinery -----------------------------------------------------------------
+
     async def _run_chunk(
         self,
         operation: ops.Operation[R],
         chunk: Sequence[Prepared],
         max_retries: int,
         timeout: TimeoutTypes | NotGiven,
-        gate: asyncio.Semaphore,
-        stopped: asyncio.Event,
+        stopped: threading.Event,
         before_send: BeforeSend | None = None,
         in_doubt: Container[str] | None = None,
-    ) -> tuple[dict[str, Outcome] | None, int]:
-        """The chunk's outcomes (None: not sent, the call is stopping) and its size."""
-        async with gate:
-            if stopped.is_set():  # the call is stopping (a refused key): send nothing more
-                return None, len(chunk)
-            # Built only once a slot is free, so that a huge call holds few request bodies at once.
-            body = operation.body(chunk)
-            loop = self._chunk_attempts(operation, chunk, max_retries)
-            try:
-                with call_timeout(timeout), on_departure(announcer(before_send, chunk)):
-                    end = await drive_async(
-                        loop, partial(operation.async_call, client=self._generated, body=body)
-                    )
-            except Track17Error:
-                stopped.set()  # before the gate is released to the next chunk
-                raise
-        return self._chunk_outcomes(operation, chunk, end, in_doubt), len(chunk)
+    ) -> dict[str, Outcome] | None:
+        """The chunk's outcomes; None: not sent, the call is stopping (a refused key)."""
+        if stopped.is_set():
+            return None
+        # Built only once a worker is free, so that a huge call holds few request bodies at once.
+        body = operation.body(chunk)
+        loop = self._chunk_attempts(operation, chunk, max_retries)
+        try:
+            with call_timeout(timeout), on_departure(announcer(before_send, chunk)):
+                end = await drive_async(
+                    loop, partial(operation.async_call, client=self._generated, body=body)
+                )
+        except Track17Error:
+            stopped.set()  # before this worker takes the next chunk
+            raise
+        return self._chunk_outcomes(operation, chunk, end, in_doubt)
 
     async def _bulk(
         self,
@@ -158,22 +162,17 @@ class AsyncTrack17Client(BaseClient):
         prepared, chunks = self._plan(operation, items, screen)
         outcomes: dict[str, Outcome] = {}
         total, done = len(prepared.items), 0
-        gate, stopped = asyncio.Semaphore(self.max_concurrency), asyncio.Event()
-        tasks = [
-            asyncio.ensure_future(self._run_chunk(operation, chunk, retries, timeout, gate, stopped))
+        stopped = threading.Event()
+        jobs = [
+            (partial(self._run_chunk, operation, chunk, retries, timeout, stopped), len(chunk))
             for chunk in chunks
         ]
-        try:
-            for next_done in asyncio.as_completed(tasks):
-                chunk_outcomes, size = await next_done
+        async with aclosing(self._workers.as_completed(jobs)) as completed:
+            async for chunk_outcomes, size in completed:
                 outcomes.update(chunk_outcomes or {})
                 done += size
                 if on_progress:
                     on_progress(done, total)
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
         return merge(prepared, outcomes)
 
     async def _submit_stream(
@@ -185,43 +184,27 @@ class AsyncTrack17Client(BaseClient):
         before_send: BeforeSend | None,
         in_doubt: Container[str] | None,
     ) -> AsyncIterator[BatchResult[Any]]:
-        gate, stopped = asyncio.Semaphore(self.max_concurrency), asyncio.Event()
+        stopped = threading.Event()
 
         async def run(chunk: tuple[Prepared, ...]) -> BatchResult[Any]:
-            outcomes, _ = await self._run_chunk(
-                operation, chunk, retries, timeout, gate, stopped, before_send, in_doubt
+            outcomes = await self._run_chunk(
+                operation, chunk, retries, timeout, stopped, before_send, in_doubt
             )
             return self._chunk_result(chunk, outcomes)
 
-        running: set[asyncio.Task[BatchResult[Any]]] = set()
-
-        async def finished(block: bool) -> list[BatchResult[Any]]:
-            if not running:
-                return []
-            done, _ = await asyncio.wait(
-                running, timeout=None if block else 0, return_when=asyncio.FIRST_COMPLETED
-            )
-            running.difference_update(done)
-            return [task.result() for task in done]
-
-        try:
+        def jobs() -> Iterator[Ready[BatchResult[Any]] | partial[Any]]:
             for batch in batches:
                 if batch.rejected:
-                    yield BatchResult((), batch.rejected, ())
+                    yield Ready(BatchResult((), batch.rejected, ()))
                 if batch.chunk:
-                    running.add(asyncio.ensure_future(run(batch.chunk)))
-                for result in await finished(block=False):
-                    yield result
-                while len(running) >= self.max_concurrency:
-                    for result in await finished(block=True):
-                        yield result
-            while running:
-                for result in await finished(block=True):
+                    yield partial(run, batch.chunk)
+
+        try:
+            async with aclosing(self._workers.stream(jobs())) as results:
+                async for result in results:
                     yield result
         finally:
-            for task in running:
-                task.cancel()
-            await asyncio.gather(*running, return_exceptions=True)
+            stopped.set()  # chunks not yet started are not sent
 
     # -- the API ----------------------------------------------------------------------------
 

@@ -1,10 +1,11 @@
-"""Track17Client: the synchronous client."""
+"""Track17Client: the synchronous client. Generated from ``_async_client.py`` by
+``generator/unasync.py`` (``python3 run.py -s generate``): edit that file, never this one."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Container, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
+from contextlib import closing
 from functools import partial
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -24,10 +25,10 @@ from track17_facade._base import (
     StreamMethod,
     TimeoutTypes,
     announcer,
-    apply_call_timeout,
     call_timeout,
 )
 from track17_facade._batching import CheckDigits, Outcome, Prepared, Screen, StreamBatch, merge
+from track17_facade._sync_tasks import Ready, Workers, timeout_hook
 from track17_facade.carriers import CarrierLike
 from track17_facade.errors import Track17Error
 from track17_facade.models import (
@@ -48,14 +49,18 @@ R = TypeVar("R", Accepted, TrackInfo)
 
 
 class Track17Client(BaseClient):
-    """A synchronous client for the 17TRACK API.
+    """The synchronous client for the 17TRACK API; ``AsyncTrack17Client`` is its asyncio twin,
+    with the same arguments and methods.
 
-    Bulk methods take any number of items, send them 40 per request through a small thread pool
-    while the rate limiter spaces the starts, retry what can be retried, and return a
-    ``BatchResult`` in input order. Use it as a context manager, or call ``close()``::
+    Bulk methods take any number of items, send them 40 per request, at most ``max_concurrency``
+    at once on a pool of threads while the rate limiter spaces their starts, retry what can be
+    retried, and return a ``BatchResult`` in input order. Use it as a context manager, or call
+    ``close()``::
 
         with Track17Client(api_key) as client:
             result = client.register(["RR123456789CN", ("1Z999AA10123456784", Carrier.UPS)])
+            for entry in client.iter_track_list(status=MainStatus.DELIVERED):
+                ...
 
     Args:
         api_key: the 17TRACK access key, sent in the ``17token`` header (never logged or shown).
@@ -92,21 +97,16 @@ class Track17Client(BaseClient):
     ) -> dict[str, Any]:
         return {
             "transport": PacedTransport(limiter, limits, SENDERS_AT_THE_GATE, proxy),
-            "event_hooks": {"request": [apply_call_timeout]},
+            "event_hooks": {"request": [timeout_hook]},
         }
 
     def _open(self) -> None:
         self._generated.get_httpx_client()
-        self._pool: ThreadPoolExecutor | None = None
-        self._pool_lock = threading.Lock()
-
-    # -- lifecycle --------------------------------------------------------------------------
+        self._workers = Workers(self.max_concurrency)
 
     def close(self) -> None:
-        """Close the connection pool and the worker threads."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Close the connection pool and stop the worker threads."""
+        self._workers.close()
         self._generated.get_httpx_client().close()
 
     def __enter__(self) -> Self:
@@ -120,12 +120,6 @@ class Track17Client(BaseClient):
     ) -> None:
         self.close()
 
-    def _executor(self) -> ThreadPoolExecutor:
-        with self._pool_lock:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="track17")
-            return self._pool
-
     # -- the bulk machinery -----------------------------------------------------------------
 
     def _run_chunk(
@@ -138,16 +132,17 @@ class Track17Client(BaseClient):
         before_send: BeforeSend | None = None,
         in_doubt: Container[str] | None = None,
     ) -> dict[str, Outcome] | None:
-        """The chunk's outcomes; None: not sent, the call is stopping."""
-        if stopped.is_set():  # the call is stopping (a refused key): send nothing more
+        """The chunk's outcomes; None: not sent, the call is stopping (a refused key)."""
+        if stopped.is_set():
             return None
+        # Built only once a worker is free, so that a huge call holds few request bodies at once.
         body = operation.body(chunk)
         loop = self._chunk_attempts(operation, chunk, max_retries)
         try:
             with call_timeout(timeout), on_departure(announcer(before_send, chunk)):
                 end = drive_sync(loop, partial(operation.sync_call, client=self._generated, body=body))
         except Track17Error:
-            stopped.set()
+            stopped.set()  # before this worker takes the next chunk
             raise
         return self._chunk_outcomes(operation, chunk, end, in_doubt)
 
@@ -165,26 +160,16 @@ class Track17Client(BaseClient):
         outcomes: dict[str, Outcome] = {}
         total, done = len(prepared.items), 0
         stopped = threading.Event()
-        if len(chunks) == 1:
-            outcomes.update(self._run_chunk(operation, chunks[0], retries, timeout, stopped) or {})
-            done = total
-            if on_progress:
-                on_progress(done, total)
-        elif chunks:
-            pool = self._executor()
-            futures: dict[Future[dict[str, Outcome] | None], int] = {
-                pool.submit(self._run_chunk, operation, chunk, retries, timeout, stopped): len(chunk)
-                for chunk in chunks
-            }
-            try:
-                for future in as_completed(futures):
-                    outcomes.update(future.result() or {})
-                    done += futures[future]
-                    if on_progress:
-                        on_progress(done, total)
-            finally:
-                for future in futures:
-                    future.cancel()
+        jobs = [
+            (partial(self._run_chunk, operation, chunk, retries, timeout, stopped), len(chunk))
+            for chunk in chunks
+        ]
+        with closing(self._workers.as_completed(jobs)) as completed:
+            for chunk_outcomes, size in completed:
+                outcomes.update(chunk_outcomes or {})
+                done += size
+                if on_progress:
+                    on_progress(done, total)
         return merge(prepared, outcomes)
 
     def _submit_stream(
@@ -196,36 +181,24 @@ class Track17Client(BaseClient):
         before_send: BeforeSend | None,
         in_doubt: Container[str] | None,
     ) -> Iterator[BatchResult[Any]]:
-        pool, stopped = self._executor(), threading.Event()
-        running: dict[Future[BatchResult[Any]], None] = {}
+        stopped = threading.Event()
 
         def run(chunk: tuple[Prepared, ...]) -> BatchResult[Any]:
             outcomes = self._run_chunk(operation, chunk, retries, timeout, stopped, before_send, in_doubt)
             return self._chunk_result(chunk, outcomes)
 
-        def finished(block: bool) -> Iterator[BatchResult[Any]]:
-            if not running:
-                return
-            done, _ = wait(running, timeout=None if block else 0, return_when=FIRST_COMPLETED)
-            for future in done:
-                del running[future]
-                yield future.result()
-
-        try:
+        def jobs() -> Iterator[Ready[BatchResult[Any]] | partial[Any]]:
             for batch in batches:
                 if batch.rejected:
-                    yield BatchResult((), batch.rejected, ())
+                    yield Ready(BatchResult((), batch.rejected, ()))
                 if batch.chunk:
-                    running[pool.submit(run, batch.chunk)] = None
-                yield from finished(block=False)
-                while len(running) >= self.max_concurrency:
-                    yield from finished(block=True)
-            while running:
-                yield from finished(block=True)
+                    yield partial(run, batch.chunk)
+
+        try:
+            with closing(self._workers.stream(jobs())) as results:
+                yield from results
         finally:
-            stopped.set()
-            for future in running:
-                future.cancel()
+            stopped.set()  # chunks not yet started are not sent
 
     # -- the API ----------------------------------------------------------------------------
 

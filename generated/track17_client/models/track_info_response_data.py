@@ -37,6 +37,10 @@ class TrackInfoResponseData:
         if not isinstance(self.accepted, Unset):
             accepted = []
             for accepted_item_data in self.accepted:
+                # still the decoded JSON (it did not fit the model): given back as it came
+                if isinstance(accepted_item_data, dict):
+                    accepted.append(accepted_item_data)
+                    continue
                 accepted_item = accepted_item_data.to_dict()
                 accepted.append(accepted_item)
 
@@ -44,6 +48,10 @@ class TrackInfoResponseData:
         if not isinstance(self.rejected, Unset):
             rejected = []
             for rejected_item_data in self.rejected:
+                # still the decoded JSON (it did not fit the model): given back as it came
+                if isinstance(rejected_item_data, dict):
+                    rejected.append(rejected_item_data)
+                    continue
                 rejected_item = rejected_item_data.to_dict()
                 rejected.append(rejected_item)
 

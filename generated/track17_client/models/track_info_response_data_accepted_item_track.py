@@ -42,6 +42,10 @@ class TrackInfoResponseDataAcceptedItemTrack:
         if not isinstance(self.z1, Unset):
             z1 = []
             for z1_item_data in self.z1:
+                # still the decoded JSON (it did not fit the model): given back as it came
+                if isinstance(z1_item_data, dict):
+                    z1.append(z1_item_data)
+                    continue
                 z1_item = z1_item_data.to_dict()
                 z1.append(z1_item)
 

@@ -27,10 +27,10 @@ class ProviderTracking:
         latest_sync_status (None | str | Unset):
         latest_sync_time (None | str | Unset):
         events_hash (int | None | Unset):
-        events (list[TrackEvent] | Unset): Newest first
+        events (list[TrackEvent] | None | Unset): Newest first
         provider_lang (None | str | Unset): The language the carrier's events are in (v2.4)
-        provider_tips (list[ProviderTip] | Unset): This carrier's notices (v2.4). aio17track reads them per provider,
-            17TRACK's documentation table lists provider_tips on track_info, and both places are read.
+        provider_tips (list[ProviderTip] | None | Unset): This carrier's notices (v2.4). aio17track reads them per
+            provider, 17TRACK's documentation table lists provider_tips on track_info, and both places are read.
     """
 
     provider: None | Provider | Unset = UNSET
@@ -38,9 +38,9 @@ class ProviderTracking:
     latest_sync_status: None | str | Unset = UNSET
     latest_sync_time: None | str | Unset = UNSET
     events_hash: int | None | Unset = UNSET
-    events: list[TrackEvent] | Unset = UNSET
+    events: list[TrackEvent] | None | Unset = UNSET
     provider_lang: None | str | Unset = UNSET
-    provider_tips: list[ProviderTip] | Unset = UNSET
+    provider_tips: list[ProviderTip] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,12 +78,21 @@ class ProviderTracking:
         else:
             events_hash = self.events_hash
 
-        events: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.events, Unset):
+        events: list[dict[str, Any]] | None | Unset
+        if isinstance(self.events, Unset):
+            events = UNSET
+        elif isinstance(self.events, list):
             events = []
-            for events_item_data in self.events:
-                events_item = events_item_data.to_dict()
-                events.append(events_item)
+            for events_type_0_item_data in self.events:
+                # still the decoded JSON (it did not fit the model): given back as it came
+                if isinstance(events_type_0_item_data, dict):
+                    events.append(events_type_0_item_data)
+                    continue
+                events_type_0_item = events_type_0_item_data.to_dict()
+                events.append(events_type_0_item)
+
+        else:
+            events = self.events
 
         provider_lang: None | str | Unset
         if isinstance(self.provider_lang, Unset):
@@ -91,12 +100,21 @@ class ProviderTracking:
         else:
             provider_lang = self.provider_lang
 
-        provider_tips: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.provider_tips, Unset):
+        provider_tips: list[dict[str, Any]] | None | Unset
+        if isinstance(self.provider_tips, Unset):
+            provider_tips = UNSET
+        elif isinstance(self.provider_tips, list):
             provider_tips = []
-            for provider_tips_item_data in self.provider_tips:
-                provider_tips_item = provider_tips_item_data.to_dict()
-                provider_tips.append(provider_tips_item)
+            for provider_tips_type_0_item_data in self.provider_tips:
+                # still the decoded JSON (it did not fit the model): given back as it came
+                if isinstance(provider_tips_type_0_item_data, dict):
+                    provider_tips.append(provider_tips_type_0_item_data)
+                    continue
+                provider_tips_type_0_item = provider_tips_type_0_item_data.to_dict()
+                provider_tips.append(provider_tips_type_0_item)
+
+        else:
+            provider_tips = self.provider_tips
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -185,16 +203,31 @@ class ProviderTracking:
 
         events_hash = _parse_events_hash(_remaining.pop("events_hash", UNSET))
 
-        _events = _remaining.pop("events", UNSET)
-        events: list[TrackEvent] | Unset = UNSET
-        if isinstance(_events, list):
-            events = []
-            for events_item_data in _events:
-                if not isinstance(events_item_data, dict):
-                    continue
-                events_item = TrackEvent.from_dict(events_item_data)
+        def _parse_events(data: object) -> list[TrackEvent] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                events_type_0 = []
+                _events_type_0 = data
+                for events_type_0_item_data in (
+                    _events_type_0 if isinstance(_events_type_0, list) else []
+                ):
+                    if not isinstance(events_type_0_item_data, dict):
+                        continue
+                    events_type_0_item = TrackEvent.from_dict(events_type_0_item_data)
 
-                events.append(events_item)
+                    events_type_0.append(events_type_0_item)
+
+                return events_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[TrackEvent] | None | Unset, data)
+
+        events = _parse_events(_remaining.pop("events", UNSET))
 
         def _parse_provider_lang(data: object) -> None | str | Unset:
             if data is None:
@@ -205,16 +238,35 @@ class ProviderTracking:
 
         provider_lang = _parse_provider_lang(_remaining.pop("provider_lang", UNSET))
 
-        _provider_tips = _remaining.pop("provider_tips", UNSET)
-        provider_tips: list[ProviderTip] | Unset = UNSET
-        if isinstance(_provider_tips, list):
-            provider_tips = []
-            for provider_tips_item_data in _provider_tips:
-                if not isinstance(provider_tips_item_data, dict):
-                    continue
-                provider_tips_item = ProviderTip.from_dict(provider_tips_item_data)
+        def _parse_provider_tips(data: object) -> list[ProviderTip] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                provider_tips_type_0 = []
+                _provider_tips_type_0 = data
+                for provider_tips_type_0_item_data in (
+                    _provider_tips_type_0
+                    if isinstance(_provider_tips_type_0, list)
+                    else []
+                ):
+                    if not isinstance(provider_tips_type_0_item_data, dict):
+                        continue
+                    provider_tips_type_0_item = ProviderTip.from_dict(
+                        provider_tips_type_0_item_data
+                    )
 
-                provider_tips.append(provider_tips_item)
+                    provider_tips_type_0.append(provider_tips_type_0_item)
+
+                return provider_tips_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[ProviderTip] | None | Unset, data)
+
+        provider_tips = _parse_provider_tips(_remaining.pop("provider_tips", UNSET))
 
         provider_tracking = cls(
             provider=provider,

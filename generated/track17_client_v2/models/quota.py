@@ -96,6 +96,10 @@ class Quota:
         if not isinstance(self.errors, Unset):
             errors = []
             for errors_item_data in self.errors:
+                # still the decoded JSON (it did not fit the model): given back as it came
+                if isinstance(errors_item_data, dict):
+                    errors.append(errors_item_data)
+                    continue
                 errors_item = errors_item_data.to_dict()
                 errors.append(errors_item)
 

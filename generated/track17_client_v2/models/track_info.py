@@ -31,20 +31,21 @@ class TrackInfo:
         latest_status (LatestStatus | None | Unset):
         latest_event (None | TrackEvent | Unset):
         time_metrics (None | TimeMetrics | Unset):
-        milestone (list[Milestone] | Unset):
+        milestone (list[Milestone] | None | Unset):
         misc_info (MiscInfo | None | Unset):
         tracking (None | Tracking | Unset):
-        provider_tips (list[ProviderTip] | Unset): Carrier notices (v2.4), as 17TRACK's documentation table places them
+        provider_tips (list[ProviderTip] | None | Unset): Carrier notices (v2.4), as 17TRACK's documentation table
+            places them
     """
 
     shipping_info: None | ShippingInfo | Unset = UNSET
     latest_status: LatestStatus | None | Unset = UNSET
     latest_event: None | TrackEvent | Unset = UNSET
     time_metrics: None | TimeMetrics | Unset = UNSET
-    milestone: list[Milestone] | Unset = UNSET
+    milestone: list[Milestone] | None | Unset = UNSET
     misc_info: MiscInfo | None | Unset = UNSET
     tracking: None | Tracking | Unset = UNSET
-    provider_tips: list[ProviderTip] | Unset = UNSET
+    provider_tips: list[ProviderTip] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,12 +88,21 @@ class TrackInfo:
         else:
             time_metrics = self.time_metrics
 
-        milestone: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.milestone, Unset):
+        milestone: list[dict[str, Any]] | None | Unset
+        if isinstance(self.milestone, Unset):
+            milestone = UNSET
+        elif isinstance(self.milestone, list):
             milestone = []
-            for milestone_item_data in self.milestone:
-                milestone_item = milestone_item_data.to_dict()
-                milestone.append(milestone_item)
+            for milestone_type_0_item_data in self.milestone:
+                # still the decoded JSON (it did not fit the model): given back as it came
+                if isinstance(milestone_type_0_item_data, dict):
+                    milestone.append(milestone_type_0_item_data)
+                    continue
+                milestone_type_0_item = milestone_type_0_item_data.to_dict()
+                milestone.append(milestone_type_0_item)
+
+        else:
+            milestone = self.milestone
 
         misc_info: dict[str, Any] | None | Unset
         if isinstance(self.misc_info, Unset):
@@ -110,12 +120,21 @@ class TrackInfo:
         else:
             tracking = self.tracking
 
-        provider_tips: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.provider_tips, Unset):
+        provider_tips: list[dict[str, Any]] | None | Unset
+        if isinstance(self.provider_tips, Unset):
+            provider_tips = UNSET
+        elif isinstance(self.provider_tips, list):
             provider_tips = []
-            for provider_tips_item_data in self.provider_tips:
-                provider_tips_item = provider_tips_item_data.to_dict()
-                provider_tips.append(provider_tips_item)
+            for provider_tips_type_0_item_data in self.provider_tips:
+                # still the decoded JSON (it did not fit the model): given back as it came
+                if isinstance(provider_tips_type_0_item_data, dict):
+                    provider_tips.append(provider_tips_type_0_item_data)
+                    continue
+                provider_tips_type_0_item = provider_tips_type_0_item_data.to_dict()
+                provider_tips.append(provider_tips_type_0_item)
+
+        else:
+            provider_tips = self.provider_tips
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -220,16 +239,33 @@ class TrackInfo:
 
         time_metrics = _parse_time_metrics(_remaining.pop("time_metrics", UNSET))
 
-        _milestone = _remaining.pop("milestone", UNSET)
-        milestone: list[Milestone] | Unset = UNSET
-        if isinstance(_milestone, list):
-            milestone = []
-            for milestone_item_data in _milestone:
-                if not isinstance(milestone_item_data, dict):
-                    continue
-                milestone_item = Milestone.from_dict(milestone_item_data)
+        def _parse_milestone(data: object) -> list[Milestone] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                milestone_type_0 = []
+                _milestone_type_0 = data
+                for milestone_type_0_item_data in (
+                    _milestone_type_0 if isinstance(_milestone_type_0, list) else []
+                ):
+                    if not isinstance(milestone_type_0_item_data, dict):
+                        continue
+                    milestone_type_0_item = Milestone.from_dict(
+                        milestone_type_0_item_data
+                    )
 
-                milestone.append(milestone_item)
+                    milestone_type_0.append(milestone_type_0_item)
+
+                return milestone_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[Milestone] | None | Unset, data)
+
+        milestone = _parse_milestone(_remaining.pop("milestone", UNSET))
 
         def _parse_misc_info(data: object) -> MiscInfo | None | Unset:
             if data is None:
@@ -265,16 +301,35 @@ class TrackInfo:
 
         tracking = _parse_tracking(_remaining.pop("tracking", UNSET))
 
-        _provider_tips = _remaining.pop("provider_tips", UNSET)
-        provider_tips: list[ProviderTip] | Unset = UNSET
-        if isinstance(_provider_tips, list):
-            provider_tips = []
-            for provider_tips_item_data in _provider_tips:
-                if not isinstance(provider_tips_item_data, dict):
-                    continue
-                provider_tips_item = ProviderTip.from_dict(provider_tips_item_data)
+        def _parse_provider_tips(data: object) -> list[ProviderTip] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                provider_tips_type_0 = []
+                _provider_tips_type_0 = data
+                for provider_tips_type_0_item_data in (
+                    _provider_tips_type_0
+                    if isinstance(_provider_tips_type_0, list)
+                    else []
+                ):
+                    if not isinstance(provider_tips_type_0_item_data, dict):
+                        continue
+                    provider_tips_type_0_item = ProviderTip.from_dict(
+                        provider_tips_type_0_item_data
+                    )
 
-                provider_tips.append(provider_tips_item)
+                    provider_tips_type_0.append(provider_tips_type_0_item)
+
+                return provider_tips_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[ProviderTip] | None | Unset, data)
+
+        provider_tips = _parse_provider_tips(_remaining.pop("provider_tips", UNSET))
 
         track_info = cls(
             shipping_info=shipping_info,

@@ -21,11 +21,11 @@ class Tracking:
 
     Attributes:
         providers_hash (int | None | Unset):
-        providers (list[ProviderTracking] | Unset):
+        providers (list[ProviderTracking] | None | Unset):
     """
 
     providers_hash: int | None | Unset = UNSET
-    providers: list[ProviderTracking] | Unset = UNSET
+    providers: list[ProviderTracking] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -35,12 +35,21 @@ class Tracking:
         else:
             providers_hash = self.providers_hash
 
-        providers: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.providers, Unset):
+        providers: list[dict[str, Any]] | None | Unset
+        if isinstance(self.providers, Unset):
+            providers = UNSET
+        elif isinstance(self.providers, list):
             providers = []
-            for providers_item_data in self.providers:
-                providers_item = providers_item_data.to_dict()
-                providers.append(providers_item)
+            for providers_type_0_item_data in self.providers:
+                # still the decoded JSON (it did not fit the model): given back as it came
+                if isinstance(providers_type_0_item_data, dict):
+                    providers.append(providers_type_0_item_data)
+                    continue
+                providers_type_0_item = providers_type_0_item_data.to_dict()
+                providers.append(providers_type_0_item)
+
+        else:
+            providers = self.providers
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -67,16 +76,33 @@ class Tracking:
 
         providers_hash = _parse_providers_hash(_remaining.pop("providers_hash", UNSET))
 
-        _providers = _remaining.pop("providers", UNSET)
-        providers: list[ProviderTracking] | Unset = UNSET
-        if isinstance(_providers, list):
-            providers = []
-            for providers_item_data in _providers:
-                if not isinstance(providers_item_data, dict):
-                    continue
-                providers_item = ProviderTracking.from_dict(providers_item_data)
+        def _parse_providers(data: object) -> list[ProviderTracking] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                providers_type_0 = []
+                _providers_type_0 = data
+                for providers_type_0_item_data in (
+                    _providers_type_0 if isinstance(_providers_type_0, list) else []
+                ):
+                    if not isinstance(providers_type_0_item_data, dict):
+                        continue
+                    providers_type_0_item = ProviderTracking.from_dict(
+                        providers_type_0_item_data
+                    )
 
-                providers.append(providers_item)
+                    providers_type_0.append(providers_type_0_item)
+
+                return providers_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[ProviderTracking] | None | Unset, data)
+
+        providers = _parse_providers(_remaining.pop("providers", UNSET))
 
         tracking = cls(
             providers_hash=providers_hash,

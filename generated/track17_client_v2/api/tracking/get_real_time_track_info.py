@@ -23,6 +23,10 @@ def _get_kwargs(
 
     _kwargs["json"] = []
     for body_item_data in body:
+        # still the decoded JSON (it did not fit the model): given back as it came
+        if isinstance(body_item_data, dict):
+            _kwargs["json"].append(body_item_data)
+            continue
         body_item = body_item_data.to_dict()
         _kwargs["json"].append(body_item)
 
