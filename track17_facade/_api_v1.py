@@ -30,6 +30,7 @@ from track17_client.types import UNSET
 from track17_facade._batching import ItemKind, Prepared
 from track17_facade._mapping import ShapeError, is_unset, track_info_from_generated
 from track17_facade._operations import (
+    BASE_URLS,
     Api,
     Operation,
     TrackListPage,
@@ -41,7 +42,7 @@ from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidResponseError
 from track17_facade.models import TrackInfo, TrackListEntry
 
-BASE_URL = "https://api.17track.net/track/v1"
+BASE_URL = BASE_URLS["v1"]
 
 
 def _numbers(items: Sequence[Prepared]) -> list[Any]:

@@ -52,6 +52,7 @@ from track17_facade._mapping import (
     track_info_from_v2,
 )
 from track17_facade._operations import (
+    BASE_URLS,
     Api,
     Operation,
     TrackListPage,
@@ -71,7 +72,7 @@ from track17_facade.models import (
 )
 from track17_facade.status import MainStatus
 
-BASE_URL = "https://api.17track.net/track/v2.4"
+BASE_URL = BASE_URLS["v2.4"]
 
 
 def _given(value: Any) -> Any:
@@ -147,11 +148,6 @@ def _batch(
     return Operation(
         name, kind, module.sync_detailed, module.asyncio_detailed, body, (BatchResponse,), _accepted, done
     )
-
-
-REALTIME_BATCH_SIZE = 1
-"""Numbers per getRealTimeTrackInfo request by default: aio17track sends one, citing a documented
-limit of one; 17TRACK's own pages give none. One works under every reading."""
 
 
 def _realtime(level: str | int | None, batch_size: int) -> Operation[TrackInfo]:

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import importlib
 import math
 import re
-import urllib.request
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Literal
 
 import httpx
 from attrs import evolve
 
-from track17_facade._api_v1 import V1
-from track17_facade._api_v2 import V2_4
 from track17_facade._batching import (
     CHECK_DIGIT_MODES,
     MAX_ITEMS_PER_REQUEST,
@@ -31,6 +29,7 @@ from track17_facade._batching import (
     stream_batches,
 )
 from track17_facade._operations import (
+    BASE_URLS,
     Api,
     Operation,
     TrackListPage,
@@ -63,9 +62,30 @@ from track17_facade.status import MainStatus
 
 ApiVersion = Literal["v1", "v2.4"]
 """The API versions a client can speak."""
-API_VERSIONS: Final[dict[str, Api]] = {"v1": V1, "v2.4": V2_4}
+
+
+class _ApiTables(Mapping[str, Api]):
+    """The API table of each version, imported when first asked for: a version's generated
+    package takes tens of milliseconds to import, and only a process that builds a client of that
+    version (or reads its answers) pays for it."""
+
+    _where: Final = {"v1": ("track17_facade._api_v1", "V1"), "v2.4": ("track17_facade._api_v2", "V2_4")}
+
+    def __getitem__(self, version: str) -> Api:
+        module, name = self._where[version]
+        table: Api = getattr(importlib.import_module(module), name)
+        return table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
+API_VERSIONS: Final[Mapping[str, Api]] = _ApiTables()
 DEFAULT_API_VERSION: Final = "v1"
-DEFAULT_BASE_URL = V1.base_url
+DEFAULT_BASE_URL = BASE_URLS["v1"]
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 """17TRACK often takes 0.5-1 s to answer from far away; 20 s leaves room without hanging forever."""
 MAX_PAGE_SIZE = 40
@@ -206,7 +226,7 @@ def checked_base_url(base_url: object, api_version: str, owner: str) -> str:
     if url.scheme not in ("http", "https") or not url.host:
         raise InvalidInputError(
             f"{owner}: base_url must be an http:// or https:// URL with a host, got {base_url!r} "
-            f"(e.g. {API_VERSIONS[api_version].base_url!r})"
+            f"(e.g. {BASE_URLS[api_version]!r})"
         )
     named = version_in_url(base_url)
     if named is not None and named != api_version:
@@ -245,6 +265,8 @@ def environment_proxy(url: str) -> httpx.Proxy | None:
     none when ``NO_PROXY`` covers the host (``*``, the host itself, or a parent domain). A value
     without a scheme is taken as ``http://``.
     """
+    import urllib.request  # noqa: PLC0415 (25 ms to import; only a client being built needs it)
+
     target = httpx.URL(url)
     proxies = urllib.request.getproxies_environment()
     if _no_proxy_covers(target.host, proxies.get("no", "")):

@@ -13,7 +13,6 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from track17_facade import _operations as ops
-from track17_facade._api_v2 import REALTIME_BATCH_SIZE
 from track17_facade._base import (
     MAX_PAGE_SIZE,
     NOT_GIVEN,
@@ -579,7 +578,7 @@ class Track17Client(BaseClient):
         numbers: Iterable[str | tuple[str, CarrierLike | None]],
         *,
         cache_level: CacheLevel = CacheLevel.STANDARD,
-        batch_size: int = REALTIME_BATCH_SIZE,
+        batch_size: int = ops.REALTIME_BATCH_SIZE,
         cache_level_as: CacheLevelAs = "name",
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

@@ -17,17 +17,8 @@ import logging
 import math
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from track17_client.models.track_info_response_data_accepted_item import (
-    TrackInfoResponseDataAcceptedItem,
-)
-from track17_client.models.track_info_response_data_accepted_item_track_z0 import (
-    TrackInfoResponseDataAcceptedItemTrackZ0,
-)
-from track17_client.models.track_info_response_data_accepted_item_track_z1_item import (
-    TrackInfoResponseDataAcceptedItemTrackZ1Item,
-)
 from track17_client.types import Unset
 from track17_client_v2.types import Unset as UnsetV2
 
@@ -43,7 +34,18 @@ from track17_facade.models import (
 )
 from track17_facade.status import MainStatus, SubStatus
 
-GeneratedEvent = TrackInfoResponseDataAcceptedItemTrackZ0 | TrackInfoResponseDataAcceptedItemTrackZ1Item
+if TYPE_CHECKING:  # the generated models are imported by the API tables, when a client needs them
+    from track17_client.models.track_info_response_data_accepted_item import (
+        TrackInfoResponseDataAcceptedItem,
+    )
+    from track17_client.models.track_info_response_data_accepted_item_track_z0 import (
+        TrackInfoResponseDataAcceptedItemTrackZ0,
+    )
+    from track17_client.models.track_info_response_data_accepted_item_track_z1_item import (
+        TrackInfoResponseDataAcceptedItemTrackZ1Item,
+    )
+
+    GeneratedEvent = TrackInfoResponseDataAcceptedItemTrackZ0 | TrackInfoResponseDataAcceptedItemTrackZ1Item
 logger = redacting_logger("track17")
 
 # Direct dict look-ups: decoding thousands of events should not pay for Enum.__call__ each time.

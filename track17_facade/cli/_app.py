@@ -67,7 +67,7 @@ class Settings:
         """
         named = version_in_url(self.base_url) if self.base_url else None
         if self.api_version is None:
-            return named if named in API_VERSIONS else "v1"
+            return named if named is not None and named in API_VERSIONS else "v1"
         if named is not None and named != self.api_version:
             raise click.UsageError(
                 f"--base-url {self.base_url} is the root of API {named}, but --api-version is "
