@@ -718,25 +718,26 @@ def _fresh_seconds(code: str, runs: int) -> float:
     return found[len(found) // 2]
 
 
-def _import_share(modules: tuple[str, ...], runs: int) -> tuple[float, float]:
-    """``import track17_facade`` in new interpreters (``-X importtime``): the median total, in
-    seconds, and the median share of it that ``modules`` took themselves."""
-    totals, shares = [], []
+def _import_profile(statement: str, runs: int) -> tuple[float, dict[str, float]]:
+    """``statement`` in new interpreters under ``-X importtime``: the median of its whole import
+    time in seconds, and each module's own time (median, seconds)."""
+    totals: list[float] = []
+    own: dict[str, list[float]] = {}
     for _ in range(runs):
         lines = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", "import track17_facade"],
-            capture_output=True,
-            text=True,
-            check=True,
+            [sys.executable, "-X", "importtime", "-c", statement], capture_output=True, text=True, check=True
         ).stderr.splitlines()
-        parts = {line.rsplit("|", 1)[1].strip(): line.split("|") for line in lines if line.count("|") == 2}
-        total = int(parts["track17_facade"][1].split(":")[-1])
-        own = sum(int(parts[name][0].split(":")[-1]) for name in modules if name in parts)
-        totals.append(total / 1e6)
-        shares.append(own / total)
+        total = 0.0
+        for line in lines:
+            if line.count("|") != 2 or "self [us]" in line:
+                continue
+            self_us, _, name = line.split("|")
+            seconds = int(self_us.split(":")[-1]) / 1e6
+            total += seconds
+            own.setdefault(name.strip(), []).append(seconds)
+        totals.append(total)
     totals.sort()
-    shares.sort()
-    return totals[len(totals) // 2], shares[len(shares) // 2]
+    return totals[len(totals) // 2], {name: sorted(times)[len(times) // 2] for name, times in own.items()}
 
 
 def figure_carriers(smoke: bool) -> None:
@@ -756,15 +757,16 @@ def figure_carriers(smoke: bool) -> None:
         load <= 0.050,
         f"median of {runs} new interpreters; {len(CarrierDirectory.bundled())} carriers",
     )
-    total, share = _import_share(("track17_facade.carriers", "track17_facade.numbers"), runs)
+    total, own = _import_profile("from track17_facade import Track17Client", runs)
+    share = sum(own.get(name, 0.0) for name in ("track17_facade.carriers", "track17_facade.numbers")) / total
     record(
-        "11. import track17_facade: carriers and numbers' share",
+        "11. a client's imports: carriers and numbers' share",
         share * 100,
         "% of import",
         "<= 3",
         share <= 0.03,
-        f"import track17_facade {total * 1e3:.0f} ms (median of {runs}, -X importtime); the list "
-        "itself is not read at import",
+        f"from track17_facade import Track17Client: {total * 1e3:.0f} ms (median of {runs}, -X "
+        "importtime); the list itself is not read at import",
     )
     directory = CarrierDirectory.bundled()
     directory.find("warm")  # the search index is built on the first search
@@ -802,6 +804,46 @@ def figure_carriers(smoke: bool) -> None:
     )
 
 
+def figure_startup(smoke: bool) -> None:
+    runs = 3 if smoke else 9
+    floor = _fresh_seconds("import time; t = time.perf_counter(); print(time.perf_counter() - t)", runs)
+    package, _ = _import_profile("import track17_facade", runs)
+    client, _ = _import_profile("from track17_facade import Track17Client", runs)
+    record(
+        "12. import track17_facade",
+        package * 1e3,
+        "ms",
+        "<= 250",
+        package <= 0.250,
+        f"median of {runs} new interpreters (-X importtime); names load on first use; "
+        f"from track17_facade import Track17Client {client * 1e3:.0f} ms",
+    )
+    started = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "track17_facade.cli", "--help"], capture_output=True, check=True
+        )
+        started.append(time.perf_counter() - begin)
+    started.sort()
+    empty = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], capture_output=True, check=True)
+        empty.append(time.perf_counter() - begin)
+    empty.sort()
+    helped = started[len(started) // 2]
+    record(
+        "12. track17 --help",
+        helped * 1e3,
+        "ms",
+        "<= 300",
+        helped <= 0.300,
+        f"median of {runs} runs, wall clock; an empty interpreter takes "
+        f"{empty[len(empty) // 2] * 1e3:.0f} ms (floor {floor * 1e6:.0f} us in-process)",
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", default=bool(os.environ.get("BENCH_SMOKE")))
@@ -825,6 +867,7 @@ def main() -> int:
         9: partial(figure_pace, count, args.smoke),
         10: partial(figure_model, args.smoke),
         11: partial(figure_carriers, args.smoke),
+        12: partial(figure_startup, args.smoke),
     }
     chosen = sorted({int(part) for part in args.only.split(",") if part.strip()}) or sorted(figures)
     print(f"track17 benchmarks ({'smoke' if args.smoke else 'full'}), Python {platform.python_version()}")

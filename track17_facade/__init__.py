@@ -11,63 +11,145 @@ Modules: ``errors`` (the exception tree), ``models``, ``status``, ``codes``, ``c
 (``track17[sandbox]``).
 """
 
-from track17_facade._async_client import AsyncTrack17Client
-from track17_facade._base import DEFAULT_BASE_URL, ApiVersion, ProgressCallback
-from track17_facade._client import Track17Client
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from track17_facade._version import __version__
-from track17_facade.carriers import (
-    Carrier,
-    CarrierDirectory,
-    CarrierInfo,
-    CarrierLike,
-    CarrierListError,
-    CarrierNotFoundError,
-)
-from track17_facade.codes import ErrorCode
-from track17_facade.errors import (
-    APIError,
-    AuthenticationError,
-    BatchFailedError,
-    HTTPStatusError,
-    InvalidInputError,
-    InvalidResponseError,
-    RateLimitError,
-    RateLimiterUnavailableError,
-    RequestError,
-    RequestTimeoutError,
-    ServerError,
-    SignatureError,
-    Track17Error,
-    TransportError,
-    WebhookError,
-    WebhookParseError,
-)
-from track17_facade.models import (
-    Accepted,
-    Address,
-    BatchResult,
-    CacheLevel,
-    EstimatedDelivery,
-    Failure,
-    Milestone,
-    Quota,
-    Registration,
-    Rejection,
-    TrackEvent,
-    TrackInfo,
-    TrackingStatus,
-    TrackListEntry,
-)
-from track17_facade.numbers import NumberCheck, check_number
-from track17_facade.ratelimit import Margin, RateLimiter, SlidingWindowLimiter
-from track17_facade.status import MainStatus, SubStatus
-from track17_facade.webhooks import (
-    WebhookEvent,
-    WebhookEventType,
-    compute_signature,
-    parse_webhook,
-    verify_signature,
-)
+
+if TYPE_CHECKING:
+    from track17_facade._async_client import AsyncTrack17Client
+    from track17_facade._base import ProgressCallback
+    from track17_facade._client import Track17Client
+    from track17_facade._constants import DEFAULT_BASE_URL, ApiVersion
+    from track17_facade.carriers import (
+        Carrier,
+        CarrierDirectory,
+        CarrierInfo,
+        CarrierLike,
+        CarrierListError,
+        CarrierNotFoundError,
+    )
+    from track17_facade.codes import ErrorCode
+    from track17_facade.errors import (
+        APIError,
+        AuthenticationError,
+        BatchFailedError,
+        HTTPStatusError,
+        InvalidInputError,
+        InvalidResponseError,
+        RateLimitError,
+        RateLimiterUnavailableError,
+        RequestError,
+        RequestTimeoutError,
+        ServerError,
+        SignatureError,
+        Track17Error,
+        TransportError,
+        WebhookError,
+        WebhookParseError,
+    )
+    from track17_facade.models import (
+        Accepted,
+        Address,
+        BatchResult,
+        CacheLevel,
+        EstimatedDelivery,
+        Failure,
+        Milestone,
+        Quota,
+        Registration,
+        Rejection,
+        TrackEvent,
+        TrackInfo,
+        TrackingStatus,
+        TrackListEntry,
+    )
+    from track17_facade.numbers import NumberCheck, check_number
+    from track17_facade.ratelimit import Margin, RateLimiter, SlidingWindowLimiter
+    from track17_facade.status import MainStatus, SubStatus
+    from track17_facade.webhooks import (
+        WebhookEvent,
+        WebhookEventType,
+        compute_signature,
+        parse_webhook,
+        verify_signature,
+    )
+
+_EXPORTS: dict[str, str] = {
+    "APIError": "track17_facade.errors",
+    "Accepted": "track17_facade.models",
+    "Address": "track17_facade.models",
+    "ApiVersion": "track17_facade._constants",
+    "AsyncTrack17Client": "track17_facade._async_client",
+    "AuthenticationError": "track17_facade.errors",
+    "BatchFailedError": "track17_facade.errors",
+    "BatchResult": "track17_facade.models",
+    "CacheLevel": "track17_facade.models",
+    "Carrier": "track17_facade.carriers",
+    "CarrierDirectory": "track17_facade.carriers",
+    "CarrierInfo": "track17_facade.carriers",
+    "CarrierLike": "track17_facade.carriers",
+    "CarrierListError": "track17_facade.carriers",
+    "CarrierNotFoundError": "track17_facade.carriers",
+    "DEFAULT_BASE_URL": "track17_facade._constants",
+    "ErrorCode": "track17_facade.codes",
+    "EstimatedDelivery": "track17_facade.models",
+    "Failure": "track17_facade.models",
+    "HTTPStatusError": "track17_facade.errors",
+    "InvalidInputError": "track17_facade.errors",
+    "InvalidResponseError": "track17_facade.errors",
+    "MainStatus": "track17_facade.status",
+    "Margin": "track17_facade.ratelimit",
+    "Milestone": "track17_facade.models",
+    "NumberCheck": "track17_facade.numbers",
+    "ProgressCallback": "track17_facade._base",
+    "Quota": "track17_facade.models",
+    "RateLimitError": "track17_facade.errors",
+    "RateLimiter": "track17_facade.ratelimit",
+    "RateLimiterUnavailableError": "track17_facade.errors",
+    "Registration": "track17_facade.models",
+    "Rejection": "track17_facade.models",
+    "RequestError": "track17_facade.errors",
+    "RequestTimeoutError": "track17_facade.errors",
+    "ServerError": "track17_facade.errors",
+    "SignatureError": "track17_facade.errors",
+    "SlidingWindowLimiter": "track17_facade.ratelimit",
+    "SubStatus": "track17_facade.status",
+    "Track17Client": "track17_facade._client",
+    "Track17Error": "track17_facade.errors",
+    "TrackEvent": "track17_facade.models",
+    "TrackInfo": "track17_facade.models",
+    "TrackListEntry": "track17_facade.models",
+    "TrackingStatus": "track17_facade.models",
+    "TransportError": "track17_facade.errors",
+    "WebhookError": "track17_facade.errors",
+    "WebhookEvent": "track17_facade.webhooks",
+    "WebhookEventType": "track17_facade.webhooks",
+    "WebhookParseError": "track17_facade.errors",
+    "check_number": "track17_facade.numbers",
+    "compute_signature": "track17_facade.webhooks",
+    "parse_webhook": "track17_facade.webhooks",
+    "verify_signature": "track17_facade.webhooks",
+}
+"""Where each public name lives. ``import track17_facade`` loads none of them: each module is
+imported when one of its names is first used (PEP 562), so that a process pays only for what it
+uses (the command line's ``--help`` loads no HTTP client)."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'track17_facade' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # the next look-up is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "DEFAULT_BASE_URL",

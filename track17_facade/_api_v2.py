@@ -41,6 +41,7 @@ from track17_client_v2.models import (
 from track17_client_v2.types import UNSET
 
 from track17_facade._batching import ItemKind, Prepared, known_carrier
+from track17_facade._constants import BASE_URLS
 from track17_facade._mapping import (
     ShapeError,
     carrier,
@@ -52,7 +53,6 @@ from track17_facade._mapping import (
     track_info_from_v2,
 )
 from track17_facade._operations import (
-    BASE_URLS,
     Api,
     Operation,
     TrackListPage,

@@ -23,12 +23,12 @@ from track17_facade._base import (
     CacheLevelAs,
     NotGiven,
     ProgressCallback,
-    StreamMethod,
     TimeoutTypes,
     announcer,
     call_timeout,
 )
 from track17_facade._batching import CheckDigits, Outcome, Prepared, Screen, StreamBatch, merge
+from track17_facade._constants import REALTIME_BATCH_SIZE, StreamMethod
 from track17_facade.carriers import CarrierLike
 from track17_facade.errors import Track17Error
 from track17_facade.models import (
@@ -587,7 +587,7 @@ class AsyncTrack17Client(BaseClient):
         numbers: Iterable[str | tuple[str, CarrierLike | None]],
         *,
         cache_level: CacheLevel = CacheLevel.STANDARD,
-        batch_size: int = ops.REALTIME_BATCH_SIZE,
+        batch_size: int = REALTIME_BATCH_SIZE,
         cache_level_as: CacheLevelAs = "name",
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

@@ -7,7 +7,6 @@ import contextlib
 import contextvars
 import importlib
 import math
-import re
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Literal
 
@@ -28,8 +27,14 @@ from track17_facade._batching import (
     plan,
     stream_batches,
 )
-from track17_facade._operations import (
+from track17_facade._constants import (
     BASE_URLS,
+    DEFAULT_API_VERSION,
+    DEFAULT_REQUESTS_PER_SECOND,
+    ApiVersion,
+    version_in_url,
+)
+from track17_facade._operations import (
     Api,
     Operation,
     TrackListPage,
@@ -51,7 +56,6 @@ from track17_facade.models import (
     TrackingStatus,
 )
 from track17_facade.ratelimit import (
-    DEFAULT_REQUESTS_PER_SECOND,
     RateLimiter,
     check_rate_limiter,
     shared_limiter,
@@ -59,9 +63,6 @@ from track17_facade.ratelimit import (
 )
 from track17_facade.retry import DEFAULT_MAX_RETRIES, Answered, Attempts, GiveUp, attempts
 from track17_facade.status import MainStatus
-
-ApiVersion = Literal["v1", "v2.4"]
-"""The API versions a client can speak."""
 
 
 class _ApiTables(Mapping[str, Api]):
@@ -84,8 +85,6 @@ class _ApiTables(Mapping[str, Api]):
 
 
 API_VERSIONS: Final[Mapping[str, Api]] = _ApiTables()
-DEFAULT_API_VERSION: Final = "v1"
-DEFAULT_BASE_URL = BASE_URLS["v1"]
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 """17TRACK often takes 0.5-1 s to answer from far away; 20 s leaves room without hanging forever."""
 MAX_PAGE_SIZE = 40
@@ -95,17 +94,6 @@ uvicorn), because a request may still wait for its rate-limit slot on the connec
 API_KEY_HEADER = "17token"
 USER_AGENT = f"track17/{__version__}"
 
-StreamMethod = Literal[
-    "register",
-    "get_track_info",
-    "stop_track",
-    "retrack",
-    "delete_track",
-    "push",
-    "change_carrier",
-    "change_info",
-]
-"""The bulk methods that ``stream`` can run."""
 
 BeforeSend = Callable[[Sequence[str]], None]
 """Called as ``before_send(numbers)`` just before a streamed request is first sent."""
@@ -196,15 +184,6 @@ def check_retries(max_retries: object, owner: str) -> None:
         raise TypeError(f"{owner}: max_retries must be an integer, got {type(max_retries).__name__}")
     if max_retries < 0:
         raise InvalidInputError(f"{owner}: max_retries must be >= 0, got {max_retries}")
-
-
-_VERSION_SEGMENT = re.compile(r"^v\d+(\.\d+)?$")
-
-
-def version_in_url(url: str) -> str | None:
-    """The API version a URL's path ends with ("v1" in ``.../track/v1``), or None."""
-    segment = httpx.URL(url).path.rstrip("/").rsplit("/", 1)[-1]
-    return segment if _VERSION_SEGMENT.match(segment) else None
 
 
 def checked_base_url(base_url: object, api_version: str, owner: str) -> str:

@@ -25,7 +25,6 @@ from track17_facade.models import (
     Rejection,
     TrackInfo,
 )
-from track17_facade.numbers import check_number
 
 logger = redacting_logger("track17")
 
@@ -324,6 +323,7 @@ def check_digit_screen(mode: CheckDigits) -> Screen | None:
     digit is wrong for its format."""
     if mode == "off":
         return None
+    from track17_facade.numbers import check_number  # noqa: PLC0415 (only register's checks need it)
 
     def screen(item: Prepared, index: int) -> Prepared | Rejection:
         check = check_number(item.number)

@@ -21,12 +21,12 @@ from track17_facade._base import (
     CacheLevelAs,
     NotGiven,
     ProgressCallback,
-    StreamMethod,
     TimeoutTypes,
     announcer,
     call_timeout,
 )
 from track17_facade._batching import CheckDigits, Outcome, Prepared, Screen, StreamBatch, merge
+from track17_facade._constants import REALTIME_BATCH_SIZE, StreamMethod
 from track17_facade._sync_tasks import Ready, Workers, timeout_hook
 from track17_facade.carriers import CarrierLike
 from track17_facade.errors import Track17Error
@@ -578,7 +578,7 @@ class Track17Client(BaseClient):
         numbers: Iterable[str | tuple[str, CarrierLike | None]],
         *,
         cache_level: CacheLevel = CacheLevel.STANDARD,
-        batch_size: int = ops.REALTIME_BATCH_SIZE,
+        batch_size: int = REALTIME_BATCH_SIZE,
         cache_level_as: CacheLevelAs = "name",
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,

@@ -19,15 +19,6 @@ from track17_facade.models import Accepted, Quota, Rejection, TrackInfo, Trackin
 from track17_facade.retry import Answer
 from track17_facade.status import MainStatus
 
-BASE_URLS = {
-    "v1": "https://api.17track.net/track/v1",
-    "v2.4": "https://api.17track.net/track/v2.4",
-}
-"""17TRACK's root of each API version."""
-REALTIME_BATCH_SIZE = 1
-"""v2.4 getRealTimeTrackInfo: numbers per request by default. A public client cites a documented
-limit of one; 17TRACK's pages give none, so one is what works under every reading."""
-
 AUTH_CODES = frozenset(
     {
         ErrorCode.IP_NOT_WHITELISTED,

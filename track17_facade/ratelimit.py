@@ -43,7 +43,6 @@ from track17_facade.errors import RateLimiterUnavailableError, Track17Error
 
 logger = redacting_logger("track17")
 
-DEFAULT_REQUESTS_PER_SECOND = 3.0
 
 MARGIN_FLOOR = max(0.006, 2 * time.get_clock_info("monotonic").resolution)
 """The least margin in seconds: never under 6 ms (or two ticks of this host's monotonic clock,

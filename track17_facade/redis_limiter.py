@@ -35,10 +35,10 @@ import redis
 import redis.asyncio as redis_async
 from redis.exceptions import RedisError
 
+from track17_facade._constants import DEFAULT_REQUESTS_PER_SECOND
 from track17_facade._secrets import redacting_logger
 from track17_facade.errors import RateLimiterUnavailableError
 from track17_facade.ratelimit import (
-    DEFAULT_REQUESTS_PER_SECOND,
     Margin,
     SlidingWindowLimiter,
     key_fingerprint,

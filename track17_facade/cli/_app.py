@@ -11,16 +11,18 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import click
 from rich.console import Console
 
-from track17_facade import (
-    Track17Client,
-)
-from track17_facade._base import API_VERSIONS, StreamMethod, version_in_url
 from track17_facade._batching import CHECK_DIGIT_MODES, CheckDigits, ItemKind
+from track17_facade._constants import (
+    API_VERSION_NAMES,
+    DEFAULT_REQUESTS_PER_SECOND,
+    StreamMethod,
+    version_in_url,
+)
 from track17_facade.cli._carriers import carriers_group, check_command
 from track17_facade.cli._common import (
     EXIT_USAGE,
@@ -38,9 +40,10 @@ from track17_facade.cli._journal import Journal
 from track17_facade.cli._output import OUTCOME_COLUMNS, STATUS_COLUMNS, Output, clean
 from track17_facade.errors import WebhookError
 from track17_facade.models import TrackingStatus
-from track17_facade.ratelimit import DEFAULT_REQUESTS_PER_SECOND
 from track17_facade.status import MainStatus
-from track17_facade.webhooks import parse_webhook
+
+if TYPE_CHECKING:
+    from track17_facade import Track17Client
 
 SHELLS: Final = ("bash", "zsh", "fish")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,7 +70,7 @@ class Settings:
         """
         named = version_in_url(self.base_url) if self.base_url else None
         if self.api_version is None:
-            return named if named is not None and named in API_VERSIONS else "v1"
+            return named if named is not None and named in API_VERSION_NAMES else "v1"
         if named is not None and named != self.api_version:
             raise click.UsageError(
                 f"--base-url {self.base_url} is the root of API {named}, but --api-version is "
@@ -84,6 +87,9 @@ class Settings:
             options["base_url"] = self.base_url
         if self.max_retries is not None:
             options["max_retries"] = self.max_retries
+        # Imported here, as the HTTP stack is: `track17 --help` and the offline commands need neither.
+        from track17_facade import Track17Client  # noqa: PLC0415
+
         return Track17Client(self.api_key, **options)
 
 
@@ -163,7 +169,7 @@ def _option_arity(command: click.Command) -> dict[str, int]:
 @click.option(
     "--api-version",
     envvar="TRACK17_API_VERSION",
-    type=click.Choice(list(API_VERSIONS)),
+    type=click.Choice(list(API_VERSION_NAMES)),
     help="API version (default: the TRACK17_API_VERSION variable, else the version --base-url "
     "ends with, else v1).",
 )
@@ -372,6 +378,9 @@ def webhook_verify(settings: Settings, sign: str, body: str) -> None:
                 raw = handle.read()
     except OSError as exc:
         raise InputError(f"cannot read {body}: {exc.strerror or exc}") from None
+
+    from track17_facade.webhooks import parse_webhook  # noqa: PLC0415 (as in Settings.client)
+
     try:
         event = parse_webhook(raw, sign=sign, api_key=settings.api_key)
     except WebhookError as exc:

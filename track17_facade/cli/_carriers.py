@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import httpx
 
 from track17_facade.carriers import (
     CACHED_NAME,
@@ -139,6 +138,8 @@ def carriers_update(url: str, source: str | None) -> None:
 
 def _download(url: str) -> tuple[bytes, date]:
     """The list's bytes and its publication day (the server's Last-Modified, else today)."""
+    import httpx  # noqa: PLC0415 (the one command that goes online; the others start quicker)
+
     try:
         answer = httpx.get(url, timeout=DOWNLOAD_TIMEOUT, follow_redirects=True)
         answer.raise_for_status()

@@ -7,14 +7,13 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from typing import IO, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from track17_facade import Track17Client
-from track17_facade._base import StreamMethod
 from track17_facade._batching import CheckDigits, ItemKind, check_digit_screen, stream_batches
+from track17_facade._constants import StreamMethod
 from track17_facade.cli._input import count_rows, opened, rows
 from track17_facade.cli._journal import Admission, Journal
 from track17_facade.cli._output import (
@@ -26,6 +25,9 @@ from track17_facade.cli._output import (
     refused_row,
 )
 from track17_facade.models import BatchResult
+
+if TYPE_CHECKING:
+    from track17_facade import Track17Client
 
 EXIT_OK, EXIT_SOME_FAILED = 0, 1
 LINES_KEPT: Final = 4096

@@ -1,0 +1,53 @@
+"""The package's public surface: every exported name resolves, and importing the package (or the
+command line) loads only what is used."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+import track17_facade
+
+
+def test_every_exported_name_resolves_to_its_modules_object() -> None:
+    exported = set(track17_facade.__all__) - {"__version__"}
+    assert exported == set(track17_facade._EXPORTS)
+    for name, module in track17_facade._EXPORTS.items():
+        assert getattr(track17_facade, name) is getattr(importlib.import_module(module), name), name
+    assert set(track17_facade.__all__) <= set(dir(track17_facade))
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="has no attribute 'Trak17Client'"):
+        track17_facade.Trak17Client  # noqa: B018
+
+
+def _loaded_after(code: str) -> set[str]:
+    """The top-level modules loaded by ``code`` in a new interpreter."""
+    shown = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return set(shown.split())
+
+
+def test_importing_the_package_loads_no_http_stack_and_no_generated_package() -> None:
+    loaded = _loaded_after("import track17_facade")
+    assert not loaded & {"httpx", "track17_client", "track17_client_v2", "asyncio"}
+
+
+def test_the_command_line_starts_without_the_http_stack() -> None:
+    loaded = _loaded_after("import track17_facade.cli._app")
+    assert not loaded & {"httpx", "track17_client", "track17_client_v2"}
+
+
+def test_a_client_loads_only_its_own_versions_generated_models() -> None:
+    loaded = _loaded_after(
+        "from track17_facade import Track17Client\nTrack17Client('k' * 32, requests_per_second=1000).close()"
+    )
+    assert "track17_client.models" in loaded and "track17_client_v2.models" not in loaded
