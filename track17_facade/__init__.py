@@ -54,7 +54,6 @@ if TYPE_CHECKING:
         Accepted,
         Address,
         BatchResult,
-        CacheLevel,
         EstimatedDelivery,
         Failure,
         Milestone,
@@ -63,12 +62,11 @@ if TYPE_CHECKING:
         Rejection,
         TrackEvent,
         TrackInfo,
-        TrackingStatus,
         TrackListEntry,
     )
     from track17_facade.numbers import NumberCheck, check_number
     from track17_facade.ratelimit import Margin, RateLimiter, SlidingWindowLimiter
-    from track17_facade.status import MainStatus, SubStatus
+    from track17_facade.status import CacheLevel, MainStatus, SubStatus, TrackingStatus
     from track17_facade.webhooks import (
         WebhookEvent,
         WebhookEventType,
@@ -86,7 +84,7 @@ _EXPORTS: dict[str, str] = {
     "AuthenticationError": "track17_facade.errors",
     "BatchFailedError": "track17_facade.errors",
     "BatchResult": "track17_facade.models",
-    "CacheLevel": "track17_facade.models",
+    "CacheLevel": "track17_facade.status",
     "Carrier": "track17_facade.carriers",
     "CarrierDirectory": "track17_facade.carriers",
     "CarrierInfo": "track17_facade.carriers",
@@ -122,7 +120,7 @@ _EXPORTS: dict[str, str] = {
     "TrackEvent": "track17_facade.models",
     "TrackInfo": "track17_facade.models",
     "TrackListEntry": "track17_facade.models",
-    "TrackingStatus": "track17_facade.models",
+    "TrackingStatus": "track17_facade.status",
     "TransportError": "track17_facade.errors",
     "WebhookError": "track17_facade.errors",
     "WebhookEvent": "track17_facade.webhooks",

@@ -29,7 +29,7 @@ from track17_client.types import UNSET
 
 from track17_facade._batching import ItemKind, Prepared
 from track17_facade._constants import BASE_URLS
-from track17_facade._mapping import ShapeError, is_unset, track_info_from_generated
+from track17_facade._decoders import ShapeError, is_unset, track_info_from_generated
 from track17_facade._operations import (
     Api,
     Operation,

@@ -42,7 +42,7 @@ from track17_client_v2.types import UNSET
 
 from track17_facade._batching import ItemKind, Prepared, known_carrier
 from track17_facade._constants import BASE_URLS
-from track17_facade._mapping import (
+from track17_facade._decoders import (
     ShapeError,
     carrier,
     is_unset,
@@ -66,11 +66,10 @@ from track17_facade.models import (
     Accepted,
     Quota,
     TrackInfo,
-    TrackingStatus,
     TrackListEntry,
     parse_event_time,
 )
-from track17_facade.status import MainStatus
+from track17_facade.status import MainStatus, TrackingStatus
 
 BASE_URL = BASE_URLS["v2.4"]
 

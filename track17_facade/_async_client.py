@@ -31,19 +31,10 @@ from track17_facade._batching import CheckDigits, Outcome, Prepared, Screen, Str
 from track17_facade._constants import REALTIME_BATCH_SIZE, StreamMethod
 from track17_facade.carriers import CarrierLike
 from track17_facade.errors import Track17Error
-from track17_facade.models import (
-    Accepted,
-    BatchResult,
-    CacheLevel,
-    Quota,
-    Registration,
-    TrackInfo,
-    TrackingStatus,
-    TrackListEntry,
-)
+from track17_facade.models import Accepted, BatchResult, Quota, Registration, TrackInfo, TrackListEntry
 from track17_facade.ratelimit import SENDERS_AT_THE_GATE, AsyncPacedTransport, RateLimiter, on_departure
 from track17_facade.retry import drive_async
-from track17_facade.status import MainStatus
+from track17_facade.status import CacheLevel, MainStatus, TrackingStatus
 
 R = TypeVar("R", Accepted, TrackInfo)
 

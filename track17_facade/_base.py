@@ -45,16 +45,7 @@ from track17_facade._operations import (
 from track17_facade._secrets import checked_api_key
 from track17_facade._version import __version__
 from track17_facade.errors import InvalidInputError
-from track17_facade.models import (
-    REGISTRATION_METADATA,
-    Accepted,
-    BatchResult,
-    CacheLevel,
-    Failure,
-    Quota,
-    TrackInfo,
-    TrackingStatus,
-)
+from track17_facade.models import REGISTRATION_METADATA, Accepted, BatchResult, Failure, Quota, TrackInfo
 from track17_facade.ratelimit import (
     RateLimiter,
     check_rate_limiter,
@@ -62,7 +53,7 @@ from track17_facade.ratelimit import (
     window_for_rate,
 )
 from track17_facade.retry import DEFAULT_MAX_RETRIES, Answered, Attempts, GiveUp, attempts
-from track17_facade.status import MainStatus
+from track17_facade.status import CacheLevel, MainStatus, TrackingStatus
 
 
 class _ApiTables(Mapping[str, Api]):

@@ -30,19 +30,10 @@ from track17_facade._constants import REALTIME_BATCH_SIZE, StreamMethod
 from track17_facade._sync_tasks import Ready, Workers, timeout_hook
 from track17_facade.carriers import CarrierLike
 from track17_facade.errors import Track17Error
-from track17_facade.models import (
-    Accepted,
-    BatchResult,
-    CacheLevel,
-    Quota,
-    Registration,
-    TrackInfo,
-    TrackingStatus,
-    TrackListEntry,
-)
+from track17_facade.models import Accepted, BatchResult, Quota, Registration, TrackInfo, TrackListEntry
 from track17_facade.ratelimit import SENDERS_AT_THE_GATE, PacedTransport, RateLimiter, on_departure
 from track17_facade.retry import drive_sync
-from track17_facade.status import MainStatus
+from track17_facade.status import CacheLevel, MainStatus, TrackingStatus
 
 R = TypeVar("R", Accepted, TrackInfo)
 

@@ -12,12 +12,12 @@ import attrs
 from attrs import frozen
 
 from track17_facade._batching import ItemKind, Outcome, Prepared, known_carrier
-from track17_facade._mapping import ShapeError, integer, is_unset, optional_str, text, tolerated
+from track17_facade._decoders import ShapeError, integer, is_unset, optional_str, text, tolerated
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import APIError, AuthenticationError, InvalidResponseError
-from track17_facade.models import Accepted, Quota, Rejection, TrackInfo, TrackingStatus, TrackListEntry
+from track17_facade.models import Accepted, Quota, Rejection, TrackInfo, TrackListEntry
 from track17_facade.retry import Answer
-from track17_facade.status import MainStatus
+from track17_facade.status import MainStatus, TrackingStatus
 
 AUTH_CODES = frozenset(
     {

@@ -22,7 +22,7 @@ from typing import Any
 
 from attrs import frozen
 
-from track17_facade._unknown import LenientIntEnum
+from track17_facade._lenient_enum import LenientIntEnum
 from track17_facade.errors import InvalidInputError
 
 __all__ = [

@@ -7,7 +7,9 @@ the integer, so nothing raises while a response is parsed.
 
 from __future__ import annotations
 
-from track17_facade._unknown import LenientIntEnum
+from track17_facade._lenient_enum import LenientIntEnum
+
+__all__ = ["ErrorCode"]
 
 
 class ErrorCode(LenientIntEnum):

@@ -30,6 +30,25 @@ from typing import TYPE_CHECKING
 from track17_facade._secrets import redact
 from track17_facade.codes import ErrorCode
 
+__all__ = [
+    "APIError",
+    "AuthenticationError",
+    "BatchFailedError",
+    "HTTPStatusError",
+    "InvalidInputError",
+    "InvalidResponseError",
+    "RateLimitError",
+    "RateLimiterUnavailableError",
+    "RequestError",
+    "RequestTimeoutError",
+    "ServerError",
+    "SignatureError",
+    "Track17Error",
+    "TransportError",
+    "WebhookError",
+    "WebhookParseError",
+]
+
 if TYPE_CHECKING:
     from track17_facade.models import Failure
 

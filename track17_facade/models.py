@@ -7,7 +7,7 @@ reprs. ``TrackInfo`` and ``TrackEvent`` are also what ``track17_facade.webhooks`
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum, StrEnum
+from enum import Enum
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -16,7 +16,23 @@ from attrs import field, frozen
 from track17_facade.carriers import Carrier, CarrierInfo, CarrierLike, default_directory
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import BatchFailedError, Track17Error
-from track17_facade.status import MainStatus, SubStatus
+from track17_facade.status import MainStatus, SubStatus, TrackingStatus
+
+__all__ = [
+    "Accepted",
+    "Address",
+    "BatchResult",
+    "EstimatedDelivery",
+    "Failure",
+    "JsonModel",
+    "Milestone",
+    "Quota",
+    "Registration",
+    "Rejection",
+    "TrackEvent",
+    "TrackInfo",
+    "TrackListEntry",
+]
 
 T = TypeVar("T")
 
@@ -174,22 +190,6 @@ class TrackInfo(JsonModel):
     def is_final(self) -> bool:
         """True when no further movement is expected: delivered, expired or exception."""
         return self.status in (MainStatus.DELIVERED, MainStatus.EXPIRED, MainStatus.EXCEPTION)
-
-
-class CacheLevel(StrEnum):
-    """How fresh ``get_realtime_track_info`` must be, and so what it costs (v2.4)."""
-
-    STANDARD = "Standard"
-    """May answer from 17TRACK's recent cache: the normal charge per number."""
-    INSTANT = "Instant"
-    """Asks the carrier now: charged more per number. Never a default."""
-
-
-class TrackingStatus(StrEnum):
-    """Whether 17TRACK is still tracking a registered number."""
-
-    TRACKING = "Tracking"
-    STOPPED = "Stopped"
 
 
 @frozen

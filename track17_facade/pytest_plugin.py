@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+__all__ = ["track17_sandbox", "track17_sandbox_options"]
+
 if TYPE_CHECKING:
     from track17_facade.sandbox import Sandbox
 

@@ -41,6 +41,17 @@ import httpx
 from track17_facade._secrets import redacting_logger
 from track17_facade.errors import RateLimiterUnavailableError, Track17Error
 
+__all__ = [
+    "AsyncPacedTransport",
+    "Margin",
+    "PacedTransport",
+    "RateLimiter",
+    "SlidingWindowLimiter",
+    "shared_limiter",
+    "shared_margin",
+    "window_for_rate",
+]
+
 logger = redacting_logger("track17")
 
 

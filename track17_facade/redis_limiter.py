@@ -47,6 +47,8 @@ from track17_facade.ratelimit import (
     window_for_rate,
 )
 
+__all__ = ["OnUnavailable", "RedisRateLimiter"]
+
 logger = redacting_logger("track17")
 
 # KEYS[1]: sorted set of booked start times (microseconds, Redis clock) for one API key.

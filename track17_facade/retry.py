@@ -56,6 +56,25 @@ from track17_facade.errors import (
     TransportError,
 )
 
+__all__ = [
+    "BACKOFF_BASE",
+    "BACKOFF_CAP",
+    "DEFAULT_MAX_RETRIES",
+    "RETRYABLE_API_CODES",
+    "RETRY_AFTER_CAP",
+    "Abort",
+    "Decision",
+    "GiveUp",
+    "Retry",
+    "backoff_delay",
+    "classify_answer_error",
+    "classify_exception",
+    "classify_status",
+    "decide",
+    "parse_retry_after",
+    "retry_delay",
+]
+
 logger = redacting_logger("track17")
 
 BACKOFF_BASE = 0.25

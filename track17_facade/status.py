@@ -1,4 +1,5 @@
-"""17TRACK's shipment statuses: the 9 main statuses and the 30 sub-statuses.
+"""17TRACK's statuses: a shipment's 9 main statuses and 30 sub-statuses, whether a number is
+still tracked, and how fresh a real-time lookup must be.
 
 17TRACK names sub-statuses (``InTransit_PickedUp``) but publishes no integer codes for them. This
 SDK defines its own codes, stable across releases: ``main status * 100 + position``, so
@@ -8,7 +9,11 @@ the ``s`` field of track events.
 
 from __future__ import annotations
 
-from track17_facade._unknown import LenientIntEnum
+from enum import StrEnum
+
+from track17_facade._lenient_enum import LenientIntEnum
+
+__all__ = ["CacheLevel", "MainStatus", "SubStatus", "TrackingStatus"]
 
 
 class MainStatus(LenientIntEnum):
@@ -112,3 +117,19 @@ _SUB_NAMES: dict[SubStatus, str] = {
     for sub in SubStatus
 }
 _SUB_BY_NAME: dict[str, SubStatus] = {name: sub for sub, name in _SUB_NAMES.items()}
+
+
+class CacheLevel(StrEnum):
+    """How fresh ``get_realtime_track_info`` must be, and so what it costs (v2.4)."""
+
+    STANDARD = "Standard"
+    """May answer from 17TRACK's recent cache: the normal charge per number."""
+    INSTANT = "Instant"
+    """Asks the carrier now: charged more per number. Never a default."""
+
+
+class TrackingStatus(StrEnum):
+    """Whether 17TRACK is still tracking a registered number."""
+
+    TRACKING = "Tracking"
+    STOPPED = "Stopped"

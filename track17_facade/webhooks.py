@@ -29,7 +29,7 @@ from typing import Any
 from attrs import field, frozen
 
 from track17_facade._batching import shorten
-from track17_facade._mapping import (
+from track17_facade._decoders import (
     ShapeError,
     carrier,
     text,

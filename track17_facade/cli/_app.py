@@ -39,8 +39,7 @@ from track17_facade.cli._job import EXIT_OK, EXIT_SOME_FAILED, Job
 from track17_facade.cli._journal import Journal
 from track17_facade.cli._output import OUTCOME_COLUMNS, STATUS_COLUMNS, Output, clean
 from track17_facade.errors import WebhookError
-from track17_facade.models import TrackingStatus
-from track17_facade.status import MainStatus
+from track17_facade.status import MainStatus, TrackingStatus
 
 if TYPE_CHECKING:
     from track17_facade import Track17Client
