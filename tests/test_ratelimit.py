@@ -70,10 +70,10 @@ class _ScriptedLimiter:
 
 
 def test_a_request_that_wakes_late_books_again() -> None:
-    from track17_facade.ratelimit import _wait_sync
+    from track17_facade.ratelimit._late import wait_sync
 
     limiter = _ScriptedLimiter(-1.0, 0.0)  # a slot a second gone: this caller is late for it
-    _wait_sync(limiter)
+    wait_sync(limiter)
     assert limiter.calls == 2
 
 
@@ -81,7 +81,7 @@ def test_a_request_that_wakes_late_gives_its_missed_slot_back_first() -> None:
     import asyncio
     import time
 
-    from track17_facade.ratelimit import _wait_async, _wait_sync
+    from track17_facade.ratelimit._late import wait_async, wait_sync
 
     class Releasing(_ScriptedLimiter):
         def __init__(self, *script: float | Exception) -> None:
@@ -94,7 +94,7 @@ def test_a_request_that_wakes_late_gives_its_missed_slot_back_first() -> None:
         async def release_async(self, booked: float) -> None:
             self.release(booked)
 
-    for wait in (_wait_sync, lambda limiter: asyncio.run(_wait_async(limiter))):
+    for wait in (wait_sync, lambda limiter: asyncio.run(wait_async(limiter))):
         limiter = Releasing(-1.0, 0.0)
         before = time.monotonic()
         slot = wait(limiter)
@@ -108,16 +108,16 @@ def test_only_the_first_booking_can_stop_a_request() -> None:
     import asyncio
 
     from track17_facade.errors import RateLimiterUnavailableError
-    from track17_facade.ratelimit import _count_departure, _wait_async, _wait_sync
+    from track17_facade.ratelimit._late import count_departure, wait_async, wait_sync
 
     gone = RateLimiterUnavailableError("redis is gone")
     late_then_gone = _ScriptedLimiter(-1.0, gone)
-    _wait_sync(late_then_gone)  # leaves on the slot it holds
+    wait_sync(late_then_gone)  # leaves on the slot it holds
     assert late_then_gone.calls == 2
-    asyncio.run(_wait_async(_ScriptedLimiter(-1.0, gone)))
-    _count_departure(_ScriptedLimiter(gone), 0.0, 1.0)  # already sent: never fails the request
+    asyncio.run(wait_async(_ScriptedLimiter(-1.0, gone)))
+    count_departure(_ScriptedLimiter(gone), 0.0, 1.0)  # already sent: never fails the request
     with pytest.raises(RateLimiterUnavailableError):
-        _wait_sync(_ScriptedLimiter(gone))
+        wait_sync(_ScriptedLimiter(gone))
 
 
 class _Clock:
@@ -147,7 +147,7 @@ def test_the_latest_booking_moves_to_where_its_request_really_left() -> None:
 def test_a_late_request_with_a_movable_limiter_keeps_its_booking_and_moves_it() -> None:
     import time
 
-    from track17_facade.ratelimit import _count_departure, _wait_sync
+    from track17_facade.ratelimit._late import count_departure, wait_sync
 
     class Movable(_ScriptedLimiter):
         def __init__(self, *script: float | Exception) -> None:
@@ -159,9 +159,9 @@ def test_a_late_request_with_a_movable_limiter_keeps_its_booking_and_moves_it() 
             return True
 
     limiter = Movable(-1.0)  # late for its slot by a second: no new booking, no lost window
-    due = _wait_sync(limiter).due
+    due = wait_sync(limiter).due
     assert limiter.calls == 1
-    _count_departure(limiter, due, time.monotonic())
+    count_departure(limiter, due, time.monotonic())
     assert limiter.calls == 1 and len(limiter.moves) == 1
     booked, departed = limiter.moves[0]
     assert booked == due and departed - due >= 1.0
@@ -170,13 +170,13 @@ def test_a_late_request_with_a_movable_limiter_keeps_its_booking_and_moves_it() 
 def test_a_departure_a_few_milliseconds_late_is_counted_where_it_left() -> None:
     """Lateness under the tolerance used to be left for the margin to absorb; a movable limiter
     now gets every departure exactly, so the next request counts from it."""
-    from track17_facade.ratelimit import LATE_TOLERANCE, _count_departure
+    from track17_facade.ratelimit._late import LATE_TOLERANCE, count_departure
 
     clock = _Clock()
     limiter = SlidingWindowLimiter(3, 1.0, margin=0.002, clock=clock, assume_used=False)
     for _ in range(3):
         due = limiter.reserve()
-    _count_departure(limiter, due, due + LATE_TOLERANCE / 2)  # the third left 10 ms late
+    count_departure(limiter, due, due + LATE_TOLERANCE / 2)  # the third left 10 ms late
     clock.now = 0.5
     assert limiter.reserve() == pytest.approx(0.502)  # counted from the first (at 0)
     assert limiter.reserve() == pytest.approx(0.502)  # and from the second

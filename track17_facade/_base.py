@@ -47,6 +47,8 @@ from track17_facade._version import __version__
 from track17_facade.errors import InvalidInputError
 from track17_facade.models import REGISTRATION_METADATA, Accepted, BatchResult, Failure, Quota, TrackInfo
 from track17_facade.ratelimit import (
+    KeyedLimiter,
+    LearningLimiter,
     RateLimiter,
     check_rate_limiter,
     shared_limiter,
@@ -261,9 +263,7 @@ def _no_proxy_covers(host: str, no_proxy: str) -> bool:
 
 def _bind(limiter: RateLimiter, api_key: str) -> RateLimiter:
     """A limiter that namespaces per key (``for_key``, like RedisRateLimiter) gets bound to ours."""
-    for_key = getattr(limiter, "for_key", None)
-    bound: RateLimiter = for_key(api_key) if callable(for_key) else limiter
-    return bound
+    return limiter.for_key(api_key) if isinstance(limiter, KeyedLimiter) else limiter
 
 
 def check_status_filter(status: object) -> MainStatus | None:
@@ -384,8 +384,8 @@ class BaseClient:
     def rate_limit_margin(self) -> float | None:
         """Seconds the rate limiter adds to each window now, learnt per API key from the server's
         answers (see ``track17_facade.ratelimit.Margin``); None for a limiter without a margin."""
-        margin = getattr(self.rate_limiter, "margin", None)
-        return float(margin) if isinstance(margin, int | float) else None
+        limiter = self.rate_limiter
+        return float(limiter.margin) if isinstance(limiter, LearningLimiter) else None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} api_version={self.api_version!r} base_url={self.base_url!r}>"

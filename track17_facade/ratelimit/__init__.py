@@ -1,0 +1,90 @@
+"""Pacing, in one place: client-side rate limiting, so that 17TRACK never has to answer 429.
+
+Two parts: a limiter books each request's start (``SlidingWindowLimiter`` in one process, or any
+``RateLimiter`` such as ``RedisRateLimiter`` across processes), and the paced httpx transports at
+``_transports`` wait for that start at the last possible moment.
+
+17TRACK allows 3 requests per second per key and does not document its window, so the limiter
+assumes the strictest reading: no more than ``limit`` requests in *any* sliding ``window``. It is a
+sliding log of reservations: each caller is handed the earliest start time that keeps the log
+within the limit, and waits until then. Waiting callers therefore start in order, exactly as early
+as allowed (no polling, no idle gaps), and one limiter serves threads and asyncio tasks alike.
+
+A small ``margin`` is added to the window because the server stamps a request when it arrives,
+a little after the client decided to send it; without it, scheduling jitter of a millisecond could
+put ``limit + 1`` requests into one server-side window. How much is enough depends on the link
+(a millisecond on loopback, tens of milliseconds across the internet), so the margin learns it:
+see ``Margin``.
+
+Libraries such as pyrate-limiter and limits answer "may I go now?" and leave waiting to polling,
+which either idles past the moment a slot opens or hammers the check; a reservation log is both
+exact and a few lines, so it is written here.
+"""
+
+from __future__ import annotations
+
+from track17_facade._constants import DEFAULT_REQUESTS_PER_SECOND
+from track17_facade.ratelimit._limiter import (
+    KeyedLimiter,
+    LearningLimiter,
+    MovingLimiter,
+    RateLimiter,
+    RebookingLimiter,
+    ReleasingLimiter,
+    SlidingWindowLimiter,
+    check_rate_limiter,
+    key_fingerprint,
+    shared_limiter,
+    shared_margin,
+    window_for_rate,
+)
+from track17_facade.ratelimit._margin import (
+    EVIDENCE,
+    MARGIN_CEILING,
+    MARGIN_FLOOR,
+    MARGIN_SHRINK,
+    MARGIN_START,
+    MARGIN_WIDEN,
+    SPREAD_FACTOR,
+    SPREAD_QUANTILE,
+    SPREAD_SAMPLES,
+    Margin,
+)
+from track17_facade.ratelimit._transports import (
+    NO_DELAY,
+    SENDERS_AT_THE_GATE,
+    AsyncPacedTransport,
+    PacedTransport,
+    on_departure,
+)
+
+__all__ = [
+    "DEFAULT_REQUESTS_PER_SECOND",
+    "EVIDENCE",
+    "MARGIN_CEILING",
+    "MARGIN_FLOOR",
+    "MARGIN_SHRINK",
+    "MARGIN_START",
+    "MARGIN_WIDEN",
+    "NO_DELAY",
+    "SENDERS_AT_THE_GATE",
+    "SPREAD_FACTOR",
+    "SPREAD_QUANTILE",
+    "SPREAD_SAMPLES",
+    "AsyncPacedTransport",
+    "KeyedLimiter",
+    "LearningLimiter",
+    "Margin",
+    "MovingLimiter",
+    "PacedTransport",
+    "RateLimiter",
+    "RebookingLimiter",
+    "ReleasingLimiter",
+    "SlidingWindowLimiter",
+    "check_rate_limiter",
+    "key_fingerprint",
+    "on_departure",
+    "shared_limiter",
+    "shared_margin",
+    "window_for_rate",
+]

@@ -1,0 +1,210 @@
+"""When a request leaves later than the slot its limiter booked: book again, move the booking, or
+count it where it really left."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
+
+from track17_facade._secrets import redacting_logger
+from track17_facade.errors import RateLimiterUnavailableError, Track17Error
+from track17_facade.ratelimit._limiter import (
+    LearningLimiter,
+    MovingLimiter,
+    RateLimiter,
+    RebookingLimiter,
+    ReleasingLimiter,
+)
+
+logger = redacting_logger("track17")
+
+
+def limiter_failed(exc: Exception) -> RateLimiterUnavailableError:
+    """What a limiter raised that is not a Track17Error, as one."""
+    return RateLimiterUnavailableError(f"the rate limiter failed: {type(exc).__name__}: {exc}")
+
+
+# A request must leave at the time its limiter booked for it: the limiter counts the next requests
+# from that booking. A thread or task that wakes late (a busy CPU, a paused virtual machine, a
+# long garbage collection; 100 ms and more were seen on shared hosts) leaves at a time the limiter
+# never gave. Two ways keep the count true:
+#
+# - A limiter that can ``move`` a booking (the in-process SlidingWindowLimiter) is told where the
+#   request really left, however little late, once its headers are written and before the next
+#   request of the client books. The next booking then counts from the real departure: lateness
+#   costs only itself, and the margin is left to cover the link alone.
+# - Other limiters (RedisRateLimiter: other processes book from the same log meanwhile) get a fresh
+#   booking when the request wakes more than LATE_TOLERANCE after its slot, and one more booking at
+#   once when its headers still went out late. Redis first tries to move the missed booking to now,
+#   atomically and only where no window would then hold more than the limit (``move_to_now``): the
+#   request then leaves at once. Otherwise it gives the missed slot back (``release``; nobody was
+#   sent on it, so the key loses no capacity) and books a fresh one.
+#
+# Only the first booking may fail a request (then nothing is sent unthrottled); when a later one
+# fails (Redis gone meanwhile), the request leaves on the slot it already holds.
+LATE_TOLERANCE = 0.02
+"""Seconds a request may leave after its booked start (well under the limiter's margin, which
+absorbs the gap between leaving and arriving)."""
+MAX_REBOOKINGS = 3
+"""Slots a request may miss in a row before it leaves anyway (a host that stalls this often
+cannot be paced precisely; the retry policy still handles a 429)."""
+
+
+def reserve(limiter: RateLimiter) -> float:
+    try:
+        return limiter.reserve()
+    except Track17Error:
+        raise
+    except Exception as exc:
+        raise limiter_failed(exc) from exc
+
+
+async def reserve_async(limiter: RateLimiter) -> float:
+    try:
+        return await limiter.reserve_async()
+    except Track17Error:
+        raise
+    except Exception as exc:
+        raise limiter_failed(exc) from exc
+
+
+def _late(due: float) -> float:
+    """Seconds past ``due`` beyond the tolerance, or 0."""
+    late = time.monotonic() - due
+    return late if late > LATE_TOLERANCE else 0.0
+
+
+def _best_effort(action: Callable[[], object], what: str) -> object:
+    """``action()`` about a missed slot (moving it to now, or giving it back); None when it fails:
+    a slot that cannot be moved or given back is only wasted, never a reason to fail the request."""
+    try:
+        return action()
+    except Exception as exc:
+        logger.debug("%s of a missed slot failed: %s: %s", what, type(exc).__name__, exc)
+        return None
+
+
+async def _best_effort_async(action: Callable[[], Awaitable[object]], what: str) -> object:
+    """``_best_effort`` for asyncio."""
+    try:
+        return await action()
+    except Exception as exc:
+        logger.debug("%s of a missed slot failed: %s: %s", what, type(exc).__name__, exc)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A request's booking as its transport saw it."""
+
+    due: float
+    """When the request was to leave (monotonic clock)."""
+    booked: float
+    """When the booking was made."""
+    paced: bool
+    """The limiter made it wait, so the window (and its margin) was full."""
+
+
+def wait_sync(limiter: RateLimiter) -> Slot:
+    """Book a start and wait for it, booking again after waking too late; returns the slot.
+
+    Raises:
+        RateLimiterUnavailableError: the first booking failed, so the request must not be sent.
+            A later one that fails (Redis gone meanwhile) leaves on the booking it already has.
+    """
+    booked = time.monotonic()
+    delay = reserve(limiter)
+    for attempt in range(MAX_REBOOKINGS + 1):
+        due = time.monotonic() + delay
+        if delay > 0:
+            time.sleep(delay)
+        late = _late(due)
+        if not late or attempt == MAX_REBOOKINGS or isinstance(limiter, MovingLimiter):
+            return Slot(due, booked, delay > 0)
+        if isinstance(limiter, RebookingLimiter) and _best_effort(
+            partial(limiter.move_to_now, due), "moving"
+        ):
+            logger.debug("woke %.0f ms after its rate-limit slot; moved it to now", late * 1000)
+            return Slot(time.monotonic(), booked, delay > 0)
+        logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
+        if isinstance(limiter, ReleasingLimiter):
+            _best_effort(partial(limiter.release, due), "giving back")
+        try:
+            booked, delay = time.monotonic(), reserve(limiter)
+        except Track17Error:
+            return Slot(due, booked, delay > 0)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def wait_async(limiter: RateLimiter) -> Slot:
+    """``wait_sync`` for asyncio: the same bookings, waiting without blocking the loop."""
+    booked = time.monotonic()
+    delay = await reserve_async(limiter)
+    for attempt in range(MAX_REBOOKINGS + 1):
+        due = time.monotonic() + delay
+        if delay > 0:
+            await asyncio.sleep(delay)
+        late = _late(due)
+        if not late or attempt == MAX_REBOOKINGS or isinstance(limiter, MovingLimiter):
+            return Slot(due, booked, delay > 0)
+        if isinstance(limiter, RebookingLimiter) and await _best_effort_async(
+            partial(limiter.move_to_now_async, due), "moving"
+        ):
+            logger.debug("woke %.0f ms after its rate-limit slot; moved it to now", late * 1000)
+            return Slot(time.monotonic(), booked, delay > 0)
+        logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
+        if isinstance(limiter, ReleasingLimiter):
+            await _best_effort_async(partial(limiter.release_async, due), "giving back")
+        try:
+            booked, delay = time.monotonic(), await reserve_async(limiter)
+        except Track17Error:
+            return Slot(due, booked, delay > 0)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def teach(limiter: RateLimiter, slot: Slot, status: int, round_trip: float | None, route: str) -> None:
+    """Tell a limiter that learns (``learn``, like SlidingWindowLimiter) how a request fared."""
+    if isinstance(limiter, LearningLimiter):
+        limiter.learn(slot.booked, slot.paced, status == 429, round_trip, route)
+
+
+def _moved(limiter: RateLimiter, due: float, departed: float) -> bool:
+    """Move a request's booking to where it really left, where the limiter can; whether it could."""
+    if not isinstance(limiter, MovingLimiter) or not limiter.move(due, departed):
+        return False
+    if departed - due > LATE_TOLERANCE:
+        logger.debug("left %.0f ms after its rate-limit slot; counted where it left", (departed - due) * 1000)
+    return True
+
+
+def _counted(limiter: RateLimiter, due: float, departed: float) -> bool:
+    """Whether a departure needs no more booking: moved to where it left, or left on time."""
+    return _moved(limiter, due, departed) or departed - due <= LATE_TOLERANCE
+
+
+def count_departure(limiter: RateLimiter, due: float, departed: float) -> None:
+    """Count a request where its headers really went out (sent: this must not fail it now).
+
+    A limiter that can move its latest booking gets the exact departure, however small the delay:
+    the next booking then counts from it, and the margin never has to absorb the host's wake-up
+    delays. Otherwise a request that left more than ``LATE_TOLERANCE`` late books one more slot.
+    """
+    if _counted(limiter, due, departed):
+        return
+    try:
+        reserve(limiter)
+    except Track17Error as exc:
+        logger.debug("could not count a late departure: %s", exc)
+
+
+async def count_departure_async(limiter: RateLimiter, due: float, departed: float) -> None:
+    """``count_departure`` for asyncio."""
+    if _counted(limiter, due, departed):
+        return
+    try:
+        await reserve_async(limiter)
+    except Track17Error as exc:
+        logger.debug("could not count a late departure: %s", exc)

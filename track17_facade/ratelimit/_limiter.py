@@ -1,0 +1,259 @@
+"""What a rate limiter is (``RateLimiter`` and the optional capabilities a limiter may have), and
+the in-process one: a sliding log of reservations, shared per key in a process."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+from track17_facade._secrets import redacting_logger
+from track17_facade.ratelimit._margin import Margin
+
+logger = redacting_logger("track17")
+
+
+@runtime_checkable
+class RateLimiter(Protocol):
+    """What a client needs from a rate limiter: a booked start time for each request.
+
+    ``reserve`` books the earliest start that keeps the limit and returns how many seconds from
+    now it is; the caller does the waiting (so it can wait without holding a connection, then
+    start exactly on time). Each call books exactly one request. Implementations must be safe to
+    share between threads; ``reserve_async`` is the same for asyncio callers whose booking
+    involves I/O.
+    """
+
+    def reserve(self) -> float:
+        """Book one request's start; return the seconds until it (0 for now)."""
+        ...
+
+    async def reserve_async(self) -> float:
+        """``reserve`` for asyncio code: book one request's start without blocking the loop."""
+        ...
+
+
+@runtime_checkable
+class MovingLimiter(Protocol):
+    """A limiter that can move its latest booking to where the request really left
+    (``SlidingWindowLimiter``): a late request is then counted exactly, however little late."""
+
+    def move(self, booked: float, departed: float) -> bool:
+        """Move the booking made at ``booked`` to ``departed``; whether it could."""
+        ...
+
+
+@runtime_checkable
+class RebookingLimiter(Protocol):
+    """A limiter that can move a missed booking to now, where no window would then hold too many
+    (``RedisRateLimiter``: other processes book from the same log, so it cannot simply move it)."""
+
+    def move_to_now(self, booked: float) -> bool:
+        """Move the missed booking made at ``booked`` to now; whether it did."""
+        ...
+
+    async def move_to_now_async(self, booked: float) -> bool:
+        """``move_to_now`` for asyncio callers."""
+        ...
+
+
+@runtime_checkable
+class ReleasingLimiter(Protocol):
+    """A limiter that takes back a booking nobody was sent on (``RedisRateLimiter``), so that the
+    key loses no capacity when a request wakes too late for its slot."""
+
+    def release(self, booked: float) -> None:
+        """Give back the booking made at ``booked``."""
+        ...
+
+    async def release_async(self, booked: float) -> None:
+        """``release`` for asyncio callers."""
+        ...
+
+
+@runtime_checkable
+class LearningLimiter(Protocol):
+    """A limiter whose window margin learns from each answer (both limiters of this package)."""
+
+    @property
+    def margin(self) -> float:
+        """Seconds added to each window now."""
+        ...
+
+    def learn(
+        self, booked: float, paced: bool, refused: bool, round_trip: float | None = None, route: str = ""
+    ) -> None:
+        """How a request booked at ``booked`` fared (see ``Margin.answered``)."""
+        ...
+
+
+@runtime_checkable
+class KeyedLimiter(Protocol):
+    """A limiter shared by many keys and bound to one by ``for_key`` (``RedisRateLimiter``); a
+    client binds it to its own key."""
+
+    def for_key(self, api_key: str) -> RateLimiter:
+        """This limiter's counterpart for ``api_key``."""
+        ...
+
+
+def window_for_rate(requests_per_second: float) -> tuple[int, float]:
+    """Express a rate as ``(limit, window)``: 3.0 -> (3, 1.0); 0.5 -> (1, 2.0); 2.5 -> (2, 0.8)."""
+    if not math.isfinite(requests_per_second) or requests_per_second <= 0:
+        raise ValueError(f"requests_per_second must be a positive number, got {requests_per_second}")
+    limit = max(1, math.floor(requests_per_second))
+    return limit, limit / requests_per_second
+
+
+class SlidingWindowLimiter:
+    """At most ``limit`` request starts in any ``window`` seconds, in one process.
+
+    Thread-safe and usable from any number of event loops at once.
+
+    **A new limiter treats the window before it as full** (``assume_used=True``, the default): a
+    process cannot know what its key did in the last second (a job that just ended, a cron job, a
+    second worker started beside the first), and the server counts those requests too. So the
+    first requests wait until one window (and the margin) has passed since the limiter was made:
+    at most one second per process and key, paid once, since every client of a key in the process
+    shares one limiter. ``assume_used=False`` is for a key nothing else can have used just before.
+
+    Args:
+        limit: requests per window.
+        window: seconds.
+        margin: seconds added to each window: a number for a fixed margin, a ``Margin`` (shared
+            with other limiters), or None for a learning margin of its own.
+        clock: the monotonic clock bookings are made on.
+        assume_used: count the window before the limiter's creation as full (see above).
+    """
+
+    def __init__(
+        self,
+        limit: int,
+        window: float,
+        *,
+        margin: float | Margin | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        assume_used: bool = True,
+    ) -> None:
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"limit must be an integer >= 1, got {limit!r}")
+        if not isinstance(window, int | float) or not math.isfinite(window) or window <= 0:
+            raise ValueError(f"window must be a number of seconds > 0, got {window!r}")
+        self.limit = limit
+        self.window = window
+        self._margin = Margin.of(margin)
+        self._clock = clock
+        created = clock()
+        self._starts: deque[float] = deque([created] * limit if assume_used else (), maxlen=limit)
+        self._lock = threading.Lock()
+
+    def reserve(self) -> float:
+        """Book the next start; return how many seconds the caller must wait before it."""
+        with self._lock:
+            now = self._clock()
+            start = now
+            if len(self._starts) == self.limit:
+                start = max(now, self._starts[0] + self.window + self._margin.seconds)
+            self._starts.append(start)
+            return start - now
+
+    async def reserve_async(self) -> float:
+        """The same as ``reserve``, which never blocks for long (a lock held for microseconds)."""
+        return self.reserve()
+
+    def move(self, booked: float, departed: float) -> bool:
+        """Record that the request booked at ``booked`` really left at ``departed`` (later).
+
+        Only the latest booking can move: no booking was made from it yet, so moving it cannot put
+        an already booked request too close to it. Returns False when it is not the latest (the
+        caller then books one more slot to count the late departure instead).
+        """
+        with self._lock:
+            if not self._starts or abs(self._starts[-1] - booked) > _SAME_BOOKING:
+                return False
+            self._starts[-1] = max(self._starts[-1], departed)
+            return True
+
+    @property
+    def margin(self) -> float:
+        """The seconds added to each window now (see ``Margin``)."""
+        return self._margin.seconds
+
+    def learn(
+        self, booked: float, paced: bool, refused: bool, round_trip: float | None = None, route: str = ""
+    ) -> None:
+        """Tell the margin how a request booked at ``booked`` fared: answered 429 (``refused``) or
+        not, after waiting for its slot (``paced``) or not, ``round_trip`` seconds after its bytes
+        left for ``route`` (see ``Margin``)."""
+        self._margin.answered(booked, paced, refused, self.limit, round_trip, route)
+
+    def __repr__(self) -> str:
+        return f"<SlidingWindowLimiter {self.limit} per {self.window:g}s, margin {self.margin * 1000:.1f} ms>"
+
+
+_SAME_BOOKING = 0.005
+"""Seconds between a booking's start in the limiter and the caller's own reckoning of it (the two
+clocks are read microseconds apart)."""
+
+
+_shared: dict[tuple[str, int, float], SlidingWindowLimiter] = {}
+_margins: dict[str, Margin] = {}
+_shared_lock = threading.Lock()
+
+
+def key_fingerprint(api_key: str) -> str:
+    """A short, one-way name for an API key, for namespacing (never the key itself)."""
+    return hashlib.sha256(api_key.encode()).hexdigest()[:16]
+
+
+def shared_margin(api_key: str) -> Margin:
+    """The process-wide learning margin for this key: every limiter of the key shares it."""
+    fingerprint = key_fingerprint(api_key)
+    with _shared_lock:
+        margin = _margins.get(fingerprint)
+        if margin is None:
+            margin = _margins[fingerprint] = Margin()
+        return margin
+
+
+def shared_limiter(
+    api_key: str, requests_per_second: float, *, assume_used: bool = True
+) -> SlidingWindowLimiter:
+    """The process-wide limiter for this key and rate: every client using the key shares it.
+
+    ``assume_used`` applies when this call makes the limiter (see ``SlidingWindowLimiter``).
+    """
+    limit, window = window_for_rate(requests_per_second)
+    slot = (key_fingerprint(api_key), limit, window)
+    margin = shared_margin(api_key)
+    with _shared_lock:
+        limiter = _shared.get(slot)
+        if limiter is None:
+            limiter = _shared[slot] = SlidingWindowLimiter(
+                limit, window, margin=margin, assume_used=assume_used
+            )
+        return limiter
+
+
+def check_rate_limiter(limiter: object, owner: str = "Track17Client") -> None:
+    """Refuse, at construction, an object that cannot serve as a ``RateLimiter``.
+
+    Raises:
+        TypeError: ``limiter`` is a class rather than an instance, or lacks a callable
+            ``reserve`` or ``reserve_async``.
+    """
+    if isinstance(limiter, type):
+        raise TypeError(
+            f"{owner}: rate_limiter must be a limiter instance, got the class {limiter.__name__}; "
+            f"build one first, e.g. SlidingWindowLimiter(3, 1.0)"
+        )
+    missing = [name for name in ("reserve", "reserve_async") if not callable(getattr(limiter, name, None))]
+    if missing:
+        raise TypeError(
+            f"{owner}: rate_limiter must have reserve() and reserve_async() "
+            f"(see track17_facade.RateLimiter); {type(limiter).__name__} lacks {' and '.join(missing)}"
+        )

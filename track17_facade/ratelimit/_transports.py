@@ -1,0 +1,186 @@
+"""The paced httpx transports: each request books its slot when its headers are about to go out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+
+from track17_facade._secrets import redacting_logger
+from track17_facade.errors import Track17Error
+from track17_facade.ratelimit._late import (
+    Slot,
+    count_departure,
+    count_departure_async,
+    teach,
+    wait_async,
+    wait_sync,
+)
+from track17_facade.ratelimit._limiter import RateLimiter
+
+logger = redacting_logger("track17")
+
+# A request books its start with the rate limiter at the last possible moment: when httpcore is
+# about to write its headers on an established connection (httpcore's "trace" request extension is
+# the documented hook). Booking any earlier would let connection set-up, a TLS handshake or a busy
+# CPU delay some requests past their slots while later ones leave on time, so the server would see
+# them closer together than the limiter spaced them.
+#
+# A request waiting for its slot there holds an idle connection, which a server closes after its
+# keep-alive timeout (5 s for uvicorn), failing the request. So only one request per transport
+# books and waits at a time; the others queue before taking a connection. Each process sharing
+# the key then has at most one booking outstanding, and a wait lasts at most (processes / limit)
+# windows. A single process still fills every window: the next request books the moment the
+# previous one leaves.
+_HEADERS_STARTED = ".send_request_headers.started"
+_HEADERS_SENT = ".send_request_headers.complete"
+# httpcore writes a request's headers and body separately; with Nagle's algorithm on, the body
+# can wait for the server's delayed ACK of the headers (40 ms or more on every request).
+NO_DELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+SENDERS_AT_THE_GATE = 1
+"""Requests per client that may hold a connection while waiting for their rate-limit slot."""
+
+
+# What to call when a request of this thread or task has its slot and is about to write its headers:
+# the last moment before a request can take effect, for journals of what may have been sent.
+_DEPARTING: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
+    "track17_departing", default=None
+)
+
+
+@contextlib.contextmanager
+def on_departure(callback: Callable[[], None] | None) -> Iterator[None]:
+    """Within the block, ``callback()`` runs each time a request of this thread or task has got its
+    rate-limit slot and its headers are about to go out (None: nothing is called)."""
+    token = _DEPARTING.set(callback)
+    try:
+        yield
+    finally:
+        _DEPARTING.reset(token)
+
+
+def _departing() -> None:
+    callback = _DEPARTING.get()
+    if callback is None:
+        return
+    try:
+        callback()
+    except Exception as exc:  # not retried: the request stays unsent and fails with this
+        raise Track17Error(
+            f"the request was not sent: its before-send callback failed ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+class PacedTransport(httpx.BaseTransport):
+    """An httpx transport that starts each request exactly when its rate limiter allows.
+
+    ``proxy`` routes every request through that proxy (as ``httpx.HTTPTransport`` does).
+    """
+
+    def __init__(
+        self, limiter: RateLimiter, limits: httpx.Limits, gate: int, proxy: httpx.Proxy | None = None
+    ) -> None:
+        self._inner = httpx.HTTPTransport(limits=limits, socket_options=NO_DELAY, proxy=proxy)
+        self._limiter = limiter
+        self._gate = threading.BoundedSemaphore(gate)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` once the limiter allows it."""
+        self._gate.acquire()
+        released = threading.Event()
+
+        def release() -> None:
+            if not released.is_set():
+                released.set()
+                self._gate.release()
+
+        slots: list[Slot] = []
+        departed: list[float] = []
+
+        def on_time(name: str, info: dict[str, Any]) -> None:
+            if name.endswith(_HEADERS_STARTED):
+                slots.append(wait_sync(self._limiter))
+                _departing()
+            elif name.endswith(_HEADERS_SENT):
+                departed.append(time.monotonic())
+                try:
+                    if slots:
+                        count_departure(self._limiter, slots[0].due, departed[0])
+                finally:
+                    release()
+
+        request.extensions["trace"] = on_time
+        try:
+            response = self._inner.handle_request(request)
+        finally:
+            release()
+        if slots:
+            round_trip = time.monotonic() - departed[0] if departed else None
+            teach(self._limiter, slots[0], response.status_code, round_trip, request.url.path)
+        return response
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._inner.close()
+
+
+class AsyncPacedTransport(httpx.AsyncBaseTransport):
+    """The asyncio twin of ``PacedTransport`` (for use in one event loop)."""
+
+    def __init__(
+        self, limiter: RateLimiter, limits: httpx.Limits, gate: int, proxy: httpx.Proxy | None = None
+    ) -> None:
+        self._inner = httpx.AsyncHTTPTransport(limits=limits, socket_options=NO_DELAY, proxy=proxy)
+        self._limiter = limiter
+        self._gate_size = gate
+        self._gate: asyncio.Semaphore | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` once the limiter allows it."""
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(self._gate_size)
+        gate = self._gate
+        await gate.acquire()
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                gate.release()
+
+        slots: list[Slot] = []
+        departed: list[float] = []
+
+        async def on_time(name: str, info: dict[str, Any]) -> None:
+            if name.endswith(_HEADERS_STARTED):
+                slots.append(await wait_async(self._limiter))
+                _departing()
+            elif name.endswith(_HEADERS_SENT):
+                departed.append(time.monotonic())
+                try:
+                    if slots:
+                        await count_departure_async(self._limiter, slots[0].due, departed[0])
+                finally:
+                    release()
+
+        request.extensions["trace"] = on_time
+        try:
+            response = await self._inner.handle_async_request(request)
+        finally:
+            release()
+        if slots:
+            round_trip = time.monotonic() - departed[0] if departed else None
+            teach(self._limiter, slots[0], response.status_code, round_trip, request.url.path)
+        return response
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._inner.aclose()
