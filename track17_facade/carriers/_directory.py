@@ -1,19 +1,11 @@
-"""Carriers, identified by 17TRACK's integer keys, and 17TRACK's whole carrier directory.
-
-``Carrier`` names the well-known carriers. ``CarrierDirectory`` holds 17TRACK's published list
-(``apicarrier.all.json``, 2,600+ carriers): a compact copy ships in the package and is read on
-first use, never at import; ``track17 carriers update`` fetches a newer one into the user's cache,
-and ``CarrierDirectory.load()`` takes the newer of the two. Nothing is downloaded unless asked.
-"""
+"""17TRACK's carrier list: each carrier's entry, the directory that loads, searches and resolves
+them, and where its copies live (in the package, and in the user's cache)."""
 
 from __future__ import annotations
 
-import bisect
 import json
 import os
-import re
 import sys
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import cache
@@ -22,19 +14,8 @@ from typing import Any
 
 from attrs import frozen
 
-from track17_facade._lenient_enum import LenientIntEnum
+from track17_facade.carriers._search import SearchIndex
 from track17_facade.errors import InvalidInputError
-
-__all__ = [
-    "CARRIER_LIST_URL",
-    "Carrier",
-    "CarrierDirectory",
-    "CarrierInfo",
-    "CarrierLike",
-    "CarrierListError",
-    "CarrierNotFoundError",
-    "cache_dir",
-]
 
 CARRIER_LIST_URL = "https://res.17track.net/asset/carrier/info/apicarrier.all.json"
 """Where 17TRACK publishes its carrier list (its API documentation and error -18019903 point here)."""
@@ -49,56 +30,9 @@ SHOWN_CANDIDATES = 8
 """An ambiguous name's message lists this many candidates, then how many more there are."""
 
 
-class Carrier(LenientIntEnum):
-    """Well-known carriers by 17TRACK key. Any other key becomes ``Carrier.UNKNOWN`` keeping it.
-
-    For the other 2,600 carriers, use their key, their name (``"PostNL"``), or a
-    ``CarrierInfo`` from ``CarrierDirectory``.
-    """
-
-    DHL_EXPRESS = 100001
-    UPS = 100002
-    FEDEX = 100003
-    TNT = 100004
-    GLS = 100005
-    DPD_DE = 100007
-    HERMES_DE = 100031
-    USPS = 21051
-    CHINA_POST = 3011
-    CHINA_EMS = 3013
-    ROYAL_MAIL = 11031
-    PARCELFORCE = 11033
-    DHL_PAKET = 7041
-    DEUTSCHE_POST = 7044
-    POSTNL = 14041
-    LA_POSTE = 6051
-    CANADA_POST = 3041
-    AUSTRALIA_POST = 1151
-    CORREIOS = 2151
-    YANWEN = 190012
-    YUNEXPRESS = 190008
-    FOUR_PX = 190094
-    CAINIAO = 190271
-
-
 class CarrierListError(ValueError):
     """A carrier list that cannot be read: not JSON, not a list of carriers, or an entry without
     an integer ``key`` and a ``_name``. The message names the first bad entry."""
-
-
-def folded(text: str) -> str:
-    """``text`` as names are compared: accents dropped, case folded, and only letters and digits
-    kept (Chinese characters are letters), so "Correios do Brasil" is "correiosdobrasil"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch)).casefold()
-
-
-def _words(text: str) -> tuple[str, ...]:
-    """The folded words of ``text`` ("DHL Parcel (UK)" is dhl, parcel, uk)."""
-    return tuple(word for word in (folded(part) for part in _SEPARATORS.split(text)) if word)
-
-
-_SEPARATORS = re.compile(r"[\W_]+")
 
 
 @frozen
@@ -139,11 +73,6 @@ class CarrierInfo:
         return f"{self.name} ({self.key}{', ' + self.country_iso if self.country_iso else ''})"
 
 
-CarrierLike = Carrier | CarrierInfo | int | str
-"""Wherever a carrier is taken: a key (``Carrier.UPS``, ``100002``, ``"100002"``), a
-``CarrierInfo``, or a name that ``CarrierDirectory.resolve`` resolves (``"Royal Mail"``)."""
-
-
 class CarrierDirectory(Mapping[int, CarrierInfo]):
     """17TRACK's carrier list: a read-only mapping from carrier key to ``CarrierInfo``, with
     search and resolution by name.
@@ -157,7 +86,7 @@ class CarrierDirectory(Mapping[int, CarrierInfo]):
         self._entries = {info.key: info for info in entries}
         self.published = published
         """The day 17TRACK published this list (or it was downloaded), when known."""
-        self._index: _SearchIndex | None = None
+        self._index: SearchIndex | None = None
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -359,10 +288,10 @@ class CarrierDirectory(Mapping[int, CarrierInfo]):
                 return info
         return None
 
-    def _search(self) -> _SearchIndex:
+    def _search(self) -> SearchIndex:
         # Built on the first search, not on load: folding 8,000 names is most of a load's cost.
         if self._index is None:
-            self._index = _SearchIndex(self._entries.values())
+            self._index = SearchIndex(self._entries.values())
         return self._index
 
     def _described(self) -> str:
@@ -380,79 +309,6 @@ class CarrierDirectory(Mapping[int, CarrierInfo]):
 
     def __repr__(self) -> str:
         return f"<CarrierDirectory of {len(self)} carriers{f', {self.published}' if self.published else ''}>"
-
-
-class _SearchIndex:
-    """The carriers' names folded for search, and one string of them all, so that a search scans
-    that string with ``str.find`` (fast, in C) instead of testing 2,600 carriers one by one."""
-
-    def __init__(self, carriers: Iterable[CarrierInfo]) -> None:
-        self.carriers = list(carriers)
-        self.names: list[tuple[str, ...]] = []
-        self.words: list[tuple[str, ...]] = []
-        self.starts: list[int] = []
-        exact: dict[str, list[CarrierInfo]] = {}
-        bases: dict[str, list[CarrierInfo]] = {}
-        parts: list[str] = []
-        offset = 0
-        for info in self.carriers:
-            names = tuple(dict.fromkeys(folded(name) for name in info.names))
-            self.names.append(names)
-            self.words.append(tuple(word for name in info.names for word in _words(name)))
-            for name in names:
-                exact.setdefault(name, []).append(info)
-            for name in info.names:
-                base = folded(_QUALIFIER.sub("", name))
-                if base and base not in names:
-                    bases.setdefault(base, []).append(info)
-            text = "\0".join(names)
-            self.starts.append(offset)
-            parts.append(text)
-            offset += len(text) + 1
-        self.blob = "\n".join(parts)
-        self.exact_names = {name: tuple(infos) for name, infos in exact.items()}
-        self.base_names = {name: tuple(dict.fromkeys(infos)) for name, infos in bases.items()}
-
-    def exact(self, text: str) -> tuple[CarrierInfo, ...]:
-        """The carriers named exactly ``text`` (folded); failing that, those whose name without
-        its qualifier is ``text`` ("La Poste" for "La Poste (Colissimo)")."""
-        query = folded(text)
-        return self.exact_names.get(query) or self.base_names.get(query, ())
-
-    def find(self, text: str, limit: int) -> list[CarrierInfo]:
-        query, words = folded(text), _words(text)
-        if not query:
-            return []
-        first = max(words, key=len)
-        found: set[int] = set()
-        position = self.blob.find(first)
-        while position != -1:
-            found.add(bisect.bisect_right(self.starts, position) - 1)
-            position = self.blob.find(first, position + 1)
-        ranked = []
-        for index in found:
-            names, mine = self.names[index], self.words[index]
-            haystack = "\0".join(names)
-            if not all(word in haystack for word in words):
-                continue
-            if query in names:
-                rank = 0
-            elif all(word in mine for word in words):
-                rank = 1
-            elif any(name.startswith(query) for name in names):
-                rank = 2
-            elif all(any(own.startswith(word) for own in mine) for word in words):
-                rank = 3
-            else:
-                rank = 4
-            info = self.carriers[index]
-            ranked.append((rank, len(info.name), info.name, info))
-        ranked.sort(key=lambda entry: entry[:3])
-        return [entry[3] for entry in ranked[:limit]]
-
-
-_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*")
-"""A name's qualifier in brackets: "(Colissimo)" in "La Poste (Colissimo)"."""
 
 
 class CarrierNotFoundError(InvalidInputError):
