@@ -20,9 +20,9 @@ from track17_facade._version import __version__
 
 if TYPE_CHECKING:
     from track17_facade._async_client import AsyncTrack17Client
-    from track17_facade._base import ProgressCallback
     from track17_facade._client import Track17Client
     from track17_facade._constants import DEFAULT_BASE_URL, ApiVersion
+    from track17_facade._options import ProgressCallback
     from track17_facade.carriers import (
         Carrier,
         CarrierDirectory,
@@ -102,7 +102,7 @@ _EXPORTS: dict[str, str] = {
     "Margin": "track17_facade.ratelimit",
     "Milestone": "track17_facade.models",
     "NumberCheck": "track17_facade.numbers",
-    "ProgressCallback": "track17_facade._base",
+    "ProgressCallback": "track17_facade._options",
     "Quota": "track17_facade.models",
     "RateLimitError": "track17_facade.errors",
     "RateLimiter": "track17_facade.ratelimit",

@@ -15,10 +15,11 @@ import httpx
 
 from track17_facade import _operations as ops
 from track17_facade._async_tasks import Ready, Workers, timeout_hook
-from track17_facade._base import (
-    MAX_PAGE_SIZE,
+from track17_facade._base import MAX_PAGE_SIZE, BaseClient
+from track17_facade._batching import CheckDigits, Outcome, Prepared, Screen, StreamBatch, merge
+from track17_facade._constants import REALTIME_BATCH_SIZE, StreamMethod
+from track17_facade._options import (
     NOT_GIVEN,
-    BaseClient,
     BeforeSend,
     CacheLevelAs,
     NotGiven,
@@ -27,8 +28,6 @@ from track17_facade._base import (
     announcer,
     call_timeout,
 )
-from track17_facade._batching import CheckDigits, Outcome, Prepared, Screen, StreamBatch, merge
-from track17_facade._constants import REALTIME_BATCH_SIZE, StreamMethod
 from track17_facade.carriers import CarrierLike
 from track17_facade.errors import Track17Error
 from track17_facade.models import Accepted, BatchResult, Quota, Registration, TrackInfo, TrackListEntry

@@ -13,10 +13,11 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from track17_facade import _operations as ops
-from track17_facade._base import (
-    MAX_PAGE_SIZE,
+from track17_facade._base import MAX_PAGE_SIZE, BaseClient
+from track17_facade._batching import CheckDigits, Outcome, Prepared, Screen, StreamBatch, merge
+from track17_facade._constants import REALTIME_BATCH_SIZE, StreamMethod
+from track17_facade._options import (
     NOT_GIVEN,
-    BaseClient,
     BeforeSend,
     CacheLevelAs,
     NotGiven,
@@ -25,8 +26,6 @@ from track17_facade._base import (
     announcer,
     call_timeout,
 )
-from track17_facade._batching import CheckDigits, Outcome, Prepared, Screen, StreamBatch, merge
-from track17_facade._constants import REALTIME_BATCH_SIZE, StreamMethod
 from track17_facade._sync_tasks import Ready, Workers, timeout_hook
 from track17_facade.carriers import CarrierLike
 from track17_facade.errors import Track17Error

@@ -11,7 +11,7 @@ from typing import TypeVar
 import httpx
 
 from track17_facade._async_tasks import Ready
-from track17_facade._base import apply_call_timeout
+from track17_facade._options import apply_call_timeout
 
 __all__ = ["Ready", "Workers", "timeout_hook"]
 
