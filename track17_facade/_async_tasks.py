@@ -8,19 +8,10 @@ import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from typing import Generic, TypeVar
 
-import httpx
-
-from track17_facade._options import apply_call_timeout
-
-__all__ = ["Ready", "Workers", "timeout_hook"]
+__all__ = ["Ready", "Workers"]
 
 T = TypeVar("T")
 K = TypeVar("K")
-
-
-async def timeout_hook(request: httpx.Request) -> None:
-    """httpx's request hook that applies the call's timeout (httpx wants a coroutine here)."""
-    apply_call_timeout(request)
 
 
 class Ready(Generic[T]):

@@ -10,6 +10,7 @@ from typing import Any, Final
 
 import httpx
 from attrs import evolve
+from httpx._client import UseClientDefault
 
 from track17_facade._batching import (
     CHECK_DIGIT_MODES,
@@ -40,6 +41,10 @@ from track17_facade._operations import (
 )
 from track17_facade._options import (
     DEFAULT_TIMEOUT,
+    BeforeSend,
+    CallOptions,
+    NotGiven,
+    ProgressCallback,
     TimeoutTypes,
     cache_level_wire,
     check_retries,
@@ -217,6 +222,29 @@ class BaseClient:
             f"(create it with api_version='v2.4')"
         )
 
+    def _call(
+        self,
+        max_retries: int | None,
+        timeout: TimeoutTypes | NotGiven,
+        on_progress: ProgressCallback | None = None,
+        before_send: BeforeSend | None = None,
+        in_doubt: Container[str] | None = None,
+    ) -> CallOptions:
+        """One call's options, checked at the call, to be handed down to each of its requests."""
+        return CallOptions(
+            self._retries(max_retries),
+            self._timeout(timeout),
+            before_send=before_send,
+            in_doubt=in_doubt,
+            on_progress=on_progress,
+        )
+
+    def _timeout(self, timeout: TimeoutTypes | NotGiven) -> httpx.Timeout | UseClientDefault:
+        """A call's own timeout, checked; the client's when not given."""
+        if isinstance(timeout, NotGiven):
+            return httpx.USE_CLIENT_DEFAULT
+        return checked_timeout(timeout, type(self).__name__)
+
     def _retries(self, max_retries: int | None) -> int:
         if max_retries is None:
             return self.max_retries
@@ -261,8 +289,8 @@ class BaseClient:
         return check_digit_screen(check_digits)
 
     def _stream_setup(
-        self, method: str, items: Iterable[object], max_retries: int | None, check_digits: object = "off"
-    ) -> tuple[Operation[Any], Iterator[StreamBatch], int]:
+        self, method: str, items: Iterable[object], check_digits: object = "off"
+    ) -> tuple[Operation[Any], Iterator[StreamBatch]]:
         """Check ``stream``'s arguments at the call; the items are read as requests are built."""
         operation = self._api.bulk.get(method)
         if operation is None:
@@ -271,15 +299,12 @@ class BaseClient:
         screen = self._screen(check_digits)
         if screen is not None and method != "register":
             raise InvalidInputError(f"stream: check_digits is for 'register' only, not {method!r}")
-        retries = self._retries(max_retries)
         if isinstance(items, (str, bytes)):
             raise InvalidInputError(
                 f"{operation.name}: expected a list of items, not a single string; wrap it in a list"
             )
-        return (
-            operation,
-            stream_batches(operation.kind, items, self._unsendable, operation.batch_size, screen),
-            retries,
+        return operation, stream_batches(
+            operation.kind, items, self._unsendable, operation.batch_size, screen
         )
 
     def _realtime(

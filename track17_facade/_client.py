@@ -20,17 +20,16 @@ from track17_facade._options import (
     NOT_GIVEN,
     BeforeSend,
     CacheLevelAs,
+    CallOptions,
     NotGiven,
     ProgressCallback,
     TimeoutTypes,
-    announcer,
-    call_timeout,
 )
-from track17_facade._sync_tasks import Ready, Workers, timeout_hook
+from track17_facade._sync_tasks import Ready, Workers
 from track17_facade.carriers import CarrierLike
 from track17_facade.errors import Track17Error
 from track17_facade.models import Accepted, BatchResult, Quota, Registration, TrackInfo, TrackListEntry
-from track17_facade.ratelimit import SENDERS_AT_THE_GATE, PacedTransport, RateLimiter, on_departure
+from track17_facade.ratelimit import SENDERS_AT_THE_GATE, PacedTransport, RateLimiter
 from track17_facade.retry import drive_sync
 from track17_facade.status import CacheLevel, MainStatus, TrackingStatus
 
@@ -86,7 +85,6 @@ class Track17Client(BaseClient):
     ) -> dict[str, Any]:
         return {
             "transport": PacedTransport(limiter, limits, SENDERS_AT_THE_GATE, proxy),
-            "event_hooks": {"request": [timeout_hook]},
         }
 
     def _open(self) -> None:
@@ -115,66 +113,52 @@ class Track17Client(BaseClient):
         self,
         operation: ops.Operation[R],
         chunk: Sequence[Prepared],
-        max_retries: int,
-        timeout: TimeoutTypes | NotGiven,
+        options: CallOptions,
         stopped: threading.Event,
-        before_send: BeforeSend | None = None,
-        in_doubt: Container[str] | None = None,
     ) -> dict[str, Outcome] | None:
         """The chunk's outcomes; None: not sent, the call is stopping (a refused key)."""
         if stopped.is_set():
             return None
         # Built only once a worker is free, so that a huge call holds few request bodies at once.
         body = operation.body(chunk)
-        loop = self._chunk_attempts(operation, chunk, max_retries)
+        loop = self._chunk_attempts(operation, chunk, options.retries)
+        send = partial(operation.sync_call, client=self._generated, body=body, **options.per_request(chunk))
         try:
-            with call_timeout(timeout), on_departure(announcer(before_send, chunk)):
-                end = drive_sync(loop, partial(operation.sync_call, client=self._generated, body=body))
+            end = drive_sync(loop, send)
         except Track17Error:
             stopped.set()  # before this worker takes the next chunk
             raise
-        return self._chunk_outcomes(operation, chunk, end, in_doubt)
+        return self._chunk_outcomes(operation, chunk, end, options.in_doubt)
 
     def _bulk(
         self,
         operation: ops.Operation[R],
         items: Iterable[object],
-        max_retries: int | None,
-        timeout: TimeoutTypes | NotGiven,
-        on_progress: ProgressCallback | None,
+        options: CallOptions,
         screen: Screen | None = None,
     ) -> BatchResult[R]:
-        retries = self._retries(max_retries)
         prepared, chunks = self._plan(operation, items, screen)
         outcomes: dict[str, Outcome] = {}
         total, done = len(prepared.items), 0
         stopped = threading.Event()
         jobs = [
-            (partial(self._run_chunk, operation, chunk, retries, timeout, stopped), len(chunk))
-            for chunk in chunks
+            (partial(self._run_chunk, operation, chunk, options, stopped), len(chunk)) for chunk in chunks
         ]
         with closing(self._workers.as_completed(jobs)) as completed:
             for chunk_outcomes, size in completed:
                 outcomes.update(chunk_outcomes or {})
                 done += size
-                if on_progress:
-                    on_progress(done, total)
+                if options.on_progress:
+                    options.on_progress(done, total)
         return merge(prepared, outcomes)
 
     def _submit_stream(
-        self,
-        operation: ops.Operation[Any],
-        batches: Iterator[StreamBatch],
-        retries: int,
-        timeout: TimeoutTypes | NotGiven,
-        before_send: BeforeSend | None,
-        in_doubt: Container[str] | None,
+        self, operation: ops.Operation[Any], batches: Iterator[StreamBatch], options: CallOptions
     ) -> Iterator[BatchResult[Any]]:
         stopped = threading.Event()
 
         def run(chunk: tuple[Prepared, ...]) -> BatchResult[Any]:
-            outcomes = self._run_chunk(operation, chunk, retries, timeout, stopped, before_send, in_doubt)
-            return self._chunk_result(chunk, outcomes)
+            return self._chunk_result(chunk, self._run_chunk(operation, chunk, options, stopped))
 
         def jobs() -> Iterator[Ready[BatchResult[Any]] | partial[Any]]:
             for batch in batches:
@@ -239,8 +223,9 @@ class Track17Client(BaseClient):
                 ``max_retries`` is negative (at the call). A ``Registration`` with fields the API
                 version cannot send is a rejected row, not an error.
         """
-        operation, batches, retries = self._stream_setup(method, items, max_retries, check_digits)
-        return self._submit_stream(operation, batches, retries, timeout, before_send, in_doubt)
+        options = self._call(max_retries, timeout, before_send=before_send, in_doubt=in_doubt)
+        operation, batches = self._stream_setup(method, items, check_digits)
+        return self._submit_stream(operation, batches, options)
 
     def register(
         self,
@@ -284,9 +269,8 @@ class Track17Client(BaseClient):
                 ``Registration`` holds fields this API version cannot send (v1: anything beyond
                 number and carrier); nothing is sent then.
         """
-        return self._bulk(
-            self._api.register, items, max_retries, timeout, on_progress, self._screen(check_digits)
-        )
+        screen = self._screen(check_digits)
+        return self._bulk(self._api.register, items, self._call(max_retries, timeout, on_progress), screen)
 
     def get_track_info(
         self,
@@ -314,7 +298,7 @@ class Track17Client(BaseClient):
             AuthenticationError: the key was refused; the call stops at once.
             InvalidInputError: ``numbers`` is a single string, or ``max_retries`` is negative.
         """
-        return self._bulk(self._api.get_track_info, numbers, max_retries, timeout, on_progress)
+        return self._bulk(self._api.get_track_info, numbers, self._call(max_retries, timeout, on_progress))
 
     def stop_track(
         self,
@@ -343,7 +327,7 @@ class Track17Client(BaseClient):
             AuthenticationError: the key was refused; the call stops at once.
             InvalidInputError: ``numbers`` is a single string, or ``max_retries`` is negative.
         """
-        return self._bulk(self._api.stop_track, numbers, max_retries, timeout, on_progress)
+        return self._bulk(self._api.stop_track, numbers, self._call(max_retries, timeout, on_progress))
 
     def retrack(
         self,
@@ -372,7 +356,7 @@ class Track17Client(BaseClient):
             AuthenticationError: the key was refused; the call stops at once.
             InvalidInputError: ``numbers`` is a single string, or ``max_retries`` is negative.
         """
-        return self._bulk(self._api.retrack, numbers, max_retries, timeout, on_progress)
+        return self._bulk(self._api.retrack, numbers, self._call(max_retries, timeout, on_progress))
 
     def delete_track(
         self,
@@ -401,7 +385,7 @@ class Track17Client(BaseClient):
             AuthenticationError: the key was refused; the call stops at once.
             InvalidInputError: ``numbers`` is a single string, or ``max_retries`` is negative.
         """
-        return self._bulk(self._api.delete_track, numbers, max_retries, timeout, on_progress)
+        return self._bulk(self._api.delete_track, numbers, self._call(max_retries, timeout, on_progress))
 
     def push(
         self,
@@ -429,7 +413,7 @@ class Track17Client(BaseClient):
             AuthenticationError: the key was refused; the call stops at once.
             InvalidInputError: ``numbers`` is a single string, or ``max_retries`` is negative.
         """
-        return self._bulk(self._api.push, numbers, max_retries, timeout, on_progress)
+        return self._bulk(self._api.push, numbers, self._call(max_retries, timeout, on_progress))
 
     def change_carrier(
         self,
@@ -459,7 +443,7 @@ class Track17Client(BaseClient):
             AuthenticationError: the key was refused; the call stops at once.
             InvalidInputError: ``items`` is a single string, or ``max_retries`` is negative.
         """
-        return self._bulk(self._api.change_carrier, items, max_retries, timeout, on_progress)
+        return self._bulk(self._api.change_carrier, items, self._call(max_retries, timeout, on_progress))
 
     def change_info(
         self,
@@ -486,7 +470,7 @@ class Track17Client(BaseClient):
             AuthenticationError: the key was refused; the call stops at once.
             InvalidInputError: ``items`` is a single string, or ``max_retries`` is negative.
         """
-        return self._bulk(self._api.change_info, items, max_retries, timeout, on_progress)
+        return self._bulk(self._api.change_info, items, self._call(max_retries, timeout, on_progress))
 
     def iter_track_list(
         self,
@@ -518,20 +502,14 @@ class Track17Client(BaseClient):
                 its error when reached.
         """
         query, retries = self._list_setup(status, tracking_status, page_size, max_retries)
-        return self._pages(query, retries, timeout)
+        return self._pages(query, CallOptions(retries, self._timeout(timeout)))
 
-    def _pages(
-        self, query: ops.TrackListQuery, retries: int, timeout: TimeoutTypes | NotGiven
-    ) -> Iterator[TrackListEntry]:
+    def _pages(self, query: ops.TrackListQuery, options: CallOptions) -> Iterator[TrackListEntry]:
         page = 1
         while True:
             body = self._api.list_body(query, page)
-            call = self._api.list_sync
-            with call_timeout(timeout):
-                end = drive_sync(
-                    self._list_attempts(query, page, retries),
-                    partial(call, client=self._generated, body=body),
-                )
+            call = partial(self._api.list_sync, client=self._generated, body=body, **options.per_request())
+            end = drive_sync(self._list_attempts(query, page, options.retries), call)
             listed = self._page(end)
             yield from listed.entries
             if not listed.more or not listed.entries:
@@ -556,12 +534,12 @@ class Track17Client(BaseClient):
             Track17Error: the request failed after its retries (``ServerError``, ...).
         """
         loop = self._quota_attempts(max_retries)
+        options = self._call(max_retries, timeout)
         api = self._api
         assert api.quota_sync is not None
         assert api.quota_body is not None
-        with call_timeout(timeout):
-            end = drive_sync(loop, partial(api.quota_sync, client=self._generated, body=api.quota_body()))
-        return self._quota(end)
+        call = partial(api.quota_sync, client=self._generated, body=api.quota_body(), **options.per_request())
+        return self._quota(drive_sync(loop, call))
 
     def get_realtime_track_info(
         self,
@@ -606,10 +584,5 @@ class Track17Client(BaseClient):
                 ``numbers`` is a single string, or ``max_retries`` is negative.
             AuthenticationError: the key was refused; the call stops at once.
         """
-        return self._bulk(
-            self._realtime(cache_level, cache_level_as, batch_size),
-            numbers,
-            max_retries,
-            timeout,
-            on_progress,
-        )
+        operation = self._realtime(cache_level, cache_level_as, batch_size)
+        return self._bulk(operation, numbers, self._call(max_retries, timeout, on_progress))

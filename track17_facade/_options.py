@@ -4,13 +4,13 @@ filters, the before-send and progress callbacks."""
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import math
-from collections.abc import Callable, Iterator, Sequence
-from typing import Final, Literal
+from collections.abc import Callable, Container, Sequence
+from typing import Any, Final, Literal
 
 import httpx
+from attrs import frozen
+from httpx._client import UseClientDefault
 
 from track17_facade._batching import (
     Prepared,
@@ -21,6 +21,7 @@ from track17_facade._constants import (
     version_in_url,
 )
 from track17_facade.errors import InvalidInputError
+from track17_facade.ratelimit import DEPARTING
 from track17_facade.status import CacheLevel, MainStatus
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
@@ -35,6 +36,28 @@ ProgressCallback = Callable[[int, int], None]
 
 TimeoutTypes = float | httpx.Timeout | None
 """Seconds, an ``httpx.Timeout``, or None for no limit."""
+
+
+@frozen
+class CallOptions:
+    """What one call asks of each of its requests, handed down as one value to the generated
+    endpoint functions (their ``timeout`` and ``extensions``): no context variable, no hook."""
+
+    retries: int
+    """Retries after each request's first attempt."""
+    timeout: httpx.Timeout | UseClientDefault = httpx.USE_CLIENT_DEFAULT
+    """The call's own timeout, or the client's."""
+    before_send: BeforeSend | None = None
+    """``stream``'s hook: called with a request's numbers once it has its slot (see ``stream``)."""
+    in_doubt: Container[str] | None = None
+    """``stream``'s numbers that an earlier run may have sent already."""
+    on_progress: ProgressCallback | None = None
+    """Called as ``on_progress(done, total)`` after each request of a bulk call."""
+
+    def per_request(self, chunk: Sequence[Prepared] = ()) -> dict[str, Any]:
+        """The keyword arguments of a generated call for a request of ``chunk``."""
+        departing = announcer(self.before_send, chunk)
+        return {"timeout": self.timeout, "extensions": None if departing is None else {DEPARTING: departing}}
 
 
 def announcer(before_send: BeforeSend | None, chunk: Sequence[Prepared]) -> Callable[[], None] | None:
@@ -65,11 +88,6 @@ NOT_GIVEN: Final = NotGiven()
 
 # The timeout of the bulk call being run, for its requests only. A request hook applies it to each
 # request's extensions, where httpcore reads it; the shared httpx client is never changed.
-_CALL_TIMEOUT: contextvars.ContextVar[httpx.Timeout | None] = contextvars.ContextVar(
-    "track17_call_timeout", default=None
-)
-
-
 CacheLevelAs = Literal["name", "integer"]
 """How ``get_realtime_track_info`` writes an explicit ``cacheLevel``: 17TRACK's prose names the
 levels ("Instant"), its parameter table numbers them (2)."""
@@ -149,26 +167,6 @@ def checked_base_url(base_url: object, api_version: str, owner: str) -> str:
             f"{api_version}: pass {hint}"
         )
     return base_url.strip().rstrip("/")
-
-
-@contextlib.contextmanager
-def call_timeout(timeout: TimeoutTypes | NotGiven) -> Iterator[None]:
-    """Within the block, this thread's or task's requests use ``timeout`` (unless NOT_GIVEN)."""
-    if isinstance(timeout, NotGiven):
-        yield
-        return
-    token = _CALL_TIMEOUT.set(as_timeout(timeout))
-    try:
-        yield
-    finally:
-        _CALL_TIMEOUT.reset(token)
-
-
-def apply_call_timeout(request: httpx.Request) -> None:
-    """httpx request hook: the current bulk call's timeout, if it set one, for this request."""
-    timeout = _CALL_TIMEOUT.get()
-    if timeout is not None:
-        request.extensions["timeout"] = timeout.as_dict()
 
 
 def environment_proxy(url: str) -> httpx.Proxy | None:

@@ -8,20 +8,12 @@ from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from typing import TypeVar
 
-import httpx
-
 from track17_facade._async_tasks import Ready
-from track17_facade._options import apply_call_timeout
 
-__all__ = ["Ready", "Workers", "timeout_hook"]
+__all__ = ["Ready", "Workers"]
 
 T = TypeVar("T")
 K = TypeVar("K")
-
-
-def timeout_hook(request: httpx.Request) -> None:
-    """httpx's request hook that applies the call's timeout."""
-    apply_call_timeout(request)
 
 
 class Workers:

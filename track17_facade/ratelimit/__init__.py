@@ -51,15 +51,16 @@ from track17_facade.ratelimit._margin import (
     Margin,
 )
 from track17_facade.ratelimit._transports import (
+    DEPARTING,
     NO_DELAY,
     SENDERS_AT_THE_GATE,
     AsyncPacedTransport,
     PacedTransport,
-    on_departure,
 )
 
 __all__ = [
     "DEFAULT_REQUESTS_PER_SECOND",
+    "DEPARTING",
     "EVIDENCE",
     "MARGIN_CEILING",
     "MARGIN_FLOOR",
@@ -83,7 +84,6 @@ __all__ = [
     "SlidingWindowLimiter",
     "check_rate_limiter",
     "key_fingerprint",
-    "on_departure",
     "shared_limiter",
     "shared_margin",
     "window_for_rate",

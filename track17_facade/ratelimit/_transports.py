@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import contextvars
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -48,26 +45,14 @@ SENDERS_AT_THE_GATE = 1
 """Requests per client that may hold a connection while waiting for their rate-limit slot."""
 
 
-# What to call when a request of this thread or task has its slot and is about to write its headers:
-# the last moment before a request can take effect, for journals of what may have been sent.
-_DEPARTING: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
-    "track17_departing", default=None
-)
+DEPARTING = "track17.departing"
+"""The request extension holding what to call once the request has its rate-limit slot and its
+headers are about to go out: the last moment before a request can take effect, for journals of
+what may have been sent (the clients put ``before_send`` there, per request)."""
 
 
-@contextlib.contextmanager
-def on_departure(callback: Callable[[], None] | None) -> Iterator[None]:
-    """Within the block, ``callback()`` runs each time a request of this thread or task has got its
-    rate-limit slot and its headers are about to go out (None: nothing is called)."""
-    token = _DEPARTING.set(callback)
-    try:
-        yield
-    finally:
-        _DEPARTING.reset(token)
-
-
-def _departing() -> None:
-    callback = _DEPARTING.get()
+def _departing(request: httpx.Request) -> None:
+    callback = request.extensions.get(DEPARTING)
     if callback is None:
         return
     try:
@@ -107,7 +92,7 @@ class PacedTransport(httpx.BaseTransport):
         def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
                 slots.append(wait_sync(self._limiter))
-                _departing()
+                _departing(request)
             elif name.endswith(_HEADERS_SENT):
                 departed.append(time.monotonic())
                 try:
@@ -162,7 +147,7 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
         async def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
                 slots.append(await wait_async(self._limiter))
-                _departing()
+                _departing(request)
             elif name.endswith(_HEADERS_SENT):
                 departed.append(time.monotonic())
                 try:

@@ -1,6 +1,7 @@
 from typing import Any
 
 import httpx
+from httpx._client import UseClientDefault
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
@@ -99,6 +100,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[ChangeInfoRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[
     BatchResponse
     | ChangeInfoResponse401
@@ -127,6 +130,8 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        timeout=timeout,
+        extensions=extensions,
     )
 
     return _build_response(client=client, response=response)
@@ -136,6 +141,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: list[ChangeInfoRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> (
     BatchResponse
     | ChangeInfoResponse401
@@ -162,6 +169,8 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        timeout=timeout,
+        extensions=extensions,
     ).parsed
 
 
@@ -169,6 +178,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[ChangeInfoRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[
     BatchResponse
     | ChangeInfoResponse401
@@ -195,7 +206,11 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        timeout=timeout,
+        extensions=extensions,
+    )
 
     return _build_response(client=client, response=response)
 
@@ -204,6 +219,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: list[ChangeInfoRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> (
     BatchResponse
     | ChangeInfoResponse401
@@ -231,5 +248,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            timeout=timeout,
+            extensions=extensions,
         )
     ).parsed

@@ -1,6 +1,7 @@
 from typing import Any
 
 import httpx
+from httpx._client import UseClientDefault
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
@@ -92,6 +93,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TrackListRequest,
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[
     BatchResponse
     | GetTrackListResponse401
@@ -120,6 +123,8 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        timeout=timeout,
+        extensions=extensions,
     )
 
     return _build_response(client=client, response=response)
@@ -129,6 +134,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: TrackListRequest,
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> (
     BatchResponse
     | GetTrackListResponse401
@@ -155,6 +162,8 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        timeout=timeout,
+        extensions=extensions,
     ).parsed
 
 
@@ -162,6 +171,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TrackListRequest,
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[
     BatchResponse
     | GetTrackListResponse401
@@ -188,7 +199,11 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        timeout=timeout,
+        extensions=extensions,
+    )
 
     return _build_response(client=client, response=response)
 
@@ -197,6 +212,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: TrackListRequest,
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> (
     BatchResponse
     | GetTrackListResponse401
@@ -224,5 +241,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            timeout=timeout,
+            extensions=extensions,
         )
     ).parsed

@@ -1,6 +1,7 @@
 from typing import Any
 
 import httpx
+from httpx._client import UseClientDefault
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
@@ -107,6 +108,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[RegisterRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[
     BatchResponse
     | RegisterTrackingResponse401
@@ -136,6 +139,8 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        timeout=timeout,
+        extensions=extensions,
     )
 
     return _build_response(client=client, response=response)
@@ -145,6 +150,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: list[RegisterRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> (
     BatchResponse
     | RegisterTrackingResponse401
@@ -172,6 +179,8 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        timeout=timeout,
+        extensions=extensions,
     ).parsed
 
 
@@ -179,6 +188,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[RegisterRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[
     BatchResponse
     | RegisterTrackingResponse401
@@ -206,7 +217,11 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        timeout=timeout,
+        extensions=extensions,
+    )
 
     return _build_response(client=client, response=response)
 
@@ -215,6 +230,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: list[RegisterRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> (
     BatchResponse
     | RegisterTrackingResponse401
@@ -243,5 +260,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            timeout=timeout,
+            extensions=extensions,
         )
     ).parsed

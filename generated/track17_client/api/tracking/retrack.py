@@ -1,6 +1,7 @@
 from typing import Any
 
 import httpx
+from httpx._client import UseClientDefault
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
@@ -92,6 +93,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[TrackNumberRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[
     BatchResponse | RetrackResponse401 | RetrackResponse429 | RetrackResponse500
 ]:
@@ -116,6 +119,8 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        timeout=timeout,
+        extensions=extensions,
     )
 
     return _build_response(client=client, response=response)
@@ -125,6 +130,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: list[TrackNumberRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> (
     BatchResponse | RetrackResponse401 | RetrackResponse429 | RetrackResponse500 | None
 ):
@@ -146,6 +153,8 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        timeout=timeout,
+        extensions=extensions,
     ).parsed
 
 
@@ -153,6 +162,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[TrackNumberRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[
     BatchResponse | RetrackResponse401 | RetrackResponse429 | RetrackResponse500
 ]:
@@ -175,7 +186,11 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        timeout=timeout,
+        extensions=extensions,
+    )
 
     return _build_response(client=client, response=response)
 
@@ -184,6 +199,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: list[TrackNumberRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> (
     BatchResponse | RetrackResponse401 | RetrackResponse429 | RetrackResponse500 | None
 ):
@@ -206,5 +223,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            timeout=timeout,
+            extensions=extensions,
         )
     ).parsed

@@ -1,6 +1,7 @@
 from typing import Any
 
 import httpx
+from httpx._client import UseClientDefault
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
@@ -96,6 +97,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[TrackNumberRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[
     BatchResponse | StopTrackResponse401 | StopTrackResponse429 | StopTrackResponse500
 ]:
@@ -121,6 +124,8 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        timeout=timeout,
+        extensions=extensions,
     )
 
     return _build_response(client=client, response=response)
@@ -130,6 +135,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: list[TrackNumberRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> (
     BatchResponse
     | StopTrackResponse401
@@ -156,6 +163,8 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        timeout=timeout,
+        extensions=extensions,
     ).parsed
 
 
@@ -163,6 +172,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[TrackNumberRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[
     BatchResponse | StopTrackResponse401 | StopTrackResponse429 | StopTrackResponse500
 ]:
@@ -186,7 +197,11 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        timeout=timeout,
+        extensions=extensions,
+    )
 
     return _build_response(client=client, response=response)
 
@@ -195,6 +210,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: list[TrackNumberRequest],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> (
     BatchResponse
     | StopTrackResponse401
@@ -222,5 +239,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            timeout=timeout,
+            extensions=extensions,
         )
     ).parsed

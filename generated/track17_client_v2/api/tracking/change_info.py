@@ -1,6 +1,7 @@
 from typing import Any
 
 import httpx
+from httpx._client import UseClientDefault
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
@@ -91,6 +92,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[ChangeInfoItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[BatchResponse | ErrorResponse]:
     """Change the additional information of registered numbers
 
@@ -113,6 +116,8 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        timeout=timeout,
+        extensions=extensions,
     )
 
     return _build_response(client=client, response=response)
@@ -122,6 +127,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: list[ChangeInfoItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> BatchResponse | ErrorResponse | None:
     """Change the additional information of registered numbers
 
@@ -141,6 +148,8 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        timeout=timeout,
+        extensions=extensions,
     ).parsed
 
 
@@ -148,6 +157,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[ChangeInfoItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[BatchResponse | ErrorResponse]:
     """Change the additional information of registered numbers
 
@@ -168,7 +179,11 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        timeout=timeout,
+        extensions=extensions,
+    )
 
     return _build_response(client=client, response=response)
 
@@ -177,6 +192,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: list[ChangeInfoItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> BatchResponse | ErrorResponse | None:
     """Change the additional information of registered numbers
 
@@ -197,5 +214,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            timeout=timeout,
+            extensions=extensions,
         )
     ).parsed

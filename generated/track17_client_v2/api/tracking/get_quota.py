@@ -1,6 +1,7 @@
 from typing import Any
 
 import httpx
+from httpx._client import UseClientDefault
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
@@ -84,6 +85,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[Any] | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[ErrorResponse | QuotaResponse]:
     """Get the quota balance
 
@@ -110,6 +113,8 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        timeout=timeout,
+        extensions=extensions,
     )
 
     return _build_response(client=client, response=response)
@@ -119,6 +124,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: list[Any] | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> ErrorResponse | QuotaResponse | None:
     """Get the quota balance
 
@@ -142,6 +149,8 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        timeout=timeout,
+        extensions=extensions,
     ).parsed
 
 
@@ -149,6 +158,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[Any] | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[ErrorResponse | QuotaResponse]:
     """Get the quota balance
 
@@ -173,7 +184,11 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        timeout=timeout,
+        extensions=extensions,
+    )
 
     return _build_response(client=client, response=response)
 
@@ -182,6 +197,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: list[Any] | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> ErrorResponse | QuotaResponse | None:
     """Get the quota balance
 
@@ -206,5 +223,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            timeout=timeout,
+            extensions=extensions,
         )
     ).parsed

@@ -1,6 +1,7 @@
 from typing import Any
 
 import httpx
+from httpx._client import UseClientDefault
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
@@ -91,6 +92,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[RealTimeItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[ErrorResponse | TrackInfoResponse]:
     """Look tracking up in real time, without registering
 
@@ -116,6 +119,8 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        timeout=timeout,
+        extensions=extensions,
     )
 
     return _build_response(client=client, response=response)
@@ -125,6 +130,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: list[RealTimeItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> ErrorResponse | TrackInfoResponse | None:
     """Look tracking up in real time, without registering
 
@@ -147,6 +154,8 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        timeout=timeout,
+        extensions=extensions,
     ).parsed
 
 
@@ -154,6 +163,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[RealTimeItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[ErrorResponse | TrackInfoResponse]:
     """Look tracking up in real time, without registering
 
@@ -177,7 +188,11 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        timeout=timeout,
+        extensions=extensions,
+    )
 
     return _build_response(client=client, response=response)
 
@@ -186,6 +201,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: list[RealTimeItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> ErrorResponse | TrackInfoResponse | None:
     """Look tracking up in real time, without registering
 
@@ -209,5 +226,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            timeout=timeout,
+            extensions=extensions,
         )
     ).parsed

@@ -1,6 +1,7 @@
 from typing import Any
 
 import httpx
+from httpx._client import UseClientDefault
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
@@ -91,6 +92,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[NumberItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[ErrorResponse | TrackInfoResponse]:
     """Get tracking information
 
@@ -114,6 +117,8 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        timeout=timeout,
+        extensions=extensions,
     )
 
     return _build_response(client=client, response=response)
@@ -123,6 +128,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: list[NumberItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> ErrorResponse | TrackInfoResponse | None:
     """Get tracking information
 
@@ -143,6 +150,8 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        timeout=timeout,
+        extensions=extensions,
     ).parsed
 
 
@@ -150,6 +159,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[NumberItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[ErrorResponse | TrackInfoResponse]:
     """Get tracking information
 
@@ -171,7 +182,11 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        timeout=timeout,
+        extensions=extensions,
+    )
 
     return _build_response(client=client, response=response)
 
@@ -180,6 +195,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: list[NumberItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> ErrorResponse | TrackInfoResponse | None:
     """Get tracking information
 
@@ -201,5 +218,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            timeout=timeout,
+            extensions=extensions,
         )
     ).parsed

@@ -1,6 +1,7 @@
 from typing import Any
 
 import httpx
+from httpx._client import UseClientDefault
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
@@ -91,6 +92,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[RegisterItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[BatchResponse | ErrorResponse]:
     """Register tracking numbers
 
@@ -115,6 +118,8 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        timeout=timeout,
+        extensions=extensions,
     )
 
     return _build_response(client=client, response=response)
@@ -124,6 +129,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: list[RegisterItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> BatchResponse | ErrorResponse | None:
     """Register tracking numbers
 
@@ -145,6 +152,8 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        timeout=timeout,
+        extensions=extensions,
     ).parsed
 
 
@@ -152,6 +161,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: list[RegisterItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> Response[BatchResponse | ErrorResponse]:
     """Register tracking numbers
 
@@ -174,7 +185,11 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        timeout=timeout,
+        extensions=extensions,
+    )
 
     return _build_response(client=client, response=response)
 
@@ -183,6 +198,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: list[RegisterItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
 ) -> BatchResponse | ErrorResponse | None:
     """Register tracking numbers
 
@@ -205,5 +222,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            timeout=timeout,
+            extensions=extensions,
         )
     ).parsed
