@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from tests.conftest import fast_limiter, unique_key
 from tests.test_webhooks import V1 as PUSH_V1
 from track17_facade import Carrier, Registration
-from track17_facade.cli._app import Track17Group, cli
+from track17_facade.cli._app import cli
+from track17_facade.cli._group import Track17Group
 from track17_facade.cli._input import InputError, Row, rows
 from track17_facade.sandbox import FaultKind, Sandbox, SandboxProcess
 from track17_facade.webhooks import compute_signature

@@ -7,146 +7,39 @@ resumed job sends.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import click
-from rich.console import Console
 
 from track17_facade._batching import CHECK_DIGIT_MODES, CheckDigits, ItemKind
 from track17_facade._constants import (
     API_VERSION_NAMES,
     DEFAULT_REQUESTS_PER_SECOND,
     StreamMethod,
-    version_in_url,
 )
 from track17_facade.cli._carriers import carriers_group, check_command
 from track17_facade.cli._common import (
-    EXIT_USAGE,
     FILE,
     FORMAT,
     OUTPUT,
     broken_pipe,
     expected_errors,
-    fail,
     output_to,
 )
-from track17_facade.cli._input import InputError
-from track17_facade.cli._job import EXIT_OK, EXIT_SOME_FAILED, Job
-from track17_facade.cli._journal import Journal
-from track17_facade.cli._output import OUTCOME_COLUMNS, STATUS_COLUMNS, Output, clean
-from track17_facade.errors import WebhookError
+from track17_facade.cli._group import Settings, Track17Group
+from track17_facade.cli._job import EXIT_OK, Job
+from track17_facade.cli._output import Output
+from track17_facade.cli._tools import journal_group, sandbox_command, webhook_group
 from track17_facade.status import MainStatus, TrackingStatus
 
 if TYPE_CHECKING:
-    from track17_facade import Track17Client
+    pass
 
 SHELLS: Final = ("bash", "zsh", "fish")
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class Settings:
-    """The global options, for the commands."""
-
-    def __init__(self, **options: Any) -> None:
-        self.api_key: str | None = options["api_key"]
-        self.base_url: str | None = options["base_url"]
-        self.api_version: str | None = options["api_version"]
-        self.rate: float = options["rate"]
-        self.max_retries: int | None = options["max_retries"]
-        self.quiet: bool = options["quiet"]
-        self.err = Console(stderr=True, quiet=self.quiet, highlight=False)
-
-    @property
-    def version(self) -> str:
-        """The API version: ``--api-version``, else the one ``--base-url`` ends with, else v1.
-
-        Raises:
-            click.UsageError: the two name different versions.
-        """
-        named = version_in_url(self.base_url) if self.base_url else None
-        if self.api_version is None:
-            return named if named is not None and named in API_VERSION_NAMES else "v1"
-        if named is not None and named != self.api_version:
-            raise click.UsageError(
-                f"--base-url {self.base_url} is the root of API {named}, but --api-version is "
-                f"{self.api_version}: make them agree (or leave --api-version out)"
-            )
-        return self.api_version
-
-    def client(self) -> Track17Client:
-        """A client from the options; a missing key is a usage error."""
-        if not self.api_key:
-            raise click.UsageError("an API key is needed: --api-key KEY or the TRACK17_API_KEY variable")
-        options: dict[str, Any] = {"api_version": self.version, "requests_per_second": self.rate}
-        if self.base_url:
-            options["base_url"] = self.base_url
-        if self.max_retries is not None:
-            options["max_retries"] = self.max_retries
-        # Imported here, as the HTTP stack is: `track17 --help` and the offline commands need neither.
-        from track17_facade import Track17Client  # noqa: PLC0415
-
-        return Track17Client(self.api_key, **options)
-
-
-class Track17Group(click.Group):
-    """The ``track17`` group: its own options are taken after the command too.
-
-    ``track17 register FILE --api-key KEY`` works like ``track17 --api-key KEY register FILE``, as
-    gh, aws and stripe allow: people type options where they think of them. An option the command
-    itself has (``sandbox --rate``) stays the command's.
-    """
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Move the group's options found after the command before it, then parse."""
-        return super().parse_args(ctx, self._hoisted(ctx, args))
-
-    def _hoisted(self, ctx: click.Context, args: list[str]) -> list[str]:
-        own = _option_arity(self)
-        at = 0
-        while at < len(args) and args[at].startswith("-") and args[at] != "-":
-            name, _, inline = args[at].partition("=")
-            at += 1 + (own.get(name, 0) if not inline else 0)
-        if at >= len(args):
-            return args
-        command: click.Command | None = self.get_command(ctx, args[at])
-        if command is None:
-            return args
-        taken = dict(_option_arity(command))
-        for token in args[at + 1 :]:  # a group's subcommand (journal show) has options of its own
-            if isinstance(command, click.Group) and not token.startswith("-"):
-                command = command.get_command(ctx, token)
-                if command is None:
-                    return args
-                taken.update(_option_arity(command))
-                break
-        head, tail = list(args[:at]), [args[at]]
-        rest = iter(args[at + 1 :])
-        for token in rest:
-            if token == "--":  # noqa: S105 (the end of options, not a password)
-                tail += [token, *rest]
-                break
-            name, _, inline = token.partition("=")
-            if name in own and name not in taken:
-                head.append(token)
-                for _ in range(own[name] if not inline else 0):
-                    head.append(next(rest, ""))
-            else:
-                tail.append(token)
-        return head + tail
-
-
-def _option_arity(command: click.Command) -> dict[str, int]:
-    """Each option name of a command, and how many values it takes."""
-    return {
-        name: 0 if param.is_flag or param.count else param.nargs
-        for param in command.params
-        if isinstance(param, click.Option)
-        for name in (*param.opts, *param.secondary_opts)
-    }
 
 
 @click.group(
@@ -354,101 +247,9 @@ def completion_command(shell: str) -> None:
     click.echo(completer(cli, {}, "track17", "_TRACK17_COMPLETE").source())
 
 
-@cli.group("webhook")
-def webhook_group() -> None:
-    """Webhook helpers."""
-
-
-@webhook_group.command("verify")
-@click.option("--sign", required=True, help="The push's 'sign' header.")
-@click.argument("body", type=click.Path(exists=True, dir_okay=False, allow_dash=True), default="-")
-@click.pass_obj
-@expected_errors
-def webhook_verify(settings: Settings, sign: str, body: str) -> None:
-    """Check a push's signature against its raw BODY (a file, or '-' for stdin) and print the
-    parsed event as JSON. Exit code 1 when the signature or the body is wrong."""
-    if not settings.api_key:
-        raise click.UsageError("an API key is needed: --api-key KEY or the TRACK17_API_KEY variable")
-    try:
-        if body == "-":
-            raw = sys.stdin.buffer.read()
-        else:
-            with open(body, "rb") as handle:
-                raw = handle.read()
-    except OSError as exc:
-        raise InputError(f"cannot read {body}: {exc.strerror or exc}") from None
-
-    from track17_facade.webhooks import parse_webhook  # noqa: PLC0415 (as in Settings.client)
-
-    try:
-        event = parse_webhook(raw, sign=sign, api_key=settings.api_key)
-    except WebhookError as exc:
-        fail(f"{type(exc).__name__}: {exc}", EXIT_SOME_FAILED)
-        return
-    click.echo(json.dumps(clean(event.to_dict()), ensure_ascii=False, indent=2))
-    settings.err.print(f"signature valid: {event.type} for {event.number}", soft_wrap=True)
-
-
-@cli.group("journal")
-def journal_group() -> None:
-    """Inspect job journals."""
-
-
-@journal_group.command("show")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option(
-    "--rows", "state", type=click.Choice(["all", "accepted", "rejected", "failed"]), help="Also list rows."
-)
-@FORMAT
-@OUTPUT
-@expected_errors
-def journal_show(path: str, state: str | None, fmt: str | None, output: str | None) -> None:
-    """A job's state: its command, runs, and numbers by outcome (rejections by code)."""
-    journal = Journal.open_to_read(path)
-    try:
-        with output_to(output) as stream:
-            summary = journal.summary()
-            if state is None:
-                out = Output(fmt, tuple(summary), stream)
-                out.write(summary)
-            else:
-                columns = STATUS_COLUMNS if journal.method == "get_track_info" else OUTCOME_COLUMNS
-                out = Output(fmt, columns, stream)
-                for row in journal.rows(None if state == "all" else state):
-                    out.write(row)
-            out.close()
-    finally:
-        journal.close()
-
-
-@cli.command("sandbox")
-@click.option(
-    "--port", type=click.IntRange(0, 65535), default=8017, show_default=True, help="0 picks a free port."
-)
-@click.option(
-    "--rate",
-    "sandbox_rate",
-    type=click.IntRange(min=1),
-    default=3,
-    show_default=True,
-    help="Requests per key per second.",
-)
-@click.option("--latency", type=click.FloatRange(min=0), default=0.0, help="Seconds to hold each answer.")
-@click.option(
-    "--fault-rate", type=click.FloatRange(0, 1), default=0.0, help="Share of requests that fail (0 to 1)."
-)
-def sandbox_command(port: int, sandbox_rate: int, latency: float, fault_rate: float) -> None:
-    """Start the embedded sandbox (a local 17TRACK) and print its URLs and key."""
-    try:
-        from track17_facade.sandbox.__main__ import main as serve  # noqa: PLC0415 (needs the sandbox extra)
-    except ImportError as exc:
-        fail(
-            f"the sandbox needs the 'sandbox' extra ({exc.name} is missing): pip install 'track17[sandbox]'",
-            EXIT_USAGE,
-        )
-        return
-    args = ["--port", str(port), "--rate", str(sandbox_rate), "--latency", str(latency)]
-    sys.exit(serve([*args, "--fault-rate", str(fault_rate)]))
+cli.add_command(webhook_group)
+cli.add_command(journal_group)
+cli.add_command(sandbox_command)
 
 
 def run(args: Sequence[str] | None = None) -> None:
