@@ -19,13 +19,8 @@ from track17_facade.sandbox._delivery import DeliveryRecord
 from track17_facade.sandbox._detect import detect_carrier
 from track17_facade.sandbox._faults import FaultInjector, FaultKind, RawAnswer
 from track17_facade.sandbox._process import SandboxProcess
-from track17_facade.sandbox._server import (
-    RecordedResponse,
-    RequestRecord,
-    Sandbox,
-    SandboxConfig,
-    SandboxStats,
-)
+from track17_facade.sandbox._records import RecordedResponse, RequestRecord, SandboxConfig, SandboxStats
+from track17_facade.sandbox._server import Sandbox
 from track17_facade.sandbox._webhooks import sign
 
 __all__ = [

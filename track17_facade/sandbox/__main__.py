@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from track17_facade.sandbox._faults import FaultKind
-from track17_facade.sandbox._server import DEFAULT_API_KEY, Sandbox
+from track17_facade.sandbox._records import DEFAULT_API_KEY
+from track17_facade.sandbox._server import Sandbox
 
 
 def _announce(sandbox: Sandbox) -> None:

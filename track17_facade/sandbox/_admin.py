@@ -12,7 +12,8 @@ import attrs
 from track17_facade.sandbox._faults import RawAnswer
 
 if TYPE_CHECKING:
-    from track17_facade.sandbox._server import Sandbox, SandboxStats
+    from track17_facade.sandbox._records import SandboxStats
+    from track17_facade.sandbox._server import Sandbox
 
 Json = dict[str, Any]
 MAX_ADVANCE = 10 * 365 * 86400.0

@@ -17,7 +17,7 @@ from typing import Self
 import httpx
 
 from track17_facade.sandbox._faults import FaultKind, RawAnswer
-from track17_facade.sandbox._server import DEFAULT_API_KEY, RequestRecord, SandboxStats
+from track17_facade.sandbox._records import DEFAULT_API_KEY, RequestRecord, SandboxStats
 from track17_facade.sandbox._wire import V1, url_for
 
 

@@ -1,0 +1,97 @@
+"""What a sandbox is set up with (``SandboxConfig``), and what it keeps of the requests it received
+(``RequestRecord``, ``RecordedResponse``) and shows of them (``SandboxStats``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from attrs import define, field, frozen
+
+from track17_facade.sandbox._faults import FaultKind
+from track17_facade.sandbox._webhooks import WebhookFormat
+
+__all__ = [
+    "DEFAULT_API_KEY",
+    "DEFAULT_START",
+    "RecordedResponse",
+    "RequestRecord",
+    "SandboxConfig",
+    "SandboxStats",
+]
+
+DEFAULT_API_KEY = "sandbox-key"
+DEFAULT_START = datetime(2026, 1, 5, 8, 0)
+_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
+
+
+@define(kw_only=True)
+class SandboxConfig:
+    """How a sandbox behaves. Every field has a default that mirrors 17TRACK."""
+
+    api_keys: tuple[str, ...] = (DEFAULT_API_KEY,)
+    """Keys accepted in the ``17token`` header; the first one signs webhooks."""
+    rate: int = 3
+    """Requests each key may make in any sliding ``window`` (17TRACK: 3 per second)."""
+    window: float = 1.0
+    latency: float = 0.0
+    """Seconds to hold every answer, to feel like a far-away server."""
+    arrival_jitter: float = 0.0
+    """Up to this many seconds (uniformly random, seeded) between a request reaching the sandbox
+    and its arrival being stamped for the rate window: what a real network adds to the client's
+    even spacing."""
+    seed: int = 17
+    """Seeds the simulated shipments and random faults."""
+    quota: int | None = None
+    daily_limit: int | None = None
+    webhook_url: str | None = None
+    webhook_format: WebhookFormat = "v1"
+    fault_rate: float = 0.0
+    fault_kinds: tuple[FaultKind, ...] = tuple(FaultKind)
+    slow_seconds: float = 3.0
+    webhook_retry_delays: tuple[float, ...] = _RETRY_DELAYS
+    start_time: datetime = DEFAULT_START
+    record_responses: bool = False
+    """Keep every answer (path, status, body) in ``Sandbox.responses``, for contract checks."""
+
+
+@frozen
+class RecordedResponse:
+    """An answer the sandbox sent (kept when ``record_responses`` is on)."""
+
+    path: str
+    status: int
+    body: bytes = field(repr=False)
+
+
+@frozen
+class RequestRecord:
+    """One request the sandbox received: its path, the status it answered (0 for a connection
+    dropped on purpose), and ``time.monotonic()`` stamps of its arrival and of its answer. An API
+    request's arrival is the stamp its key's rate window counted (after any ``arrival_jitter``)."""
+
+    path: str
+    status: int
+    arrived: float
+    answered: float
+
+
+@frozen
+class SandboxStats:
+    """Counters for tests and benchmarks."""
+
+    requests: int
+    rate_limited: int
+    max_requests_in_window: int
+    max_items_in_request: int
+    faults_injected: Mapping[str, int]
+    responses_by_status: Mapping[int, int]
+    quota_used: int
+    registered: int
+    rate_limited_certain: int = 0
+    """429s the client certainly caused: every stamp in the window was taken while the sandbox ran
+    smoothly (see ``pauses``). The others may come from the sandbox's own pauses."""
+    max_requests_in_window_certain: int = 0
+    """``max_requests_in_window`` over the windows whose stamps are all certain."""
+    pauses: int = 0
+    """Times the sandbox itself was paused for more than 20 ms (a busy host, or the GIL)."""
