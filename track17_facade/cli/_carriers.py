@@ -8,7 +8,6 @@ import os
 import sys
 import tempfile
 from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +137,8 @@ def carriers_update(url: str, source: str | None) -> None:
 
 def _download(url: str) -> tuple[bytes, date]:
     """The list's bytes and its publication day (the server's Last-Modified, else today)."""
+    from email.utils import parsedate_to_datetime  # noqa: PLC0415 (as httpx)
+
     import httpx  # noqa: PLC0415 (the one command that goes online; the others start quicker)
 
     try:

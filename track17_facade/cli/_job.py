@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from track17_facade._batching import CheckDigits, ItemKind, check_digit_screen, stream_batches
 from track17_facade._constants import StreamMethod
@@ -27,6 +26,8 @@ from track17_facade.cli._output import (
 from track17_facade.models import BatchResult
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from track17_facade import Track17Client
 
 EXIT_OK, EXIT_SOME_FAILED = 0, 1
@@ -82,6 +83,15 @@ def progress_bar(console: Console, path: str, quiet: bool) -> Progress | None:
     """A progress bar for a job over ``path`` on a terminal (the file is counted then only)."""
     if quiet or not sys.stderr.isatty():
         return None
+    # Imported when a bar is drawn: `--help`, files and pipes never need it.
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     progress = Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),

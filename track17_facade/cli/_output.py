@@ -11,7 +11,6 @@ from typing import IO, Any, Final
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from track17_facade._secrets import redact
 from track17_facade.carriers import CarrierInfo
@@ -104,6 +103,8 @@ class Output:
         self.stream.flush()
 
     def _draw_table(self) -> None:
+        from rich.table import Table  # noqa: PLC0415 (imported when a table is drawn)
+
         table = Table(show_lines=False)
         longest = max((len(_text(row.get("number"))) for row in self._table), default=6)
         for column in self.columns:
