@@ -41,9 +41,9 @@ def test_importing_the_package_loads_no_http_stack_and_no_generated_package() ->
     assert not loaded & {"httpx", "track17_client", "track17_client_v2", "asyncio"}
 
 
-def test_the_command_line_starts_without_the_http_stack() -> None:
+def test_the_command_line_starts_without_the_http_stack_or_its_drawing() -> None:
     loaded = _loaded_after("import track17_facade.cli._app")
-    assert not loaded & {"httpx", "track17_client", "track17_client_v2"}
+    assert not loaded & {"httpx", "track17_client", "track17_client_v2", "rich.progress", "rich.table"}
 
 
 def test_a_client_loads_only_its_own_versions_generated_models() -> None:
