@@ -15,6 +15,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -711,11 +712,20 @@ def figure_cli(smoke: bool) -> None:
 
 def _fresh_seconds(code: str, runs: int) -> float:
     """The median of what ``code`` prints (seconds) across ``runs`` new interpreters."""
-    found = sorted(
+    return statistics.median(
         float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
         for _ in range(runs)
     )
-    return found[len(found) // 2]
+
+
+def _wall_seconds(command: list[str], runs: int) -> float:
+    """The median wall-clock time of ``command`` across ``runs`` runs."""
+    times = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True)
+        times.append(time.perf_counter() - begin)
+    return statistics.median(times)
 
 
 def _import_profile(statement: str, runs: int) -> tuple[float, dict[str, float]]:
@@ -736,8 +746,7 @@ def _import_profile(statement: str, runs: int) -> tuple[float, dict[str, float]]
             total += seconds
             own.setdefault(name.strip(), []).append(seconds)
         totals.append(total)
-    totals.sort()
-    return totals[len(totals) // 2], {name: sorted(times)[len(times) // 2] for name, times in own.items()}
+    return statistics.median(totals), {name: statistics.median(times) for name, times in own.items()}
 
 
 def figure_carriers(smoke: bool) -> None:
@@ -806,7 +815,6 @@ def figure_carriers(smoke: bool) -> None:
 
 def figure_startup(smoke: bool) -> None:
     runs = 3 if smoke else 9
-    floor = _fresh_seconds("import time; t = time.perf_counter(); print(time.perf_counter() - t)", runs)
     package, _ = _import_profile("import track17_facade", runs)
     client, _ = _import_profile("from track17_facade import Track17Client", runs)
     record(
@@ -818,29 +826,15 @@ def figure_startup(smoke: bool) -> None:
         f"median of {runs} new interpreters (-X importtime); names load on first use; "
         f"from track17_facade import Track17Client {client * 1e3:.0f} ms",
     )
-    started = []
-    for _ in range(runs):
-        begin = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "track17_facade.cli", "--help"], capture_output=True, check=True
-        )
-        started.append(time.perf_counter() - begin)
-    started.sort()
-    empty = []
-    for _ in range(runs):
-        begin = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], capture_output=True, check=True)
-        empty.append(time.perf_counter() - begin)
-    empty.sort()
-    helped = started[len(started) // 2]
+    helped = _wall_seconds([sys.executable, "-m", "track17_facade.cli", "--help"], runs)
+    empty = _wall_seconds([sys.executable, "-c", "pass"], runs)
     record(
         "12. track17 --help",
         helped * 1e3,
         "ms",
         "<= 300",
         helped <= 0.300,
-        f"median of {runs} runs, wall clock; an empty interpreter takes "
-        f"{empty[len(empty) // 2] * 1e3:.0f} ms (floor {floor * 1e6:.0f} us in-process)",
+        f"median of {runs} runs, wall clock; an empty interpreter takes {empty * 1e3:.0f} ms",
     )
 
 

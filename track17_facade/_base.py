@@ -50,6 +50,7 @@ from track17_facade._options import (
     check_retries,
     check_status_filter,
     checked_base_url,
+    checked_count,
     checked_timeout,
     environment_proxy,
 )
@@ -319,15 +320,8 @@ class BaseClient:
             )
         if cache_level_as not in ("name", "integer"):
             raise InvalidInputError(f"cache_level_as must be 'name' or 'integer', got {cache_level_as!r}")
-        if (
-            isinstance(batch_size, bool)
-            or not isinstance(batch_size, int)
-            or not 1 <= batch_size <= MAX_ITEMS_PER_REQUEST
-        ):
-            raise InvalidInputError(
-                f"batch_size must be an integer from 1 to {MAX_ITEMS_PER_REQUEST}, got {batch_size!r}"
-            )
-        return realtime(cache_level_wire(cache_level, cache_level_as), batch_size)
+        size = checked_count(batch_size, "batch_size", MAX_ITEMS_PER_REQUEST)
+        return realtime(cache_level_wire(cache_level, cache_level_as), size)
 
     def _quota_attempts(self, max_retries: int | None) -> Attempts[Quota]:
         read = self._api.read_quota
@@ -388,14 +382,7 @@ class BaseClient:
         self, status: object, tracking_status: object, page_size: int, max_retries: int | None
     ) -> tuple[TrackListQuery, int]:
         """Check ``iter_track_list``'s arguments at the call, before any page is fetched."""
-        if (
-            isinstance(page_size, bool)
-            or not isinstance(page_size, int)
-            or not 1 <= page_size <= MAX_PAGE_SIZE
-        ):
-            raise InvalidInputError(
-                f"page_size must be an integer from 1 to {MAX_PAGE_SIZE}, got {page_size!r}"
-            )
+        checked_count(page_size, "page_size", MAX_PAGE_SIZE)
         fixed = self._api.fixed_page_size
         if fixed is not None and page_size != fixed:
             raise InvalidInputError(

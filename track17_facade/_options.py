@@ -128,6 +128,13 @@ def checked_timeout(timeout: object, owner: str) -> httpx.Timeout:
     return as_timeout(timeout)
 
 
+def checked_count(value: object, name: str, most: int) -> int:
+    """A count (a batch or page size), after checking that it is an integer from 1 to ``most``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        raise InvalidInputError(f"{name} must be an integer from 1 to {most}, got {value!r}")
+    return value
+
+
 def check_retries(max_retries: object, owner: str) -> None:
     """Refuse a ``max_retries`` that is not an integer >= 0."""
     if isinstance(max_retries, bool) or not isinstance(max_retries, int):

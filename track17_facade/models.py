@@ -22,6 +22,7 @@ __all__ = [
     "Accepted",
     "Address",
     "BatchResult",
+    "CarrierModel",
     "EstimatedDelivery",
     "Failure",
     "JsonModel",
@@ -66,6 +67,19 @@ class JsonModel:
         name, nested models as dicts, sequences as lists."""
         converted: dict[str, Any] = jsonable(self)
         return converted
+
+
+class CarrierModel(JsonModel):
+    """A model that names a carrier by its key (``carrier``); ``carrier_info`` is that carrier's
+    entry in 17TRACK's carrier list (name, country), for any key, not only ``Carrier``'s."""
+
+    __slots__ = ()
+    carrier: Carrier | None
+
+    @property
+    def carrier_info(self) -> CarrierInfo | None:
+        """The carrier's entry in 17TRACK's carrier list (name, country), for any key."""
+        return carrier_info(self.carrier)
 
 
 def parse_event_time(raw: str | None) -> datetime | None:
@@ -142,7 +156,7 @@ class EstimatedDelivery(JsonModel):
 
 
 @frozen
-class TrackInfo(JsonModel):
+class TrackInfo(CarrierModel):
     """A tracking number's current status and its event history (oldest first).
 
     The first six fields come from both API versions. The others are filled by v2.4 (and by
@@ -170,11 +184,6 @@ class TrackInfo(JsonModel):
     provider_tips: tuple[str, ...] = field(default=(), repr=False)
     """v2.4: the carriers' notices ("Customs may hold parcels ..."), from ``track_info`` and from
     each provider; empty on v1."""
-
-    @property
-    def carrier_info(self) -> CarrierInfo | None:
-        """The carrier's entry in 17TRACK's carrier list (name, country), for any key."""
-        return carrier_info(self.carrier)
 
     @property
     def is_delivered(self) -> bool:
@@ -235,7 +244,7 @@ class Quota(JsonModel):
 
 
 @frozen
-class TrackListEntry(JsonModel):
+class TrackListEntry(CarrierModel):
     """One registered number, as listed by ``iter_track_list``.
 
     v1 lists numbers only: ``number`` is filled and the others are None. v2.4 fills them all.
@@ -254,14 +263,9 @@ class TrackListEntry(JsonModel):
     push_status_code: int | None = None
     """v2.4: the HTTP status your endpoint answered the last push with."""
 
-    @property
-    def carrier_info(self) -> CarrierInfo | None:
-        """The carrier's entry in 17TRACK's carrier list (name, country), for any key."""
-        return carrier_info(self.carrier)
-
 
 @frozen
-class Accepted(JsonModel):
+class Accepted(CarrierModel):
     """An item the API accepted.
 
     ``recovered`` is True when an earlier attempt failed in a way that may have reached the
@@ -275,11 +279,6 @@ class Accepted(JsonModel):
     number_suspect: bool = False
     """``register(..., check_digits="warn")``: the number's check digit is wrong for its format
     (see ``check_number``); it was registered anyway and is probably mistyped."""
-
-    @property
-    def carrier_info(self) -> CarrierInfo | None:
-        """The carrier's entry in 17TRACK's carrier list (name, country), for any key."""
-        return carrier_info(self.carrier)
 
 
 @frozen

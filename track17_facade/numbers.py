@@ -110,7 +110,7 @@ class _Format(NamedTuple):
     carriers: tuple[Carrier, ...]
 
 
-_S10 = _Format("UPU S10", _s10_ok, ())
+_S10 = _Format("UPU S10", _s10_ok, ())  # its carrier is the post of the country it ends with
 _S10_SHAPE = re.compile(r"[A-Z]{2}\d{9}[A-Z]{2}")
 _UPS = _Format("UPS", _ups_ok, (Carrier.UPS,))
 _UPS_SHAPE = re.compile(r"1Z[A-Z0-9]{16}")
@@ -152,7 +152,7 @@ def check_number(number: str) -> NumberCheck:
         if fmt is not None:
             return NumberCheck(normal, (fmt.name,), fmt.ok(normal), fmt.carriers)
     elif len(normal) == 13 and _S10_SHAPE.fullmatch(normal):
-        return NumberCheck(normal, (_S10.name,), _s10_ok(normal), _national_post(normal[-2:]))
+        return NumberCheck(normal, (_S10.name,), _S10.ok(normal), _national_post(normal[-2:]))
     elif len(normal) == 18 and _UPS_SHAPE.fullmatch(normal):
-        return NumberCheck(normal, (_UPS.name,), _ups_ok(normal), _UPS.carriers)
+        return NumberCheck(normal, (_UPS.name,), _UPS.ok(normal), _UPS.carriers)
     return NumberCheck(normal, (), None, ())

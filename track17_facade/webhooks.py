@@ -37,9 +37,9 @@ from track17_facade._decoders import (
     track_info_from_v2,
 )
 from track17_facade._secrets import checked_api_key
-from track17_facade.carriers import Carrier, CarrierInfo
+from track17_facade.carriers import Carrier
 from track17_facade.errors import InvalidInputError, SignatureError, WebhookParseError
-from track17_facade.models import JsonModel, TrackInfo, carrier_info
+from track17_facade.models import CarrierModel, TrackInfo
 
 SIGN_HEADER = "sign"
 
@@ -52,7 +52,7 @@ class WebhookEventType(StrEnum):
 
 
 @frozen
-class WebhookEvent(JsonModel):
+class WebhookEvent(CarrierModel):
     """One push: which number, and (for updates) its tracking, as the client's TrackInfo."""
 
     type: WebhookEventType | str
@@ -65,11 +65,6 @@ class WebhookEvent(JsonModel):
     param: str | None = None
     raw: Mapping[str, Any] = field(default={}, repr=False, eq=False)
     """The decoded JSON body, untouched."""
-
-    @property
-    def carrier_info(self) -> CarrierInfo | None:
-        """The carrier's entry in 17TRACK's carrier list (name, country), for any key."""
-        return carrier_info(self.carrier)
 
 
 def compute_signature(raw_body: bytes, api_key: str) -> str:

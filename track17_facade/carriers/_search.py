@@ -37,6 +37,7 @@ class SearchIndex:
         self.names: list[tuple[str, ...]] = []
         self.words: list[tuple[str, ...]] = []
         self.starts: list[int] = []
+        self.haystacks: list[str] = []
         exact: dict[str, list[CarrierInfo]] = {}
         bases: dict[str, list[CarrierInfo]] = {}
         parts: list[str] = []
@@ -53,6 +54,7 @@ class SearchIndex:
                     bases.setdefault(base, []).append(info)
             text = "\0".join(names)
             self.starts.append(offset)
+            self.haystacks.append(text)
             parts.append(text)
             offset += len(text) + 1
         self.blob = "\n".join(parts)
@@ -78,8 +80,7 @@ class SearchIndex:
         ranked = []
         for index in found:
             names, mine = self.names[index], self.words[index]
-            haystack = "\0".join(names)
-            if not all(word in haystack for word in words):
+            if not all(word in self.haystacks[index] for word in words):
                 continue
             if query in names:
                 rank = 0
