@@ -73,7 +73,7 @@ def _find_interpreters() -> list[str]:
 PYTHONS = _find_interpreters()
 
 
-def _install_project(session: nox.Session, *groups: str, extras: str = "sandbox,redis,cli") -> None:
+def _install_project(session: nox.Session, *groups: str, extras: str = "sandbox,redis,cli,store") -> None:
     session.install("-e", f".[{extras}]")
     for group in groups:
         session.install(*nox.project.dependency_groups(PYPROJECT, group))

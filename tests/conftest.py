@@ -209,3 +209,30 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     server = RedisServer(binary, tmp_path)
     yield server
     server.stop()
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """One real PostgreSQL cluster for the session (each test takes its own database in it)."""
+    from tests.postgres import PostgresServer, find_binaries
+
+    binaries = find_binaries()
+    if binaries is None:
+        missing("PostgreSQL is not installed (Debian: apt-get install postgresql)")
+        raise AssertionError("unreachable")
+    server = PostgresServer(binaries)
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh store's URL, on SQLite (a file) and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shipments.db'}"
+    server = request.getfixturevalue("postgres_server")
+    url: str = server.database()
+    return url

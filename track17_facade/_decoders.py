@@ -25,6 +25,7 @@ from track17_client_v2.types import Unset as UnsetV2
 from track17_facade._secrets import redacting_logger
 from track17_facade.carriers import Carrier
 from track17_facade.models import (
+    NOTHING_RECEIVED,
     Address,
     EstimatedDelivery,
     Milestone,
@@ -219,16 +220,22 @@ _DEFAULT_SUB: dict[MainStatus, SubStatus] = {
 
 
 def assemble_track(
-    number: str, which: Carrier | None, latest: TrackEvent | None, events: tuple[TrackEvent, ...]
+    number: str,
+    which: Carrier | None,
+    latest: TrackEvent | None,
+    events: tuple[TrackEvent, ...],
+    raw: Mapping[str, Any] = NOTHING_RECEIVED,
 ) -> TrackInfo:
-    """A TrackInfo from its latest event (``z0``) and history (``z1``)."""
+    """A TrackInfo from its latest event (``z0``) and history (``z1``); ``raw`` is the track as it came."""
     if latest is None and events:
         latest = events[-1]
     if latest is None:
-        return TrackInfo(number, which, MainStatus.NOT_FOUND, SubStatus.NOT_FOUND_OTHER, None, events)
+        return TrackInfo(
+            number, which, MainStatus.NOT_FOUND, SubStatus.NOT_FOUND_OTHER, None, events, raw=raw
+        )
     # A z0 with neither time nor description only carries the status: there is no event yet.
     shown = latest if (latest.time_raw or latest.description) else None
-    return TrackInfo(number, which, latest.status, latest.sub_status, shown, events)
+    return TrackInfo(number, which, latest.status, latest.sub_status, shown, events, raw=raw)
 
 
 def track_info_from_generated(item: TrackInfoResponseDataAcceptedItem, path: str) -> TrackInfo:
@@ -247,7 +254,7 @@ def track_info_from_generated(item: TrackInfoResponseDataAcceptedItem, path: str
     z1 = f"{path}.track.z1"
     events = tuple([event_from_generated(event, z1, index) for index, event in enumerate(history)])
     latest = None if isinstance(track.z0, Unset) else event_from_generated(track.z0, f"{path}.track.z0")
-    return assemble_track(item.number, which, latest, events)
+    return assemble_track(item.number, which, latest, events, track.to_dict())
 
 
 def track_from_dict(number: str, which: Carrier | None, track: object, path: str) -> TrackInfo:
@@ -262,7 +269,7 @@ def track_from_dict(number: str, which: Carrier | None, track: object, path: str
     read = [event_from_dict(event, f"{path}.z1", index) for index, event in enumerate(z1)]
     events = tuple([event for event in read if event is not None])
     latest = None if z0 is None else event_from_dict(z0, f"{path}.z0")
-    return assemble_track(number, which, latest, events)
+    return assemble_track(number, which, latest, events, track)
 
 
 # -- v2.x: 17TRACK's current track_info shape (gettrackinfo on v2.4, and v2 pushes) --------------
@@ -480,7 +487,16 @@ def track_info_from_v2(
     """A TrackInfo from a v2 ``track_info`` object (decoded JSON), for answers and pushes alike."""
     info = _optional_object(track_info, path)
     if info is None:
-        return TrackInfo(number, which, MainStatus.NOT_FOUND, SubStatus.NOT_FOUND_OTHER, None, (), tag=tag)
+        return TrackInfo(
+            number,
+            which,
+            MainStatus.NOT_FOUND,
+            SubStatus.NOT_FOUND_OTHER,
+            None,
+            (),
+            tag=tag,
+            raw=NOTHING_RECEIVED,
+        )
     events, provider, tips = _v2_events(info, path)
     latest_block = info.get("latest_event")
     latest = None if latest_block is None else v2_event(latest_block, f"{path}.latest_event")
@@ -505,4 +521,5 @@ def track_info_from_v2(
         estimated_delivery=_estimated_delivery(info, path),
         milestones=_milestones(info, path),
         provider_tips=tuple(tips),
+        raw=info,
     )

@@ -43,6 +43,9 @@ __all__ = [
     "RequestTimeoutError",
     "ServerError",
     "SignatureError",
+    "StoreError",
+    "StoreSchemaError",
+    "StoreUnavailableError",
     "Track17Error",
     "TransportError",
     "WebhookError",
@@ -157,3 +160,17 @@ class SignatureError(WebhookError):
 
 class WebhookParseError(WebhookError, ValueError):
     """The body is not a valid 17TRACK push; the message says what is wrong and where."""
+
+
+class StoreError(Track17Error):
+    """A shipment store (``track17_facade.shipments``) that cannot do what was asked."""
+
+
+class StoreUnavailableError(StoreError):
+    """The store's database cannot be reached or is busy beyond its timeout. Nothing was stored:
+    a webhook receiver answers 503, so that 17TRACK delivers the push again later."""
+
+
+class StoreSchemaError(StoreError):
+    """The store's schema is not one this release can use: newer than it (written by a later
+    release), or older and opened with ``upgrade=False``."""

@@ -6,8 +6,10 @@ reprs. ``TrackInfo`` and ``TrackEvent`` are also what ``track17_facade.webhooks`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -36,6 +38,10 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_JSON = "json"
+"""Field metadata: ``{_JSON: False}`` leaves a field out of ``to_dict()``."""
+NOTHING_RECEIVED: Mapping[str, Any] = MappingProxyType({})
+"""The ``raw`` of a model built from nothing that arrived."""
 
 
 def jsonable(value: object) -> Any:
@@ -43,7 +49,7 @@ def jsonable(value: object) -> Any:
     enums by name (an unknown value as ``UNKNOWN:<what arrived>``), errors as their type and
     message, tuples as lists."""
     if attrs.has(type(value)):
-        names = [a.name for a in getattr(type(value), "__attrs_attrs__", ())]
+        names = [a.name for a in getattr(type(value), "__attrs_attrs__", ()) if a.metadata.get(_JSON, True)]
         return {name: jsonable(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         raw = getattr(value, "raw", None)
@@ -184,6 +190,11 @@ class TrackInfo(CarrierModel):
     provider_tips: tuple[str, ...] = field(default=(), repr=False)
     """v2.4: the carriers' notices ("Customs may hold parcels ..."), from ``track_info`` and from
     each provider; empty on v1."""
+    raw: Mapping[str, Any] = field(
+        default=NOTHING_RECEIVED, repr=False, eq=False, kw_only=True, metadata={_JSON: False}
+    )
+    """The track object as decoded JSON, as it arrived: v1's ``track`` (``z0``/``z1``) or v2's
+    ``track_info``; empty when none came. Not part of ``to_dict()``."""
 
     @property
     def is_delivered(self) -> bool:

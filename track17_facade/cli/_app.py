@@ -32,6 +32,7 @@ from track17_facade.cli._common import (
 from track17_facade.cli._group import Settings, Track17Group
 from track17_facade.cli._job import EXIT_OK, Job
 from track17_facade.cli._output import Output
+from track17_facade.cli._shipments import shipments_group
 from track17_facade.cli._tools import journal_group, sandbox_command, webhook_group
 from track17_facade.status import MainStatus, TrackingStatus
 
@@ -250,6 +251,7 @@ def completion_command(shell: str) -> None:
 cli.add_command(webhook_group)
 cli.add_command(journal_group)
 cli.add_command(sandbox_command)
+cli.add_command(shipments_group)
 
 
 def run(args: Sequence[str] | None = None) -> None:

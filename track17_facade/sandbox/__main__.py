@@ -59,6 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quota", type=_ranged(int, 0), default=None)
     parser.add_argument("--webhook-url", default=None)
     parser.add_argument("--webhook-format", choices=("v1", "v2"), default="v1")
+    for what, help_text in (
+        ("drop", "share of pushes never delivered, 0 to 1"),
+        ("repeat", "share of pushes delivered twice, 0 to 1"),
+        ("reorder", "share of pushes delivered after the next one, 0 to 1"),
+    ):
+        parser.add_argument(f"--webhook-{what}", type=_ranged(float, 0, 1), default=0.0, help=help_text)
     parser.add_argument("--fault-rate", type=_ranged(float, 0, 1), default=0.0, help="0 to 1")
     parser.add_argument(
         "--fault-kinds", default=",".join(kind.value for kind in FaultKind), help="comma-separated"
@@ -80,6 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         quota=args.quota,
         webhook_url=args.webhook_url,
         webhook_format=args.webhook_format,
+        webhook_drop=args.webhook_drop,
+        webhook_repeat=args.webhook_repeat,
+        webhook_reorder=args.webhook_reorder,
         fault_rate=args.fault_rate,
         fault_kinds=tuple(FaultKind(kind) for kind in args.fault_kinds.split(",") if kind),
     )

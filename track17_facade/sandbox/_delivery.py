@@ -1,12 +1,18 @@
 """Webhook delivery: a queue of signed pushes, POSTed with retries and backoff, and a log of
-what became of each one that tests can wait on (a condition, not a sleep)."""
+what became of each one that tests can wait on (a condition, not a sleep).
+
+On request, delivery misbehaves the way receivers see it do: some pushes dropped, some delivered
+twice, some overtaken by the next one (``Chaos``), each chosen from the seed.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import random
 import threading
 from collections.abc import Callable
 
+import attrs
 import httpx
 from attrs import field, frozen
 
@@ -31,6 +37,9 @@ class DeliveryRecord:
     status_code: int | None
     delivered: bool
     error: str | None = None
+    copies: int = 1
+    """How many times it was delivered: 2 for a push the sandbox repeated on purpose, 0 for one
+    it dropped on purpose."""
 
     def to_json(self) -> dict[str, object]:
         """The record as the admin route ``GET /_sandbox/deliveries`` lists it (no body)."""
@@ -41,7 +50,28 @@ class DeliveryRecord:
             "status_code": self.status_code,
             "delivered": self.delivered,
             "error": self.error,
+            "copies": self.copies,
         }
+
+
+@frozen
+class Chaos:
+    """Shares (0 to 1) of pushes dropped, delivered twice, and held back behind the next one."""
+
+    drop: float = 0.0
+    repeat: float = 0.0
+    reorder: float = 0.0
+    seed: int = 17
+
+    def fates(self) -> Callable[[], tuple[bool, bool, bool]]:
+        """A source of (drop, repeat, hold back) decisions, one per push, the same in every run."""
+        rng = random.Random(f"chaos:{self.seed}")
+
+        def decide() -> tuple[bool, bool, bool]:
+            roll = rng.random(), rng.random(), rng.random()
+            return roll[0] < self.drop, roll[1] < self.repeat, roll[2] < self.reorder
+
+        return decide
 
 
 class WebhookDelivery:
@@ -52,9 +82,11 @@ class WebhookDelivery:
         url: Callable[[], str | None],
         api_key: Callable[[], str],
         retry_delays: Callable[[], tuple[float, ...]],
+        chaos: Chaos = Chaos(),
     ) -> None:
         # Read at each attempt, so that set_webhook() applies to pushes already queued.
         self._url, self._api_key, self._retry_delays = url, api_key, retry_delays
+        self._fate = chaos.fates()
         self._records: list[DeliveryRecord] = []
         self._finished = threading.Condition()
         self._queue: asyncio.Queue[Push] = asyncio.Queue()
@@ -73,13 +105,34 @@ class WebhookDelivery:
 
     async def run(self) -> None:
         """Deliver forever (until cancelled with the server)."""
+        held: Push | None = None
         async with httpx.AsyncClient(timeout=5.0) as http:
             while True:
-                number, body, event = await self._queue.get()
-                record = await self._deliver(http, number, body, event)
-                with self._finished:
-                    self._records.append(record)
-                    self._finished.notify_all()
+                push = await self._queue.get()
+                drop, repeat, hold = self._fate()
+                if drop:
+                    self._finish(DeliveryRecord(push[2], push[0], push[1], "", 0, None, False, "dropped", 0))
+                elif hold and held is None and not self._queue.empty():
+                    held = push  # delivered right after the next push
+                    continue
+                else:
+                    await self._send(http, push, 2 if repeat else 1)
+                if held is not None:
+                    await self._send(http, held, 1)
+                    held = None
+
+    async def _send(self, http: httpx.AsyncClient, push: Push, copies: int) -> None:
+        number, body, event = push
+        record = await self._deliver(http, number, body, event)
+        if copies > 1 and record.delivered:
+            again = await self._deliver(http, number, body, event)
+            record = attrs.evolve(record, copies=1 + again.delivered)
+        self._finish(record)
+
+    def _finish(self, record: DeliveryRecord) -> None:
+        with self._finished:
+            self._records.append(record)
+            self._finished.notify_all()
 
     def records(self) -> list[DeliveryRecord]:
         """Every push finished so far, in the order they finished."""

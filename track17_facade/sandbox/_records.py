@@ -50,6 +50,14 @@ class SandboxConfig:
     fault_kinds: tuple[FaultKind, ...] = tuple(FaultKind)
     slow_seconds: float = 3.0
     webhook_retry_delays: tuple[float, ...] = _RETRY_DELAYS
+    webhook_drop: float = 0.0
+    """The share of pushes never delivered (as a receiver that was down would miss them), so that
+    polling has something to recover. Chosen per push from ``seed``, the same in every run."""
+    webhook_repeat: float = 0.0
+    """The share of pushes delivered twice (17TRACK delivers again when it is unsure)."""
+    webhook_reorder: float = 0.0
+    """The share of pushes held back and delivered after the push queued next, when there is one
+    (deliveries overtaking one another)."""
     start_time: datetime = DEFAULT_START
     record_responses: bool = False
     """Keep every answer (path, status, body) in ``Sandbox.responses``, for contract checks."""

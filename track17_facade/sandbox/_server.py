@@ -34,7 +34,7 @@ from track17_facade._secrets import redacting_logger
 from track17_facade.codes import ErrorCode
 from track17_facade.sandbox._admin import admin
 from track17_facade.sandbox._clock import ArrivalClock
-from track17_facade.sandbox._delivery import DeliveryRecord, Push, WebhookDelivery
+from track17_facade.sandbox._delivery import Chaos, DeliveryRecord, Push, WebhookDelivery
 from track17_facade.sandbox._engine import Engine, Registration
 from track17_facade.sandbox._faults import FaultInjector, FaultKind, RawAnswer
 from track17_facade.sandbox._records import (
@@ -131,7 +131,10 @@ class Sandbox:
         self._max_in_window_certain = 0
         self._max_items = 0
         self._delivery = WebhookDelivery(
-            lambda: self.config.webhook_url, lambda: self.api_key, lambda: self.config.webhook_retry_delays
+            lambda: self.config.webhook_url,
+            lambda: self.api_key,
+            lambda: self.config.webhook_retry_delays,
+            Chaos(base.webhook_drop, base.webhook_repeat, base.webhook_reorder, base.seed),
         )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: uvicorn.Server | None = None

@@ -1,0 +1,255 @@
+"""``track17 shipments ...``: the shipment store from the command line: a push receiver, a poller
+for what pushes missed, and the store's shipments and status changes as rows."""
+
+from __future__ import annotations
+
+import re
+import socket
+import sys
+import time
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from track17_facade.cli._common import FORMAT, OUTPUT, expected_errors, fail, output_to
+from track17_facade.cli._group import Settings
+from track17_facade.cli._job import EXIT_OK, EXIT_SOME_FAILED
+from track17_facade.cli._output import Output
+from track17_facade.status import MainStatus
+
+if TYPE_CHECKING:
+    from track17_facade.shipments import ShipmentStore
+
+__all__ = ["shipments_group"]
+
+DEFAULT_PORT = 8018
+"""The receiver's port: the sandbox already takes 8017, and the two often run side by side."""
+SHIPMENT_COLUMNS = (
+    "number",
+    "carrier",
+    "carrier_name",
+    "status",
+    "sub_status",
+    "last_event_time",
+    "location",
+    "description",
+    "tag",
+    "tracking",
+    "updated_at",
+    "source",
+)
+CHANGE_COLUMNS = ("id", "number", "old_status", "new_status", "event_time", "description", "at")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+STORE = click.option(
+    "--store",
+    "store_url",
+    envvar="TRACK17_STORE_URL",
+    required=True,
+    metavar="URL",
+    help="The store's database: sqlite:///shipments.db or postgresql+psycopg://user@host/db "
+    "(default: the TRACK17_STORE_URL variable).",
+)
+
+
+class Duration(click.ParamType):
+    """A duration such as 90s, 15m, 12h or 30d."""
+
+    name = "duration"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        found = _DURATION.match(str(value))
+        if found is None:
+            self.fail(f"{value!r} is not a duration such as 90s, 15m, 12h or 30d", param, ctx)
+        amount, unit = found.groups()
+        return timedelta(**{_UNITS[unit]: float(amount)})
+
+
+def _open(url: str) -> ShipmentStore:
+    try:
+        from track17_facade.shipments import ShipmentStore  # noqa: PLC0415 (an optional extra)
+    except ModuleNotFoundError:
+        fail("the shipment store needs its extra: pip install 'track17[store]'", 2)
+        raise AssertionError("unreachable") from None
+    return ShipmentStore(url)
+
+
+@click.group("shipments")
+def shipments_group() -> None:
+    """A store of shipments kept current from pushes and polls (pip install 'track17[store]')."""
+
+
+@shipments_group.command("serve")
+@STORE
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="0 picks a free one.",
+)
+@click.pass_obj
+@expected_errors
+def serve_command(settings: Settings, store_url: str, host: str, port: int) -> None:
+    """Receive 17TRACK's pushes into the store (set the printed URL as your webhook URL).
+
+    Answers 200 once a push is stored, 401 to a bad signature, 400 to a body that is not a push,
+    and 503 while the database is unavailable, so that 17TRACK delivers it again later.
+    """
+    if not settings.api_key:
+        raise click.UsageError("an API key is needed: --api-key KEY or the TRACK17_API_KEY variable")
+    import uvicorn  # noqa: PLC0415 (loaded when serving)
+
+    from track17_facade.shipments import webhook_app  # noqa: PLC0415
+
+    with _open(store_url) as store:
+        app = webhook_app(store, settings.api_key)
+        try:
+            listener = socket.create_server((host, port), backlog=1024)
+        except OSError as exc:
+            fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", 2)
+            return
+        bound_host, bound_port = listener.getsockname()[:2]
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
+        click.echo(f"track17 shipments: receiving pushes at http://{bound_host}:{bound_port}/", err=True)
+        sys.stderr.flush()
+        server.run(sockets=[listener])
+
+
+@shipments_group.command("sync")
+@STORE
+@click.option(
+    "--stale-after",
+    type=Duration(),
+    default="12h",
+    show_default=True,
+    help="Ask about shipments the store has heard nothing of for this long.",
+)
+@click.option("--every", type=Duration(), help="Run again at this interval until interrupted (e.g. 15m).")
+@click.option("--discover", is_flag=True, help="First adopt numbers registered outside the store.")
+@click.option(
+    "--stop-after-delivered",
+    type=Duration(),
+    help="Stop tracking shipments delivered for this long (e.g. 30d).",
+)
+@click.pass_obj
+@expected_errors
+def sync_command(
+    settings: Settings,
+    store_url: str,
+    stale_after: timedelta,
+    every: timedelta | None,
+    discover: bool,
+    stop_after_delivered: timedelta | None,
+) -> None:
+    """Poll what pushes missed: gettrackinfo for every stale tracked shipment, applied by the
+    store's newer-wins rule. Paced at --rate like every command."""
+    with _open(store_url) as store, settings.client() as client:
+        while True:
+            started = time.monotonic()
+            report = store.sync(
+                client, stale_after=stale_after, stop_after_delivered=stop_after_delivered, discover=discover
+            )
+            settings.err.print(
+                f"asked {report.asked}: {report.refreshed} refreshed ({report.changed} changed status), "
+                f"{report.unchanged} unchanged, {report.failed} failed"
+                + (f", {report.adopted} adopted" if discover else "")
+                + (f", {report.stopped} stopped" if stop_after_delivered is not None else ""),
+                soft_wrap=True,
+            )
+            if every is None:
+                sys.exit(EXIT_OK if report.failed == 0 else EXIT_SOME_FAILED)
+            time.sleep(max(0.0, every.total_seconds() - (time.monotonic() - started)))  # the schedule
+
+
+@shipments_group.command("list")
+@STORE
+@click.option("--status", help="Only shipments in this status (17TRACK's name, e.g. Delivered).")
+@click.option("--tracking/--stopped", default=None, help="Only those still tracked, or no longer tracked.")
+@click.option("--stale-for", type=Duration(), help="Only those not heard of for this long.")
+@FORMAT
+@OUTPUT
+@click.pass_obj
+@expected_errors
+def list_command(
+    settings: Settings,
+    store_url: str,
+    status: str | None,
+    tracking: bool | None,
+    stale_for: timedelta | None,
+    fmt: str | None,
+    output: str | None,
+) -> None:
+    """The store's shipments, in number order."""
+    with _open(store_url) as store, output_to(output) as stream:
+        out = Output(fmt, SHIPMENT_COLUMNS, stream)
+        try:
+            for shipment in store.shipments(status=status, tracking=tracking, stale_for=stale_for):
+                event = shipment.latest_event
+                info = shipment.carrier_info
+                out.write(
+                    {
+                        "number": shipment.number,
+                        "carrier": None if shipment.carrier is None else int(shipment.carrier),
+                        "carrier_name": None if info is None else info.name,
+                        "status": _name(shipment.status),
+                        "sub_status": None
+                        if shipment.sub_status is None
+                        else shipment.sub_status.name_17track,
+                        "last_event_time": None if event is None else event.time_raw,
+                        "location": None if event is None else event.location,
+                        "description": None if event is None else event.description,
+                        "tag": shipment.tag,
+                        "tracking": shipment.tracking,
+                        "updated_at": shipment.updated_at.isoformat(),
+                        "source": str(shipment.source),
+                    }
+                )
+        finally:
+            out.close(True)
+    settings.err.print(f"{out.rows} shipments", soft_wrap=True)
+
+
+@shipments_group.command("changes")
+@STORE
+@click.option(
+    "--after", type=click.IntRange(min=0), default=0, show_default=True, help="Only changes after this id."
+)
+@FORMAT
+@OUTPUT
+@click.pass_obj
+@expected_errors
+def changes_command(
+    settings: Settings, store_url: str, after: int, fmt: str | None, output: str | None
+) -> None:
+    """Status changes in the order the store recorded them; save the last id and pass it as
+    --after next time to see each change once."""
+    with _open(store_url) as store, output_to(output) as stream:
+        out = Output(fmt, CHANGE_COLUMNS, stream)
+        last = after
+        try:
+            for change in store.changes(after=after):
+                out.write(
+                    {
+                        "id": change.id,
+                        "number": change.number,
+                        "old_status": _name(change.old_status),
+                        "new_status": _name(change.new_status),
+                        "event_time": None if change.event is None else change.event.time_raw,
+                        "description": None if change.event is None else change.event.description,
+                        "at": change.at.isoformat(),
+                    }
+                )
+                last = change.id
+        finally:
+            out.close(True)
+    settings.err.print(f"{out.rows} changes; next time: --after {last}", soft_wrap=True)
+
+
+def _name(status: MainStatus | None) -> str | None:
+    return None if status is None else status.name_17track

@@ -1,0 +1,53 @@
+"""A store of shipments kept current from 17TRACK's pushes and polls: nothing lost, nothing
+applied twice, never turned back by a late push.
+
+``pip install 'track17[store]'``, then::
+
+    from track17_facade.shipments import ShipmentStore, webhook_app
+
+    store = ShipmentStore("sqlite:///shipments.db")     # or postgresql+psycopg://...
+    app = webhook_app(store, API_KEY)                    # the push endpoint (ASGI)
+    store.sync(client)                                   # from cron: ask about what pushes missed
+    for change in store.changes(after=saved_cursor):     # each status change, once
+        ...
+
+Every update, pushed or polled, goes through one rule (``freshness``): a later latest-event
+time wins; at an equal time, more events wins; anything else is stale.
+"""
+
+from __future__ import annotations
+
+try:
+    import sqlalchemy  # noqa: F401
+except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installed extras
+    raise ModuleNotFoundError(
+        "track17_facade.shipments needs the store extra: pip install 'track17[store]'", name=exc.name
+    ) from None
+
+from track17_facade.errors import StoreError, StoreSchemaError, StoreUnavailableError
+from track17_facade.shipments._asgi import webhook_app
+from track17_facade.shipments._model import (
+    Outcome,
+    Receipt,
+    Shipment,
+    Source,
+    StatusChange,
+    SyncReport,
+    freshness,
+)
+from track17_facade.shipments._store import ShipmentStore
+
+__all__ = [
+    "Outcome",
+    "Receipt",
+    "Shipment",
+    "ShipmentStore",
+    "Source",
+    "StatusChange",
+    "StoreError",
+    "StoreSchemaError",
+    "StoreUnavailableError",
+    "SyncReport",
+    "freshness",
+    "webhook_app",
+]

@@ -1,0 +1,177 @@
+"""What the store hands out (``Shipment``, ``Receipt``, ``StatusChange``, ``SyncReport``), and the
+one rule that decides whether an update is newer than what the store holds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from attrs import field, frozen
+
+from track17_facade.carriers import Carrier
+from track17_facade.models import CarrierModel, JsonModel, TrackEvent, TrackInfo
+from track17_facade.status import MainStatus, SubStatus
+
+__all__ = [
+    "Freshness",
+    "Outcome",
+    "Receipt",
+    "Shipment",
+    "Source",
+    "StatusChange",
+    "SyncReport",
+    "freshness",
+]
+
+
+class Outcome(StrEnum):
+    """What a push (or a polled answer) did to the store."""
+
+    APPLIED = "applied"
+    """Newer than what the store held: the shipment now shows it."""
+    DUPLICATE = "duplicate"
+    """The same push again (same content, however it was serialised): nothing changed."""
+    STALE = "stale"
+    """Not newer than what the store holds: kept in the inbox, the shipment unchanged."""
+    STOPPED = "stopped"
+    """A TRACKING_STOPPED push: the shipment is marked as no longer tracked; its status is kept."""
+    IGNORED = "ignored"
+    """An event type the store does not act on (17TRACK added a new one): kept in the inbox."""
+
+
+class Source(StrEnum):
+    """Where a shipment's last change came from."""
+
+    PUSH = "push"
+    POLL = "poll"
+    REGISTER = "register"
+
+
+@frozen
+class Receipt(JsonModel):
+    """The store's answer to one push: what it did, and for which number."""
+
+    outcome: Outcome
+    number: str
+
+
+@frozen
+class Shipment(CarrierModel):
+    """One shipment as the store holds it.
+
+    ``status``, ``sub_status``, ``latest_event`` and ``events`` are None / empty until the first
+    track arrives (a number registered through ``ShipmentStore.track`` that has no answer yet).
+    """
+
+    number: str
+    carrier: Carrier | None
+    api_version: str
+    """The API version the last track came from: "v1" (the contract's shape) or "v2.4"."""
+    status: MainStatus | None
+    sub_status: SubStatus | None
+    latest_event: TrackEvent | None
+    events: tuple[TrackEvent, ...] = field(repr=lambda events: f"<{len(events)} events>")
+    """Oldest first, as ``TrackInfo`` has them."""
+    tag: str | None
+    tracking: bool
+    """True while 17TRACK still tracks the number (False after a TRACKING_STOPPED push or a stop)."""
+    updated_at: datetime
+    """When the store last changed this shipment (aware, UTC)."""
+    source: Source
+    """What made the last change: a push, a poll (``sync``), or the registration."""
+    checked_at: datetime | None = field(default=None, repr=False)
+    """When the store last heard anything about this shipment, even an update it already held
+    (aware, UTC); None for a number not heard of since it was registered. ``sync`` asks about
+    those heard of least recently."""
+    status_since: datetime | None = field(default=None, repr=False)
+    """When the store first saw the current status (aware, UTC); None before the first track."""
+    track_info: Mapping[str, Any] | None = field(default=None, repr=False, eq=False)
+    """The track object exactly as received (v1's ``track``, or v2's ``track_info``)."""
+
+    @property
+    def is_delivered(self) -> bool:
+        """True once the shipment is delivered."""
+        return self.status is MainStatus.DELIVERED
+
+
+@frozen
+class StatusChange(JsonModel):
+    """One change of a shipment's main status, in the order the store recorded them.
+
+    ``id`` is the cursor to save: ``store.changes(after=id)`` yields only later changes. A
+    shipment's first known status is a change from ``old_status=None``.
+    """
+
+    id: int
+    number: str
+    old_status: MainStatus | None
+    new_status: MainStatus
+    event: TrackEvent | None
+    """The latest event of the update that made the change (None when it had none)."""
+    at: datetime
+    """When the store recorded the change (aware, UTC)."""
+
+
+@frozen
+class SyncReport(JsonModel):
+    """What ``ShipmentStore.sync`` did."""
+
+    asked: int
+    """Stale tracked shipments asked for with gettrackinfo."""
+    refreshed: int
+    """Answers the store applied (newer than what it held)."""
+    changed: int
+    """Of those, how many changed the shipment's main status."""
+    unchanged: int
+    """Answers that were not newer (the store already held them)."""
+    failed: int
+    """Numbers whose request failed after retries, or that 17TRACK refused; asked again next time."""
+    adopted: int = 0
+    """``discover=True``: numbers registered outside the store and added to it."""
+    stopped: int = 0
+    """``stop_after_delivered``: delivered shipments whose tracking the store stopped."""
+
+
+# -- the newer-wins rule -----------------------------------------------------------------------
+
+Freshness = tuple[str, int]
+"""An update's place in time: its latest event's time (as sortable text) and its event count."""
+
+_NO_TIME = ""
+
+
+def freshness(track: TrackInfo) -> Freshness:
+    """Where ``track`` stands in time, for the newer-wins rule.
+
+    The rule, used for pushes and polls alike: **a later latest-event time wins; at an equal time,
+    more events wins; anything else is stale.** The latest-event time is the time of
+    ``track.latest_event`` (else of its newest event); a track without any time is older than any
+    track with one. A time with an offset is compared in UTC; a carrier's local time without one is
+    compared as it is written.
+    """
+    moment = _latest_time(track)
+    key = _NO_TIME if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return key, len(track.events)
+
+
+def _latest_time(track: TrackInfo) -> datetime | None:
+    times = [event.time for event in track.events if event.time is not None]
+    if track.latest_event is not None and track.latest_event.time is not None:
+        times.append(track.latest_event.time)
+    if not times:
+        return None
+    return max(_comparable(moment) for moment in times)
+
+
+def _comparable(moment: datetime) -> datetime:
+    """Aware times in UTC without their offset; local times as they are."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def is_newer(candidate: Freshness, held: Freshness | None) -> bool:
+    """True when an update at ``candidate`` replaces one at ``held`` (None: the store has no track)."""
+    return held is None or candidate > held

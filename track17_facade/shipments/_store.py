@@ -1,0 +1,576 @@
+"""``ShipmentStore``: shipments kept current from pushes and polls, on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, Row
+
+from track17_facade._decoders import track_from_dict, track_info_from_v2
+from track17_facade.carriers import Carrier, CarrierLike
+from track17_facade.errors import InvalidInputError
+from track17_facade.models import Accepted, Address, BatchResult, Registration, TrackEvent, TrackInfo
+from track17_facade.shipments._database import Database
+from track17_facade.shipments._model import (
+    Freshness,
+    Outcome,
+    Receipt,
+    Shipment,
+    Source,
+    StatusChange,
+    SyncReport,
+    freshness,
+    is_newer,
+)
+from track17_facade.shipments._schema import changes, inbox, shipments
+from track17_facade.status import MainStatus, SubStatus
+from track17_facade.webhooks import WebhookEvent, WebhookEventType, parse_webhook
+
+if TYPE_CHECKING:
+    from track17_facade._client import Track17Client
+
+__all__ = ["ShipmentStore"]
+
+PAGE = 500
+"""Rows read per query when iterating, so that memory does not grow with the store."""
+
+
+class ShipmentStore:
+    """A store of shipments kept current from 17TRACK's pushes and from polls.
+
+    ``ShipmentStore("sqlite:///shipments.db")`` needs no server; ``ShipmentStore(
+    "postgresql+psycopg://user@host/db")`` serves many receivers on many hosts at once. Opening a
+    store creates its tables, or upgrades them in place when they come from an older release.
+
+    Every update, pushed or polled, goes through one rule (see ``freshness``): a later
+    latest-event time wins; at an equal time, more events wins; anything else is stale and
+    leaves the shipment as it is. So a late "InTransit" push never turns a delivered shipment back.
+    """
+
+    def __init__(self, url: str | sa.URL | Engine, *, upgrade: bool = True) -> None:
+        """Open (and create or upgrade) a store.
+
+        Args:
+            url: a database URL (``sqlite:///path.db``, ``postgresql+psycopg://...``) or an
+                SQLAlchemy ``Engine``.
+            upgrade: upgrade an older schema in place (default); False raises instead.
+
+        Raises:
+            InvalidInputError: not a SQLite or PostgreSQL URL, or its driver is not installed.
+            StoreSchemaError: the schema is newer than this release, or older and ``upgrade`` is
+                False.
+            StoreUnavailableError: the database cannot be reached.
+        """
+        self._db = Database(url)
+        try:
+            self._db.upgrade(allowed=upgrade)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def close(self) -> None:
+        """Release the store's database connections."""
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<ShipmentStore {self._db.engine.url.render_as_string(hide_password=True)!r}>"
+
+    # -- receiving pushes ---------------------------------------------------------------------
+
+    def receive(self, raw_body: bytes | str, sign: str | None, api_key: str) -> Receipt:
+        """Verify one push, record it in the inbox and apply it, in one transaction.
+
+        Args:
+            raw_body: the request body exactly as received.
+            sign: the request's ``sign`` header.
+            api_key: your 17TRACK key, which the signature is checked against.
+
+        Returns:
+            A ``Receipt``: APPLIED, DUPLICATE (this push was received before), STALE (not newer
+            than the store's state: kept in the inbox, the shipment unchanged), STOPPED (tracking
+            stopped: the shipment is marked so, its status kept) or IGNORED (an event type the
+            store does not act on, kept in the inbox).
+
+        Raises:
+            SignatureError: the signature is missing or wrong; nothing is stored.
+            WebhookParseError: the body is not a push; nothing is stored.
+            InvalidInputError: no ``api_key`` (a configuration error).
+            StoreUnavailableError: the database is unavailable; nothing is stored (answer 503,
+                and 17TRACK delivers the push again).
+        """
+        event = parse_webhook(raw_body, sign=sign, api_key=api_key)
+        canonical = json.dumps(event.raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+        body = raw_body if isinstance(raw_body, bytes) else raw_body.encode("utf-8", "surrogatepass")
+        for attempt in self._db.retrying():
+            try:
+                with self._db.transaction() as connection:
+                    return Receipt(self._receive(connection, event, digest, body), event.number)
+            except Exception as exc:
+                if not self._db.retryable(exc, attempt):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _receive(self, connection: Connection, event: WebhookEvent, digest: str, body: bytes) -> Outcome:
+        now = _now()
+        recorded = connection.execute(
+            self._db.insert_ignoring(inbox)
+            .values(
+                digest=digest,
+                number=event.number,
+                event=str(event.type)[:64],
+                outcome="",
+                received_at=now,
+                body=body,
+            )
+            .returning(inbox.c.id)
+        ).first()
+        if recorded is None:
+            connection.execute(
+                inbox.update().where(inbox.c.digest == digest).values(deliveries=inbox.c.deliveries + 1)
+            )
+            return Outcome.DUPLICATE
+        outcome = self._apply_event(connection, event, now)
+        connection.execute(inbox.update().where(inbox.c.id == recorded.id).values(outcome=str(outcome)))
+        return outcome
+
+    def _apply_event(self, connection: Connection, event: WebhookEvent, now: datetime) -> Outcome:
+        data = event.raw.get("data")
+        v2_shape = isinstance(data, Mapping) and ("track_info" in data or "param" in data)
+        api_version = "v2.4" if v2_shape else "v1"
+        if event.type is WebhookEventType.TRACKING_STOPPED:
+            self._stop(connection, event.number, event.carrier, api_version, Source.PUSH, now)
+            return Outcome.STOPPED
+        if event.track is None:
+            return Outcome.IGNORED
+        applied, _ = self._apply(connection, event.track, api_version, Source.PUSH, now, event.tag)
+        return Outcome.APPLIED if applied else Outcome.STALE
+
+    def _stop(
+        self,
+        connection: Connection,
+        number: str,
+        carrier: Carrier | None,
+        api_version: str,
+        source: Source,
+        now: datetime,
+    ) -> None:
+        row = self._locked(connection, number)
+        if row is None:
+            created = self._create(connection, number, carrier, api_version, source, now, tracking=False)
+            if created:
+                return
+        connection.execute(
+            shipments.update()
+            .where(shipments.c.number == number)
+            .values(tracking=False, source=str(source), updated_at=now, checked_at=now)
+        )
+
+    def _apply(
+        self,
+        connection: Connection,
+        track: TrackInfo,
+        api_version: str,
+        source: Source,
+        now: datetime,
+        tag: str | None = None,
+    ) -> tuple[bool, bool]:
+        """Apply ``track`` if it is newer than the store's: (applied, changed the main status)."""
+        number = track.number
+        row = self._locked(connection, number)
+        if row is None:
+            # Added here, or by a transaction that committed while this one waited on the key.
+            self._create(connection, number, track.carrier, api_version, source, now)
+            row = self._locked(connection, number)
+        assert row is not None
+        held: Freshness | None = None
+        if row.track_info is not None:
+            held = (row.latest_at or "", row.event_count)
+        candidate = freshness(track)
+        if not is_newer(candidate, held):
+            connection.execute(shipments.update().where(shipments.c.number == number).values(checked_at=now))
+            return False, False
+        status = track.status.name_17track
+        values: dict[str, Any] = {
+            "carrier": int(track.carrier) if track.carrier is not None else row.carrier,
+            "api_version": api_version,
+            "status": status,
+            "sub_status": track.sub_status.name_17track,
+            "latest_at": candidate[0],
+            "event_count": candidate[1],
+            "tag": track.tag or tag or row.tag,
+            "track_info": json.dumps(dict(track.raw), separators=(",", ":"), ensure_ascii=False),
+            "source": str(source),
+            "updated_at": now,
+            "checked_at": now,
+        }
+        if source is Source.PUSH:
+            values["tracking"] = True  # 17TRACK pushes updates only for numbers it tracks
+        if status != row.status:
+            values["status_since"] = now
+            self._db.lock_changes(connection)
+            connection.execute(
+                changes.insert().values(
+                    number=number,
+                    old_status=row.status,
+                    new_status=status,
+                    event=None if track.latest_event is None else json.dumps(track.latest_event.to_dict()),
+                    at=now,
+                )
+            )
+        connection.execute(shipments.update().where(shipments.c.number == number).values(**values))
+        return True, status != row.status
+
+    def _locked(self, connection: Connection, number: str) -> Row[Any] | None:
+        """The shipment's row, locked until the transaction ends (PostgreSQL; SQLite's write
+        transaction already excludes every other writer)."""
+        query = sa.select(shipments).where(shipments.c.number == number)
+        if self._db.dialect == "postgresql":
+            query = query.with_for_update()
+        return connection.execute(query).first()
+
+    def _create(
+        self,
+        connection: Connection,
+        number: str,
+        carrier: Carrier | None,
+        api_version: str,
+        source: Source,
+        now: datetime,
+        *,
+        tracking: bool = True,
+        tag: str | None = None,
+        checked: bool = True,
+    ) -> bool:
+        """Add a shipment with no track yet; False when another transaction added it first."""
+        created = connection.execute(
+            self._db.insert_ignoring(shipments)
+            .values(
+                number=number,
+                carrier=None if carrier is None else int(carrier),
+                api_version=api_version,
+                tracking=tracking,
+                tag=tag,
+                source=str(source),
+                created_at=now,
+                updated_at=now,
+                checked_at=now if checked else None,
+            )
+            .returning(shipments.c.number)
+        ).first()
+        return created is not None
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def get(self, number: str) -> Shipment | None:
+        """The shipment of ``number``, or None when the store does not hold it.
+
+        Raises:
+            StoreUnavailableError: the database cannot be reached.
+        """
+        with self._db.reading() as connection:
+            row = connection.execute(sa.select(shipments).where(shipments.c.number == number)).first()
+        return None if row is None else _shipment(row)
+
+    def shipments(
+        self,
+        status: MainStatus | str | None = None,
+        tracking: bool | None = None,
+        stale_for: timedelta | None = None,
+    ) -> Iterator[Shipment]:
+        """The store's shipments in number order, read lazily a page at a time.
+
+        Args:
+            status: only those in this main status (a ``MainStatus``, or 17TRACK's name such as
+                "Delivered").
+            tracking: only those 17TRACK still tracks (True) or no longer tracks (False).
+            stale_for: only those the store has heard nothing about for at least this long.
+
+        Raises:
+            InvalidInputError: a status that is not one of 17TRACK's.
+            StoreUnavailableError: the database cannot be reached (when a page is read).
+        """
+        conditions = []
+        if status is not None:
+            conditions.append(shipments.c.status == _status_name(status))
+        if tracking is not None:
+            conditions.append(shipments.c.tracking == tracking)
+        if stale_for is not None:
+            cutoff = _now() - stale_for
+            conditions.append(sa.or_(shipments.c.checked_at.is_(None), shipments.c.checked_at <= cutoff))
+        return self._pages(conditions)
+
+    def _pages(self, conditions: list[Any]) -> Iterator[Shipment]:
+        last: str | None = None
+        while True:
+            query = sa.select(shipments).where(*conditions).order_by(shipments.c.number).limit(PAGE)
+            if last is not None:
+                query = query.where(shipments.c.number > last)
+            with self._db.reading() as connection:
+                rows = connection.execute(query).all()
+            for row in rows:
+                yield _shipment(row)
+            if len(rows) < PAGE:
+                return
+            last = rows[-1].number
+
+    def changes(self, after: int = 0) -> Iterator[StatusChange]:
+        """Every change of a shipment's main status recorded after the change ``after``, in order.
+
+        Save the last ``id`` you handled and pass it next time: each change is seen once. A
+        shipment's first known status is a change from ``old_status=None``; an update that changes
+        only the events is not a change.
+
+        Raises:
+            StoreUnavailableError: the database cannot be reached (when a page is read).
+        """
+        cursor = after
+        while True:
+            query = sa.select(changes).where(changes.c.id > cursor).order_by(changes.c.id).limit(PAGE)
+            with self._db.reading() as connection:
+                rows = connection.execute(query).all()
+            for row in rows:
+                yield StatusChange(
+                    id=row.id,
+                    number=row.number,
+                    old_status=None if row.old_status is None else MainStatus.from_name(row.old_status),
+                    new_status=MainStatus.from_name(row.new_status),
+                    event=None if row.event is None else event_from_json(json.loads(row.event)),
+                    at=row.at,
+                )
+            if len(rows) < PAGE:
+                return
+            cursor = rows[-1].id
+
+    def inbox_count(self) -> int:
+        """How many distinct pushes the store has received (its inbox's size)."""
+        with self._db.reading() as connection:
+            return int(connection.execute(sa.select(sa.func.count()).select_from(inbox)).scalar_one())
+
+    # -- polling ------------------------------------------------------------------------------
+
+    def track(
+        self,
+        client: Track17Client,
+        items: Iterable[str | tuple[str, CarrierLike | None] | Registration],
+        **register_options: Any,
+    ) -> BatchResult[Accepted]:
+        """Register numbers through ``client`` and add the accepted ones to the store.
+
+        Takes what ``client.register`` takes, and returns its result. A number already in the
+        store is marked as tracked again.
+        """
+        materialised = list(items) if not isinstance(items, list | tuple) else items
+        result = client.register(materialised, **register_options)
+        tags = {item.number: item.tag for item in materialised if isinstance(item, Registration)}
+        now = _now()
+        for accepted in result.accepted:
+            with self._db.transaction() as connection:
+                created = self._create(
+                    connection,
+                    accepted.number,
+                    accepted.carrier,
+                    client.api_version,
+                    Source.REGISTER,
+                    now,
+                    tag=tags.get(accepted.number),
+                    checked=False,
+                )
+                if not created:
+                    connection.execute(
+                        shipments.update().where(shipments.c.number == accepted.number).values(tracking=True)
+                    )
+        return result
+
+    def sync(
+        self,
+        client: Track17Client,
+        *,
+        stale_after: timedelta = timedelta(hours=12),
+        stop_after_delivered: timedelta | None = None,
+        discover: bool = False,
+    ) -> SyncReport:
+        """Poll what pushes missed: ask gettrackinfo for every tracked shipment the store has heard
+        nothing about for ``stale_after``, and apply the answers by the same rule as pushes.
+
+        Paced, retried and batched by ``client`` like any bulk call; the shipments are read from
+        the database a page at a time, so memory does not grow with the store.
+
+        Args:
+            client: a ``Track17Client`` of either API version.
+            stale_after: how long without news makes a shipment worth asking about.
+            stop_after_delivered: stop tracking shipments delivered for at least this long (they
+                no longer change; 17TRACK keeps counting them as tracked).
+            discover: first walk ``client.iter_track_list()`` and adopt the numbers registered
+                outside the store (they are then polled in the same run).
+
+        Raises:
+            AuthenticationError: the key was refused.
+            StoreUnavailableError: the database cannot be reached.
+        """
+        from track17_facade.shipments._sync import run_sync  # noqa: PLC0415 (keeps this module short)
+
+        return run_sync(self, client, stale_after, stop_after_delivered, discover)
+
+    # -- for run_sync -------------------------------------------------------------------------
+
+    def _apply_polled(self, track: TrackInfo, api_version: str) -> tuple[bool, bool]:
+        for attempt in self._db.retrying():
+            try:
+                with self._db.transaction() as connection:
+                    return self._apply(connection, track, api_version, Source.POLL, _now())
+            except Exception as exc:
+                if not self._db.retryable(exc, attempt):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _stale_items(self, cutoff: datetime, with_carrier: bool) -> Iterator[Any]:
+        """``(number, carrier)`` (or numbers) of tracked shipments not heard of since ``cutoff``."""
+        last: str | None = None
+        stale = sa.or_(shipments.c.checked_at.is_(None), shipments.c.checked_at <= cutoff)
+        while True:
+            query = (
+                sa.select(shipments.c.number, shipments.c.carrier)
+                .where(shipments.c.tracking.is_(True), stale)
+                .order_by(shipments.c.number)
+                .limit(PAGE)
+            )
+            if last is not None:
+                query = query.where(shipments.c.number > last)
+            with self._db.reading() as connection:
+                rows = connection.execute(query).all()
+            for row in rows:
+                yield (row.number, row.carrier) if with_carrier and row.carrier else row.number
+            if len(rows) < PAGE:
+                return
+            last = rows[-1].number
+
+    def _delivered_since(self, cutoff: datetime) -> Iterator[str]:
+        last: str | None = None
+        while True:
+            query = (
+                sa.select(shipments.c.number)
+                .where(
+                    shipments.c.tracking.is_(True),
+                    shipments.c.status == MainStatus.DELIVERED.name_17track,
+                    shipments.c.status_since <= cutoff,
+                )
+                .order_by(shipments.c.number)
+                .limit(PAGE)
+            )
+            if last is not None:
+                query = query.where(shipments.c.number > last)
+            with self._db.reading() as connection:
+                rows = connection.execute(query).all()
+            yield from (row.number for row in rows)
+            if len(rows) < PAGE:
+                return
+            last = rows[-1].number
+
+    def _mark_stopped(self, numbers: Iterable[str]) -> None:
+        now = _now()
+        with self._db.transaction() as connection:
+            for number in numbers:
+                connection.execute(
+                    shipments.update()
+                    .where(shipments.c.number == number)
+                    .values(tracking=False, updated_at=now)
+                )
+
+    def _adopt(self, number: str, carrier: Carrier | None, tracking: bool, api_version: str) -> bool:
+        with self._db.transaction() as connection:
+            return self._create(
+                connection,
+                number,
+                carrier,
+                api_version,
+                Source.POLL,
+                _now(),
+                tracking=tracking,
+                checked=False,
+            )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _status_name(status: MainStatus | str) -> str:
+    if isinstance(status, MainStatus):
+        return status.name_17track
+    if isinstance(status, str):
+        found = MainStatus.from_name(status)
+        if found.is_known:
+            return found.name_17track
+        by_member = MainStatus.__members__.get(status.upper())
+        if by_member is not None:
+            return by_member.name_17track
+    names = ", ".join(member.name_17track for member in MainStatus)
+    raise InvalidInputError(f"status must be a MainStatus or one of {names}; got {status!r}")
+
+
+def _shipment(row: Row[Any]) -> Shipment:
+    carrier = None if row.carrier is None else Carrier(row.carrier)
+    raw = None if row.track_info is None else json.loads(row.track_info)
+    track: TrackInfo | None = None
+    if raw is not None:
+        if row.api_version == "v1":
+            track = track_from_dict(row.number, carrier, raw, "track_info")
+        else:
+            track = track_info_from_v2(row.number, carrier, row.tag, raw, "track_info")
+    return Shipment(
+        number=row.number,
+        carrier=carrier,
+        api_version=row.api_version,
+        status=None if row.status is None else MainStatus.from_name(row.status),
+        sub_status=None if row.sub_status is None else SubStatus.from_name(row.sub_status),
+        latest_event=None if track is None else track.latest_event,
+        events=() if track is None else track.events,
+        tag=row.tag,
+        tracking=bool(row.tracking),
+        updated_at=row.updated_at,
+        checked_at=row.checked_at,
+        source=Source(row.source),
+        status_since=row.status_since,
+        track_info=raw,
+    )
+
+
+def event_from_json(data: Mapping[str, Any]) -> TrackEvent:
+    """A TrackEvent from its ``to_dict()``."""
+    address = data.get("address")
+    when = data.get("time")
+    return TrackEvent(
+        status=_member(MainStatus, data.get("status")),
+        sub_status=_member(SubStatus, data.get("sub_status")),
+        location=data.get("location"),
+        description=data.get("description"),
+        time_raw=data.get("time_raw"),
+        time=None if not when else datetime.fromisoformat(when),
+        stage=data.get("stage"),
+        address=Address(**address) if isinstance(address, Mapping) else None,
+        description_translation=data.get("description_translation"),
+    )
+
+
+def _member(enum: type[MainStatus] | type[SubStatus], name: object) -> Any:
+    """An enum member from its ``to_dict()`` name (``UNKNOWN:<raw>`` for an unknown one)."""
+    text = str(name)
+    if text in enum.__members__:
+        return enum[text]
+    raw = text.partition(":")[2]
+    return enum.unknown(int(raw) if raw.lstrip("-").isdigit() else -1, raw)
