@@ -215,7 +215,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def demo(session: nox.Session) -> None:
     """Register a few hundred numbers on the embedded sandbox and show what the SDK does."""
-    _install_project(session, extras="sandbox,cli")
+    _install_project(session, extras="sandbox,cli,store")
     session.run("python", "examples/demo.py", *session.posargs)
 
 

@@ -838,6 +838,29 @@ def figure_startup(smoke: bool) -> None:
     )
 
 
+def figure_store_receivers(smoke: bool) -> None:
+    """Figures 13 and 14 (bench/_store.py), with a PostgreSQL cluster of the tests' kind."""
+    from bench._store import figure_receivers
+
+    sys.path.insert(0, str(HERE.parent))
+    from tests.postgres import PostgresServer, find_binaries
+
+    binaries = find_binaries()
+    server = None if binaries is None else PostgresServer(binaries, fsync=True)
+    try:
+        figure_receivers(record, smoke, None if server is None else server.database)
+    finally:
+        if server is not None:
+            server.close()
+
+
+def figure_store_sync(smoke: bool) -> None:
+    """Figure 15 (bench/_store.py)."""
+    from bench._store import figure_sync
+
+    figure_sync(record, smoke)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", default=bool(os.environ.get("BENCH_SMOKE")))
@@ -862,6 +885,8 @@ def main() -> int:
         10: partial(figure_model, args.smoke),
         11: partial(figure_carriers, args.smoke),
         12: partial(figure_startup, args.smoke),
+        13: partial(figure_store_receivers, args.smoke),
+        15: partial(figure_store_sync, args.smoke),
     }
     chosen = sorted({int(part) for part in args.only.split(",") if part.strip()}) or sorted(figures)
     print(f"track17 benchmarks ({'smoke' if args.smoke else 'full'}), Python {platform.python_version()}")

@@ -5,8 +5,11 @@ sandbox (3 requests per second per key, 0.3 s per answer, a few faults), then do
 does: registers its parcels with a progress bar, lets a few days pass, fetches their tracking,
 prints the statuses, and stops tracking what was delivered. Then it does the same on API v2.4
 against the same sandbox: the quota before and after, registrations with order tags, and the
-richer tracking v2.4 gives (milestones, estimated delivery, addresses). Last, the ``track17``
-command line registers a CSV with a journal, is killed with SIGKILL half-way, and resumes.
+richer tracking v2.4 gives (milestones, estimated delivery, addresses). Then the ``track17``
+command line registers a CSV with a journal, is killed with SIGKILL half-way, and resumes. Last,
+a shipment store: a receiver (``track17 shipments serve``) takes the sandbox's signed pushes, some
+of them dropped, repeated or reordered on purpose, and ``sync`` recovers what the pushes missed,
+until the store equals the sandbox's truth.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from track17_facade import Carrier, MainStatus, Registration, Track17Client
 from track17_facade.sandbox import FaultKind, Sandbox
@@ -108,6 +113,7 @@ def main() -> int:
 
         v2_lost = v2_pass(sandbox, args.numbers // 3)
         cli_lost = cli_pass(sandbox, 400)
+        store_lost = shipments_pass(sandbox, 120)
         stats = sandbox.stats()
         print(
             f"\nSandbox saw {stats.requests} requests, {stats.rate_limited} answered 429, "
@@ -120,7 +126,7 @@ def main() -> int:
                 f"the others came while it was itself paused ({stats.pauses} pauses on this host)."
             )
         lost = args.numbers - len(registered.accepted) - len(registered.rejected) - len(registered.failed)
-        lost += v2_lost + cli_lost
+        lost += v2_lost + cli_lost + store_lost
         print(f"Tracking numbers lost: {lost}.")
         return 0 if lost == 0 and stats.rate_limited_certain == 0 else 1
 
@@ -194,6 +200,80 @@ def cli_pass(sandbox: Sandbox, count: int) -> int:
         registered = sandbox.stats().registered - before
         print(f"  the sandbox holds {registered} of the {count}: each registered, and charged, once")
         return count - len({row["number"] for row in rows if row["outcome"] == "accepted"})
+
+
+def shipments_pass(sandbox: Sandbox, count: int) -> int:
+    """A shipment store fed by pushes (dropped, repeated and reordered on purpose) and by ``sync``.
+    Returns the numbers whose stored state differs from the sandbox's truth."""
+    from track17_facade.shipments import ShipmentStore  # noqa: PLC0415 (the store extra)
+
+    print(f"\nA shipment store: pushes to `track17 shipments serve`, then `sync`, {count} parcels")
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        ShipmentStore(f"sqlite:///{Path(tmp) / 'shipments.db'}") as store,
+    ):
+        command = [
+            sys.executable, "-m", "track17_facade.cli", "--api-key", sandbox.api_key, "shipments", "serve",
+            "--store", f"sqlite:///{Path(tmp) / 'shipments.db'}", "--port", "0",
+        ]  # fmt: skip
+        receiver = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+        assert receiver.stderr is not None
+        url = receiver.stderr.readline().strip().rsplit(" ", 1)[-1]
+        try:
+            sandbox.set_webhook(url, "v2", drop=0.15, repeat=0.25, reorder=0.25)
+            version = "v2.4"
+            with Track17Client(
+                sandbox.api_key, api_version=version, base_url=sandbox.base_url_for(version)
+            ) as client:
+                numbers = [f"RS{i:09d}CN" for i in range(count)]
+                store.track(client, numbers)
+                before = len(sandbox.deliveries())
+                sent = sum(sandbox.advance(days=1) for _ in range(3))
+                records = sandbox.wait_for_deliveries(before + sent, timeout=120)[before:]
+                copies = Counter(record.copies for record in records)
+                print(
+                    f"  {sent} pushes: {copies[0]} dropped, {copies[2]} delivered twice, the rest once, "
+                    f"some overtaken by the next; the receiver took {store.inbox_count()} distinct pushes"
+                )
+                held = sum(1 for _ in store.shipments())
+                behind = _differing(store, client, numbers)
+                print(
+                    f"  the store holds {held} shipments: these {count}, and {held - count} of the earlier "
+                    f"parcels, learnt from their pushes; {len(behind)} of the {count} are behind the "
+                    "sandbox, their last pushes dropped"
+                )
+                report = store.sync(client, stale_after=timedelta(0))
+                print(
+                    f"  `track17 shipments sync`: asked {report.asked}, {report.refreshed} refreshed, "
+                    f"{report.unchanged} already current, {report.failed} failed"
+                )
+                differing = _differing(store, client, numbers)
+                changes = list(store.changes())
+                print(
+                    f"  the store now equals the sandbox for {count - len(differing)} of {count}, "
+                    f"with {len(changes)} status changes recorded once each, in order"
+                )
+        finally:
+            sandbox.set_webhook(None, drop=0, repeat=0, reorder=0)
+            receiver.terminate()
+            receiver.communicate(timeout=30)
+    return len(differing)
+
+
+def _differing(store: Any, client: Track17Client, numbers: list[str]) -> list[str]:
+    """The numbers whose stored status or events differ from what the sandbox answers now."""
+    truth = {info.number: info for info in client.get_track_info(numbers).accepted}
+    differing = []
+    for number in numbers:
+        shipment = store.get(number)
+        info = truth.get(number)
+        if (
+            shipment is None
+            or info is None
+            or (shipment.status, shipment.events) != (info.status, info.events)
+        ):
+            differing.append(number)
+    return differing
 
 
 if __name__ == "__main__":

@@ -36,8 +36,11 @@ def _free_port() -> int:
 class PostgresServer:
     """One PostgreSQL cluster; ``database()`` makes a fresh database in it for one test."""
 
-    def __init__(self, binaries: Path) -> None:
+    def __init__(self, binaries: Path, *, fsync: bool = False) -> None:
+        """``fsync``: make commits durable, as a production server does (the benchmarks); the
+        tests leave it off, which only matters if the machine itself goes down."""
         self._binaries = binaries
+        self._fsync = fsync
         self._as_user: list[str] = []
         self.directory = Path(tempfile.mkdtemp(prefix="track17-pg-"))
         if os.geteuid() == 0:

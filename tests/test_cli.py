@@ -45,6 +45,7 @@ COMMANDS = (
     "sandbox",
     "check",
     "carriers",
+    "shipments",
 )
 
 

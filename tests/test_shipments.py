@@ -590,3 +590,121 @@ def test_every_push_answered_200_survives_a_receiver_killed_mid_stream(tmp_path:
     with ShipmentStore(url) as store:
         for push in acknowledged:
             assert store.receive(*push, KEY).outcome is Outcome.DUPLICATE
+
+
+# -- the README's receivers ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def readme_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'readme.db'}"
+    monkeypatch.setenv("TRACK17_API_KEY", KEY)
+    monkeypatch.setenv("TRACK17_STORE_URL", url)
+    return url
+
+
+def check_receiver(post_push: Any, pushes: list[Push], url: str) -> None:
+    """The README's receivers answer as documented and store what they acknowledge."""
+    body, sign = pushes[0]
+    assert post_push(body, sign) == (200, "applied")
+    assert post_push(body, sign) == (200, "duplicate")
+    assert post_push(body, "0" * 64)[0] == 401
+    junk = b'{"event": "TRACKING_UPDATED"}'
+    assert post_push(junk, compute_signature(junk, KEY))[0] == 400
+    with ShipmentStore(url) as store:
+        assert store.inbox_count() == 1
+        assert store.get(parse_webhook(body, verify=False).number) is not None
+
+
+def test_the_readme_fastapi_mount(readme_store: str, pushes: list[Push]) -> None:
+    from tests.readme import run_example
+
+    namespace = run_example("shipments-fastapi")
+    with AsgiServer(namespace["app"]) as web, httpx.Client(base_url=web.url) as http:
+
+        def post_push(body: bytes, sign: str) -> tuple[int, str | None]:
+            answer = http.post("/17track/", content=body, headers={"sign": sign})
+            return answer.status_code, answer.json().get("outcome")
+
+        check_receiver(post_push, pushes, readme_store)
+    namespace["store"].close()
+
+
+def test_the_readme_flask_recipe(readme_store: str, pushes: list[Push]) -> None:
+    from tests.readme import run_example
+
+    namespace = run_example("shipments-flask")
+    web = namespace["app"].test_client()
+
+    def post_push(body: bytes, sign: str) -> tuple[int, str | None]:
+        answer = web.post("/17track/webhook", data=body, headers={"sign": sign})
+        return answer.status_code, answer.get_json().get("outcome")
+
+    check_receiver(post_push, pushes, readme_store)
+    namespace["store"].close()
+
+
+def test_the_readme_django_recipe(readme_store: str, pushes: list[Push]) -> None:
+    import django
+    from django.conf import settings
+    from django.test import RequestFactory
+
+    from tests.readme import run_example
+
+    if not settings.configured:
+        settings.configure(ALLOWED_HOSTS=["*"], USE_TZ=True)
+        django.setup()
+    namespace = run_example("shipments-django")
+    view, factory = namespace["track17_webhook"], RequestFactory()
+
+    def post_push(body: bytes, sign: str) -> tuple[int, str | None]:
+        answer = view(
+            factory.post("/17track/webhook", data=body, content_type="application/json", HTTP_SIGN=sign)
+        )
+        return answer.status_code, json.loads(answer.content).get("outcome")
+
+    check_receiver(post_push, pushes, readme_store)
+    assert view(factory.get("/17track/webhook")).status_code == 405
+    namespace["store"].close()
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def test_the_shipments_commands_sync_list_and_page_through_changes(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tests.test_cli import run
+    from track17_facade.cli._app import cli
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    numbers = [f"RR{i:09d}CN" for i in range(50)]
+    with Sandbox(api_keys=(unique_key(),), rate=1000) as box:
+        assert run(box, "register", "-", stdin="\n".join(numbers), version="v2.4").exit_code == 0
+        box.advance(days=20)
+        synced = run(
+            box, "shipments", "sync", "--store", url, "--discover", "--stale-after", "0s", version="v2.4"
+        )
+        assert synced.exit_code == 0, synced.output
+        assert "asked 50: 50 refreshed" in synced.stderr and "50 adopted" in synced.stderr
+        with Track17Client(box.api_key, base_url=box.base_url, requests_per_second=1000) as client:
+            truth = {info.number: info for info in client.get_track_info(numbers).accepted}
+    listed = CliRunner().invoke(
+        cli, ["shipments", "list", "--store", url, "--status", "Delivered", "--format", "json"]
+    )
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.stdout)
+    assert rows and {row["number"] for row in rows} == {n for n, info in truth.items() if info.is_delivered}
+    first = CliRunner().invoke(cli, ["shipments", "changes", "--store", url, "--format", "json"])
+    changes = json.loads(first.stdout)
+    assert len(changes) == 50 and all(change["old_status"] is None for change in changes)
+    cursor = re.search(r"--after (\d+)", first.stderr)
+    assert cursor and int(cursor.group(1)) == changes[-1]["id"]
+    again = CliRunner().invoke(
+        cli, ["shipments", "changes", "--store", url, "--after", cursor.group(1), "--format", "json"]
+    )
+    assert json.loads(again.stdout) == []
+    bad = CliRunner().invoke(cli, ["shipments", "list", "--store", url, "--status", "Teleported"])
+    assert bad.exit_code == 2 and "Teleported" in bad.stderr and "Traceback" not in bad.output
+    missing = CliRunner().invoke(cli, ["shipments", "list"], env={"TRACK17_STORE_URL": ""})
+    assert missing.exit_code == 2 and "--store" in missing.stderr

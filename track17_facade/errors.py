@@ -13,9 +13,12 @@
     │       └── RequestTimeoutError   no answer within the timeout
     ├── RateLimiterUnavailableError   a shared (Redis) rate limiter stayed unreachable through the retries
     ├── BatchFailedError              ``BatchResult.raise_for_failures()`` found failed items
-    └── WebhookError                  a push that cannot be accepted
-        ├── SignatureError            missing or wrong ``sign`` header
-        └── WebhookParseError         not a valid push (also a ValueError)
+    ├── WebhookError                  a push that cannot be accepted
+    │   ├── SignatureError            missing or wrong ``sign`` header
+    │   └── WebhookParseError         not a valid push (also a ValueError)
+    └── StoreError                    a shipment store that cannot do what was asked
+        ├── StoreUnavailableError     its database is unreachable or busy: nothing was stored
+        └── StoreSchemaError          its schema is newer than this release, or not upgraded
 
 An error status is classified by its HTTP status whatever its body holds (HTML, text, nothing).
 

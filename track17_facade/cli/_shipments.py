@@ -7,8 +7,9 @@ import re
 import socket
 import sys
 import time
+from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from track17_facade.shipments import ShipmentStore
 
 __all__ = ["shipments_group"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_PORT = 8018
 """The receiver's port: the sandbox already takes 8017, and the two often run side by side."""
@@ -54,19 +57,20 @@ STORE = click.option(
 )
 
 
-class Duration(click.ParamType):
-    """A duration such as 90s, 15m, 12h or 30d."""
+def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> timedelta | None:
+    """A duration such as 90s, 15m, 12h or 30d (a click callback)."""
+    if value is None:
+        return None
+    found = _DURATION.match(value)
+    if found is None:
+        raise click.BadParameter(f"{value!r} is not a duration such as 90s, 15m, 12h or 30d")
+    amount, unit = found.groups()
+    return timedelta(**{_UNITS[unit]: float(amount)})
 
-    name = "duration"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> timedelta:
-        if isinstance(value, timedelta):
-            return value
-        found = _DURATION.match(str(value))
-        if found is None:
-            self.fail(f"{value!r} is not a duration such as 90s, 15m, 12h or 30d", param, ctx)
-        amount, unit = found.groups()
-        return timedelta(**{_UNITS[unit]: float(amount)})
+def duration_option(*names: str, **options: Any) -> Callable[[F], F]:
+    """An option taking a duration (``--every 15m``)."""
+    return click.option(*names, callback=_duration, metavar="DURATION", **options)
 
 
 def _open(url: str) -> ShipmentStore:
@@ -123,18 +127,16 @@ def serve_command(settings: Settings, store_url: str, host: str, port: int) -> N
 
 @shipments_group.command("sync")
 @STORE
-@click.option(
+@duration_option(
     "--stale-after",
-    type=Duration(),
     default="12h",
     show_default=True,
     help="Ask about shipments the store has heard nothing of for this long.",
 )
-@click.option("--every", type=Duration(), help="Run again at this interval until interrupted (e.g. 15m).")
+@duration_option("--every", help="Run again at this interval until interrupted (e.g. 15m).")
 @click.option("--discover", is_flag=True, help="First adopt numbers registered outside the store.")
-@click.option(
+@duration_option(
     "--stop-after-delivered",
-    type=Duration(),
     help="Stop tracking shipments delivered for this long (e.g. 30d).",
 )
 @click.pass_obj
@@ -171,7 +173,7 @@ def sync_command(
 @STORE
 @click.option("--status", help="Only shipments in this status (17TRACK's name, e.g. Delivered).")
 @click.option("--tracking/--stopped", default=None, help="Only those still tracked, or no longer tracked.")
-@click.option("--stale-for", type=Duration(), help="Only those not heard of for this long.")
+@duration_option("--stale-for", help="Only those not heard of for this long.")
 @FORMAT
 @OUTPUT
 @click.pass_obj

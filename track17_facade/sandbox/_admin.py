@@ -32,7 +32,8 @@ def admin(sandbox: Sandbox, action: str, raw: bytes) -> Answer:
     """The answer to ``/_sandbox/<action>`` with body ``raw``; a 400 for a bad body, never a crash.
 
     Actions: ``advance {"seconds": N}``, ``stats``, ``faults {"enqueue": [...], "rate": R}``,
-    ``webhook {"url": ..., "format": "v1" | "v2"}``, ``requests``, ``deliveries``.
+    ``webhook {"url": ..., "format": "v1" | "v2", "drop"/"repeat"/"reorder": shares}``,
+    ``requests``, ``deliveries``.
     """
     try:
         body = json.loads(raw) if raw else {}
@@ -55,7 +56,13 @@ def admin(sandbox: Sandbox, action: str, raw: bytes) -> Answer:
                 sandbox.faults.configure(rate=float(body["rate"]))
             return 200, {"code": 0}, []
         if action == "webhook":
-            sandbox.set_webhook(body.get("url"), body.get("format"))
+            sandbox.set_webhook(
+                body.get("url"),
+                body.get("format"),
+                drop=body.get("drop"),
+                repeat=body.get("repeat"),
+                reorder=body.get("reorder"),
+            )
             return 200, {"code": 0}, []
         if action == "requests":
             return 200, {"code": 0, "requests": [attrs.asdict(record) for record in sandbox.requests()]}, []

@@ -61,17 +61,6 @@ class Chaos:
     drop: float = 0.0
     repeat: float = 0.0
     reorder: float = 0.0
-    seed: int = 17
-
-    def fates(self) -> Callable[[], tuple[bool, bool, bool]]:
-        """A source of (drop, repeat, hold back) decisions, one per push, the same in every run."""
-        rng = random.Random(f"chaos:{self.seed}")
-
-        def decide() -> tuple[bool, bool, bool]:
-            roll = rng.random(), rng.random(), rng.random()
-            return roll[0] < self.drop, roll[1] < self.repeat, roll[2] < self.reorder
-
-        return decide
 
 
 class WebhookDelivery:
@@ -82,11 +71,13 @@ class WebhookDelivery:
         url: Callable[[], str | None],
         api_key: Callable[[], str],
         retry_delays: Callable[[], tuple[float, ...]],
-        chaos: Chaos = Chaos(),
+        chaos: Callable[[], Chaos] = Chaos,
+        seed: int = 17,
     ) -> None:
         # Read at each attempt, so that set_webhook() applies to pushes already queued.
         self._url, self._api_key, self._retry_delays = url, api_key, retry_delays
-        self._fate = chaos.fates()
+        # Read for each push, so that set_webhook() can change it; decided from the seed.
+        self._chaos, self._rng = chaos, random.Random(f"chaos:{seed}")
         self._records: list[DeliveryRecord] = []
         self._finished = threading.Condition()
         self._queue: asyncio.Queue[Push] = asyncio.Queue()
@@ -120,6 +111,12 @@ class WebhookDelivery:
                 if held is not None:
                     await self._send(http, held, 1)
                     held = None
+
+    def _fate(self) -> tuple[bool, bool, bool]:
+        """Whether the next push is dropped, repeated, or held back behind the one after it."""
+        chaos, rng = self._chaos(), self._rng
+        rolls = rng.random(), rng.random(), rng.random()
+        return rolls[0] < chaos.drop, rolls[1] < chaos.repeat, rolls[2] < chaos.reorder
 
     async def _send(self, http: httpx.AsyncClient, push: Push, copies: int) -> None:
         number, body, event = push

@@ -134,7 +134,8 @@ class Sandbox:
             lambda: self.config.webhook_url,
             lambda: self.api_key,
             lambda: self.config.webhook_retry_delays,
-            Chaos(base.webhook_drop, base.webhook_repeat, base.webhook_reorder, base.seed),
+            lambda: Chaos(self.config.webhook_drop, self.config.webhook_repeat, self.config.webhook_reorder),
+            base.seed,
         )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: uvicorn.Server | None = None
@@ -287,12 +288,28 @@ class Sandbox:
         """The sandbox clock."""
         return self.engine.now
 
-    def set_webhook(self, url: str | None, fmt: WebhookFormat | None = None) -> None:
+    def set_webhook(
+        self,
+        url: str | None,
+        fmt: WebhookFormat | None = None,
+        *,
+        drop: float | None = None,
+        repeat: float | None = None,
+        reorder: float | None = None,
+    ) -> None:
         """Where pushes go (None: nowhere), and in which shape ("v1" contract, or 17TRACK's "v2").
 
+        ``drop``, ``repeat`` and ``reorder`` set the shares of pushes dropped, delivered twice, and
+        delivered after the next one (see ``SandboxConfig.webhook_drop``); None keeps them.
+
         Raises:
-            ValueError: ``url`` is not an http:// or https:// URL, or ``fmt`` is not "v1" or "v2".
+            ValueError: ``url`` is not an http:// or https:// URL, ``fmt`` is not "v1" or "v2", or
+                a share is not between 0 and 1.
         """
+        shares = {"webhook_drop": drop, "webhook_repeat": repeat, "webhook_reorder": reorder}
+        for name, share in shares.items():
+            if share is not None and not (isinstance(share, int | float) and 0 <= share <= 1):
+                raise ValueError(f"{name.removeprefix('webhook_')} must be between 0 and 1, got {share!r}")
         if url is not None and (
             not isinstance(url, str)
             or urlsplit(url).scheme not in ("http", "https")
@@ -304,6 +321,9 @@ class Sandbox:
         self.config.webhook_url = url
         if fmt is not None:
             self.config.webhook_format = fmt
+        for name, share in shares.items():
+            if share is not None:
+                setattr(self.config, name, float(share))
 
     def stats(self) -> SandboxStats:
         """A snapshot of the counters."""
