@@ -5,17 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
-from track17_facade._decoders import track_from_dict, track_info_from_v2
 from track17_facade.carriers import Carrier, CarrierLike
-from track17_facade.errors import InvalidInputError
-from track17_facade.models import Accepted, Address, BatchResult, Registration, TrackEvent, TrackInfo
+from track17_facade.models import Accepted, BatchResult, Registration, TrackInfo
 from track17_facade.shipments._database import Database
 from track17_facade.shipments._model import (
     Freshness,
@@ -28,17 +26,22 @@ from track17_facade.shipments._model import (
     freshness,
     is_newer,
 )
+from track17_facade.shipments._rows import (
+    carrier_key,
+    change_from_row,
+    pages,
+    shipment_from_row,
+    status_name,
+    utc_now,
+)
 from track17_facade.shipments._schema import changes, inbox, shipments
-from track17_facade.status import MainStatus, SubStatus
+from track17_facade.status import MainStatus
 from track17_facade.webhooks import WebhookEvent, WebhookEventType, parse_webhook
 
 if TYPE_CHECKING:
     from track17_facade._client import Track17Client
 
 __all__ = ["ShipmentStore"]
-
-PAGE = 500
-"""Rows read per query when iterating, so that memory does not grow with the store."""
 
 
 class ShipmentStore:
@@ -126,7 +129,7 @@ class ShipmentStore:
         raise AssertionError("unreachable")
 
     def _receive(self, connection: Connection, event: WebhookEvent, digest: str, body: bytes) -> Outcome:
-        now = _now()
+        now = utc_now()
         recorded = connection.execute(
             self._db.insert_ignoring(inbox)
             .values(
@@ -206,7 +209,7 @@ class ShipmentStore:
             return False, False
         status = track.status.name_17track
         values: dict[str, Any] = {
-            "carrier": int(track.carrier) if track.carrier is not None else row.carrier,
+            "carrier": carrier_key(track.carrier) or row.carrier,
             "api_version": api_version,
             "status": status,
             "sub_status": track.sub_status.name_17track,
@@ -261,7 +264,7 @@ class ShipmentStore:
             self._db.insert_ignoring(shipments)
             .values(
                 number=number,
-                carrier=None if carrier is None else int(carrier),
+                carrier=carrier_key(carrier),
                 api_version=api_version,
                 tracking=tracking,
                 tag=tag,
@@ -284,7 +287,7 @@ class ShipmentStore:
         """
         with self._db.reading() as connection:
             row = connection.execute(sa.select(shipments).where(shipments.c.number == number)).first()
-        return None if row is None else _shipment(row)
+        return None if row is None else shipment_from_row(row)
 
     def shipments(
         self,
@@ -306,27 +309,14 @@ class ShipmentStore:
         """
         conditions = []
         if status is not None:
-            conditions.append(shipments.c.status == _status_name(status))
+            conditions.append(shipments.c.status == status_name(status))
         if tracking is not None:
             conditions.append(shipments.c.tracking == tracking)
         if stale_for is not None:
-            cutoff = _now() - stale_for
+            cutoff = utc_now() - stale_for
             conditions.append(sa.or_(shipments.c.checked_at.is_(None), shipments.c.checked_at <= cutoff))
-        return self._pages(conditions)
-
-    def _pages(self, conditions: list[Any]) -> Iterator[Shipment]:
-        last: str | None = None
-        while True:
-            query = sa.select(shipments).where(*conditions).order_by(shipments.c.number).limit(PAGE)
-            if last is not None:
-                query = query.where(shipments.c.number > last)
-            with self._db.reading() as connection:
-                rows = connection.execute(query).all()
-            for row in rows:
-                yield _shipment(row)
-            if len(rows) < PAGE:
-                return
-            last = rows[-1].number
+        query = sa.select(shipments).where(*conditions)
+        return (shipment_from_row(row) for row in pages(self._db, query, shipments.c.number))
 
     def changes(self, after: int = 0) -> Iterator[StatusChange]:
         """Every change of a shipment's main status recorded after the change ``after``, in order.
@@ -338,23 +328,8 @@ class ShipmentStore:
         Raises:
             StoreUnavailableError: the database cannot be reached (when a page is read).
         """
-        cursor = after
-        while True:
-            query = sa.select(changes).where(changes.c.id > cursor).order_by(changes.c.id).limit(PAGE)
-            with self._db.reading() as connection:
-                rows = connection.execute(query).all()
-            for row in rows:
-                yield StatusChange(
-                    id=row.id,
-                    number=row.number,
-                    old_status=None if row.old_status is None else MainStatus.from_name(row.old_status),
-                    new_status=MainStatus.from_name(row.new_status),
-                    event=None if row.event is None else event_from_json(json.loads(row.event)),
-                    at=row.at,
-                )
-            if len(rows) < PAGE:
-                return
-            cursor = rows[-1].id
+        query = sa.select(changes).where(changes.c.id > after)
+        return (change_from_row(row) for row in pages(self._db, query, changes.c.id))
 
     def inbox_count(self) -> int:
         """How many distinct pushes the store has received (its inbox's size)."""
@@ -377,7 +352,7 @@ class ShipmentStore:
         materialised = list(items) if not isinstance(items, list | tuple) else items
         result = client.register(materialised, **register_options)
         tags = {item.number: item.tag for item in materialised if isinstance(item, Registration)}
-        now = _now()
+        now = utc_now()
         for accepted in result.accepted:
             with self._db.transaction() as connection:
                 created = self._create(
@@ -432,57 +407,14 @@ class ShipmentStore:
         for attempt in self._db.retrying():
             try:
                 with self._db.transaction() as connection:
-                    return self._apply(connection, track, api_version, Source.POLL, _now())
+                    return self._apply(connection, track, api_version, Source.POLL, utc_now())
             except Exception as exc:
                 if not self._db.retryable(exc, attempt):
                     raise
         raise AssertionError("unreachable")
 
-    def _stale_items(self, cutoff: datetime, with_carrier: bool) -> Iterator[Any]:
-        """``(number, carrier)`` (or numbers) of tracked shipments not heard of since ``cutoff``."""
-        last: str | None = None
-        stale = sa.or_(shipments.c.checked_at.is_(None), shipments.c.checked_at <= cutoff)
-        while True:
-            query = (
-                sa.select(shipments.c.number, shipments.c.carrier)
-                .where(shipments.c.tracking.is_(True), stale)
-                .order_by(shipments.c.number)
-                .limit(PAGE)
-            )
-            if last is not None:
-                query = query.where(shipments.c.number > last)
-            with self._db.reading() as connection:
-                rows = connection.execute(query).all()
-            for row in rows:
-                yield (row.number, row.carrier) if with_carrier and row.carrier else row.number
-            if len(rows) < PAGE:
-                return
-            last = rows[-1].number
-
-    def _delivered_since(self, cutoff: datetime) -> Iterator[str]:
-        last: str | None = None
-        while True:
-            query = (
-                sa.select(shipments.c.number)
-                .where(
-                    shipments.c.tracking.is_(True),
-                    shipments.c.status == MainStatus.DELIVERED.name_17track,
-                    shipments.c.status_since <= cutoff,
-                )
-                .order_by(shipments.c.number)
-                .limit(PAGE)
-            )
-            if last is not None:
-                query = query.where(shipments.c.number > last)
-            with self._db.reading() as connection:
-                rows = connection.execute(query).all()
-            yield from (row.number for row in rows)
-            if len(rows) < PAGE:
-                return
-            last = rows[-1].number
-
     def _mark_stopped(self, numbers: Iterable[str]) -> None:
-        now = _now()
+        now = utc_now()
         with self._db.transaction() as connection:
             for number in numbers:
                 connection.execute(
@@ -499,78 +431,7 @@ class ShipmentStore:
                 carrier,
                 api_version,
                 Source.POLL,
-                _now(),
+                utc_now(),
                 tracking=tracking,
                 checked=False,
             )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _status_name(status: MainStatus | str) -> str:
-    if isinstance(status, MainStatus):
-        return status.name_17track
-    if isinstance(status, str):
-        found = MainStatus.from_name(status)
-        if found.is_known:
-            return found.name_17track
-        by_member = MainStatus.__members__.get(status.upper())
-        if by_member is not None:
-            return by_member.name_17track
-    names = ", ".join(member.name_17track for member in MainStatus)
-    raise InvalidInputError(f"status must be a MainStatus or one of {names}; got {status!r}")
-
-
-def _shipment(row: Row[Any]) -> Shipment:
-    carrier = None if row.carrier is None else Carrier(row.carrier)
-    raw = None if row.track_info is None else json.loads(row.track_info)
-    track: TrackInfo | None = None
-    if raw is not None:
-        if row.api_version == "v1":
-            track = track_from_dict(row.number, carrier, raw, "track_info")
-        else:
-            track = track_info_from_v2(row.number, carrier, row.tag, raw, "track_info")
-    return Shipment(
-        number=row.number,
-        carrier=carrier,
-        api_version=row.api_version,
-        status=None if row.status is None else MainStatus.from_name(row.status),
-        sub_status=None if row.sub_status is None else SubStatus.from_name(row.sub_status),
-        latest_event=None if track is None else track.latest_event,
-        events=() if track is None else track.events,
-        tag=row.tag,
-        tracking=bool(row.tracking),
-        updated_at=row.updated_at,
-        checked_at=row.checked_at,
-        source=Source(row.source),
-        status_since=row.status_since,
-        track_info=raw,
-    )
-
-
-def event_from_json(data: Mapping[str, Any]) -> TrackEvent:
-    """A TrackEvent from its ``to_dict()``."""
-    address = data.get("address")
-    when = data.get("time")
-    return TrackEvent(
-        status=_member(MainStatus, data.get("status")),
-        sub_status=_member(SubStatus, data.get("sub_status")),
-        location=data.get("location"),
-        description=data.get("description"),
-        time_raw=data.get("time_raw"),
-        time=None if not when else datetime.fromisoformat(when),
-        stage=data.get("stage"),
-        address=Address(**address) if isinstance(address, Mapping) else None,
-        description_translation=data.get("description_translation"),
-    )
-
-
-def _member(enum: type[MainStatus] | type[SubStatus], name: object) -> Any:
-    """An enum member from its ``to_dict()`` name (``UNKNOWN:<raw>`` for an unknown one)."""
-    text = str(name)
-    if text in enum.__members__:
-        return enum[text]
-    raw = text.partition(":")[2]
-    return enum.unknown(int(raw) if raw.lstrip("-").isdigit() else -1, raw)

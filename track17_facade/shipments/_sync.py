@@ -3,19 +3,28 @@ tracking shipments delivered long ago."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
+from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidInputError
 from track17_facade.models import TrackInfo
 from track17_facade.shipments._model import SyncReport
-from track17_facade.status import TrackingStatus
+from track17_facade.shipments._rows import pages, utc_now
+from track17_facade.shipments._schema import shipments
+from track17_facade.status import MainStatus, TrackingStatus
 
 if TYPE_CHECKING:
     from track17_facade._client import Track17Client
     from track17_facade.shipments._store import ShipmentStore
 
 __all__ = ["run_sync"]
+
+_ALREADY_STOPPED = frozenset({ErrorCode.STOP_ONLY_TRACKING})
+"""A stop refused because 17TRACK no longer tracks the number: for the store, it is stopped."""
 
 
 def run_sync(
@@ -38,10 +47,10 @@ def run_sync(
             raise InvalidInputError(f"{name} must be a non-negative timedelta, got {value!r}")
     adopted = _discover(store, client) if discover else 0
     stopped = 0 if stop_after_delivered is None else _stop_delivered(store, client, stop_after_delivered)
-    cutoff = datetime.now(UTC) - stale_after
+    cutoff = utc_now() - stale_after
     asked = refreshed = changed = unchanged = failed = 0
     with_carrier = client.api_version != "v1"
-    for batch in client.stream("get_track_info", store._stale_items(cutoff, with_carrier)):
+    for batch in client.stream("get_track_info", _stale(store, cutoff, with_carrier)):
         asked += len(batch.accepted) + len(batch.rejected) + len(batch.failed)
         failed += len(batch.rejected) + len(batch.failed)
         for info in batch.accepted:
@@ -72,10 +81,27 @@ def _discover(store: ShipmentStore, client: Track17Client) -> int:
 
 
 def _stop_delivered(store: ShipmentStore, client: Track17Client, after: timedelta) -> int:
-    cutoff = datetime.now(UTC) - after
+    delivered_before = sa.select(shipments.c.number).where(
+        shipments.c.tracking.is_(True),
+        shipments.c.status == MainStatus.DELIVERED.name_17track,
+        shipments.c.status_since <= utc_now() - after,
+    )
+    numbers = (row.number for row in pages(store._db, delivered_before, shipments.c.number))
     stopped = 0
-    for batch in client.stream("stop_track", store._delivered_since(cutoff)):
-        numbers = [accepted.number for accepted in batch.accepted]
-        store._mark_stopped(numbers)
-        stopped += len(numbers)
+    for batch in client.stream("stop_track", numbers):
+        done = [accepted.number for accepted in batch.accepted]
+        done += [rejection.number for rejection in batch.rejected if rejection.code in _ALREADY_STOPPED]
+        store._mark_stopped(done)
+        stopped += len(done)
     return stopped
+
+
+def _stale(store: ShipmentStore, cutoff: datetime, with_carrier: bool) -> Iterator[Any]:
+    """``(number, carrier)`` pairs (or numbers) of the tracked shipments not heard of since
+    ``cutoff``, read from the database as the client asks for them."""
+    stale = sa.select(shipments.c.number, shipments.c.carrier).where(
+        shipments.c.tracking.is_(True),
+        sa.or_(shipments.c.checked_at.is_(None), shipments.c.checked_at <= cutoff),
+    )
+    for row in pages(store._db, stale, shipments.c.number):
+        yield (row.number, row.carrier) if with_carrier and row.carrier else row.number

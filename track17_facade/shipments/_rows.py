@@ -1,0 +1,143 @@
+"""Rows to models and back: shipments and status changes as the store hands them out, statuses
+as it stores them, and reading a query a page at a time."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Row
+
+from track17_facade._decoders import track_from_dict, track_info_from_v2
+from track17_facade.carriers import Carrier
+from track17_facade.errors import InvalidInputError
+from track17_facade.models import Address, TrackEvent, TrackInfo
+from track17_facade.shipments._database import Database
+from track17_facade.shipments._model import Shipment, Source, StatusChange
+from track17_facade.status import MainStatus, SubStatus
+
+__all__ = [
+    "PAGE",
+    "carrier_key",
+    "change_from_row",
+    "event_from_json",
+    "pages",
+    "shipment_from_row",
+    "status_name",
+    "utc_now",
+]
+
+PAGE = 500
+"""Rows read per query when iterating, so that memory does not grow with the store."""
+
+
+def carrier_key(carrier: Carrier | None) -> int | None:
+    """The carrier's key as stored: None for none, and for a value no carrier key can be (17TRACK's
+    keys are small positive integers; the column is 32-bit on every database)."""
+    if carrier is None or not 0 < int(carrier) < 2**31:
+        return None
+    return int(carrier)
+
+
+def pages(db: Database, query: sa.Select[Any], key: sa.ColumnElement[Any]) -> Iterator[Row[Any]]:
+    """The rows of ``query`` in ``key`` order, read ``PAGE`` at a time, each page in its own short
+    read transaction (keyset paging: rows written meanwhile never shift a page)."""
+    last: Any = None
+    while True:
+        page = query.order_by(key).limit(PAGE)
+        if last is not None:
+            page = page.where(key > last)
+        with db.reading() as connection:
+            rows = connection.execute(page).all()
+        yield from rows
+        if len(rows) < PAGE:
+            return
+        last = rows[-1]._mapping[key]
+
+
+def utc_now() -> datetime:
+    """The store's clock: aware, UTC."""
+    return datetime.now(UTC)
+
+
+def status_name(status: MainStatus | str) -> str:
+    if isinstance(status, MainStatus):
+        return status.name_17track
+    if isinstance(status, str):
+        found = MainStatus.from_name(status)
+        if found.is_known:
+            return found.name_17track
+        by_member = MainStatus.__members__.get(status.upper())
+        if by_member is not None:
+            return by_member.name_17track
+    names = ", ".join(member.name_17track for member in MainStatus)
+    raise InvalidInputError(f"status must be a MainStatus or one of {names}; got {status!r}")
+
+
+def shipment_from_row(row: Row[Any]) -> Shipment:
+    """A Shipment from its row, its track decoded from the track object as received."""
+    carrier = None if row.carrier is None else Carrier(row.carrier)
+    raw = None if row.track_info is None else json.loads(row.track_info)
+    track: TrackInfo | None = None
+    if raw is not None:
+        if row.api_version == "v1":
+            track = track_from_dict(row.number, carrier, raw, "track_info")
+        else:
+            track = track_info_from_v2(row.number, carrier, row.tag, raw, "track_info")
+    return Shipment(
+        number=row.number,
+        carrier=carrier,
+        api_version=row.api_version,
+        status=None if row.status is None else MainStatus.from_name(row.status),
+        sub_status=None if row.sub_status is None else SubStatus.from_name(row.sub_status),
+        latest_event=None if track is None else track.latest_event,
+        events=() if track is None else track.events,
+        tag=row.tag,
+        tracking=bool(row.tracking),
+        updated_at=row.updated_at,
+        checked_at=row.checked_at,
+        source=Source(row.source),
+        status_since=row.status_since,
+        track_info=raw,
+    )
+
+
+def event_from_json(data: Mapping[str, Any]) -> TrackEvent:
+    """A TrackEvent from its ``to_dict()``."""
+    address = data.get("address")
+    when = data.get("time")
+    return TrackEvent(
+        status=_member(MainStatus, data.get("status")),
+        sub_status=_member(SubStatus, data.get("sub_status")),
+        location=data.get("location"),
+        description=data.get("description"),
+        time_raw=data.get("time_raw"),
+        time=None if not when else datetime.fromisoformat(when),
+        stage=data.get("stage"),
+        address=Address(**address) if isinstance(address, Mapping) else None,
+        description_translation=data.get("description_translation"),
+    )
+
+
+def _member(enum: type[MainStatus] | type[SubStatus], name: object) -> Any:
+    """An enum member from its ``to_dict()`` name (``UNKNOWN:<raw>`` for an unknown one)."""
+    text = str(name)
+    if text in enum.__members__:
+        return enum[text]
+    raw = text.partition(":")[2]
+    return enum.unknown(int(raw) if raw.lstrip("-").isdigit() else -1, raw)
+
+
+def change_from_row(row: Row[Any]) -> StatusChange:
+    """A StatusChange from its row."""
+    return StatusChange(
+        id=row.id,
+        number=row.number,
+        old_status=None if row.old_status is None else MainStatus.from_name(row.old_status),
+        new_status=MainStatus.from_name(row.new_status),
+        event=None if row.event is None else event_from_json(json.loads(row.event)),
+        at=row.at,
+    )
