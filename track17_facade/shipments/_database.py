@@ -4,10 +4,10 @@ database is unavailable, the schema's upgrade, and the two statements that diffe
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from importlib.resources import files
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -19,6 +19,8 @@ from track17_facade.errors import InvalidInputError, StoreSchemaError, StoreUnav
 from track17_facade.shipments._schema import SCHEMA_HEAD, VERSION_TABLE
 
 __all__ = ["Database"]
+
+T = TypeVar("T")
 
 SUPPORTED = ("sqlite", "postgresql")
 BUSY_TIMEOUT = 30.0
@@ -84,16 +86,22 @@ class Database:
         except sa.exc.DBAPIError as exc:
             raise unavailable(exc) from exc
 
-    def retrying(self) -> Iterator[int]:
-        """Attempt numbers for a transaction that PostgreSQL may abort as a deadlock: the caller
-        runs ``transaction()`` in a loop over this and stops after the first success."""
-        return iter(range(1, _RETRIES + 1))
+    def write(self, work: Callable[[Connection], T]) -> T:
+        """``work(connection)`` in one write transaction, run again (up to three times in all)
+        when PostgreSQL aborts it as a deadlock or a serialisation failure.
 
-    @staticmethod
-    def retryable(exc: BaseException, attempt: int) -> bool:
-        """True when ``exc`` aborted a transaction that is worth running again."""
-        code = getattr(getattr(exc.__cause__, "orig", None), "sqlstate", None)
-        return attempt < _RETRIES and code in _RETRYABLE
+        Raises:
+            StoreUnavailableError: as ``transaction``.
+        """
+        for attempt in range(1, _RETRIES + 1):
+            try:
+                with self.transaction() as connection:
+                    return work(connection)
+            except StoreUnavailableError as exc:
+                code = getattr(getattr(exc.__cause__, "orig", None), "sqlstate", None)
+                if attempt == _RETRIES or code not in _RETRYABLE:
+                    raise
+        raise AssertionError("unreachable")
 
     def insert_ignoring(self, table: sa.Table) -> Any:
         """``INSERT ... ON CONFLICT DO NOTHING`` on the table's key, in this database's dialect."""

@@ -119,14 +119,8 @@ class ShipmentStore:
         canonical = json.dumps(event.raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
         body = raw_body if isinstance(raw_body, bytes) else raw_body.encode("utf-8", "surrogatepass")
-        for attempt in self._db.retrying():
-            try:
-                with self._db.transaction() as connection:
-                    return Receipt(self._receive(connection, event, digest, body), event.number)
-            except Exception as exc:
-                if not self._db.retryable(exc, attempt):
-                    raise
-        raise AssertionError("unreachable")
+        outcome = self._db.write(lambda connection: self._receive(connection, event, digest, body))
+        return Receipt(outcome, event.number)
 
     def _receive(self, connection: Connection, event: WebhookEvent, digest: str, body: bytes) -> Outcome:
         now = utc_now()
@@ -349,27 +343,9 @@ class ShipmentStore:
         Takes what ``client.register`` takes, and returns its result. A number already in the
         store is marked as tracked again.
         """
-        materialised = list(items) if not isinstance(items, list | tuple) else items
-        result = client.register(materialised, **register_options)
-        tags = {item.number: item.tag for item in materialised if isinstance(item, Registration)}
-        now = utc_now()
-        for accepted in result.accepted:
-            with self._db.transaction() as connection:
-                created = self._create(
-                    connection,
-                    accepted.number,
-                    accepted.carrier,
-                    client.api_version,
-                    Source.REGISTER,
-                    now,
-                    tag=tags.get(accepted.number),
-                    checked=False,
-                )
-                if not created:
-                    connection.execute(
-                        shipments.update().where(shipments.c.number == accepted.number).values(tracking=True)
-                    )
-        return result
+        from track17_facade.shipments._sync import run_track  # noqa: PLC0415 (as sync)
+
+        return run_track(self, client, items, register_options)
 
     def sync(
         self,
@@ -404,34 +380,6 @@ class ShipmentStore:
     # -- for run_sync -------------------------------------------------------------------------
 
     def _apply_polled(self, track: TrackInfo, api_version: str) -> tuple[bool, bool]:
-        for attempt in self._db.retrying():
-            try:
-                with self._db.transaction() as connection:
-                    return self._apply(connection, track, api_version, Source.POLL, utc_now())
-            except Exception as exc:
-                if not self._db.retryable(exc, attempt):
-                    raise
-        raise AssertionError("unreachable")
-
-    def _mark_stopped(self, numbers: Iterable[str]) -> None:
-        now = utc_now()
-        with self._db.transaction() as connection:
-            for number in numbers:
-                connection.execute(
-                    shipments.update()
-                    .where(shipments.c.number == number)
-                    .values(tracking=False, updated_at=now)
-                )
-
-    def _adopt(self, number: str, carrier: Carrier | None, tracking: bool, api_version: str) -> bool:
-        with self._db.transaction() as connection:
-            return self._create(
-                connection,
-                number,
-                carrier,
-                api_version,
-                Source.POLL,
-                utc_now(),
-                tracking=tracking,
-                checked=False,
-            )
+        return self._db.write(
+            lambda connection: self._apply(connection, track, api_version, Source.POLL, utc_now())
+        )

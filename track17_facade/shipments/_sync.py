@@ -3,17 +3,19 @@ tracking shipments delivered long ago."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from track17_facade.carriers import CarrierLike
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidInputError
-from track17_facade.models import TrackInfo
-from track17_facade.shipments._model import SyncReport
-from track17_facade.shipments._rows import pages, utc_now
+from track17_facade.models import Accepted, BatchResult, Registration, TrackInfo
+from track17_facade.shipments._model import Source, SyncReport
+from track17_facade.shipments._rows import PAGE, pages, utc_now
 from track17_facade.shipments._schema import shipments
 from track17_facade.status import MainStatus, TrackingStatus
 
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from track17_facade._client import Track17Client
     from track17_facade.shipments._store import ShipmentStore
 
-__all__ = ["run_sync"]
+__all__ = ["run_sync", "run_track"]
 
 _ALREADY_STOPPED = frozenset({ErrorCode.STOP_ONLY_TRACKING})
 """A stop refused because 17TRACK no longer tracks the number: for the store, it is stopped."""
@@ -72,11 +74,53 @@ def run_sync(
     )
 
 
+def run_track(
+    store: ShipmentStore,
+    client: Track17Client,
+    items: Iterable[str | tuple[str, CarrierLike | None] | Registration],
+    register_options: dict[str, Any],
+) -> BatchResult[Accepted]:
+    """The work of ``ShipmentStore.track`` (see there)."""
+    listed = items if isinstance(items, list | tuple) else list(items)
+    result = client.register(listed, **register_options)
+    tags = {item.number: item.tag for item in listed if isinstance(item, Registration)}
+    now = utc_now()
+    for start in range(0, len(result.accepted), PAGE):
+        with store._db.transaction() as connection:
+            for accepted in result.accepted[start : start + PAGE]:
+                number = accepted.number
+                created = store._create(
+                    connection,
+                    number,
+                    accepted.carrier,
+                    client.api_version,
+                    Source.REGISTER,
+                    now,
+                    tag=tags.get(number),
+                    checked=False,
+                )
+                if not created:  # tracked again (it may have been stopped)
+                    connection.execute(
+                        shipments.update().where(shipments.c.number == number).values(tracking=True)
+                    )
+    return result
+
+
 def _discover(store: ShipmentStore, client: Track17Client) -> int:
     adopted = 0
     for entry in client.iter_track_list():
         tracking = entry.tracking_status is not TrackingStatus.STOPPED
-        adopted += store._adopt(entry.number, entry.carrier, tracking, client.api_version)
+        adopt = partial(
+            store._create,
+            number=entry.number,
+            carrier=entry.carrier,
+            api_version=client.api_version,
+            source=Source.POLL,
+            now=utc_now(),
+            tracking=tracking,
+            checked=False,
+        )
+        adopted += store._db.write(adopt)
     return adopted
 
 
@@ -91,7 +135,9 @@ def _stop_delivered(store: ShipmentStore, client: Track17Client, after: timedelt
     for batch in client.stream("stop_track", numbers):
         done = [accepted.number for accepted in batch.accepted]
         done += [rejection.number for rejection in batch.rejected if rejection.code in _ALREADY_STOPPED]
-        store._mark_stopped(done)
+        with store._db.transaction() as connection:
+            stopping = shipments.update().where(shipments.c.number.in_(done))
+            connection.execute(stopping.values(tracking=False, updated_at=utc_now()))
         stopped += len(done)
     return stopped
 
