@@ -75,7 +75,7 @@ def test_a_v2_4_answer_shaped_like_17tracks_documentation_costs_no_number() -> N
 
 
 def test_a_field_that_cannot_be_read_is_logged_with_its_path(caplog: pytest.LogCaptureFixture) -> None:
-    from track17_facade._decoders import track_info_from_v2
+    from track17_facade._decoders_v2 import track_info_from_v2
 
     with caplog.at_level(logging.DEBUG, logger="track17"):
         info = track_info_from_v2(

@@ -50,8 +50,8 @@ from track17_facade._decoders import (
     optional_str,
     text,
     tolerated,
-    track_info_from_v2,
 )
+from track17_facade._decoders_v2 import track_info_from_v2
 from track17_facade._operations import (
     Api,
     Operation,

@@ -34,8 +34,8 @@ from track17_facade._decoders import (
     carrier,
     text,
     track_from_dict,
-    track_info_from_v2,
 )
+from track17_facade._decoders_v2 import track_info_from_v2
 from track17_facade._secrets import checked_api_key
 from track17_facade.carriers import Carrier
 from track17_facade.errors import InvalidInputError, SignatureError, WebhookParseError

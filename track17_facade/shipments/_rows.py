@@ -11,7 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
-from track17_facade._decoders import track_from_dict, track_info_from_v2
+from track17_facade._decoders import track_from_dict
+from track17_facade._decoders_v2 import track_info_from_v2
 from track17_facade.carriers import Carrier
 from track17_facade.errors import InvalidInputError
 from track17_facade.models import Address, TrackEvent, TrackInfo
