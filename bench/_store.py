@@ -1,4 +1,4 @@
-"""Figures 13-15: the shipment store's receiver against a bare ASGI app, on SQLite and on
+"""Figures 13 and 14: the shipment store's receiver against a bare ASGI app, on SQLite and on
 PostgreSQL with four receiver processes, and ``sync`` against the pacing floor.
 
 Receivers run in their own processes (``track17 shipments serve``), as in production; the bare
@@ -150,7 +150,7 @@ def throughput(
 def figure_receivers(
     record: Callable[..., None], smoke: bool, postgres_url: Callable[[], str] | None
 ) -> None:
-    """Figures 13 and 14."""
+    """Figure 13, on SQLite and on PostgreSQL."""
     from track17_facade.shipments import ShipmentStore
 
     numbers, steps = (50, 6) if smoke else (300, 10)
@@ -169,7 +169,7 @@ def figure_receivers(
         )
     if postgres_url is None:
         record(
-            "14. PostgreSQL, 4 receivers", 0, "x bare", ">= 0.5", None, "no PostgreSQL server on this host"
+            "13. PostgreSQL, 4 receivers", 0, "x bare", ">= 0.5", None, "no PostgreSQL server on this host"
         )
         return
     pg = postgres_url()
@@ -179,11 +179,11 @@ def figure_receivers(
         with ShipmentStore(pg) as store:
             return store.inbox_count(), sum(1 for _ in store.changes())
 
-    throughput(record, "14. PostgreSQL, 4 receivers:", store_receiver, pg, 4, stream, len(distinct), pg_check)
+    throughput(record, "13. PostgreSQL, 4 receivers:", store_receiver, pg, 4, stream, len(distinct), pg_check)
 
 
 def figure_sync(record: Callable[..., None], smoke: bool) -> None:
-    """Figure 15: sync of stale shipments at 3/s against the floor, and its memory against the
+    """Figure 14: sync of stale shipments at 3/s against the floor, and its memory against the
     store's size."""
     from bench._shared import fresh_key
     from bench._shared import numbers as make_numbers
@@ -206,7 +206,7 @@ def figure_sync(record: Callable[..., None], smoke: bool) -> None:
         span = max(arrivals) - min(arrivals)
         floor = (requests - 1) // 3
         record(
-            f"15. sync {count} stale shipments at 3/s: span",
+            f"14. sync {count} stale shipments at 3/s: span",
             span / floor,
             "x floor",
             "<= 1.03",
@@ -216,7 +216,7 @@ def figure_sync(record: Callable[..., None], smoke: bool) -> None:
     small, large = (1000, 5000) if smoke else (2400, 24_000)
     growth = {size: _sync_memory(size) for size in (small, large)}
     record(
-        f"15. sync memory, {large:,} vs {small:,} shipments",
+        f"14. sync memory, {large:,} vs {small:,} shipments",
         growth[large] / max(growth[small], 1.0),
         "x",
         "<= 1.5",

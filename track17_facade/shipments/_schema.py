@@ -6,13 +6,14 @@ their current state for the queries. ``tests/test_shipments.py`` checks that the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-__all__ = ["SCHEMA_HEAD", "UtcDateTime", "changes", "inbox", "metadata", "shipments"]
+__all__ = ["SCHEMA_HEAD", "Statements", "UtcDateTime", "changes", "inbox", "metadata", "shipments"]
 
 SCHEMA_HEAD = "0002"
 """The newest migration: a store is upgraded to it when opened."""
@@ -96,3 +97,29 @@ changes = sa.Table(
     sa.Column("at", UtcDateTime, nullable=False),
     sa.Index("track17_changes_number", "number"),
 )
+
+
+class Statements:
+    """The statements a push runs, built once per store and executed with parameters.
+
+    Building a statement in SQLAlchemy costs about as much as a round trip to a local database;
+    a receiver runs these for every push, so they are built here once (their compiled forms are
+    then cached by SQLAlchemy). Parameters named ``b_*`` select the row; the others are columns.
+    """
+
+    def __init__(self, insert_ignoring: Callable[[sa.Table], Any], locking: bool) -> None:
+        number: sa.BindParameter[str] = sa.bindparam("b_number")
+        self.record = insert_ignoring(inbox).returning(inbox.c.id)
+        """Add a push to the inbox; no row back when it is there already."""
+        self.delivered_again = (
+            inbox.update()
+            .where(inbox.c.digest == sa.bindparam("b_digest"))
+            .values(deliveries=inbox.c.deliveries + 1)
+        )
+        self.outcome = inbox.update().where(inbox.c.id == sa.bindparam("b_id"))
+        locked = sa.select(shipments).where(shipments.c.number == number)
+        self.locked = locked.with_for_update() if locking else locked
+        """A shipment's row, locked until the transaction ends where the database has row locks."""
+        self.create = insert_ignoring(shipments).returning(shipments.c.number)
+        self.update = shipments.update().where(shipments.c.number == number)
+        self.change = changes.insert()

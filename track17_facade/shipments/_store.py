@@ -34,7 +34,7 @@ from track17_facade.shipments._rows import (
     status_name,
     utc_now,
 )
-from track17_facade.shipments._schema import changes, inbox, shipments
+from track17_facade.shipments._schema import Statements, changes, inbox, shipments
 from track17_facade.status import MainStatus
 from track17_facade.webhooks import WebhookEvent, WebhookEventType, parse_webhook
 
@@ -71,6 +71,7 @@ class ShipmentStore:
             StoreUnavailableError: the database cannot be reached.
         """
         self._db = Database(url)
+        self._sql = Statements(self._db.insert_ignoring, locking=self._db.dialect == "postgresql")
         try:
             self._db.upgrade(allowed=upgrade)
         except BaseException:
@@ -125,24 +126,21 @@ class ShipmentStore:
     def _receive(self, connection: Connection, event: WebhookEvent, digest: str, body: bytes) -> Outcome:
         now = utc_now()
         recorded = connection.execute(
-            self._db.insert_ignoring(inbox)
-            .values(
-                digest=digest,
-                number=event.number,
-                event=str(event.type)[:64],
-                outcome="",
-                received_at=now,
-                body=body,
-            )
-            .returning(inbox.c.id)
+            self._sql.record,
+            {
+                "digest": digest,
+                "number": event.number,
+                "event": str(event.type)[:64],
+                "outcome": "",
+                "received_at": now,
+                "body": body,
+            },
         ).first()
         if recorded is None:
-            connection.execute(
-                inbox.update().where(inbox.c.digest == digest).values(deliveries=inbox.c.deliveries + 1)
-            )
+            connection.execute(self._sql.delivered_again, {"b_digest": digest})
             return Outcome.DUPLICATE
         outcome = self._apply_event(connection, event, now)
-        connection.execute(inbox.update().where(inbox.c.id == recorded.id).values(outcome=str(outcome)))
+        connection.execute(self._sql.outcome, {"b_id": recorded.id, "outcome": str(outcome)})
         return outcome
 
     def _apply_event(self, connection: Connection, event: WebhookEvent, now: datetime) -> Outcome:
@@ -171,11 +169,8 @@ class ShipmentStore:
             created = self._create(connection, number, carrier, api_version, source, now, tracking=False)
             if created:
                 return
-        connection.execute(
-            shipments.update()
-            .where(shipments.c.number == number)
-            .values(tracking=False, source=str(source), updated_at=now, checked_at=now)
-        )
+        stopped = {"tracking": False, "source": str(source), "updated_at": now, "checked_at": now}
+        connection.execute(self._sql.update, {"b_number": number, **stopped})
 
     def _apply(
         self,
@@ -199,7 +194,7 @@ class ShipmentStore:
             held = (row.latest_at or "", row.event_count)
         candidate = freshness(track)
         if not is_newer(candidate, held):
-            connection.execute(shipments.update().where(shipments.c.number == number).values(checked_at=now))
+            connection.execute(self._sql.update, {"b_number": number, "checked_at": now})
             return False, False
         status = track.status.name_17track
         values: dict[str, Any] = {
@@ -220,25 +215,22 @@ class ShipmentStore:
         if status != row.status:
             values["status_since"] = now
             self._db.lock_changes(connection)
-            connection.execute(
-                changes.insert().values(
-                    number=number,
-                    old_status=row.status,
-                    new_status=status,
-                    event=None if track.latest_event is None else json.dumps(track.latest_event.to_dict()),
-                    at=now,
-                )
-            )
-        connection.execute(shipments.update().where(shipments.c.number == number).values(**values))
+            event = None if track.latest_event is None else json.dumps(track.latest_event.to_dict())
+            change = {
+                "number": number,
+                "old_status": row.status,
+                "new_status": status,
+                "event": event,
+                "at": now,
+            }
+            connection.execute(self._sql.change, change)
+        connection.execute(self._sql.update, {"b_number": number, **values})
         return True, status != row.status
 
     def _locked(self, connection: Connection, number: str) -> Row[Any] | None:
         """The shipment's row, locked until the transaction ends (PostgreSQL; SQLite's write
         transaction already excludes every other writer)."""
-        query = sa.select(shipments).where(shipments.c.number == number)
-        if self._db.dialect == "postgresql":
-            query = query.with_for_update()
-        return connection.execute(query).first()
+        return connection.execute(self._sql.locked, {"b_number": number}).first()
 
     def _create(
         self,
@@ -254,21 +246,18 @@ class ShipmentStore:
         checked: bool = True,
     ) -> bool:
         """Add a shipment with no track yet; False when another transaction added it first."""
-        created = connection.execute(
-            self._db.insert_ignoring(shipments)
-            .values(
-                number=number,
-                carrier=carrier_key(carrier),
-                api_version=api_version,
-                tracking=tracking,
-                tag=tag,
-                source=str(source),
-                created_at=now,
-                updated_at=now,
-                checked_at=now if checked else None,
-            )
-            .returning(shipments.c.number)
-        ).first()
+        shipment = {
+            "number": number,
+            "carrier": carrier_key(carrier),
+            "api_version": api_version,
+            "tracking": tracking,
+            "tag": tag,
+            "source": str(source),
+            "created_at": now,
+            "updated_at": now,
+            "checked_at": now if checked else None,
+        }
+        created = connection.execute(self._sql.create, shipment).first()
         return created is not None
 
     # -- reading ------------------------------------------------------------------------------
