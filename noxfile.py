@@ -140,6 +140,8 @@ def generate(session: nox.Session) -> None:
             shutil.rmtree(ROOT / "generated" / package, ignore_errors=True)
             shutil.copytree(fresh, ROOT / "generated" / package)
         session.log(f"generated/{package} written from {contract}")
+    session.run("python", "generator/bulk_methods.py")
+    session.log("the bulk methods of track17_facade/_async_client.py written from generator/bulk_methods.py")
     session.run("python", "generator/unasync.py")
     session.log("track17_facade/_client.py written from track17_facade/_async_client.py")
     session.log("review `git diff generated/ track17_facade/_client.py` and commit it.")
@@ -165,27 +167,33 @@ def check_generated(session: nox.Session) -> None:
 
 @nox.session
 def check_twins(session: nox.Session) -> None:
-    """Fail with a diff if the synchronous client is not what generator/unasync.py writes from the
+    """Fail with a diff if the clients' bulk methods are not what generator/bulk_methods.py writes
+    from its table, or the synchronous client not what generator/unasync.py writes from the
     asyncio one (the only hand-written client)."""
     session.install("-r", str(GENERATOR_REQUIREMENTS))
-    committed = ROOT / "track17_facade" / "_client.py"
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = Path(tmp) / "_client.py"
-        session.run("python", "generator/unasync.py", str(fresh))
-        diff = list(
-            difflib.unified_diff(
-                committed.read_text().splitlines(keepends=True),
-                fresh.read_text().splitlines(keepends=True),
-                "track17_facade/_client.py",
-                "generator/unasync.py's output",
+    checks = (
+        ("_async_client.py", "generator/bulk_methods.py", "edit the table in generator/bulk_methods.py"),
+        ("_client.py", "generator/unasync.py", "edit _async_client.py"),
+    )
+    for name, script, advice in checks:
+        committed = ROOT / "track17_facade" / name
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = Path(tmp) / name
+            session.run("python", script, str(fresh))
+            diff = list(
+                difflib.unified_diff(
+                    committed.read_text().splitlines(keepends=True),
+                    fresh.read_text().splitlines(keepends=True),
+                    f"track17_facade/{name}",
+                    f"{script}'s output",
+                )
             )
-        )
-    if diff:
-        session.error(
-            "track17_facade/_client.py differs from what generator/unasync.py writes from "
-            "_async_client.py (edit _async_client.py, then `nox -s generate`):\n" + "".join(diff)
-        )
-    session.log("track17_facade/_client.py matches generator/unasync.py's output")
+        if diff:
+            session.error(
+                f"track17_facade/{name} differs from what {script} writes ({advice}, then "
+                "`nox -s generate`):\n" + "".join(diff)
+            )
+        session.log(f"track17_facade/{name} matches {script}'s output")
 
 
 @nox.session

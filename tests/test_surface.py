@@ -51,3 +51,32 @@ def test_a_client_loads_only_its_own_versions_generated_models() -> None:
         "from track17_facade import Track17Client\nTrack17Client('k' * 32, requests_per_second=1000).close()"
     )
     assert "track17_client.models" in loaded and "track17_client_v2.models" not in loaded
+
+
+def test_every_bulk_operation_has_a_method_written_from_the_table() -> None:
+    """The table in generator/bulk_methods.py names each bulk method once, the same ones a stream
+    can run, and the clients hold what it writes (check_twins compares the text)."""
+    import importlib.util
+    import inspect
+    import sys
+    import typing
+    from pathlib import Path
+
+    from track17_facade import AsyncTrack17Client, Track17Client
+    from track17_facade._constants import StreamMethod
+
+    path = Path(__file__).resolve().parent.parent / "generator" / "bulk_methods.py"
+    spec = importlib.util.spec_from_file_location("bulk_methods", path)
+    assert spec is not None and spec.loader is not None
+    table = importlib.util.module_from_spec(spec)
+    sys.modules["bulk_methods"] = table  # dataclasses look their module up while it loads
+    spec.loader.exec_module(table)
+    names = [operation.name for operation in table.OPERATIONS]
+    assert sorted(names) == sorted(typing.get_args(StreamMethod))
+    source = inspect.getsource(AsyncTrack17Client)
+    for operation in table.OPERATIONS:
+        assert table.method(operation).splitlines()[0] in source
+        assert (
+            getattr(Track17Client, operation.name).__doc__
+            == getattr(AsyncTrack17Client, operation.name).__doc__
+        )

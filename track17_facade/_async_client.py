@@ -229,6 +229,8 @@ class AsyncTrack17Client(BaseClient):
         operation, batches = self._stream_setup(method, items, check_digits)
         return self._submit_stream(operation, batches, options)
 
+    # -- the bulk methods: written by generator/bulk_methods.py from its table; do not edit --
+
     async def register(
         self,
         items: Iterable[str | tuple[str, CarrierLike | None] | Registration],
@@ -238,32 +240,32 @@ class AsyncTrack17Client(BaseClient):
         on_progress: ProgressCallback | None = None,
         check_digits: CheckDigits = "off",
     ) -> BatchResult[Accepted]:
-        """Register numbers for tracking; each newly accepted number uses one quota (one more
-        with ``Registration.lang``).
+        """Register numbers for tracking; each newly accepted number uses one quota (one more with
+        ``Registration.lang``).
 
         Args:
             items: numbers, ``(number, carrier)`` pairs, or ``Registration`` items (tag, order
                 number, language, carrier parameter: v2.4 only). Without a carrier 17TRACK detects
-                it; on v2.4 the accepted item carries the carrier that was used. A carrier is a
-                key (``Carrier.UPS``, ``100002``, ``"100002"``), a ``CarrierInfo``, or a name
-                (``"Royal Mail"``) that fits one carrier of ``CarrierDirectory.load()``; an
-                unknown or ambiguous name rejects its row (FIELD_VALUE_INVALID, the message lists
-                the candidates) before anything is sent.
+                it; on v2.4 the accepted item carries the carrier that was used. A carrier is a key
+                (``Carrier.UPS``, ``100002``, ``"100002"``), a ``CarrierInfo``, or a name (``"Royal
+                Mail"``) that fits one carrier of ``CarrierDirectory.load()``; an unknown or
+                ambiguous name rejects its row (FIELD_VALUE_INVALID, the message lists the
+                candidates) before anything is sent.
             max_retries: retries per request for this call (default: the client's).
             timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
                 (default: the client's).
             on_progress: called as ``on_progress(done, total)`` after each request completes.
-            check_digits: what to do with a number whose check digit is wrong for its format
-                (see ``check_number``), before anything is sent: "off" (the default: 17TRACK
-                takes any number), "warn" (log a warning, send it, and mark it
-                ``Accepted.number_suspect``), or "reject" (reject it with
-                ``ErrorCode.CHECK_DIGIT_FAILED``: not sent, no quota spent).
+            check_digits: what to do with a number whose check digit is wrong for its format (see
+                ``check_number``), before anything is sent: "off" (the default: 17TRACK takes any
+                number), "warn" (log a warning, send it, and mark it ``Accepted.number_suspect``),
+                or "reject" (reject it with ``ErrorCode.CHECK_DIGIT_FAILED``: not sent, no quota
+                spent).
 
         Returns:
-            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
-            input order. A number registered by an earlier attempt of this same
-            call (one that failed after taking effect) is accepted with ``recovered=True``, not
-            rejected as ALREADY_REGISTERED.
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in input
+            order. A number registered by an earlier attempt of this same call (one that failed
+            after taking effect) is accepted with ``recovered=True``, not rejected as
+            ALREADY_REGISTERED.
 
         Raises:
             AuthenticationError: the key was refused; the call stops at once.
@@ -295,8 +297,8 @@ class AsyncTrack17Client(BaseClient):
             on_progress: called as ``on_progress(done, total)`` after each request completes.
 
         Returns:
-            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
-            input order. Accepted items are ``TrackInfo``.
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in input
+            order. Accepted items are ``TrackInfo``.
 
         Raises:
             AuthenticationError: the key was refused; the call stops at once.
@@ -325,9 +327,9 @@ class AsyncTrack17Client(BaseClient):
             on_progress: called as ``on_progress(done, total)`` after each request completes.
 
         Returns:
-            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
-            input order. A number stopped by an earlier attempt of this call is
-            accepted with ``recovered=True``.
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in input
+            order. A number stopped by an earlier attempt of this call is accepted with
+            ``recovered=True``.
 
         Raises:
             AuthenticationError: the key was refused; the call stops at once.
@@ -354,9 +356,9 @@ class AsyncTrack17Client(BaseClient):
             on_progress: called as ``on_progress(done, total)`` after each request completes.
 
         Returns:
-            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
-            input order. A number retracked by an earlier attempt of this call is
-            accepted with ``recovered=True``.
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in input
+            order. A number retracked by an earlier attempt of this call is accepted with
+            ``recovered=True``.
 
         Raises:
             AuthenticationError: the key was refused; the call stops at once.
@@ -383,9 +385,9 @@ class AsyncTrack17Client(BaseClient):
             on_progress: called as ``on_progress(done, total)`` after each request completes.
 
         Returns:
-            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
-            input order. A number deleted by an earlier attempt of this call is
-            accepted with ``recovered=True``.
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in input
+            order. A number deleted by an earlier attempt of this call is accepted with
+            ``recovered=True``.
 
         Raises:
             AuthenticationError: the key was refused; the call stops at once.
@@ -414,8 +416,8 @@ class AsyncTrack17Client(BaseClient):
             on_progress: called as ``on_progress(done, total)`` after each request completes.
 
         Returns:
-            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
-            input order.
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in input
+            order.
 
         Raises:
             AuthenticationError: the key was refused; the call stops at once.
@@ -443,9 +445,9 @@ class AsyncTrack17Client(BaseClient):
             on_progress: called as ``on_progress(done, total)`` after each request completes.
 
         Returns:
-            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
-            input order. A change made by an earlier attempt of this call is
-            accepted with ``recovered=True``.
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in input
+            order. A change made by an earlier attempt of this call is accepted with
+            ``recovered=True``.
 
         Raises:
             AuthenticationError: the key was refused; the call stops at once.
@@ -473,14 +475,16 @@ class AsyncTrack17Client(BaseClient):
             on_progress: called as ``on_progress(done, total)`` after each request completes.
 
         Returns:
-            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in
-            input order.
+            Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in input
+            order.
 
         Raises:
             AuthenticationError: the key was refused; the call stops at once.
             InvalidInputError: ``items`` is a single string, or ``max_retries`` is negative.
         """
         return await self._bulk(self._api.change_info, items, self._call(max_retries, timeout, on_progress))
+
+    # -- end of the bulk methods ----------------------------------------------------------------
 
     def iter_track_list(
         self,
