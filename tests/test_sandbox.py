@@ -600,7 +600,7 @@ def test_admin_values_out_of_range_are_400s(box: Sandbox, http: httpx.Client) ->
 
 
 def test_a_body_over_the_limit_is_413_unread(box: Sandbox, http: httpx.Client) -> None:
-    from track17_facade.sandbox._server import MAX_BODY
+    from track17_facade.sandbox._http import MAX_BODY
 
     big = b"[" + b" " * (MAX_BODY + 10) + b"]"
     answer = http.post("/register", content=big, headers={"content-type": "application/json"})
@@ -649,7 +649,7 @@ def test_no_request_makes_the_sandbox_answer_500(
     async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(dict(message))
 
-    from track17_facade.sandbox._server import _ConnectionDroppedError
+    from track17_facade.sandbox._http import _ConnectionDroppedError
 
     try:
         asyncio.run(sandbox(scope, receive, send))

@@ -1,20 +1,15 @@
 """The sandbox server: a stateful 17TRACK on a loopback port, served by uvicorn.
 
-Where things are: this module holds the ``Sandbox`` (lifecycle and the Python control surface) and
-its ASGI entry, which checks the key, routes each path to a wire format (``_wire``: v1 and v2.4
-over the one ``_engine``) or to the admin routes (``_admin``), admits requests to each key's rate
-window and applies faults (chosen by ``_faults``). Webhook bodies are built in ``_webhooks`` and
-delivered by ``_delivery``.
-
-The HTTP app is plain ASGI rather than a framework's: every fault the sandbox injects (a
-connection dropped mid-answer, a body cut short, a 520) needs byte-level control of the answer,
-and a handful of POST routes need no router.
+Where things are: this module holds the ``Sandbox`` (lifecycle, the Python control surface, each
+key's rate window, and the records of what it received). Its ASGI handling is in ``_http``: the
+key, the routes to a wire format (``_wire``: v1 and v2.4 over the one ``_engine``) or to the admin
+routes (``_admin``), and the faults (chosen by ``_faults``). Webhook bodies are built in
+``_webhooks`` and delivered by ``_delivery``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import math
 import random
@@ -22,7 +17,7 @@ import socket
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,13 +25,12 @@ from urllib.parse import urlsplit
 import attrs
 import uvicorn
 
-from track17_facade._secrets import redacting_logger
-from track17_facade.codes import ErrorCode
-from track17_facade.sandbox._admin import admin
+from track17_facade.sandbox._admin import Answer, admin
 from track17_facade.sandbox._clock import ArrivalClock
 from track17_facade.sandbox._delivery import Chaos, DeliveryRecord, Push, WebhookDelivery
 from track17_facade.sandbox._engine import Engine, Registration
-from track17_facade.sandbox._faults import FaultInjector, FaultKind, RawAnswer
+from track17_facade.sandbox._faults import FaultInjector
+from track17_facade.sandbox._http import ADMIN_PATH, AsgiHandling, Json, QuietDrops
 from track17_facade.sandbox._records import (
     RecordedResponse,
     RequestRecord,
@@ -44,60 +38,12 @@ from track17_facade.sandbox._records import (
     SandboxStats,
 )
 from track17_facade.sandbox._webhooks import WEBHOOK_FORMATS, WebhookFormat, build_push
-from track17_facade.sandbox._wire import BATCHLESS, V1, WIRES, BadRequestError, Wire, refused_body
+from track17_facade.sandbox._wire import V1, WIRES, Wire
 
 BASE_PATH = V1.prefix
-ADMIN_PATH = "/_sandbox"
-_WIRES: dict[str, Wire] = {wire.prefix: wire for wire in WIRES}
-_STAMP = "track17.stamp"
-"""Where a request's rate-window stamp is kept in its ASGI scope, for the request log."""
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-Json = dict[str, Any]
-
-logger = redacting_logger("track17.sandbox")
 
 
-class _ConnectionDroppedError(Exception):
-    """Raised inside the app to make uvicorn close the connection mid-answer."""
-
-
-class _BodyTooLargeError(Exception):
-    """A request body over ``MAX_BODY``: answered 413 without reading the rest."""
-
-
-MAX_BODY = 1 << 20
-"""The largest request body the sandbox reads, in bytes (1 MiB; 40 registrations with every field
-take under 20 KiB). A longer one is answered 413."""
-
-
-def _json_body(raw: bytes) -> Any:
-    """A request body as JSON (None when empty); ValueError for anything else, nesting too deep
-    for the decoder included."""
-    if not raw.strip():
-        return None
-    try:
-        return json.loads(raw)
-    except RecursionError:
-        raise ValueError("body is not valid JSON: nested too deeply") from None
-
-
-class _QuietDrops(logging.Filter):
-    """uvicorn logs an app's exception as an error; intentional drops are not errors."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        exc = record.exc_info[1] if record.exc_info else None
-        return not isinstance(exc, _ConnectionDroppedError)
-
-
-def _json_bytes(payload: object) -> bytes:
-    return json.dumps(payload, separators=(",", ":")).encode()
-
-
-class Sandbox:
+class Sandbox(AsgiHandling):
     """A local, stateful 17TRACK server on a loopback port.
 
     Use it as a context manager to run it in a background thread::
@@ -187,7 +133,7 @@ class Sandbox:
         config = uvicorn.Config(
             self, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=1
         )
-        logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+        logging.getLogger("uvicorn.error").addFilter(QuietDrops())
         return uvicorn.Server(config)
 
     async def _serve(self, sock: socket.socket) -> None:
@@ -361,36 +307,7 @@ class Sandbox:
         now = self.engine.now
         return [(reg.number, build_push(event, reg, now, fmt), event) for reg in regs]  # type: ignore[arg-type]
 
-    # -- HTTP -------------------------------------------------------------------------------
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The ASGI entry point."""
-        if scope["type"] != "http":
-            return
-        path: str = scope["path"]
-        arrived = time.monotonic()
-        try:
-            status, payload, extra_headers = await self._handle(scope, receive, send, path)
-        except _ConnectionDroppedError:
-            self._count_status(path, 0, b"", scope.get(_STAMP, arrived))
-            raise
-        except _BodyTooLargeError:
-            status, payload, extra_headers = (
-                413,
-                {"code": 413, "message": f"the body is larger than the sandbox's limit of {MAX_BODY} bytes"},
-                [],
-            )
-        except Exception:  # a bug in the sandbox: a JSON 500, counted, never a traceback to the client
-            logger.exception("the sandbox failed to answer %s", path)
-            status, payload, extra_headers = 500, {"code": 500, "message": "the sandbox failed"}, []
-        body = payload if isinstance(payload, bytes) else _json_bytes(payload)
-        self._count_status(path, status, body, scope.get(_STAMP, arrived))
-        headers = list(extra_headers)
-        if not any(name == b"content-type" for name, _ in headers):
-            headers.append((b"content-type", b"application/json"))
-        headers.append((b"content-length", str(len(body)).encode()))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+    # -- records -----------------------------------------------------------------------------
 
     def _count_status(self, path: str, status: int, body: bytes, arrived: float) -> None:
         with self._lock:
@@ -404,110 +321,6 @@ class Sandbox:
         """Every request received so far (API and admin routes), in the order they were answered."""
         with self._lock:
             return list(self._requests)
-
-    async def _read_body(self, receive: Receive, scope: Scope | None = None) -> bytes:
-        """The whole request body, up to ``MAX_BODY`` bytes (a longer one: 413, read no further)."""
-        if scope is not None:
-            declared = dict(scope["headers"]).get(b"content-length", b"0")
-            if declared.isdigit() and int(declared) > MAX_BODY:
-                raise _BodyTooLargeError
-        chunks, size = [], 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                raise _ConnectionDroppedError
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > MAX_BODY:
-                raise _BodyTooLargeError
-            chunks.append(chunk)
-            if not message.get("more_body"):
-                return b"".join(chunks)
-
-    async def _drop(self, send: Send) -> None:
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")],
-            }
-        )
-        await send({"type": "http.response.body", "body": b'{"code":0,', "more_body": True})
-        raise _ConnectionDroppedError
-
-    async def _handle(
-        self, scope: Scope, receive: Receive, send: Send, path: str
-    ) -> tuple[int, Json | bytes, list[tuple[bytes, bytes]]]:
-        headers = dict(scope["headers"])
-        key = headers.get(b"17token", b"").decode("latin-1")
-        if key not in self.config.api_keys:
-            return 401, {"code": 401, "message": "Unauthorized"}, []
-        if path.startswith(ADMIN_PATH + "/"):
-            raw = await self._read_body(receive, scope) if scope["method"] == "POST" else b""
-            return admin(self, path.removeprefix(ADMIN_PATH + "/"), raw)
-        wire, _, operation = path.rpartition("/")
-        found = _WIRES.get(wire)
-        if found is None or operation not in found.handlers:
-            return 404, {"code": 404, "message": f"no such operation: {path}"}, []
-        if scope["method"] != "POST":
-            return 405, {"code": 405, "message": f"{path} takes POST"}, []
-        if self.config.arrival_jitter > 0:
-            await asyncio.sleep(self._jitter.uniform(0.0, self.config.arrival_jitter))
-        retry_after, scope[_STAMP] = self._admit(key)
-        # Let the other requests that reached the server with this one be stamped before this one
-        # is processed: a burst is then counted at its arrival, not spread over processing time.
-        await asyncio.sleep(0)
-        if retry_after is not None:
-            return (
-                429,
-                {"code": 429, "message": "Too Many Requests"},
-                [(b"retry-after", str(retry_after).encode())],
-            )
-        fault = self.faults.next_fault()
-        if fault is not None:
-            with self._lock:
-                self._faults_injected[fault.label if isinstance(fault, RawAnswer) else fault.value] += 1
-        if isinstance(fault, RawAnswer):
-            raw_headers = [(b"content-type", fault.content_type.encode("latin-1"))]
-            raw_headers += [
-                (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in fault.headers.items()
-            ]
-            return fault.status, fault.body, raw_headers
-        if fault in (FaultKind.HTTP_500, FaultKind.HTTP_503, FaultKind.HTTP_520):
-            code = int(fault.value)
-            return code, {"code": code, "message": "Injected fault"}, []
-        if fault is FaultKind.HTTP_429:
-            return 429, {"code": 429, "message": "Too Many Requests"}, [(b"retry-after", b"1")]
-        if fault is FaultKind.DROP:
-            await self._drop(send)
-        if fault is FaultKind.SLOW:
-            await asyncio.sleep(self.config.slow_seconds)
-        if self.config.latency:
-            await asyncio.sleep(self.config.latency)
-        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        if content_type != b"application/json":
-            return 415, {"code": 415, "message": "Content-Type must be application/json"}, []
-        raw = await self._read_body(receive, scope)
-        # The work runs in a thread so that the event loop stays free to read and stamp the next
-        # arrivals at once, as a server with many workers would, even while it encodes big answers.
-        encoded = await asyncio.to_thread(self._answer, found, operation, raw)
-        if fault is FaultKind.TRUNCATED:
-            return 200, encoded[: len(encoded) // 2], []
-        if fault is FaultKind.DROP_AFTER_EFFECT:
-            await self._drop(send)
-        if fault is FaultKind.ERROR_AFTER_EFFECT:
-            return 500, {"code": 500, "message": "Internal Server Error"}, []
-        return 200, encoded, []
-
-    def _answer(self, wire: Wire, operation: str, raw: bytes) -> bytes:
-        """The encoded 200 answer to one operation's body (a refusal for a bad body)."""
-        try:
-            payload = self._operate(wire, operation, _json_body(raw))
-        except (ValueError, UnicodeDecodeError) as exc:
-            message = exc.message if isinstance(exc, BadRequestError) else f"body is not valid JSON: {exc}"
-            code = exc.code if isinstance(exc, BadRequestError) else ErrorCode.SUBMITTED_DATA_INVALID
-            payload = refused_body(code, message, batch=operation not in BATCHLESS)
-        return _json_bytes(payload)
 
     def _admit(self, key: str) -> tuple[int | None, float]:
         """Count the request against the key's sliding window: the Retry-After if refused (else
@@ -537,6 +350,10 @@ class Sandbox:
                 return max(1, math.ceil(admitted[0][0] + window - now)), now
             admitted.append((now, certain))
             return None, now
+
+    def _admin(self, action: str, raw: bytes) -> Answer:
+        """The answer to the admin route ``action`` (see ``_admin``)."""
+        return admin(self, action, raw)
 
     def _operate(self, wire: Wire, operation: str, body: Any) -> Json:
         with self._lock:
