@@ -316,9 +316,8 @@ def best(function: Callable[[], object], number: int) -> float:
 def figure_decode(smoke: bool) -> None:
     from track17_client.models import TrackInfoResponse
 
-    from track17_facade._base import API_VERSIONS
     from track17_facade._batching import ItemKind, plan
-    from track17_facade._operations import batch_outcomes
+    from track17_facade._operations import API_VERSIONS, batch_outcomes
 
     get_track_info = API_VERSIONS["v1"].get_track_info
 

@@ -228,9 +228,8 @@ def test_a_whole_request_refusal_carries_the_17track_code(version: str) -> None:
     from track17_client_v2.models import BatchResponse as BatchResponseV2
 
     from track17_facade import APIError
-    from track17_facade._base import API_VERSIONS
     from track17_facade._batching import ItemKind, plan
-    from track17_facade._operations import batch_outcomes
+    from track17_facade._operations import API_VERSIONS, batch_outcomes
 
     answer = BatchResponse if version == "v1" else BatchResponseV2
     register = API_VERSIONS[version].register

@@ -10,8 +10,8 @@ import pytest
 
 from tests.conftest import ClientFactory
 from track17_facade import CacheLevel, Carrier, ErrorCode, InvalidInputError
-from track17_facade._base import API_VERSIONS
 from track17_facade._batching import ItemKind, plan
+from track17_facade._operations import API_VERSIONS
 from track17_facade._options import cache_level_wire
 from track17_facade.sandbox import Sandbox
 

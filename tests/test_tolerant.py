@@ -205,9 +205,8 @@ def test_no_field_of_any_type_costs_an_item(
     from track17_client.models import TrackInfoResponse as V1Answer
     from track17_client_v2.models import TrackInfoResponse as V2Answer
 
-    from track17_facade._base import API_VERSIONS
     from track17_facade._batching import ItemKind, plan
-    from track17_facade._operations import batch_outcomes
+    from track17_facade._operations import API_VERSIONS, batch_outcomes
 
     body = copy.deepcopy(answers[version])
     items = body["data"]["accepted"]

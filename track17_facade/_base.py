@@ -3,10 +3,9 @@ generated client, and the per-chunk logic. The clients add how they run chunks s
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final
+from typing import Any
 
 import httpx
 from attrs import evolve
@@ -32,7 +31,7 @@ from track17_facade._constants import (
     ApiVersion,
 )
 from track17_facade._operations import (
-    Api,
+    API_VERSIONS,
     Operation,
     TrackListPage,
     TrackListQuery,
@@ -69,27 +68,6 @@ from track17_facade.ratelimit import (
 from track17_facade.retry import DEFAULT_MAX_RETRIES, Answered, Attempts, GiveUp, attempts
 from track17_facade.status import CacheLevel, TrackingStatus
 
-
-class _ApiTables(Mapping[str, Api]):
-    """The API table of each version, imported when first asked for: a version's generated
-    package takes tens of milliseconds to import, and only a process that builds a client of that
-    version (or reads its answers) pays for it."""
-
-    _where: Final = {"v1": ("track17_facade._api_v1", "V1"), "v2.4": ("track17_facade._api_v2", "V2_4")}
-
-    def __getitem__(self, version: str) -> Api:
-        module, name = self._where[version]
-        table: Api = getattr(importlib.import_module(module), name)
-        return table
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._where)
-
-    def __len__(self) -> int:
-        return len(self._where)
-
-
-API_VERSIONS: Final[Mapping[str, Api]] = _ApiTables()
 MAX_PAGE_SIZE = 40
 KEEPALIVE_EXPIRY = 2.0
 """Seconds an idle connection is kept. Well under common server keep-alive timeouts (5 s for

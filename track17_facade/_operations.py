@@ -5,8 +5,9 @@ clients."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Generic, TypeVar
+import importlib
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from typing import Any, Final, Generic, TypeVar
 
 import attrs
 from attrs import frozen
@@ -230,3 +231,25 @@ def confirm_already_done(
         if isinstance(outcome, Rejection) and outcome.code in operation.already_done:
             outcomes[item.number] = Accepted(item.number, known_carrier(item.carrier), recovered=True)
     return outcomes
+
+
+class _ApiTables(Mapping[str, Api]):
+    """The API table of each version, imported when first asked for: a version's generated
+    package takes tens of milliseconds to import, and only a process that builds a client of that
+    version (or reads its answers) pays for it."""
+
+    _where: Final = {"v1": ("track17_facade._api_v1", "V1"), "v2.4": ("track17_facade._api_v2", "V2_4")}
+
+    def __getitem__(self, version: str) -> Api:
+        module, name = self._where[version]
+        table: Api = getattr(importlib.import_module(module), name)
+        return table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
+API_VERSIONS: Final[Mapping[str, Api]] = _ApiTables()
