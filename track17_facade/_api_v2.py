@@ -34,7 +34,6 @@ from track17_client_v2.models import (
     QuotaResponse,
     RealTimeItem,
     RegisterItem,
-    TrackInfoResponse,
     TrackListRequest,
     TrackListResponse,
 )
@@ -131,13 +130,14 @@ def _accepted(item: Any, path: str, sent: Prepared) -> Accepted:
 
 
 def _track(item: Any, path: str, sent: Prepared) -> TrackInfo:
-    info = item.track_info
-    # The generated model when the answer fits the contract; the decoded JSON as it came when the
-    # generated parser gave up on it (an odd field deep inside): the tolerant reader takes both.
-    raw = None if info is None or is_unset(info) else info.to_dict() if hasattr(info, "to_dict") else info
-    tag = text(item.tag, f"{path}.tag")
+    """An accepted item of gettrackinfo (or getRealTimeTrackInfo), as decoded JSON: read once, by
+    the same reader as v2 pushes."""
     return track_info_from_v2(
-        sent.number, carrier(item.carrier, f"{path}.carrier"), tag, raw, f"{path}.track_info"
+        sent.number,
+        carrier(item.get("carrier"), f"{path}.carrier"),
+        text(item.get("tag"), f"{path}.tag"),
+        item.get("track_info"),
+        f"{path}.track_info",
     )
 
 
@@ -153,10 +153,10 @@ def _realtime(level: str | int | None, batch_size: int) -> Operation[TrackInfo]:
     return Operation(
         "getRealTimeTrackInfo",
         ItemKind.LOOKUP,
-        get_real_time_track_info.sync_detailed,
-        get_real_time_track_info.asyncio_detailed,
+        get_real_time_track_info.sync_json,
+        get_real_time_track_info.asyncio_json,
         _lookups(level),
-        (TrackInfoResponse,),
+        (dict,),
         _track,
         batch_size=batch_size,
     )
@@ -261,10 +261,10 @@ V2_4 = Api(
     get_track_info=Operation(
         "gettrackinfo",
         ItemKind.LOOKUP,
-        get_track_info.sync_detailed,
-        get_track_info.asyncio_detailed,
+        get_track_info.sync_json,
+        get_track_info.asyncio_json,
         _numbers,
-        (TrackInfoResponse,),
+        (dict,),
         _track,
     ),
     stop_track=_batch(

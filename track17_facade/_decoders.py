@@ -1,4 +1,5 @@
-"""From the generated layer's models (and the webhook shapes) to the facade's TrackInfo/TrackEvent.
+"""From 17TRACK's track shapes, as decoded JSON (answers and pushes alike), to the facade's
+TrackInfo/TrackEvent: the contract's (v1) here, the v2 shape in ``_decoders_v2``.
 
 **A tolerant reader.** 17TRACK's real answers differ from its documentation in small ways (public
 clients have seen coordinates as strings, ``null`` where an array is documented), and one odd
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from track17_client.types import Unset
 from track17_client_v2.types import Unset as UnsetV2
@@ -30,18 +31,6 @@ from track17_facade.models import (
 )
 from track17_facade.status import MainStatus, SubStatus
 
-if TYPE_CHECKING:  # the generated models are imported by the API tables, when a client needs them
-    from track17_client.models.track_info_response_data_accepted_item import (
-        TrackInfoResponseDataAcceptedItem,
-    )
-    from track17_client.models.track_info_response_data_accepted_item_track_z0 import (
-        TrackInfoResponseDataAcceptedItemTrackZ0,
-    )
-    from track17_client.models.track_info_response_data_accepted_item_track_z1_item import (
-        TrackInfoResponseDataAcceptedItemTrackZ1Item,
-    )
-
-    GeneratedEvent = TrackInfoResponseDataAcceptedItemTrackZ0 | TrackInfoResponseDataAcceptedItemTrackZ1Item
 logger = redacting_logger("track17")
 
 # Direct dict look-ups: decoding thousands of events should not pay for Enum.__call__ each time.
@@ -188,14 +177,9 @@ def make_event(
     return TrackEvent(status, sub, location, description, time_raw, parse_event_time(time_raw))
 
 
-def event_from_generated(event: GeneratedEvent, base: str, index: int | None = None) -> TrackEvent:
-    """A TrackEvent from a generated contract event model."""
-    return make_event(event.z, event.s, event.a, event.c, event.d, base, index)
-
-
 def event_from_dict(event: object, base: str, index: int | None = None) -> TrackEvent | None:
     """A TrackEvent from a contract event given as decoded JSON; None for one that is no object."""
-    if not isinstance(event, Mapping):
+    if type(event) is not dict and not isinstance(event, Mapping):  # the common case first
         tolerated(base if index is None else f"{base}[{index}]", "an object", event)
         return None
     get = event.get
@@ -233,25 +217,6 @@ def assemble_track(
     return TrackInfo(number, which, latest.status, latest.sub_status, shown, events, raw=raw)
 
 
-def track_info_from_generated(item: TrackInfoResponseDataAcceptedItem, path: str) -> TrackInfo:
-    """A TrackInfo from one accepted item of gettrackinfo.
-
-    Raises:
-        ShapeError: the item's number is missing or not text (nothing else fails an item).
-    """
-    if not isinstance(item.number, str):
-        raise ShapeError(f"{path}.number", "a string", item.number)
-    which = carrier(item.carrier, f"{path}.carrier")
-    track = item.track
-    if isinstance(track, Unset):
-        return assemble_track(item.number, which, None, ())
-    history = () if isinstance(track.z1, Unset) else track.z1
-    z1 = f"{path}.track.z1"
-    events = tuple([event_from_generated(event, z1, index) for index, event in enumerate(history)])
-    latest = None if isinstance(track.z0, Unset) else event_from_generated(track.z0, f"{path}.track.z0")
-    return assemble_track(item.number, which, latest, events, track.to_dict())
-
-
 def track_from_dict(number: str, which: Carrier | None, track: object, path: str) -> TrackInfo:
     """A TrackInfo from a contract track object (``{"z0": ..., "z1": [...]}``) as decoded JSON."""
     if track is None:
@@ -260,11 +225,16 @@ def track_from_dict(number: str, which: Carrier | None, track: object, path: str
         tolerated(path, "an object", track)
         return assemble_track(number, which, None, ())
     z0 = track.get("z0")
-    z1 = array(track.get("z1"), f"{path}.z1")
-    read = [event_from_dict(event, f"{path}.z1", index) for index, event in enumerate(z1)]
-    events = tuple([event for event in read if event is not None])
+    z1, where = array(track.get("z1"), f"{path}.z1"), f"{path}.z1"
+    events = []
+    for index, event in enumerate(z1):
+        if type(event) is dict:  # the common case, read here: a track holds hundreds of events
+            get = event.get
+            events.append(make_event(get("z"), get("s"), get("a"), get("c"), get("d"), where, index))
+        elif (read := event_from_dict(event, where, index)) is not None:
+            events.append(read)
     latest = None if z0 is None else event_from_dict(z0, f"{path}.z0")
-    return assemble_track(number, which, latest, events, track)
+    return assemble_track(number, which, latest, tuple(events), track)
 
 
 # -- shared by both shapes ---------------------------------------------------------------------

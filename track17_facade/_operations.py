@@ -46,7 +46,8 @@ class Operation(Generic[R]):
     async_call: AsyncCall
     body: Callable[[Sequence[Prepared]], Any]
     answer: tuple[type, ...]
-    """The generated classes a 200 answer may parse into."""
+    """The generated classes a 200 answer may parse into; ``(dict,)`` for an operation whose calls
+    are the endpoint's ``*_json`` functions, whose answers are read as decoded JSON."""
     read: ReadAccepted[R]
     already_done: frozenset[ErrorCode] = frozenset()
     """Per-item codes that mean "already in the state asked for": after an attempt that may have
@@ -126,9 +127,17 @@ class Api:
         }
 
 
+def field(value: object, name: str) -> Any:
+    """A field of a generated model, or of the same object as decoded JSON (None when absent): the
+    tracking answers are read as JSON (see ``Operation.answer``), the others as models."""
+    if isinstance(value, Mapping):
+        return value.get(name)
+    return getattr(value, name, None)
+
+
 def request_error_detail(data: object) -> str | None:
     """The message of a refused request's first ``data.errors`` entry (either version's shape)."""
-    errors = getattr(data, "errors", None)
+    errors = field(data, "errors")
     if errors is None or is_unset(errors):
         extra = getattr(data, "additional_properties", {})
         errors = extra.get("errors") if isinstance(extra, dict) else None
@@ -161,15 +170,19 @@ def envelope(name: str, answer: tuple[type, ...], parsed: object) -> Any:
     """
     if not isinstance(parsed, answer):
         raise InvalidResponseError(f"{name}: the answer has no JSON object", operation=name)
-    data = getattr(parsed, "data", None)
-    check_code(name, getattr(parsed, "code", None), None if is_unset(data) else request_error_detail(data))
-    if data is None or is_unset(data):
-        raise InvalidResponseError(f"{name}: the answer has no 'data'", operation=name)
+    data = field(parsed, "data")
+    check_code(name, field(parsed, "code"), None if is_unset(data) else request_error_detail(data))
+    if data is None or is_unset(data) or (isinstance(parsed, Mapping) and not isinstance(data, Mapping)):
+        raise InvalidResponseError(f"{name}: the answer has no 'data' object", operation=name)
     return data
 
 
-def _listed(value: object) -> list[Any]:
-    return [] if value is None or is_unset(value) else list(value)  # type: ignore[call-overload]
+def _listed(value: object, path: str) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    if value is not None and not is_unset(value):
+        tolerated(path, "an array", value)
+    return []
 
 
 def batch_outcomes(operation: Operation[R], items: Sequence[Prepared], parsed: object) -> dict[str, Outcome]:
@@ -183,24 +196,24 @@ def batch_outcomes(operation: Operation[R], items: Sequence[Prepared], parsed: o
     sent = {item.number.upper(): item for item in items}  # an answer may spell a number in capitals
     outcomes: dict[str, Outcome] = {}
     try:
-        for index, accepted in enumerate(_listed(data.accepted)):
+        for index, accepted in enumerate(_listed(field(data, "accepted"), "data.accepted")):
             path = f"data.accepted[{index}]"
-            number = optional_str(accepted.number, f"{path}.number")
+            number = optional_str(field(accepted, "number"), f"{path}.number")
             item = None if number is None else sent.get(number.upper())
             if item is None:
                 continue
             outcomes[item.number] = operation.read(accepted, path, item)
-        for index, rejected in enumerate(_listed(data.rejected)):
+        for index, rejected in enumerate(_listed(field(data, "rejected"), "data.rejected")):
             path = f"data.rejected[{index}]"
-            answered = optional_str(rejected.number, f"{path}.number")
+            answered = optional_str(field(rejected, "number"), f"{path}.number")
             item = None if answered is None else sent.get(answered.upper())
             if item is None:
                 continue
             number = item.number
-            error = rejected.error
+            error = field(rejected, "error")
             absent = error is None or is_unset(error)
-            code = _error_code(None if absent else getattr(error, "code", None), f"{path}.error.code")
-            message = None if absent else text(getattr(error, "message", None), f"{path}.error.message")
+            code = _error_code(None if absent else field(error, "code"), f"{path}.error.code")
+            message = None if absent else text(field(error, "message"), f"{path}.error.message")
             outcomes[number] = Rejection(number, code, message or code.meaning)
     except (ShapeError, TypeError, AttributeError) as exc:
         raise InvalidResponseError(f"{operation.name}: {exc}", operation=operation.name) from None

@@ -2,8 +2,9 @@
 
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
+import httpx
 from attrs import define
 
 
@@ -59,6 +60,23 @@ class Response(Generic[T]):
     parsed: T | None
 
 
+def json_response(response: httpx.Response) -> "Response[Any]":
+    """A response whose ``parsed`` is the body's decoded JSON (None for an error status whose body
+    is not JSON); a 2xx body that is not JSON raises ValueError"""
+    try:
+        parsed = response.json()
+    except ValueError:
+        if response.is_success:
+            raise
+        parsed = None
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parsed,
+    )
+
+
 __all__ = [
     "UNSET",
     "File",
@@ -67,4 +85,5 @@ __all__ = [
     "Response",
     "Unset",
     "http_status",
+    "json_response",
 ]

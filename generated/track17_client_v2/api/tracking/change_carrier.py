@@ -8,7 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.batch_response import BatchResponse
 from ...models.change_carrier_item import ChangeCarrierItem
 from ...models.error_response import ErrorResponse
-from ...types import Response, http_status
+from ...types import Response, http_status, json_response
 
 
 def _get_kwargs(
@@ -218,3 +218,59 @@ async def asyncio(
             extensions=extensions,
         )
     ).parsed
+
+
+def sync_json(
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[ChangeCarrierItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
+) -> Response[Any]:
+    """Send the request as ``sync_detailed`` does; ``parsed`` is the body's decoded JSON, not models
+    (None for an error status whose body is not JSON).
+
+    Raises:
+        ValueError: a 2xx body that is not JSON.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+        timeout=timeout,
+        extensions=extensions,
+    )
+
+    return json_response(response)
+
+
+async def asyncio_json(
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[ChangeCarrierItem],
+    timeout: float | httpx.Timeout | None | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+    extensions: dict[str, Any] | None = None,
+) -> Response[Any]:
+    """Send the request as ``asyncio_detailed`` does; ``parsed`` is the body's decoded JSON, not
+    models (None for an error status whose body is not JSON).
+
+    Raises:
+        ValueError: a 2xx body that is not JSON.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        timeout=timeout,
+        extensions=extensions,
+    )
+
+    return json_response(response)
