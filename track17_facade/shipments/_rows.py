@@ -28,11 +28,20 @@ __all__ = [
     "pages",
     "shipment_from_row",
     "status_name",
+    "storable",
     "utc_now",
 ]
 
 PAGE = 500
 """Rows read per query when iterating, so that memory does not grow with the store."""
+
+
+def storable(text: str | None) -> str | None:
+    """``text`` as a database column takes it: a lone UTF-16 surrogate (which JSON can escape, and
+    a polled answer may hold) becomes "?" instead of failing the write."""
+    if text is None:
+        return None
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def carrier_key(carrier: Carrier | None) -> int | None:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
 from track17_facade.carriers import Carrier, CarrierLike
+from track17_facade.errors import WebhookParseError
 from track17_facade.models import Accepted, BatchResult, Registration, TrackInfo
 from track17_facade.shipments._database import Database
 from track17_facade.shipments._model import (
@@ -32,6 +33,7 @@ from track17_facade.shipments._rows import (
     pages,
     shipment_from_row,
     status_name,
+    storable,
     utc_now,
 )
 from track17_facade.shipments._schema import Statements, changes, inbox, shipments
@@ -118,7 +120,12 @@ class ShipmentStore:
         """
         event = parse_webhook(raw_body, sign=sign, api_key=api_key)
         canonical = json.dumps(event.raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+        try:
+            digest = hashlib.sha256(canonical.encode()).hexdigest()
+        except UnicodeEncodeError:  # JSON may escape a lone UTF-16 surrogate; no text holds one
+            raise WebhookParseError(
+                "the push holds a lone surrogate escape (such as \\ud800), which is not text"
+            ) from None
         body = raw_body if isinstance(raw_body, bytes) else raw_body.encode("utf-8", "surrogatepass")
         outcome = self._db.write(lambda connection: self._receive(connection, event, digest, body))
         return Receipt(outcome, event.number)
@@ -196,16 +203,16 @@ class ShipmentStore:
         if not is_newer(candidate, held):
             connection.execute(self._sql.update, {"b_number": number, "checked_at": now})
             return False, False
-        status = track.status.name_17track
+        status = storable(track.status.name_17track)
         values: dict[str, Any] = {
             "carrier": carrier_key(track.carrier) or row.carrier,
             "api_version": api_version,
             "status": status,
-            "sub_status": track.sub_status.name_17track,
+            "sub_status": storable(track.sub_status.name_17track),
             "latest_at": candidate[0],
             "event_count": candidate[1],
-            "tag": track.tag or tag or row.tag,
-            "track_info": json.dumps(dict(track.raw), separators=(",", ":"), ensure_ascii=False),
+            "tag": storable(track.tag or tag) or row.tag,
+            "track_info": json.dumps(dict(track.raw), separators=(",", ":")),  # ASCII: any text fits
             "source": str(source),
             "updated_at": now,
             "checked_at": now,
