@@ -244,8 +244,8 @@ def shipments_pass(sandbox: Sandbox, count: int) -> int:
                 )
                 report = store.sync(client, stale_after=timedelta(0))
                 print(
-                    f"  `track17 shipments sync`: asked {report.asked}, {report.refreshed} refreshed, "
-                    f"{report.unchanged} already current, {report.failed} failed"
+                    f"  store.sync(client), what `track17 shipments sync` runs: asked {report.asked}, "
+                    f"{report.refreshed} refreshed, {report.unchanged} current, {report.failed} failed"
                 )
                 differing = _differing(store, client, numbers)
                 changes = list(store.changes())
