@@ -110,29 +110,28 @@ async def worker_warm(http: httpx.AsyncClient, urls: list[str]) -> None:
 
 
 def throughput(
-    record: Callable[..., None],
-    figure: str,
-    make: Callable[[str], Served],
-    url: str,
-    processes: int,
-    stream: list[Push],
-    distinct: int,
-    check: Callable[[], tuple[int, int]],
+    record: Callable[..., None], figure: str, url: str, processes: int, stream: list[Push]
 ) -> None:
-    """One receiver figure: the store's rate against the bare app's, same requests, same run."""
+    """One receiver figure: the store at ``url`` (``processes`` receivers) against the bare app,
+    same requests, same run; then what the store holds, against the distinct pushes sent."""
+    from track17_facade.shipments import ShipmentStore
+
+    ShipmentStore(url).close()  # the schema, before the receivers race to create it
     bare = [bare_receiver() for _ in range(processes)]
     try:
         bare_seconds, _ = load([served.url for served in bare], stream)
     finally:
         for served in bare:
             served.stop()
-    receivers = [make(url) for _ in range(processes)]
+    receivers = [store_receiver(url) for _ in range(processes)]
     try:
         seconds, answers = load([served.url for served in receivers], stream)
     finally:
         for served in receivers:
             served.stop()
-    stored, changes = check()
+    with ShipmentStore(url) as store:
+        stored, changes = store.inbox_count(), sum(1 for _ in store.changes())
+    distinct = len(set(stream))
     rate, bare_rate = len(stream) / seconds, len(stream) / bare_seconds
     applied_twice = answers["200 applied"] + answers["200 stale"] - distinct
     lost = distinct - stored
@@ -151,52 +150,29 @@ def figure_receivers(
     record: Callable[..., None], smoke: bool, postgres_url: Callable[[], str] | None
 ) -> None:
     """Figure 13, on SQLite and on PostgreSQL."""
-    from track17_facade.shipments import ShipmentStore
-
     numbers, steps = (50, 6) if smoke else (300, 10)
     distinct = pushes(numbers, steps)
-    stream = distinct + distinct[:: max(1, len(distinct) // (len(distinct) // 10))]  # 10 % again
+    stream = distinct + distinct[::10]  # a tenth delivered twice
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        ShipmentStore(url).close()
-
-        def sqlite_check() -> tuple[int, int]:
-            with ShipmentStore(url) as store:
-                return store.inbox_count(), sum(1 for _ in store.changes())
-
-        throughput(
-            record, "13. SQLite, 1 receiver:", store_receiver, url, 1, stream, len(distinct), sqlite_check
-        )
+        throughput(record, "13. SQLite, 1 receiver:", f"sqlite:///{Path(tmp) / 'bench.db'}", 1, stream)
     if postgres_url is None:
         record(
             "13. PostgreSQL, 4 receivers", 0, "x bare", ">= 0.5", None, "no PostgreSQL server on this host"
         )
         return
-    pg = postgres_url()
-    ShipmentStore(pg).close()
-
-    def pg_check() -> tuple[int, int]:
-        with ShipmentStore(pg) as store:
-            return store.inbox_count(), sum(1 for _ in store.changes())
-
-    throughput(record, "13. PostgreSQL, 4 receivers:", store_receiver, pg, 4, stream, len(distinct), pg_check)
+    throughput(record, "13. PostgreSQL, 4 receivers:", postgres_url(), 4, stream)
 
 
 def figure_sync(record: Callable[..., None], smoke: bool) -> None:
     """Figure 14: sync of stale shipments at 3/s against the floor, and its memory against the
     store's size."""
     from bench._shared import fresh_key
-    from bench._shared import numbers as make_numbers
     from track17_facade.sandbox import SandboxProcess
 
     count = 600 if smoke else 2400
     key = fresh_key()
     with tempfile.TemporaryDirectory() as tmp, SandboxProcess(api_keys=(key,), rate=3) as box:
-        url = f"sqlite:///{Path(tmp) / 'sync.db'}"
-        listed = make_numbers(count, "RS")
-        _register_unpaced(box.base_url, key, listed)
-        _adopt(url, listed)
-        box.advance(datetime.timedelta(days=3))
+        url = _stale_store(Path(tmp), box, key, count)
         before = len(box.requests())
         started = time.perf_counter()
         report = _sync_in_process(url, key, box.base_url)
@@ -223,6 +199,20 @@ def figure_sync(record: Callable[..., None], smoke: bool) -> None:
         growth[large] / max(growth[small], 1.0) <= 1.5,
         f"peak RSS growth during sync {growth[small]:.1f} MB vs {growth[large]:.1f} MB",
     )
+
+
+def _stale_store(directory: Path, box: Any, key: str, count: int) -> str:
+    """Setup: ``count`` numbers registered on the sandbox ``box``, put in a new store in
+    ``directory`` as tracked shipments never heard of, and three days of their movements; the
+    store's URL."""
+    from bench._shared import numbers as make_numbers
+
+    url = f"sqlite:///{directory / 'stale.db'}"
+    listed = make_numbers(count, "RS")
+    _register_unpaced(box.base_url, key, listed)
+    _adopt(url, listed)
+    box.advance(datetime.timedelta(days=3))
+    return url
 
 
 def _register_unpaced(base_url: str, key: str, listed: list[str]) -> None:
@@ -265,23 +255,18 @@ def _sync_memory(size: int) -> float:
     """Peak RSS growth (MB) of a fresh process's ``sync`` of ``size`` stale shipments, against a
     sandbox with no rate limit (memory, not pace, is measured)."""
     from bench._shared import fresh_key
-    from bench._shared import numbers as make_numbers
     from track17_facade.sandbox import SandboxProcess
 
     key = fresh_key()
     with tempfile.TemporaryDirectory() as tmp, SandboxProcess(api_keys=(key,), rate=100_000) as box:
-        url = f"sqlite:///{Path(tmp) / 'memory.db'}"
-        listed = make_numbers(size, "RM")
-        _register_unpaced(box.base_url, key, listed)
-        _adopt(url, listed)
-        box.advance(datetime.timedelta(days=3))
+        url = _stale_store(Path(tmp), box, key, size)
         code = (
             "import datetime, resource\n"
             "from track17_facade import Track17Client\n"
             "from track17_facade.shipments import ShipmentStore\n"
             f"store = ShipmentStore({url!r})\n"
             f"client = Track17Client({key!r}, base_url={box.base_url!r}, requests_per_second=100000)\n"
-            "client.get_track_info(['RM000000000CN'])\n"
+            "client.get_track_info(['RS000000000CN'])\n"
             "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
             "store.sync(client, stale_after=datetime.timedelta(0))\n"
             "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)\n"

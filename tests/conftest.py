@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import subprocess
 import uuid
 from collections.abc import Callable, Iterator
@@ -14,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.ports import free_port
 from track17_facade import AsyncTrack17Client, SlidingWindowLimiter, Track17Client
 from track17_facade.ratelimit import shared_limiter
 from track17_facade.sandbox import Sandbox, SandboxStats
@@ -145,13 +145,6 @@ def client(make_client: ClientFactory) -> Any:
 
 
 # -- redis -------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class RedisServer:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from tests.ports import free_port
 
 
 def find_binaries() -> Path | None:
@@ -24,13 +25,6 @@ def find_binaries() -> Path | None:
         return Path(os.path.realpath(found)).parent
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
     return Path(candidates[0]).parent if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class PostgresServer:
@@ -47,7 +41,7 @@ class PostgresServer:
             self._as_user = ["runuser", "-u", "postgres", "--"]
             shutil.chown(self.directory, "postgres")
         self.data = self.directory / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
         self.process: subprocess.Popen[bytes] | None = None
         self.start()

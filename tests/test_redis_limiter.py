@@ -260,7 +260,7 @@ def test_redis_stopped_mid_run_can_fall_back_to_the_process_limiter(
 
 
 def test_an_unreachable_redis_is_a_clear_error() -> None:
-    from tests.conftest import free_port
+    from tests.ports import free_port
 
     with (
         RedisRateLimiter.from_url(f"redis://:hunter2@127.0.0.1:{free_port()}/0") as shared,

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import contracts
-from tests.conftest import free_port, unique_key
+from tests.conftest import unique_key
+from tests.ports import free_port
 from tests.receiver import Receiver
 from track17_facade import Carrier, ErrorCode
 from track17_facade.sandbox import FaultKind, RawAnswer, Sandbox, SandboxProcess, detect_carrier, sign

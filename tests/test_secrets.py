@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import ClientFactory, free_port, unique_key
+from tests.conftest import ClientFactory, unique_key
+from tests.ports import free_port
 from track17_facade import InvalidInputError, Track17Client, TransportError
 from track17_facade._secrets import REDACTED, redact
 from track17_facade.cli._app import cli

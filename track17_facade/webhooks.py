@@ -87,7 +87,7 @@ def verify_signature(raw_body: bytes | str, sign: str | bytes | None, api_key: s
     digest = sign.strip().lower()
     if not digest.isascii() or not all(char in "0123456789abcdef" for char in digest):
         raise SignatureError("the 'sign' header is not a hex SHA-256 digest")
-    body = _body_bytes(raw_body)
+    body = signed_bytes(raw_body)
     expected = compute_signature(body, api_key)
     if not hmac.compare_digest(expected, digest):
         raise SignatureError(
@@ -96,8 +96,12 @@ def verify_signature(raw_body: bytes | str, sign: str | bytes | None, api_key: s
         )
 
 
-def _body_bytes(raw_body: object) -> bytes:
-    """The signed bytes of a body given as received (bytes) or as text."""
+def signed_bytes(raw_body: object) -> bytes:
+    """The signed bytes of a body given as received (bytes) or as text.
+
+    Raises:
+        SignatureError: text that UTF-8 cannot encode, or neither bytes nor text.
+    """
     if isinstance(raw_body, bytes | bytearray | memoryview):
         return bytes(raw_body)
     if isinstance(raw_body, str):

@@ -38,7 +38,7 @@ from track17_facade.shipments._rows import (
 )
 from track17_facade.shipments._schema import Statements, changes, inbox, shipments
 from track17_facade.status import MainStatus
-from track17_facade.webhooks import WebhookEvent, WebhookEventType, parse_webhook
+from track17_facade.webhooks import WebhookEvent, WebhookEventType, parse_webhook, signed_bytes
 
 if TYPE_CHECKING:
     from track17_facade._client import Track17Client
@@ -126,7 +126,7 @@ class ShipmentStore:
             raise WebhookParseError(
                 "the push holds a lone surrogate escape (such as \\ud800), which is not text"
             ) from None
-        body = raw_body if isinstance(raw_body, bytes) else raw_body.encode("utf-8", "surrogatepass")
+        body = signed_bytes(raw_body)  # verified above, so this cannot fail
         outcome = self._db.write(lambda connection: self._receive(connection, event, digest, body))
         return Receipt(outcome, event.number)
 
