@@ -768,3 +768,11 @@ def test_the_receiver_answers_any_request_with_a_documented_status(
 async def call(app: Any, scope: dict[str, Any], receive: Any, send: Any) -> None:
     """Run an ASGI application once."""
     await app(scope, receive, send)
+
+
+def test_receive_takes_the_body_as_bytes_bytearray_or_text(store: ShipmentStore, pushes: list[Push]) -> None:
+    """Frameworks hand the raw body over in different types; each is the same push."""
+    body, sign = pushes[0]
+    assert store.receive(bytearray(body), sign, KEY).outcome is Outcome.APPLIED
+    assert store.receive(body.decode(), sign, KEY).outcome is Outcome.DUPLICATE
+    assert store.inbox_count() == 1
