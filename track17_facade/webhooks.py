@@ -72,7 +72,7 @@ def compute_signature(raw_body: bytes, api_key: str) -> str:
     return hashlib.sha256(bytes(raw_body) + b"/" + api_key.encode()).hexdigest()
 
 
-def verify_signature(raw_body: bytes | str, sign: str | bytes | None, api_key: str) -> None:
+def verify_signature(raw_body: bytes | bytearray | str, sign: str | bytes | None, api_key: str) -> None:
     """Check a push's ``sign`` header against the body as received, in constant time.
 
     Raises:
@@ -116,7 +116,7 @@ def signed_bytes(raw_body: object) -> bytes:
 
 
 def parse_webhook(
-    raw_body: bytes | str,
+    raw_body: bytes | bytearray | str,
     *,
     sign: str | None = None,
     api_key: str | None = None,

@@ -97,7 +97,7 @@ class ShipmentStore:
 
     # -- receiving pushes ---------------------------------------------------------------------
 
-    def receive(self, raw_body: bytes | str, sign: str | None, api_key: str) -> Receipt:
+    def receive(self, raw_body: bytes | bytearray | str, sign: str | None, api_key: str) -> Receipt:
         """Verify one push, record it in the inbox and apply it, in one transaction.
 
         Args:
