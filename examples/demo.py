@@ -69,12 +69,14 @@ def main() -> int:
 
     with Sandbox(
         latency=args.latency,
+        v1_shape="17track",  # v1 as 17TRACK's service writes it, not as its contract names it
         fault_rate=0.1,
         fault_kinds=(FaultKind.HTTP_503, FaultKind.DROP_AFTER_EFFECT),
     ) as sandbox:
         print(
             f"Sandbox 17TRACK at {sandbox.base_url} "
-            f"(3 requests/s per key, {args.latency}s per answer, 10% faults)"
+            f"(3 requests/s per key, {args.latency}s per answer, 10% faults; "
+            "v1 answers in 17TRACK's own shape)"
         )
         with Track17Client(sandbox.api_key, base_url=sandbox.base_url) as client:
             started = time.monotonic()

@@ -96,7 +96,12 @@ ClientFactory = Callable[..., Any]
 
 
 API_VERSIONS = ("v1", "v2.4")
-CLIENT_KINDS = [f"{kind}-{version}" for version in API_VERSIONS for kind in ("sync", "async")]
+CLIENT_KINDS = [
+    *(f"{kind}-{version}" for version in API_VERSIONS for kind in ("sync", "async")),
+    "sync-v1-17track",
+]
+"""Each client test runs on both clients and both API versions, and once more on v1 as 17TRACK's
+service writes it (``SandboxConfig.v1_shape``): the shape is read by code both clients share."""
 
 
 def _factories(kind: str, version: str, sandbox: Sandbox) -> tuple[ClientFactory, list[Any]]:
@@ -123,7 +128,9 @@ def _factories(kind: str, version: str, sandbox: Sandbox) -> tuple[ClientFactory
 def make_client(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[ClientFactory]:
     """Build a client of the parametrized kind (sync or async) and API version, pointed at the
     sandbox's root of that version; closed after the test."""
-    kind, version = request.param.split("-")
+    kind, version, *shape = request.param.split("-")
+    if shape:
+        sandbox.set_v1_shape(shape[0])
     factory, made = _factories(kind, version, sandbox)
     yield factory
     for client in made:
@@ -134,6 +141,15 @@ def make_client(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[Cl
 def v2_client(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[Any]:
     """A v2.4 client of the parametrized kind, for what only v2.4 has."""
     factory, made = _factories(request.param, "v2.4", sandbox)
+    yield factory()
+    for client in made:
+        client.close()
+
+
+@pytest.fixture(params=["sync", "async"])
+def v1_client(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[Any]:
+    """A v1 client of the parametrized kind, for what only v1 has."""
+    factory, made = _factories(request.param, "v1", sandbox)
     yield factory()
     for client in made:
         client.close()

@@ -160,7 +160,9 @@ def test_a_csv_with_carriers_and_tags_registers_them_on_v2(sandbox: Sandbox, tmp
     assert refused["number"] == "RR000000001CN" and "cannot send Registration.tag" in refused["message"]
 
 
-def test_status_gives_one_row_per_number_in_each_format(sandbox: Sandbox, tmp_path: Path) -> None:
+@pytest.mark.parametrize("shape", ["contract", "17track"])
+def test_status_gives_one_row_per_number_in_each_format(sandbox: Sandbox, tmp_path: Path, shape: str) -> None:
+    sandbox.set_v1_shape(shape)
     path = numbers_file(tmp_path, NUMBERS[:45])
     assert run(sandbox, "register", path).exit_code == 0
     sandbox.advance(days=10)
@@ -175,6 +177,7 @@ def test_status_gives_one_row_per_number_in_each_format(sandbox: Sandbox, tmp_pa
     first = by_number[NUMBERS[0]]
     assert set(first) >= {"carrier", "status", "sub_status", "last_event_time", "location", "description"}
     assert first["status"] != "NOT_FOUND" and first["last_event_time"]
+    assert first["carrier"] == "CHINA_POST" and first["location"].endswith("CN")
     table = run(sandbox, "status", path, "--format", "table").stdout
     assert NUMBERS[0] in table and "sub_status" in table
 
@@ -499,6 +502,15 @@ def test_list_limit_and_quota_on_v1(sandbox: Sandbox, tmp_path: Path) -> None:
     assert listed.exit_code == 0 and len(json.loads(listed.stdout)) == 4
     quota = run(sandbox, "quota")
     assert quota.exit_code == 2 and "add --api-version v2.4" in quota.stderr
+
+
+def test_list_on_v1_as_17track_sends_it_names_carrier_and_status(sandbox: Sandbox, tmp_path: Path) -> None:
+    sandbox.set_v1_shape("17track")
+    assert run(sandbox, "register", numbers_file(tmp_path, NUMBERS[:5])).exit_code == 0
+    sandbox.advance(days=20)
+    listed = json.loads(run(sandbox, "list", "--format", "json").stdout)
+    assert sorted(row["number"] for row in listed) == NUMBERS[:5]
+    assert all(row["carrier"] == "CHINA_POST" and row["package_status"] for row in listed), listed
 
 
 def test_numbers_differing_only_in_case_are_one_number(sandbox: Sandbox, tmp_path: Path) -> None:

@@ -660,3 +660,22 @@ def test_no_request_makes_the_sandbox_answer_500(
     assert start["type"] == "http.response.start" and start["status"] != 500
     answer = json.loads(b"".join(message.get("body", b"") for message in sent[1:]))
     assert isinstance(answer["code"], int)
+
+
+def test_v1_speaks_17tracks_own_shape_on_request_over_the_admin_route(
+    box: Sandbox, http: httpx.Client
+) -> None:
+    assert http.post("/register", json=[{"number": "RR123456789CN"}]).json()["data"]["accepted"] == [
+        {"number": "RR123456789CN"}  # the contract's register echoes the number only
+    ]
+    assert http.post(f"{box.admin_url}/v1-shape", json={"shape": "17track"}).status_code == 200
+    box.advance(days=3)
+    item = http.post("/gettrackinfo", json=[{"number": "RR123456789CN"}]).json()["data"]["accepted"][0]
+    track = item["track"]
+    assert track["w1"] == 3011 and track["e"] == 10 and track["b"] == 301  # China Post, in transit, CN
+    newest = track["z1"][0]
+    assert set(newest) == {"a", "b", "c", "d", "z"} and isinstance(newest["z"], str)  # z: description
+    assert newest == track["z0"]
+    bad = http.post(f"{box.admin_url}/v1-shape", json={"shape": "xml"})
+    assert bad.status_code == 400 and "contract, 17track" in bad.json()["message"]
+    assert box.config.v1_shape == "17track"

@@ -192,11 +192,14 @@ def _mutated(data: st.DataObject, document: Any, leaves: tuple[str, ...] | None,
 @pytest.fixture(scope="module")
 def answers() -> dict[str, dict[str, Any]]:
     with Sandbox(api_keys=(unique_key(),), rate=10_000) as sandbox:
-        return {"v1": _real_answer(sandbox, "v1"), "v2.4": _real_answer(sandbox, "v2.4")}
+        found = {"v1": _real_answer(sandbox, "v1"), "v2.4": _real_answer(sandbox, "v2.4")}
+    with Sandbox(api_keys=(unique_key(),), rate=10_000, v1_shape="17track") as sandbox:
+        found["v1-17track"] = _real_answer(sandbox, "v1")
+    return found
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data(), version=st.sampled_from(["v1", "v2.4"]))
+@given(data=st.data(), version=st.sampled_from(["v1", "v1-17track", "v2.4"]))
 def test_no_field_of_any_type_costs_an_item(
     answers: dict[str, dict[str, Any]], data: st.DataObject, version: str
 ) -> None:
@@ -213,23 +216,32 @@ def test_no_field_of_any_type_costs_an_item(
     index = data.draw(st.integers(0, len(items) - 1))
     items[index] = _mutated(data, items[index], None, _ANYTHING)
     sent = plan(ItemKind.NUMBER, NUMBERS).items
-    outcomes = batch_outcomes(API_VERSIONS[version].get_track_info, sent, body)  # read as JSON
+    api = API_VERSIONS[version.partition("-")[0]]
+    outcomes = batch_outcomes(api.get_track_info, sent, body)  # read as JSON
     assert sorted(outcomes) == NUMBERS
     assert all(isinstance(outcome, TrackInfo) for outcome in outcomes.values())
     # The generated client reads the same answer without raising, for users of the raw API.
-    generated: Any = (V1Answer if version == "v1" else V2Answer).from_dict(copy.deepcopy(body))
+    generated: Any = (V1Answer if version.startswith("v1") else V2Answer).from_dict(copy.deepcopy(body))
     assert len(generated.data.accepted) == len(items)
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=st.data(), fmt=st.sampled_from(["v1", "v2"]))
+@given(data=st.data(), fmt=st.sampled_from(["v1", "v1-17track", "v2"]))
 def test_no_field_of_any_type_costs_a_push(data: st.DataObject, fmt: str) -> None:
     engine = Engine(seed=5, now=datetime(2026, 1, 5, 8, 0))
     engine.register([{"number": "RR123456789CN"}])
     engine.advance(timedelta(days=5))
     registration = engine.registrations["RR123456789CN"]
-    push = json.loads(build_push("TRACKING_UPDATED", registration, engine.now, fmt))  # type: ignore[arg-type]
-    track_key = "track" if fmt == "v1" else "track_info"
+    webhook_format, _, shape = fmt.partition("-")
+    body = build_push(
+        "TRACKING_UPDATED",
+        registration,
+        engine.now,
+        webhook_format,  # type: ignore[arg-type]
+        v1_shape=shape or "contract",  # type: ignore[arg-type]
+    )
+    push = json.loads(body)
+    track_key = "track" if webhook_format == "v1" else "track_info"
     push["data"][track_key] = _mutated(data, push["data"][track_key], None, _ANYTHING)
     event = parse_webhook(json.dumps(push).encode(), verify=False)
     assert event.number == "RR123456789CN" and event.track is not None

@@ -377,15 +377,18 @@ def test_the_flask_receiver_from_the_readme(monkeypatch: pytest.MonkeyPatch) -> 
     assert broken.status_code == 400 and len(receiver["received"]) == 1
 
 
-@pytest.mark.parametrize("fmt", ["v1", "v2"])
+@pytest.mark.parametrize("fmt", ["v1", "v1-17track", "v2"])
 def test_end_to_end_sandbox_pushes_reach_the_fastapi_receiver_from_the_readme(
     monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
     key = unique_key()
     receiver = load_receiver("fastapi", monkeypatch, key)
     numbers = [f"RR{i:09d}CN" for i in range(40)]
+    webhook_format, _, shape = fmt.partition("-")
     with (
-        Sandbox(api_keys=(key,), rate=1000, webhook_format=fmt) as box,
+        Sandbox(
+            api_keys=(key,), rate=1000, webhook_format=webhook_format, v1_shape=shape or "contract"
+        ) as box,
         AsgiServer(receiver["app"]) as web,
         Track17Client(key, base_url=box.base_url, requests_per_second=1000) as client,
     ):
@@ -406,7 +409,7 @@ def test_end_to_end_sandbox_pushes_reach_the_fastapi_receiver_from_the_readme(
                 expected.sub_status,
             )
             assert [e.description for e in event.track.events] == [e.description for e in expected.events]
-            if fmt == "v1":
+            if webhook_format == "v1":
                 assert event.track == expected
         again = client.push(numbers[:3])
         assert again.ok

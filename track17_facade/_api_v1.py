@@ -26,20 +26,21 @@ from track17_client.models.track_list_request import TrackListRequest
 from track17_client.models.track_number_request import TrackNumberRequest
 from track17_client.types import UNSET
 
-from track17_facade._batching import ItemKind, Prepared
+from track17_facade._batching import ItemKind, Prepared, known_carrier
 from track17_facade._constants import BASE_URLS
-from track17_facade._decoders import ShapeError, carrier, is_unset, track_from_dict
+from track17_facade._decoders import ShapeError, array, carrier, optional_object, optional_str, text
+from track17_facade._decoders_v1 import package_status, v1_track
 from track17_facade._operations import (
     Api,
     Operation,
     TrackListPage,
     TrackListQuery,
-    accepted_as_sent,
     envelope,
+    field,
 )
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidResponseError
-from track17_facade.models import TrackInfo, TrackListEntry
+from track17_facade.models import Accepted, TrackInfo, TrackListEntry, parse_event_time
 
 BASE_URL = BASE_URLS["v1"]
 
@@ -64,13 +65,21 @@ def _tags(items: Sequence[Prepared]) -> list[Any]:
 
 
 def _track(item: Any, path: str, sent: Prepared) -> TrackInfo:
-    """An accepted item of gettrackinfo, as decoded JSON: read once, by the same reader as pushes
-    of the contract's shape."""
+    """An accepted item of gettrackinfo, as decoded JSON: read once, by the same reader as v1
+    pushes, in whichever v1 shape it came."""
     number = item.get("number")
     which = carrier(item.get("carrier"), f"{path}.carrier")
-    return track_from_dict(
+    return v1_track(
         number if isinstance(number, str) else sent.number, which, item.get("track"), f"{path}.track"
     )
+
+
+def _accepted(item: Any, path: str, sent: Prepared) -> Accepted:
+    """An acceptance with the carrier 17TRACK names (its register answers echo the one it used,
+    given or detected), else the one that was sent: the contract's answers echo the number only."""
+    extra = getattr(item, "additional_properties", {})
+    echoed = carrier(extra.get("carrier"), f"{path}.carrier") if isinstance(extra, dict) else None
+    return Accepted(sent.number, echoed if echoed is not None and echoed > 0 else known_carrier(sent.carrier))
 
 
 def _batch(
@@ -83,7 +92,7 @@ def _batch(
         module.asyncio_detailed,
         body,
         (BatchResponse,),
-        accepted_as_sent,
+        _accepted,
         done,
     )
 
@@ -94,13 +103,34 @@ def _list_body(query: TrackListQuery, page: int) -> TrackListRequest:
 
 
 def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPage:
-    data = envelope("gettracklist", (BatchResponse,), parsed)
+    """A gettracklist page, as decoded JSON: the contract's rows hold a number only; 17TRACK's
+    also name the carrier (``w1``), the package status (``e``), the registration time (``rt``) and
+    the tag, with the page count in ``page`` beside ``data``."""
+    data = envelope("gettracklist", (dict,), parsed)
     entries = []
-    for index, item in enumerate([] if is_unset(data.accepted) else data.accepted):
-        if not isinstance(item.number, str):
-            error = ShapeError(f"data.accepted[{index}].number", "a string", item.number)
-            raise InvalidResponseError(f"gettracklist: {error}", operation="gettracklist")
-        entries.append(TrackListEntry(item.number))
+    try:
+        for index, item in enumerate(array(data.get("accepted"), "data.accepted")):
+            path = f"data.accepted[{index}]"
+            row = optional_object(item, path) or {}
+            number = optional_str(row.get("number"), f"{path}.number")
+            if not number:
+                raise ShapeError(f"{path}.number", "a string", row.get("number"))
+            status = row.get("e")
+            entries.append(
+                TrackListEntry(
+                    number,
+                    carrier(row.get("w1"), f"{path}.w1") or None,
+                    package_status=None if status is None else package_status(status, f"{path}.e"),
+                    register_time=parse_event_time(text(row.get("rt"), f"{path}.rt")),
+                    tag=text(row.get("tag"), f"{path}.tag"),
+                )
+            )
+    except ShapeError as exc:
+        raise InvalidResponseError(f"gettracklist: {exc}", operation="gettracklist") from None
+    paging = optional_object(field(parsed, "page"), "page") or {}
+    page_total = paging.get("page_total")
+    if isinstance(page_total, int) and not isinstance(page_total, bool):
+        return TrackListPage(entries, more=page < page_total)
     return TrackListPage(entries, more=len(entries) >= query.page_size)
 
 
@@ -146,8 +176,8 @@ V1 = Api(
     ),
     change_info=_batch("changeinfo", ItemKind.TAG, change_info, _tags),
     push=_batch("push", ItemKind.NUMBER, push_notification, _numbers),
-    list_sync=get_track_list.sync_detailed,
-    list_async=get_track_list.asyncio_detailed,
+    list_sync=get_track_list.sync_json,
+    list_async=get_track_list.asyncio_json,
     list_body=_list_body,
     read_list=_read_list,
 )

@@ -98,8 +98,18 @@ _ADDRESS_FIELDS = ("country", "state", "city", "street", "postal_code")
 
 
 def _aware_time(block: Mapping[str, Any], path: str) -> datetime | None:
-    """``time_iso`` (with the event's offset), else ``time_utc``, parsed."""
-    return parse_event_time(_str_at(block, "time_iso", path) or _str_at(block, "time_utc", path))
+    """``time_iso`` (with the event's offset), else ``time_utc``, parsed; else the carrier's own
+    ``time_raw`` (17TRACK gives only that for ``Delivered_Other``): aware when it names its offset,
+    naive (the carrier's local time) otherwise."""
+    stated = parse_event_time(_str_at(block, "time_iso", path) or _str_at(block, "time_utc", path))
+    if stated is not None or block.get("time_raw") is None:
+        return stated
+    local = parse_event_time(_carrier_time(block, path))
+    raw = optional_object(block.get("time_raw"), f"{path}.time_raw") or {}
+    offset = _str_at(raw, "timezone", f"{path}.time_raw")
+    if local is None or local.tzinfo is not None or not offset:
+        return local
+    return parse_event_time(f"{local.isoformat()}{offset}") or local
 
 
 def _carrier_time(block: Mapping[str, Any], path: str) -> str | None:

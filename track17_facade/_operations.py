@@ -29,6 +29,9 @@ AUTH_CODES = frozenset(
     }
 )
 
+HTTP_UNAUTHORIZED = 401
+"""A top-level ``code`` 17TRACK's v1 sends, with HTTP 200, for a key it refuses."""
+
 R = TypeVar("R", Accepted, TrackInfo)
 SyncCall = Callable[..., Answer]
 AsyncCall = Callable[..., Awaitable[Answer]]
@@ -135,28 +138,34 @@ def field(value: object, name: str) -> Any:
     return getattr(value, name, None)
 
 
-def request_error_detail(data: object) -> str | None:
-    """The message of a refused request's first ``data.errors`` entry (either version's shape)."""
+def request_error(data: object) -> tuple[int | None, str | None]:
+    """The code and message of a refused request's first ``data.errors`` entry (either version's
+    shape), each None when absent."""
     errors = field(data, "errors")
     if errors is None or is_unset(errors):
         extra = getattr(data, "additional_properties", {})
         errors = extra.get("errors") if isinstance(extra, dict) else None
     if not isinstance(errors, list) or not errors:
-        return None
+        return None, None
     first = errors[0]
-    message = first.get("message") if isinstance(first, dict) else getattr(first, "message", None)
-    return message if isinstance(message, str) and message else None
+    message = field(first, "message") if isinstance(first, Mapping) else getattr(first, "message", None)
+    code = field(first, "code") if isinstance(first, Mapping) else getattr(first, "code", None)
+    return integer(code), message if isinstance(message, str) and message else None
 
 
-def check_code(operation: str, code: object, detail: str | None = None) -> None:
-    """Raise for a non-zero top-level code: AuthenticationError for key problems, else APIError."""
+def check_code(operation: str, code: object, detail: tuple[int | None, str | None] = (None, None)) -> None:
+    """Raise for a non-zero top-level code: AuthenticationError for key problems (an
+    authentication code at the top or in ``data.errors``, or a top-level 401, which 17TRACK's v1
+    sends with HTTP 200 for a bad key), else APIError."""
     if code is None or is_unset(code) or code == 0:
         return
     if not isinstance(code, int) or isinstance(code, bool):
         raise InvalidResponseError(f"{operation}: 'code' is not an integer", operation=operation)
     error_code = ErrorCode(code)
-    message = f"{operation} refused by 17TRACK: {error_code.name} ({code}): {detail or error_code.meaning}"
-    if error_code in AUTH_CODES:
+    detail_code, detail_message = detail
+    named = ErrorCode(detail_code) if detail_code is not None else error_code
+    message = f"{operation} refused by 17TRACK: {named.name} ({named.raw}): {detail_message or named.meaning}"
+    if error_code in AUTH_CODES or named in AUTH_CODES or code == HTTP_UNAUTHORIZED:
         raise AuthenticationError(message, status_code=200, operation=operation)
     raise APIError(message, code=error_code, operation=operation)
 
@@ -171,7 +180,7 @@ def envelope(name: str, answer: tuple[type, ...], parsed: object) -> Any:
     if not isinstance(parsed, answer):
         raise InvalidResponseError(f"{name}: the answer has no JSON object", operation=name)
     data = field(parsed, "data")
-    check_code(name, field(parsed, "code"), None if is_unset(data) else request_error_detail(data))
+    check_code(name, field(parsed, "code"), (None, None) if is_unset(data) else request_error(data))
     if data is None or is_unset(data) or (isinstance(parsed, Mapping) and not isinstance(data, Mapping)):
         raise InvalidResponseError(f"{name}: the answer has no 'data' object", operation=name)
     return data
@@ -227,11 +236,6 @@ def _error_code(value: object, path: str) -> ErrorCode:
         return ErrorCode(number)
     tolerated(path, "an integer error code", value)
     return ErrorCode.unknown(0, value if isinstance(value, str) else repr(value)[:40])
-
-
-def accepted_as_sent(item: object, path: str, sent: Prepared) -> Accepted:
-    """An acceptance with the carrier that was sent (v1 echoes only the number)."""
-    return Accepted(sent.number, known_carrier(sent.carrier))
 
 
 def confirm_already_done(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from enum import Enum
+from enum import Enum, StrEnum
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
@@ -24,6 +24,7 @@ __all__ = [
     "Accepted",
     "Address",
     "BatchResult",
+    "CarrierLeg",
     "CarrierModel",
     "EstimatedDelivery",
     "Failure",
@@ -116,12 +117,24 @@ class Address(JsonModel):
     latitude: float | None = None
 
 
+class CarrierLeg(StrEnum):
+    """Which carrier of a shipment reported an event: 17TRACK's v1 answers keep the origin
+    carrier's events (``z1``) apart from the destination carrier's (``z2``)."""
+
+    ORIGIN = "origin"
+    """The carrier that took the parcel in (``track.w1``)."""
+    DESTINATION = "destination"
+    """The carrier that delivers it in the destination country (``track.w2``)."""
+
+
 @frozen
 class TrackEvent(JsonModel):
     """One checkpoint of a shipment's history.
 
-    Both API versions fill ``status``, ``sub_status``, ``location``, ``description``,
-    ``time_raw`` and ``time``; ``stage`` and ``address`` come with v2.4 only (None on v1).
+    Both API versions fill ``location``, ``description``, ``time_raw`` and ``time``. ``status``
+    and ``sub_status`` are the event's own on v2.4; 17TRACK's v1 answers give a status for the
+    whole track only, so there the latest event carries the track's status and the others are
+    ``UNKNOWN``. ``stage`` and ``address`` come with v2.4 only, ``leg`` with v1 only.
     """
 
     status: MainStatus
@@ -141,6 +154,9 @@ class TrackEvent(JsonModel):
     """v2.4: the event's structured address (country, city, coordinates, ...); None on v1."""
     description_translation: str | None = field(default=None, repr=False)
     """v2.4: the description in the language asked for with ``Registration.lang``; None otherwise."""
+    leg: CarrierLeg | None = field(default=None, repr=False)
+    """v1: whether the origin or the destination carrier reported the event; None when not said
+    (always on v2.4)."""
 
 
 @frozen
@@ -180,9 +196,11 @@ class TrackInfo(CarrierModel):
     provider: str | None = field(default=None, repr=False)
     """v2.4: the name of the carrier whose events these are (the first provider); None on v1."""
     shipping_country: str | None = field(default=None, repr=False)
-    """v2.4: the shipper's country code; None on v1."""
+    """The shipper's ISO country code: v2.4's shipper address, or v1's ``track.b`` (17TRACK's
+    country number, mapped through the carrier list); None when not said."""
     recipient_country: str | None = field(default=None, repr=False)
-    """v2.4: the recipient's country code; None on v1."""
+    """The recipient's ISO country code: v2.4's recipient address, or v1's ``track.c``; None when
+    not said."""
     estimated_delivery: EstimatedDelivery | None = field(default=None, repr=False)
     """v2.4: the estimated delivery window, when there is one; None on v1."""
     milestones: tuple[Milestone, ...] = field(default=(), repr=False)
@@ -190,6 +208,9 @@ class TrackInfo(CarrierModel):
     provider_tips: tuple[str, ...] = field(default=(), repr=False)
     """v2.4: the carriers' notices ("Customs may hold parcels ..."), from ``track_info`` and from
     each provider; empty on v1."""
+    destination_carrier: Carrier | None = field(default=None, repr=False)
+    """v1: the carrier that delivers in the destination country (``track.w2``), when 17TRACK
+    names one; None otherwise."""
     raw: Mapping[str, Any] = field(
         default=NOTHING_RECEIVED, repr=False, eq=False, kw_only=True, metadata={_JSON: False}
     )

@@ -11,10 +11,17 @@
 body that was parsed and serialised again (``json.dumps(request.json())``) differs in spacing or
 key order and will fail verification, however correct its content.
 
-Two payload shapes are understood and give the same result type: the contract's
-(``data.track = {"z0": ..., "z1": [...]}``, exactly what gettrackinfo returns) and 17TRACK's
-current v2 shape (``data.track_info`` with ``latest_status``, ``latest_event`` and
-``tracking.providers[].events[]``). ``TRACKING_STOPPED`` pushes carry no track.
+Every push shape is understood and gives the same result type: v1's ``data.track``, in 17TRACK's
+shape (``e``, ``w1``, ``z0``/``z1``/``z2``; see ``track17_facade._decoders_v1``) or the contract's,
+exactly as gettrackinfo returns it; and 17TRACK's current v2 shape (``data.track_info`` with
+``latest_status``, ``latest_event`` and ``tracking.providers[].events[]``). ``TRACKING_STOPPED``
+pushes carry no track.
+
+**Two signatures.** v2 pushes carry a ``sign`` header: SHA-256 of the body, "/", and the key. v1
+pushes carry ``sign`` in the body, beside ``event`` and ``data``: SHA-256 of the event, "/", the
+``data`` member's JSON, "/", and the key (17TRACK's v1 rule: a push captured from the live service
+verifies by it, and public receivers check it so). ``parse_webhook`` checks whichever the push
+carries.
 """
 
 from __future__ import annotations
@@ -29,12 +36,8 @@ from typing import Any
 from attrs import field, frozen
 
 from track17_facade._batching import shorten
-from track17_facade._decoders import (
-    ShapeError,
-    carrier,
-    text,
-    track_from_dict,
-)
+from track17_facade._decoders import ShapeError, carrier, text
+from track17_facade._decoders_v1 import v1_track
 from track17_facade._decoders_v2 import track_info_from_v2
 from track17_facade._secrets import checked_api_key
 from track17_facade.carriers import Carrier
@@ -68,32 +71,128 @@ class WebhookEvent(CarrierModel):
 
 
 def compute_signature(raw_body: bytes, api_key: str) -> str:
-    """17TRACK's signature of a body: lowercase hex SHA-256 of ``body + b"/" + api_key``."""
+    """17TRACK's signature of a body (the ``sign`` header): lowercase hex SHA-256 of
+    ``body + b"/" + api_key``."""
     return hashlib.sha256(bytes(raw_body) + b"/" + api_key.encode()).hexdigest()
 
 
+def compute_body_signature(event: str, data: str, api_key: str) -> str:
+    """17TRACK's v1 signature carried in the body (``"sign"`` beside ``event`` and ``data``):
+    lowercase hex SHA-256 of ``event + "/" + data + "/" + api_key``, ``data`` being the JSON text
+    of the body's ``data`` member as 17TRACK wrote it (compact)."""
+    return hashlib.sha256(f"{event}/{data}/{api_key}".encode()).hexdigest()
+
+
 def verify_signature(raw_body: bytes | bytearray | str, sign: str | bytes | None, api_key: str) -> None:
-    """Check a push's ``sign`` header against the body as received, in constant time.
+    """Check a push's signature in constant time: the ``sign`` header against the body as
+    received, or, for a v1 push that carries its ``sign`` in the body, that one against the
+    body's ``event`` and ``data``.
 
     Raises:
-        SignatureError: the header is missing, is not a hex digest, or does not match the body and
-            key (also for a body that cannot be the bytes that were signed: a ``str`` holding
-            characters UTF-8 cannot encode, or neither ``bytes`` nor ``str``).
+        SignatureError: no signature in the header or the body, a header that is not a hex
+            digest, or one that matches neither the body nor the key (also for a body that cannot
+            be the bytes that were signed: a ``str`` holding characters UTF-8 cannot encode, or
+            neither ``bytes`` nor ``str``).
     """
+    body = signed_bytes(raw_body)
     if isinstance(sign, bytes | bytearray):
         sign = bytes(sign).decode("latin-1")
-    if not sign or not isinstance(sign, str):
-        raise SignatureError("the push has no 'sign' header")
-    digest = sign.strip().lower()
-    if not digest.isascii() or not all(char in "0123456789abcdef" for char in digest):
-        raise SignatureError("the 'sign' header is not a hex SHA-256 digest")
-    body = signed_bytes(raw_body)
-    expected = compute_signature(body, api_key)
-    if not hmac.compare_digest(expected, digest):
+    header = sign.strip().lower() if isinstance(sign, str) else ""
+    is_hex = _is_hex(header)
+    if header and is_hex and hmac.compare_digest(compute_signature(body, api_key), header):
+        return
+    carried = _body_signature(body)
+    if carried is not None:
+        digest, event, candidates = carried
+        if _is_hex(digest) and any(
+            hmac.compare_digest(compute_body_signature(event, data, api_key), digest) for data in candidates
+        ):
+            return
         raise SignatureError(
-            "the 'sign' header does not match the body: wrong API key, or the body was changed "
-            "(re-serialised JSON never matches; pass the raw bytes)"
+            "the 'sign' in the body does not match its event and data: wrong API key, or the body "
+            "was changed (re-serialised JSON may not match; pass the raw bytes)"
         )
+    if not header:
+        raise SignatureError("the push has no signature: no 'sign' header, and no 'sign' in the body")
+    if not is_hex:
+        raise SignatureError("the 'sign' header is not a hex SHA-256 digest")
+    raise SignatureError(
+        "the 'sign' header does not match the body: wrong API key, or the body was changed "
+        "(re-serialised JSON never matches; pass the raw bytes)"
+    )
+
+
+def _is_hex(text: str) -> bool:
+    return text.isascii() and all(char in "0123456789abcdef" for char in text)
+
+
+def _body_signature(body: bytes) -> tuple[str, str, tuple[str, ...]] | None:
+    """A v1 push's body-borne signature: (the digest, the event, the texts of ``data`` it may
+    cover), or None when the body carries no ``sign``.
+
+    17TRACK signs ``data`` as it serialised it, so the text of ``data`` exactly as it stands in
+    the body comes first; the compact serialisations of the decoded ``data`` (non-ASCII as is,
+    then escaped) follow, for a body whose spacing was changed on the way. The standard library
+    has no way to get a member's source text, hence ``_member_texts``.
+    """
+    try:
+        text = body.decode()
+        members = _member_texts(text)
+    except ValueError:
+        return None
+    if "sign" not in members:
+        return None
+    try:
+        sign, event, data = (json.loads(members.get(name, "null")) for name in ("sign", "event", "data"))
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(sign, str) or not isinstance(event, str) or "data" not in members:
+        return None
+    texts = [members["data"]]
+    for ascii_only in (False, True):
+        compact = json.dumps(data, separators=(",", ":"), ensure_ascii=ascii_only)
+        if compact not in texts:
+            texts.append(compact)
+    return sign.strip().lower(), event, tuple(texts)
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _skip(text: str, at: int) -> int:
+    """The index of the first character at or after ``at`` that is not JSON whitespace."""
+    while at < len(text) and text[at] in " \t\n\r":
+        at += 1
+    return at
+
+
+def _member_texts(text: str) -> dict[str, str]:
+    """The source text of each member of the JSON object ``text`` (not decoded).
+
+    Raises:
+        ValueError: ``text`` is not a JSON object.
+    """
+    at = _skip(text, 0)
+    if text[at : at + 1] != "{":
+        raise ValueError("not a JSON object")
+    at = _skip(text, at + 1)
+    members: dict[str, str] = {}
+    if text[at : at + 1] == "}":
+        return members
+    while True:
+        name, at = _DECODER.raw_decode(text, at)
+        at = _skip(text, at)
+        if not isinstance(name, str) or text[at : at + 1] != ":":
+            raise ValueError("not a JSON object")
+        start = _skip(text, at + 1)
+        _, at = _DECODER.raw_decode(text, start)
+        members[name] = text[start:at]
+        at = _skip(text, at)
+        if text[at : at + 1] == "}":
+            return members
+        if text[at : at + 1] != ",":
+            raise ValueError("not a JSON object")
+        at = _skip(text, at + 1)
 
 
 def signed_bytes(raw_body: object) -> bytes:
@@ -126,7 +225,8 @@ def parse_webhook(
 
     Args:
         raw_body: the request body exactly as received. Never re-serialise it.
-        sign: the ``sign`` request header.
+        sign: the ``sign`` request header (None when the push has none: 17TRACK's v1 pushes carry
+            their signature in the body, and it is checked there).
         api_key: your 17TRACK key, which the signature is checked against. Required unless
             ``verify`` is False, so that a key missing from your app's configuration fails closed
             instead of accepting forged pushes.
@@ -180,7 +280,8 @@ def _event(decoded: object) -> WebhookEvent:
     param = data.get("param")
     track: TrackInfo | None = None
     if data.get("track") is not None:
-        track = track_from_dict(number, which, data["track"], "data.track")
+        track = v1_track(number, which, data["track"], "data.track")
+        which = track.carrier  # 17TRACK's v1 pushes name it only in the track (w1)
     elif data.get("track_info") is not None:
         tag = text(data.get("tag"), "data.tag")
         track = track_info_from_v2(number, which, tag, data["track_info"], "data.track_info")
@@ -203,6 +304,7 @@ __all__ = [
     "WebhookEvent",
     "WebhookEventType",
     "WebhookParseError",
+    "compute_body_signature",
     "compute_signature",
     "parse_webhook",
     "verify_signature",

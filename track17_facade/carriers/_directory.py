@@ -87,6 +87,7 @@ class CarrierDirectory(Mapping[int, CarrierInfo]):
         self.published = published
         """The day 17TRACK published this list (or it was downloaded), when known."""
         self._index: SearchIndex | None = None
+        self._countries: dict[int, str] | None = None
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -287,6 +288,19 @@ class CarrierDirectory(Mapping[int, CarrierInfo]):
             if info.country_iso == wanted and info.is_national_post:
                 return info
         return None
+
+    def country_iso(self, code: object) -> str | None:
+        """The ISO 3166 alpha-2 code of a country in 17TRACK's own numbering (301 is "CN", 2105
+        "US"), as v1 answers give origin and destination; None for 0, or a number no carrier of
+        the list is based in. The list pairs each carrier's ``_country`` with its ``_country_iso``,
+        and every pair agrees, so the map is read from it."""
+        if self._countries is None:
+            self._countries = {
+                info.country_code: info.country_iso
+                for info in self._entries.values()
+                if info.country_code and info.country_iso
+            }
+        return self._countries.get(code) if isinstance(code, int) else None
 
     def _search(self) -> SearchIndex:
         # Built on the first search, not on load: folding 8,000 names is most of a load's cost.

@@ -31,11 +31,15 @@ def webhook_group() -> None:
 
 
 @webhook_group.command("verify")
-@click.option("--sign", required=True, help="The push's 'sign' header.")
+@click.option(
+    "--sign",
+    default=None,
+    help="The push's 'sign' header (v1 pushes carry theirs in the body: leave it out).",
+)
 @click.argument("body", type=click.Path(exists=True, dir_okay=False, allow_dash=True), default="-")
 @click.pass_obj
 @expected_errors
-def webhook_verify(settings: Settings, sign: str, body: str) -> None:
+def webhook_verify(settings: Settings, sign: str | None, body: str) -> None:
     """Check a push's signature against its raw BODY (a file, or '-' for stdin) and print the
     parsed event as JSON. Exit code 1 when the signature or the body is wrong."""
     if not settings.api_key:
@@ -108,7 +112,33 @@ def journal_show(path: str, state: str | None, fmt: str | None, output: str | No
 @click.option(
     "--fault-rate", type=click.FloatRange(0, 1), default=0.0, help="Share of requests that fail (0 to 1)."
 )
-def sandbox_command(port: int, sandbox_rate: int, latency: float, fault_rate: float) -> None:
+@click.option(
+    "--webhook-url",
+    default=None,
+    help='Where to push updates (also settable later: POST /_sandbox/webhook {"url": ...}).',
+)
+@click.option(
+    "--webhook-format",
+    type=click.Choice(["v1", "v2"]),
+    default=None,
+    help="The shape of every push [default: that of the API version each number came through].",
+)
+@click.option(
+    "--v1-shape",
+    type=click.Choice(["contract", "17track"]),
+    default="contract",
+    show_default=True,
+    help="Write v1 answers and pushes as the contract names the fields, or as 17TRACK sends them.",
+)
+def sandbox_command(
+    port: int,
+    sandbox_rate: int,
+    latency: float,
+    fault_rate: float,
+    webhook_url: str | None,
+    webhook_format: str | None,
+    v1_shape: str,
+) -> None:
     """Start the embedded sandbox (a local 17TRACK) and print its URLs and key."""
     try:
         from track17_facade.sandbox.__main__ import main as serve  # noqa: PLC0415 (needs the sandbox extra)
@@ -119,4 +149,9 @@ def sandbox_command(port: int, sandbox_rate: int, latency: float, fault_rate: fl
         )
         return
     args = ["--port", str(port), "--rate", str(sandbox_rate), "--latency", str(latency)]
-    sys.exit(serve([*args, "--fault-rate", str(fault_rate)]))
+    args += ["--fault-rate", str(fault_rate), "--v1-shape", v1_shape]
+    if webhook_url is not None:
+        args += ["--webhook-url", webhook_url]
+    if webhook_format is not None:
+        args += ["--webhook-format", webhook_format]
+    sys.exit(serve(args))

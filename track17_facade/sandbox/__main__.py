@@ -58,7 +58,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--quota", type=_ranged(int, 0), default=None)
     parser.add_argument("--webhook-url", default=None)
-    parser.add_argument("--webhook-format", choices=("v1", "v2"), default="v1")
+    parser.add_argument(
+        "--webhook-format",
+        choices=("v1", "v2"),
+        default=None,
+        help="the shape of every push (default: the shape of the API version each number came through)",
+    )
+    parser.add_argument(
+        "--v1-shape",
+        choices=("contract", "17track"),
+        default="contract",
+        help="write v1 answers and pushes as the contract names the fields, or as 17TRACK sends them",
+    )
     for what, help_text in (
         ("drop", "share of pushes never delivered, 0 to 1"),
         ("repeat", "share of pushes delivered twice, 0 to 1"),
@@ -86,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         quota=args.quota,
         webhook_url=args.webhook_url,
         webhook_format=args.webhook_format,
+        v1_shape=args.v1_shape,
         webhook_drop=args.webhook_drop,
         webhook_repeat=args.webhook_repeat,
         webhook_reorder=args.webhook_reorder,

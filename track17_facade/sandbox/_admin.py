@@ -33,7 +33,7 @@ def admin(sandbox: Sandbox, action: str, raw: bytes) -> Answer:
 
     Actions: ``advance {"seconds": N}``, ``stats``, ``faults {"enqueue": [...], "rate": R}``,
     ``webhook {"url": ..., "format": "v1" | "v2", "drop"/"repeat"/"reorder": shares}``,
-    ``requests``, ``deliveries``.
+    ``v1-shape {"shape": "contract" | "17track"}``, ``requests``, ``deliveries``.
     """
     try:
         body = json.loads(raw) if raw else {}
@@ -63,6 +63,9 @@ def admin(sandbox: Sandbox, action: str, raw: bytes) -> Answer:
                 repeat=body.get("repeat"),
                 reorder=body.get("reorder"),
             )
+            return 200, {"code": 0}, []
+        if action == "v1-shape":
+            sandbox.set_v1_shape(str(body.get("shape")))
             return 200, {"code": 0}, []
         if action == "requests":
             return 200, {"code": 0, "requests": [attrs.asdict(record) for record in sandbox.requests()]}, []

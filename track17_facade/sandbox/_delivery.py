@@ -8,6 +8,7 @@ twice, some overtaken by the next one (``Chaos``), each chosen from the seed.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import threading
 from collections.abc import Callable
@@ -21,8 +22,16 @@ from track17_facade.sandbox._webhooks import sign
 
 logger = redacting_logger("track17.sandbox")
 
-Push = tuple[str, bytes, str]
-"""(number, raw body, event name)"""
+
+@frozen
+class Push:
+    """One push to deliver: the number, the raw body, the event, and whether the body carries
+    its own signature (17TRACK's v1 pushes) instead of a ``sign`` header."""
+
+    number: str
+    body: bytes = field(repr=False)
+    event: str
+    signed_in_body: bool = False
 
 
 @frozen
@@ -102,7 +111,9 @@ class WebhookDelivery:
                 push = await self._queue.get()
                 drop, repeat, hold = self._fate()
                 if drop:
-                    self._finish(DeliveryRecord(push[2], push[0], push[1], "", 0, None, False, "dropped", 0))
+                    self._finish(
+                        DeliveryRecord(push.event, push.number, push.body, "", 0, None, False, "dropped", 0)
+                    )
                 elif hold and held is None and not self._queue.empty():
                     held = push  # delivered right after the next push
                     continue
@@ -119,10 +130,9 @@ class WebhookDelivery:
         return rolls[0] < chaos.drop, rolls[1] < chaos.repeat, rolls[2] < chaos.reorder
 
     async def _send(self, http: httpx.AsyncClient, push: Push, copies: int) -> None:
-        number, body, event = push
-        record = await self._deliver(http, number, body, event)
+        record = await self._deliver(http, push)
         if copies > 1 and record.delivered:
-            again = await self._deliver(http, number, body, event)
+            again = await self._deliver(http, push)
             record = attrs.evolve(record, copies=1 + again.delivered)
         self._finish(record)
 
@@ -149,9 +159,13 @@ class WebhookDelivery:
                 )
             return list(self._records)
 
-    async def _deliver(self, http: httpx.AsyncClient, number: str, body: bytes, event: str) -> DeliveryRecord:
-        signature = sign(body, self._api_key())
-        headers = {"Content-Type": "application/json", "sign": signature}
+    async def _deliver(self, http: httpx.AsyncClient, push: Push) -> DeliveryRecord:
+        number, body, event = push.number, push.body, push.event
+        headers = {"Content-Type": "application/json"}
+        if push.signed_in_body:
+            signature = str(json.loads(body).get("sign", ""))
+        else:
+            signature = headers["sign"] = sign(body, self._api_key())
         status: int | None = None
         error: str | None = None
         delays = self._retry_delays()

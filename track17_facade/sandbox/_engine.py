@@ -60,6 +60,8 @@ class Registration:
     param: str | None = None
     origin: int = 1
     """How the carrier was chosen: 1 given, 2 detected, 3 changed (echoed by v2.4)."""
+    api_version: str = "v1"
+    """The API version it was registered through ("v1" or "v2.4"): its pushes' default shape."""
     stopped_at: datetime | None = None
     retracked: bool = False
     carrier_changes: int = 0
@@ -115,9 +117,9 @@ class Engine:
                     changed.append(registration)
         return changed
 
-    def register(self, items: Iterable[Mapping[str, Any]]) -> Outcome:
+    def register(self, items: Iterable[Mapping[str, Any]], api_version: str = "v1") -> Outcome:
         """Register numbers, detecting the carrier when none is given; each charges the quota,
-        and a translation (``lang``) one more."""
+        and a translation (``lang``) one more. ``api_version`` is the version they came through."""
         accepted: list[Item] = []
         rejected: list[Item] = []
         day = self.now.date().isoformat()
@@ -156,6 +158,7 @@ class Engine:
                 param=item.get("param"),
                 origin=origin,
                 shape=answer_shape(self.seed, number),
+                api_version=api_version,
             )
             accepted.append({"number": number})
         return accepted, rejected

@@ -9,7 +9,7 @@ from datetime import datetime
 from attrs import define, field, frozen
 
 from track17_facade.sandbox._faults import FaultKind
-from track17_facade.sandbox._webhooks import WebhookFormat
+from track17_facade.sandbox._webhooks import V1Shape, WebhookFormat
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -45,7 +45,15 @@ class SandboxConfig:
     quota: int | None = None
     daily_limit: int | None = None
     webhook_url: str | None = None
-    webhook_format: WebhookFormat = "v1"
+    """Where pushes go; None: nowhere."""
+    webhook_format: WebhookFormat | None = None
+    """The shape of every push: "v1" or "v2". None (the default) pushes each number in the
+    shape of the API version it was registered through, as 17TRACK does: a number registered
+    through ``/track/v2.4/`` gets v2 pushes, one registered through ``/track/v1/`` v1 pushes."""
+    v1_shape: V1Shape = "contract"
+    """How v1 answers and pushes are written: "contract", as ``openapi.yaml`` names the fields,
+    or "17track", as 17TRACK's service sends them (``e``, ``w1``, ``z0``/``z1``/``z2`` with events
+    ``{a: time, c/d: place, z: description}``, the push's ``sign`` in its body)."""
     fault_rate: float = 0.0
     fault_kinds: tuple[FaultKind, ...] = tuple(FaultKind)
     slow_seconds: float = 3.0

@@ -37,8 +37,8 @@ from track17_facade.sandbox._records import (
     SandboxConfig,
     SandboxStats,
 )
-from track17_facade.sandbox._webhooks import WEBHOOK_FORMATS, WebhookFormat, build_push
-from track17_facade.sandbox._wire import V1, WIRES, Wire
+from track17_facade.sandbox._webhooks import V1_SHAPES, WEBHOOK_FORMATS, V1Shape, WebhookFormat, build_push
+from track17_facade.sandbox._wire import V1, V1_17TRACK, WIRES, Wire
 
 BASE_PATH = V1.prefix
 
@@ -243,7 +243,9 @@ class Sandbox(AsgiHandling):
         repeat: float | None = None,
         reorder: float | None = None,
     ) -> None:
-        """Where pushes go (None: nowhere), and in which shape ("v1" contract, or 17TRACK's "v2").
+        """Where pushes go (None: nowhere), and in which shape: "v1" (written as
+        ``SandboxConfig.v1_shape`` says) or 17TRACK's "v2"; None keeps the shape (by default,
+        the shape of the API version each number was registered through).
 
         ``drop``, ``repeat`` and ``reorder`` set the shares of pushes dropped, delivered twice, and
         delivered after the next one (see ``SandboxConfig.webhook_drop``); None keeps them.
@@ -303,9 +305,26 @@ class Sandbox(AsgiHandling):
     def _bodies(self, event: str, regs: list[Registration]) -> list[Push]:
         if self.config.webhook_url is None:
             return []
-        fmt = self.config.webhook_format
-        now = self.engine.now
-        return [(reg.number, build_push(event, reg, now, fmt), event) for reg in regs]  # type: ignore[arg-type]
+        config, now = self.config, self.engine.now
+        pushes = []
+        for reg in regs:
+            fmt = config.webhook_format or ("v2" if reg.api_version == "v2.4" else "v1")
+            body = build_push(event, reg, now, fmt, v1_shape=config.v1_shape, api_key=self.api_key)  # type: ignore[arg-type]
+            pushes.append(
+                Push(reg.number, body, event, signed_in_body=fmt == "v1" and config.v1_shape == "17track")
+            )
+        return pushes
+
+    def set_v1_shape(self, shape: V1Shape | str) -> None:
+        """How v1 answers and pushes are written from now on: "contract" or "17track" (see
+        ``SandboxConfig.v1_shape``).
+
+        Raises:
+            ValueError: another shape.
+        """
+        if shape not in V1_SHAPES:
+            raise ValueError(f"a v1 shape is one of {', '.join(V1_SHAPES)}, got {shape!r}")
+        self.config.v1_shape = "17track" if shape == "17track" else "contract"
 
     # -- records -----------------------------------------------------------------------------
 
@@ -359,6 +378,8 @@ class Sandbox(AsgiHandling):
         with self._lock:
             if isinstance(body, list):
                 self._max_items = max(self._max_items, len(body))
+            if wire is V1 and self.config.v1_shape == "17track":
+                wire = V1_17TRACK
             payload, pushes = wire.run(self.engine, operation, body, self.config.webhook_url is not None)
             bodies = [body for event, regs in pushes for body in self._bodies(event, regs)]
         self._delivery.enqueue(bodies)

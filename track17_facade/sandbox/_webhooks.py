@@ -1,25 +1,140 @@
-"""Webhook bodies as 17TRACK pushes them, in the contract's shape (v1) or the current v2 shape."""
+"""Track objects and webhook bodies as 17TRACK sends them: v1 in the contract's shape or in
+17TRACK's own (``e``, ``w1``, ``z0``/``z1``/``z2``, events ``{a, c, d, z}``, a body-borne ``sign``;
+see ``track17_facade._decoders_v1``), and the current v2 shape."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any, Literal
 
-from track17_facade.carriers import Carrier
+from track17_facade.carriers import Carrier, default_directory
 from track17_facade.sandbox._engine import Registration
 from track17_facade.sandbox._simulation import PlannedEvent
-from track17_facade.status import SubStatus
+from track17_facade.status import MainStatus, SubStatus
 
 WebhookFormat = Literal["v1", "v2"]
 WEBHOOK_FORMATS: tuple[WebhookFormat, ...] = ("v1", "v2")
-"""The push shapes the sandbox can send: the v1 contract's, and 17TRACK's current v2 shape."""
+"""The push shapes the sandbox can send: v1 (in the shape ``V1Shape`` chooses), and 17TRACK's
+current v2 shape."""
+V1Shape = Literal["contract", "17track"]
+V1_SHAPES: tuple[V1Shape, ...] = ("contract", "17track")
+"""How v1 answers and pushes are written: as the contract (``openapi.yaml``) names the fields, or
+as 17TRACK's service sends them."""
 
 
 def sign(body: bytes, api_key: str) -> str:
     """17TRACK's push signature: lowercase hex SHA-256 of the body, "/", and the API key."""
     return hashlib.sha256(body + b"/" + api_key.encode()).hexdigest()
+
+
+# -- v1 in 17TRACK's shape -----------------------------------------------------------------------
+
+_PACKAGE_STATUS: dict[MainStatus, int] = {
+    MainStatus.NOT_FOUND: 0,
+    MainStatus.INFO_RECEIVED: 10,
+    MainStatus.IN_TRANSIT: 10,
+    MainStatus.EXPIRED: 20,
+    MainStatus.AVAILABLE_FOR_PICKUP: 30,
+    MainStatus.OUT_FOR_DELIVERY: 30,
+    MainStatus.DELIVERY_FAILURE: 35,
+    MainStatus.DELIVERED: 40,
+    MainStatus.EXCEPTION: 50,
+}
+"""17TRACK's v1 package status (``e``) of each main status: v1 has seven, so InfoReceived reads
+as InTransit and OutForDelivery as PickUp ("out for delivery or arrived at the local facility")."""
+_NEVER = "2079-01-01 00:00:00"
+"""What 17TRACK writes for "never" in ``ylt1``/``ylt2``."""
+_LAST_MILE = frozenset(
+    {
+        MainStatus.AVAILABLE_FOR_PICKUP,
+        MainStatus.OUT_FOR_DELIVERY,
+        MainStatus.DELIVERY_FAILURE,
+        MainStatus.DELIVERED,
+    }
+)
+
+
+def package_status(status: MainStatus) -> int:
+    """17TRACK's v1 package status number (``e``) of a main status (an unknown one's own number,
+    as 17TRACK sends numbers it never documented)."""
+    known = _PACKAGE_STATUS.get(status)
+    if known is not None:
+        return known
+    return status.raw if isinstance(status.raw, int) else int(status)
+
+
+def _country_number(iso: str | None) -> int:
+    """17TRACK's number of a country (the carrier list pairs them), 0 when unknown."""
+    return _country_numbers().get(iso or "", 0)
+
+
+@cache
+def _country_numbers() -> dict[str, int]:
+    numbers: dict[str, int] = {}
+    for info in default_directory().values():
+        if info.country_iso and info.country_code:
+            numbers.setdefault(info.country_iso, info.country_code)
+    return numbers
+
+
+def _v1_event(event: PlannedEvent) -> dict[str, Any]:
+    place, _, country = event.location.rpartition(", ")
+    return {
+        "a": event.at.strftime("%Y-%m-%d %H:%M"),
+        "b": None,
+        "c": place,
+        "d": country,
+        "z": event.description,
+    }
+
+
+def v1_17track_track(reg: Registration, now: datetime) -> dict[str, Any]:
+    """A registration's v1 track object as 17TRACK's service writes it. Numbers whose ``shape``
+    is even hand their last mile to a destination carrier (``w2``, events in ``z2``), as
+    international mail does, so that both lists are met."""
+    events = reg.visible_events(now)
+    handover = reg.shape % 2 == 0 and any(e.sub_status.main_status in _LAST_MILE for e in events)
+    origin = [e for e in events if not (handover and e.sub_status.main_status in _LAST_MILE)]
+    destination = [e for e in events if handover and e.sub_status.main_status in _LAST_MILE]
+    latest = events[-1] if events else None
+    status = latest.sub_status.main_status if latest else MainStatus.NOT_FOUND
+    last_update = latest.at.strftime("%Y-%m-%d %H:%M:%S") if latest else _NEVER
+    countries = (
+        [_country_number(e.location.rpartition(", ")[2]) for e in (events[0], events[-1])]
+        if events
+        else [0, 0]
+    )
+    return {
+        "b": countries[0],
+        "c": countries[1] if countries[1] != countries[0] else 0,
+        "e": package_status(status),
+        "f": -1,
+        "w1": reg.carrier,
+        "w2": reg.carrier if destination else 0,
+        "is1": 1,
+        "is2": 1 if destination else 0,
+        "hs": reg.shape & 0x7FFFFFFF,
+        "z0": _v1_event(latest) if latest else {},
+        "ln1": "en",
+        "ln2": "en" if destination else None,
+        "ygt1": 0,
+        "ygt2": 0,
+        "ylt1": last_update if origin else _NEVER,
+        "ylt2": last_update if destination else _NEVER,
+        # 17TRACK lists each carrier's events newest first.
+        "z1": [_v1_event(e) for e in reversed(origin)],
+        "z2": [_v1_event(e) for e in reversed(destination)],
+        "yt": "",
+        "zex": {"trN": "", "trC": 0, "psex": 0},
+    }
+
+
+def v1_track(reg: Registration, now: datetime, shape: V1Shape) -> dict[str, Any]:
+    """A registration's v1 track object in the shape asked for."""
+    return v1_17track_track(reg, now) if shape == "17track" else reg.track(now)
 
 
 # 17TRACK's milestone stages, for the sub-statuses the simulation uses.
@@ -158,8 +273,14 @@ def build_push(
     reg: Registration,
     now: datetime,
     fmt: WebhookFormat,
+    *,
+    v1_shape: V1Shape = "contract",
+    api_key: str = "",
 ) -> bytes:
-    """The raw body of one push."""
+    """The raw body of one push. A v1 push in 17TRACK's shape carries its signature in the body
+    (made with ``api_key``); the others are signed in a header when delivered."""
+    if fmt == "v1" and v1_shape == "17track":
+        return _v1_17track_push(event, reg, now, api_key)
     data: dict[str, Any] = {"number": reg.number, "carrier": reg.carrier, "tag": reg.tag}
     if fmt == "v2":
         data["param"] = reg.param
@@ -169,3 +290,16 @@ def build_push(
         else:
             data["track_info"] = v2_track_info(reg, now)
     return json.dumps({"event": event, "data": data}, separators=(",", ":")).encode()
+
+
+def _v1_17track_push(event: str, reg: Registration, now: datetime, api_key: str) -> bytes:
+    """A v1 push as 17TRACK's service sends it: ``data`` holds the number and the track (no
+    carrier: it is the track's ``w1``), or for TRACKING_STOPPED the number, carrier and tag; the
+    body's ``sign`` is SHA-256 of the event, "/", ``data``'s JSON, "/", and the key."""
+    if event == "TRACKING_UPDATED":
+        data: dict[str, Any] = {"number": reg.number, "track": v1_17track_track(reg, now)}
+    else:
+        data = {"number": reg.number, "carrier": reg.carrier, "tag": reg.tag or ""}
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    signature = hashlib.sha256(f"{event}/{text}/{api_key}".encode()).hexdigest()
+    return f'{{"event":{json.dumps(event)},"sign":"{signature}","data":{text}}}'.encode()

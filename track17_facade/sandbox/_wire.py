@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
+import attrs
 from attrs import frozen
 
 from track17_facade.codes import ErrorCode
 from track17_facade.sandbox._engine import Engine, Registration
-from track17_facade.sandbox._webhooks import v2_track_info
+from track17_facade.sandbox._webhooks import v1_17track_track, v2_track_info
 from track17_facade.status import MainStatus
 
 MAX_ITEMS = 40
@@ -182,6 +183,75 @@ V1 = Wire(
 )
 
 
+# -- v1 as 17TRACK's service answers (SandboxConfig.v1_shape = "17track") -------------------------
+
+
+def _v1_17track_register(engine: Engine, body: Any, webhook_set: bool) -> tuple[Json, Pushes]:
+    """17TRACK's register answers echo the carrier used and how it was chosen (``origin``)."""
+    accepted, rejected = engine.register(_v1_checked(body, carrier="optional"))
+    echoed = []
+    for item in accepted:
+        reg = engine.registrations[item["number"]]
+        echoed.append({"origin": reg.origin, "number": reg.number, "carrier": reg.carrier})
+    return batch_body(echoed, rejected), []
+
+
+def _v1_17track_track_info(engine: Engine, body: Any, webhook_set: bool) -> tuple[Json, Pushes]:
+    accepted, rejected = engine.get_track_info(_v1_checked(body))
+    rendered = [
+        {
+            "number": item["number"],
+            "track": v1_17track_track(engine.registrations[item["number"]], engine.now),
+        }
+        for item in accepted
+    ]
+    return batch_body(rendered, rejected), []
+
+
+def _v1_17track_track_list(engine: Engine, body: Any, webhook_set: bool) -> tuple[Json, Pushes]:
+    """17TRACK's rows name the carrier (``w1``), the package status (``e``), the registration
+    time (``rt``) and the tag; ``page`` stands beside ``code`` and ``data``."""
+    answer, _ = _v1_track_list(engine, body, webhook_set)
+    rows = []
+    for listed in answer["data"]["accepted"]:
+        reg = engine.registrations[listed["number"]]
+        track = v1_17track_track(reg, engine.now)
+        rows.append(
+            {
+                "number": reg.number,
+                "w1": reg.carrier,
+                "b": track["b"],
+                "w2": track["w2"],
+                "c": track["c"],
+                "e": track["e"],
+                "rt": reg.registered_at.strftime("%Y-%m-%d %H:%M:%S"),
+                "tag": reg.tag,
+            }
+        )
+    query = _object_body(body)
+    size = query.get("page_size", MAX_ITEMS)
+    total = len(engine.track_list(status=query.get("status")))
+    page = {
+        "data_total": total,
+        "page_total": (total + size - 1) // size,
+        "page_no": _page_no(query, "page"),
+        "page_size": size,
+    }
+    return {"page": page, "code": 0, "data": {"accepted": rows}}, []
+
+
+V1_17TRACK = attrs.evolve(
+    V1,
+    handlers={
+        **V1.handlers,
+        "register": _v1_17track_register,
+        "gettrackinfo": _v1_17track_track_info,
+        "gettracklist": _v1_17track_track_list,
+    },
+)
+"""v1 as 17TRACK's service answers it: the same paths and rules, 17TRACK's shapes."""
+
+
 # -- v2.4: the contract in openapi-v2.4.yaml ------------------------------------------------------
 
 _REGISTER_TEXT = ("tag", "order_no", "order_time", "lang", "param", "email", "remark")
@@ -205,7 +275,7 @@ def _v2_register(engine: Engine, body: Any, webhook_set: bool) -> tuple[Json, Pu
         _int_field(item, index, "carrier")
         for name in _REGISTER_TEXT:
             _str_field(item, index, name)
-    accepted, rejected = engine.register(items)
+    accepted, rejected = engine.register(items, "v2.4")
     return batch_body(_v2_accepted(engine, accepted), rejected), []
 
 

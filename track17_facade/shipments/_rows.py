@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
-from track17_facade._decoders import track_from_dict
+from track17_facade._decoders_v1 import v1_track
 from track17_facade._decoders_v2 import track_info_from_v2
 from track17_facade.carriers import Carrier
 from track17_facade.errors import InvalidInputError
@@ -94,7 +94,7 @@ def shipment_from_row(row: Row[Any]) -> Shipment:
     track: TrackInfo | None = None
     if raw is not None:
         if row.api_version == "v1":
-            track = track_from_dict(row.number, carrier, raw, "track_info")
+            track = v1_track(row.number, carrier, raw, "track_info")
         else:
             track = track_info_from_v2(row.number, carrier, row.tag, raw, "track_info")
     return Shipment(
