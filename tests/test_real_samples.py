@@ -9,8 +9,8 @@ below was written by reading the sample, not by running the reader.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
