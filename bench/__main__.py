@@ -796,6 +796,9 @@ def figure_carriers(smoke: bool) -> None:
         "3318810025",
         "RR123456786CN",
         "LP00123456789012",
+        "405548424886",
+        "C11031500001879",
+        "0081827099800000200333502762C",
     ]
     batch = samples * (200 if smoke else 2000)
     per_number = best(lambda: [check_number(number) for number in batch], 3 if smoke else 5) / len(batch)
@@ -803,9 +806,10 @@ def figure_carriers(smoke: bool) -> None:
         "11. check_number throughput",
         1 / per_number,
         "numbers/s",
-        ">= 200,000",
-        1 / per_number >= 200_000,
-        f"a mix of the 7 formats and 2 numbers of none, {len(batch):,} per run, best of 7",
+        ">= 20,000",
+        1 / per_number >= 20_000,
+        f"each number tried against all 42 formats; a mix of 10 formats and 2 numbers of none, "
+        f"{len(batch):,} per run, best of 7 (17TRACK takes at most 120 numbers/s per key)",
     )
 
 

@@ -85,7 +85,7 @@ def test_help_lists_every_command_and_each_command_has_help() -> None:
 
 def test_usage_errors_exit_2_without_a_traceback(sandbox: Sandbox, tmp_path: Path) -> None:
     missing = run(sandbox, "register", str(tmp_path / "nope.txt"))
-    assert missing.exit_code == 2 and "does not exist" in missing.stderr
+    assert missing.exit_code == 2 and "no such file" in missing.stderr
     no_key = CliRunner().invoke(
         cli, ["register", numbers_file(tmp_path, NUMBERS[:1])], env={"TRACK17_API_KEY": ""}
     )

@@ -189,10 +189,24 @@ def test_a_fourth_request_within_a_second_gets_429_with_retry_after() -> None:
         ("1234567890", Carrier.DHL_EXPRESS),
         ("RR123456789ZZ", None),
         ("HELLOWORLD", None),
+        ("RR123456785DE", Carrier.DHL_PAKET),  # Germany's post, as the carrier list keys it
+        ("RR123456785JP", 10021),  # Japan Post
     ],
 )
 def test_carrier_detection(number: str, carrier: Carrier | None) -> None:
     assert detect_carrier(number) == carrier
+
+
+def test_the_sandbox_detects_the_carriers_check_number_names() -> None:
+    """The sandbox and the SDK read numbers with the same formats and directory."""
+    from track17_facade import check_number
+    from track17_facade.numbers import number_formats
+
+    samples = ["RR123456785DE", "RR123456785JP", "405548424886", "C11031500001879", "9611020987654312345672"]
+    for number in samples:
+        check = check_number(number)
+        assert check.check_digit_ok is True and detect_carrier(number) in check.likely_carriers, number
+    assert len(number_formats()) > 40
 
 
 def test_shipments_are_deterministic_for_a_seed_and_move_with_the_clock() -> None:

@@ -255,11 +255,12 @@ class AsyncTrack17Client(BaseClient):
             timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
                 (default: the client's).
             on_progress: called as ``on_progress(done, total)`` after each request completes.
-            check_digits: what to do with a number whose check digit is wrong for its format (see
-                ``check_number``), before anything is sent: "off" (the default: 17TRACK takes any
-                number), "warn" (log a warning, send it, and mark it ``Accepted.number_suspect``),
-                or "reject" (reject it with ``ErrorCode.CHECK_DIGIT_FAILED``: not sent, no quota
-                spent).
+            check_digits: what to do with a number whose check digit is wrong for every reading (see
+                ``check_number``: judged by the item's carrier when it names one, and without one
+                only for shapes a single format owns), before anything is sent: "off" (the default:
+                17TRACK takes any number), "warn" (log a warning, send it, and mark it
+                ``Accepted.number_suspect``), or "reject" (reject it with
+                ``ErrorCode.CHECK_DIGIT_FAILED``: not sent, no quota spent).
 
         Returns:
             Every distinct item in exactly one of ``accepted``, ``rejected`` or ``failed``, in input

@@ -320,19 +320,16 @@ CHECK_DIGIT_MODES: tuple[CheckDigits, ...] = ("off", "warn", "reject")
 def check_digit_screen(mode: CheckDigits) -> Screen | None:
     """register's ``check_digits``: nothing ("off"), a warning and a mark on the item ("warn"),
     or a rejection with ``ErrorCode.CHECK_DIGIT_FAILED`` ("reject") for a number whose check
-    digit is wrong for its format."""
+    digit is wrong for every reading (``check_number``, with the item's carrier when it names one)."""
     if mode == "off":
         return None
     from track17_facade.numbers import check_number  # noqa: PLC0415 (only register's checks need it)
 
     def screen(item: Prepared, index: int) -> Prepared | Rejection:
-        check = check_number(item.number)
+        check = check_number(item.number, item.carrier)
         if not check.suspect:
             return item
-        what = (
-            f"tracking number {item.number} fails the {check.formats[0]} check digit, "
-            "so it is probably mistyped"
-        )
+        what = f"tracking number {item.number}: {check.verdict}, so it is almost surely mistyped"
         if mode == "reject":
             return _invalid(item.number, ErrorCode.CHECK_DIGIT_FAILED, f"{what}; not sent", index)
         logger.warning("item %d: %s; registering it anyway (check_digits='warn')", index, what)

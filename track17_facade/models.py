@@ -309,8 +309,8 @@ class Accepted(CarrierModel):
     carrier: Carrier | None = None
     recovered: bool = False
     number_suspect: bool = False
-    """``register(..., check_digits="warn")``: the number's check digit is wrong for its format
-    (see ``check_number``); it was registered anyway and is probably mistyped."""
+    """``register(..., check_digits="warn")``: the number's check digit is wrong for every reading
+    (see ``check_number``); it was registered anyway and is almost surely mistyped."""
 
 
 @frozen

@@ -1,56 +1,70 @@
-"""Tracking-number checks that run before anything is sent: a number's format, and its check digit
-where the format has a public one. A mistyped number that 17TRACK accepts costs quota and then
-stays "NotFound" forever; a check digit catches every single-digit typo of most formats.
+"""Tracking-number checks that run before anything is sent: which carriers' formats a number fits,
+and whether its check digit is right for them.
 
-Each format's algorithm and where it is published:
+**A verdict only where the format is certain.** A wrong "mistyped" costs a real shipment (the
+number is refused or flagged); a missed typo costs one quota. So ``check_number`` says
+``check_digit_ok=False`` only when no reading of the number could be right:
 
-- **UPU S10** (international postal items, ``RR123456785CN``): 2 letters, 8 digits, a check
-  digit, the ISO country of the issuing post. Weights 8 6 4 2 3 5 9 7 over the 8 digits; the check
-  is 11 minus the sum modulo 11, where 10 becomes 0 and 11 becomes 5. UPU standard S10
-  ("Identification of postal items: 13-character identifier"), section on the check digit.
-- **UPS** (``1Z`` + 16): the 15 characters after ``1Z`` and before the check digit, letters
-  turned into digits as ``(ord(letter) - 63) % 10`` (A is 2 ... Z is 7); every second character
-  (the 2nd, 4th, ...) counts twice; the check brings the sum up to a multiple of ten. UPS's
-  published check-digit rule for 1Z numbers, as implemented and tested by the public
-  tracking_number_data project (jkeen/tracking_number_data, couriers/ups.json and
-  CHECKSUM_ALGORITHMS.md).
-- **FedEx Express** (12 digits): weights 3 1 7 repeated over the first 11 digits; the check is
-  the sum modulo 11, then modulo 10. FedEx Express label specification, as in
-  tracking_number_data's couriers/fedex.json.
-- **FedEx Ground** (15 digits) and **GS1 SSCC** (18 digits), **USPS IMpb** (20 to 22 digits): the
-  GS1 modulo-10 check digit: from the right, the digits count three times and once in turn; the
-  check brings the sum up to a multiple of ten. GS1 General Specifications (section 7.9, check
-  digit calculation); USPS Publication 199 (IMpb), appendix on the MOD 10 check digit; FedEx
-  Ground label layout specification.
-- **DHL Express** (10 digits): the first 9 digits as a number, modulo 7. DHL Express waybill
-  numbers, as in tracking_number_data's couriers/dhl.json.
+- **With a carrier** (given by the caller, or by a ``(number, carrier)`` item, a CSV ``carrier``
+  column or a ``Registration``), only that carrier's formats are tried. The check digit is right
+  (True) when one of them that the number fits passes its check, wrong (False) when the number
+  fits some of them and fails every check, and not judged (None) when the number fits none of
+  them, or the carrier has no known format, or the formats it fits have no check digit.
+- **Without a carrier**, every format is tried. True when any format the number fits passes its
+  check (``formats`` names each, ``likely_carriers`` lists their carriers); False only when the
+  number fits exactly one format, that format *owns its shape* (no other carrier's numbers look
+  like it: UPU S10's letters and country, UPS's ``1Z``, UPS waybills' and OnTrac's letter), and
+  its check fails; None otherwise. A number of digits only is never called mistyped without its
+  carrier: twelve digits are a FedEx Express number, a Purolator one, or a Japan Post, Yamato or
+  Sagawa one, and carriers nobody lists use the same lengths.
 
-Numbers of other formats are not judged: ``check_digit_ok`` is None for them.
+**The formats** (``track17_facade/data/number_formats.json``, written by
+``generator/number_formats.py``) come from jkeen/tracking_number_data (MIT licence), a public data
+set of carriers' number formats with their check-digit rules and test numbers: Amazon, Canada
+Post, Canpar, DHL Express and eCommerce, DPD, FedEx Express, Ground, SmartPost, ASTRA and GSN,
+GOFO, Landmark, LaserShip, Old Dominion, OnTrac, Purolator, UPU S10, Spee-Dee, UPS, USPS (IMpb,
+20-digit, legacy), Yodel and YunExpress. Japan Post, Yamato and Sagawa's 12-digit numbers (the
+first eleven digits modulo 7) are added with their sources. The check-digit algorithms are those
+the data set documents (its ``CHECKSUM_ALGORITHMS.md``):
+
+- ``mod10``: each character's value (a letter's is ``(ord - 3) % 10``), the even and odd
+  positions multiplied by the format's multipliers (from the left, or from the right when
+  ``reverse``); the check digit brings the sum to a multiple of ten (UPS, USPS, FedEx Ground, GS1);
+- ``mod7``: the serial number as an integer, modulo 7 (DHL Express, the Japanese carriers);
+- ``s10``: weights 8 6 4 2 3 5 9 7, 11 minus the sum modulo 11, where 10 is 0 and 11 is 5 (UPU
+  standard S10);
+- ``luhn``: every second digit from the right doubled, digits of the products summed (Purolator,
+  Old Dominion);
+- ``mod_37_36``: ISO 7064 MOD 37,36 over digits and letters (DPD's label specification);
+- ``sum_product_with_weightings_and_modulo``: the digits times the format's weights, the sum
+  modulo one number and then another (FedEx Express: weights 3 1 7, modulo 11 then 10).
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
-from operator import mul
-from typing import NamedTuple
+from typing import Any
 
 from attrs import frozen
 
-from track17_facade.carriers import Carrier, default_directory
+from track17_facade.carriers import Carrier, CarrierLike, default_directory
 
-__all__ = ["NumberCheck", "check_number"]
+__all__ = ["NumberCheck", "NumberFormat", "check_number", "number_formats"]
 
 
 @frozen
 class NumberCheck:
-    """What a number's format says about it, before anything is sent.
+    """What a number's format says about it, before anything is sent (see the module's rule).
 
-    ``formats`` names the formats its shape matches (``("UPU S10",)``), empty for none;
-    ``check_digit_ok`` is True when its check digit is right, False when it is wrong (almost
-    surely a typo), None when no known format matches; ``likely_carriers`` are the carriers that
-    issue numbers of that format (for S10, the post of the country it ends with).
+    ``check_digit_ok`` is True when the check digit is right for a format the number fits, False
+    when it is wrong for every reading (almost surely a typo), None when it cannot be judged.
+    ``formats`` names the formats that verdict speaks of: those that passed (True), the one or
+    the carrier's ones that failed (False), or those the number fits without a check digit
+    (None). ``likely_carriers`` are the carriers that issue numbers of the passing (or
+    unchecked) formats.
     """
 
     number: str
@@ -58,101 +72,222 @@ class NumberCheck:
     formats: tuple[str, ...]
     check_digit_ok: bool | None
     likely_carriers: tuple[Carrier, ...]
+    carrier: Carrier | None = None
+    """The carrier the number was judged for, when one was given."""
 
     @property
     def suspect(self) -> bool:
-        """Whether the check digit is wrong: the number is almost surely mistyped."""
+        """Whether the check digit is wrong for every reading: the number is almost surely mistyped."""
         return self.check_digit_ok is False
 
-
-def _digits_sum(digits: str, weights: tuple[int, ...]) -> int:
-    return sum(map(mul, map(int, digits), weights))
-
-
-_S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
-
-
-def _s10_ok(number: str) -> bool:
-    check = 11 - _digits_sum(number[2:10], _S10_WEIGHTS) % 11
-    return int(number[10]) == {10: 0, 11: 5}.get(check, check)
-
-
-def _ups_value(char: str) -> int:
-    return int(char) if char.isdigit() else (ord(char) - 63) % 10
+    @property
+    def verdict(self) -> str:
+        """The verdict in words, as messages and the command line give it."""
+        named = " or ".join(self.formats)
+        if self.check_digit_ok is True:
+            return f"check digit right for {named}"
+        if self.check_digit_ok is False:
+            return f"check digit wrong for {named}"
+        if self.formats:
+            return f"fits {named}, which has no check digit"
+        if self.carrier is not None:
+            return "fits no known format of this carrier: not judged"
+        return "no format known for certain: not judged"
 
 
-def _ups_ok(number: str) -> bool:
-    body = number[2:17]
-    total = sum(_ups_value(char) * (2 if index % 2 else 1) for index, char in enumerate(body))
-    return number[17].isdigit() and int(number[17]) == (10 - total % 10) % 10
+@frozen
+class NumberFormat:
+    """One carrier format: its pattern, and the check digit it carries, if any."""
 
-
-_FEDEX_WEIGHTS = (3, 1, 7) * 4
-
-
-def _fedex_express_ok(number: str) -> bool:
-    return _digits_sum(number[:11], _FEDEX_WEIGHTS[:11]) % 11 % 10 == int(number[11])
-
-
-def _gs1_ok(number: str) -> bool:
-    """GS1 modulo 10: the digit left of the check digit counts three times, the next once, ..."""
-    total = 3 * sum(map(int, number[-2::-2])) + sum(map(int, number[-3::-2]))
-    return (10 - total % 10) % 10 == int(number[-1])
-
-
-def _dhl_express_ok(number: str) -> bool:
-    return int(number[:9]) % 7 == int(number[9])
-
-
-class _Format(NamedTuple):
+    id: str
     name: str
-    ok: Callable[[str], bool]
-    carriers: tuple[Carrier, ...]
+    courier: str
+    carriers: tuple[int, ...]
+    """17TRACK's keys of the carriers that issue it (for UPU S10: the country's post, found per
+    number)."""
+    pattern: re.Pattern[str]
+    checksum: Mapping[str, Any] | None
+    prepend: tuple[re.Pattern[str], str] | None
+    """(when the serial number matches this, text put before it for the check)."""
+    owned: str | None
+    """Why no other carrier's number has this shape, for the formats that own theirs; else None."""
+    countries: frozenset[str] = frozenset()
+    """UPU S10 only: the country codes of the posts that issue such numbers."""
+    source: str = ""
+
+    def read(self, number: str) -> bool | str | None:
+        """The number's check against this format: True or False, None when the format has no
+        check digit, or "" when the number does not fit the format at all."""
+        found = self.pattern.fullmatch(number)
+        if found is None:
+            return ""
+        groups = found.groupdict()
+        if self.countries and groups.get("CountryCode") not in self.countries:
+            return ""
+        if self.checksum is None:
+            return None
+        serial, check = groups.get("SerialNumber") or "", groups.get("CheckDigit") or ""
+        if self.prepend is not None and self.prepend[0].match(serial):
+            serial = self.prepend[1] + serial
+        return bool(serial and check) and _CHECKSUMS[self.checksum["name"]](serial, check, self.checksum)
+
+    def carriers_of(self, number: str) -> tuple[int, ...]:
+        """The carriers that issue ``number`` in this format."""
+        if self.countries:
+            post = default_directory().national_post(number[-2:])
+            return () if post is None else (post.key,)
+        return self.carriers
 
 
-_S10 = _Format("UPU S10", _s10_ok, ())  # its carrier is the post of the country it ends with
-_S10_SHAPE = re.compile(r"[A-Z]{2}\d{9}[A-Z]{2}")
-_UPS = _Format("UPS", _ups_ok, (Carrier.UPS,))
-_UPS_SHAPE = re.compile(r"1Z[A-Z0-9]{16}")
-_USPS = _Format("USPS IMpb", _gs1_ok, (Carrier.USPS,))
-_ALL_DIGITS = {  # the all-digit formats, by length
-    10: _Format("DHL Express", _dhl_express_ok, (Carrier.DHL_EXPRESS,)),
-    12: _Format("FedEx Express", _fedex_express_ok, (Carrier.FEDEX,)),
-    15: _Format("FedEx Ground", _gs1_ok, (Carrier.FEDEX,)),
-    18: _Format("GS1 SSCC", _gs1_ok, ()),
-    20: _USPS,
-    21: _USPS,
-    22: _USPS,
+# -- the check-digit algorithms, as jkeen/tracking_number_data documents them ---------------------
+
+
+def _value(char: str) -> int:
+    return int(char) if char.isdigit() else (ord(char) - 3) % 10
+
+
+def _complement(total: int, modulo: int) -> int:
+    return 0 if total % modulo == 0 else modulo - total % modulo
+
+
+def _mod10(serial: str, check: str, spec: Mapping[str, Any]) -> bool:
+    chars = serial[::-1] if spec.get("reverse") else serial
+    odds, evens = spec.get("odds_multiplier", 1), spec.get("evens_multiplier", 1)
+    total = sum(_value(char) * (odds if index % 2 else evens) for index, char in enumerate(chars))
+    return check.isdigit() and _complement(total, spec.get("modulo", 10)) == int(check)
+
+
+def _mod7(serial: str, check: str, spec: Mapping[str, Any]) -> bool:
+    return serial.isdigit() and check.isdigit() and int(serial) % spec.get("modulo", 7) == int(check)
+
+
+def _weighted(serial: str, weights: Sequence[int]) -> int:
+    return sum(int(char) * weight for char, weight in zip(serial, weights, strict=False) if char.isdigit())
+
+
+def _s10(serial: str, check: str, spec: Mapping[str, Any]) -> bool:
+    modulo = spec.get("modulo", 11)
+    remainder = _weighted(serial, spec.get("weightings", (8, 6, 4, 2, 3, 5, 9, 7))) % modulo
+    expected = 0 if remainder == 1 else 5 if remainder == 0 else modulo - remainder
+    return check.isdigit() and expected == int(check)
+
+
+def _luhn(serial: str, check: str, spec: Mapping[str, Any]) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(serial)):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return serial.isdigit() and check.isdigit() and _complement(total, spec.get("modulo", 10)) == int(check)
+
+
+_BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _mod_37_36(serial: str, check: str, spec: Mapping[str, Any]) -> bool:
+    modulo, alphabet = int(spec.get("modulo", 36)), str(spec.get("alphabet", _BASE36))
+    running = modulo
+    for char in serial:
+        running += _BASE36.index(char) if char in _BASE36 else 0
+        if running > modulo:
+            running -= modulo
+        running *= 2
+        if running > modulo:
+            running -= modulo + 1
+    expected = modulo + 1 - running
+    return alphabet[0 if expected == modulo else expected] == check
+
+
+def _sum_product(serial: str, check: str, spec: Mapping[str, Any]) -> bool:
+    total = _weighted(serial, spec.get("weightings", ()))
+    return check.isdigit() and total % spec["modulo1"] % spec["modulo2"] == int(check)
+
+
+_CHECKSUMS: dict[str, Callable[[str, str, Mapping[str, Any]], bool]] = {
+    "mod10": _mod10,
+    "mod7": _mod7,
+    "s10": _s10,
+    "luhn": _luhn,
+    "mod_37_36": _mod_37_36,
+    "sum_product_with_weightings_and_modulo": _sum_product,
 }
 
 
 @cache
-def _national_post(country_iso: str) -> tuple[Carrier, ...]:
-    """The post that issued an S10 number ending in ``country_iso``, from the carrier list."""
-    post = default_directory().national_post(country_iso)
-    return () if post is None else (Carrier(post.key),)
+def number_formats() -> tuple[NumberFormat, ...]:
+    """Every format ``check_number`` knows (read once, on first use)."""
+    from importlib import resources  # noqa: PLC0415 (read on first use: importing the SDK stays quick)
+
+    document = json.loads(
+        resources.files("track17_facade").joinpath("data", "number_formats.json").read_text()
+    )
+    formats = []
+    for spec in document["formats"]:
+        prepend = spec.get("prepend")
+        formats.append(
+            NumberFormat(
+                id=spec["id"],
+                name=spec["name"],
+                courier=spec["courier"],
+                carriers=tuple(spec["carriers"]),
+                pattern=re.compile(spec["pattern"]),
+                checksum=spec.get("checksum"),
+                prepend=None if not prepend else (re.compile(prepend["when"]), prepend["content"]),
+                owned=spec.get("owned"),
+                countries=frozenset(spec.get("countries", ())),
+                source=spec.get("source", ""),
+            )
+        )
+    return tuple(formats)
 
 
-def check_number(number: str) -> NumberCheck:
-    """Check a tracking number's format and check digit, without sending anything.
+def _carriers(keys: Sequence[int]) -> tuple[Carrier, ...]:
+    return tuple(Carrier(key) for key in dict.fromkeys(keys))
+
+
+def check_number(number: str, carrier: CarrierLike | None = None) -> NumberCheck:
+    """Check a tracking number against the known carrier formats, without sending anything.
 
     Spaces anywhere and letter case do not matter (``"rr 123 456 785 cn"`` is ``RR123456785CN``).
-    Formats: UPU S10, UPS 1Z, FedEx Express (12 digits) and Ground (15), GS1 SSCC (18), USPS IMpb
-    (20 to 22 digits), DHL Express (10). The sources of each algorithm are in this module's
+    The verdict's rule, the formats and the sources of their algorithms are in this module's
     documentation.
+
+    Args:
+        number: the tracking number.
+        carrier: the carrier it is for, when known (a key, a ``Carrier``, a ``CarrierInfo`` or a
+            name): only that carrier's formats are tried.
 
     Raises:
         TypeError: ``number`` is not a string.
+        CarrierNotFoundError: ``carrier`` is a name or text that names no carrier of 17TRACK's
+            list (a key it lacks is a carrier of no known format: not judged).
     """
     if not isinstance(number, str):
         raise TypeError(f"check_number expects a string, got {type(number).__name__}")
     normal = "".join(number.split()).upper()
-    if normal.isascii() and normal.isdigit():
-        fmt = _ALL_DIGITS.get(len(normal))
-        if fmt is not None:
-            return NumberCheck(normal, (fmt.name,), fmt.ok(normal), fmt.carriers)
-    elif len(normal) == 13 and _S10_SHAPE.fullmatch(normal):
-        return NumberCheck(normal, (_S10.name,), _S10.ok(normal), _national_post(normal[-2:]))
-    elif len(normal) == 18 and _UPS_SHAPE.fullmatch(normal):
-        return NumberCheck(normal, (_UPS.name,), _UPS.ok(normal), _UPS.carriers)
-    return NumberCheck(normal, (), None, ())
+    readings = [(fmt, result) for fmt in number_formats() if (result := fmt.read(normal)) != ""]
+    if carrier is not None:
+        key = int(carrier) if isinstance(carrier, int) else default_directory().resolve(carrier).key
+        readings = [(fmt, result) for fmt, result in readings if key in fmt.carriers_of(normal)]
+        return _verdict(normal, readings, Carrier(key), owned_only=False)
+    return _verdict(normal, readings, None, owned_only=True)
+
+
+def _verdict(
+    normal: str,
+    readings: list[tuple[NumberFormat, bool | str | None]],
+    carrier: Carrier | None,
+    *,
+    owned_only: bool,
+) -> NumberCheck:
+    passing = [fmt for fmt, result in readings if result is True]
+    if passing:
+        keys = [key for fmt in passing for key in fmt.carriers_of(normal)]
+        return NumberCheck(normal, tuple(fmt.name for fmt in passing), True, _carriers(keys), carrier)
+    failing = [fmt for fmt, result in readings if result is False]
+    unchecked = [fmt for fmt, result in readings if result is None]
+    # Wrong only when every reading fails its check; without a carrier, only for a shape one
+    # format owns.
+    if failing and not unchecked and (not owned_only or (len(failing) == 1 and failing[0].owned)):
+        return NumberCheck(normal, tuple(fmt.name for fmt in failing), False, (), carrier)
+    keys = [key for fmt in unchecked for key in fmt.carriers_of(normal)]
+    return NumberCheck(normal, tuple(fmt.name for fmt in unchecked), None, _carriers(keys), carrier)

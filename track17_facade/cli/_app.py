@@ -30,6 +30,7 @@ from track17_facade.cli._common import (
     output_to,
 )
 from track17_facade.cli._group import Settings, Track17Group
+from track17_facade.cli._input import Inputs
 from track17_facade.cli._job import EXIT_OK, Job
 from track17_facade.cli._output import Output
 from track17_facade.cli._shipments import shipments_group
@@ -81,11 +82,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 def cli(ctx: click.Context, /, verbose: bool, **options: Any) -> None:
     """Bulk 17TRACK jobs from files: register, check, stop numbers, with a journal to resume.
 
-    FILE holds one tracking number per line, or is a CSV with a 'number' column (and optional
-    carrier, tag, order_no, lang, param), separated by commas, semicolons, tabs or bars; '-' reads
-    stdin. Results go to stdout in the order of FILE (a table on a terminal, else CSV; see
-    --format and --output), progress and the summary to stderr. Options of track17 itself may
-    also follow the command.
+    The numbers come as arguments (track17 status 1Z999AA10123456784 RR123456785CN) or in a FILE:
+    one tracking number per line, or a CSV with a 'number' column (and optional carrier, tag,
+    order_no, lang, param), separated by commas, semicolons, tabs or bars; '-' reads stdin.
+    Results go to stdout in the order of the input (a table on a terminal, else CSV; see --format
+    and --output), progress and the summary to stderr. Options of track17 itself may also follow
+    the command.
 
     Exit codes: 0 every number accepted, 1 some rejected or failed, 2 usage error, 3 key refused,
     130 interrupted, 141 stdout closed by its reader.
@@ -111,7 +113,7 @@ def _bulk_command(name: str, method: StreamMethod, summary: str, dry_run: ItemKi
     def command(
         settings: Settings,
         /,
-        file: str,
+        inputs: tuple[str, ...],
         fmt: str | None,
         output: str | None,
         journal: str | None,
@@ -121,7 +123,15 @@ def _bulk_command(name: str, method: StreamMethod, summary: str, dry_run: ItemKi
     ) -> None:
         with output_to(output) as out:
             job = Job(
-                settings.client, method, file, out, fmt, settings.err, settings.quiet, carrier, check_digits
+                settings.client,
+                method,
+                Inputs.parse(inputs),
+                out,
+                fmt,
+                settings.err,
+                settings.quiet,
+                carrier,
+                check_digits,
             )
             code = job.dry_run(dry_run) if dry_run is not None and dry_run_wanted else job.run(journal)
         sys.exit(code)
@@ -148,7 +158,7 @@ def _bulk_command(name: str, method: StreamMethod, summary: str, dry_run: ItemKi
             "--dry-run",
             "dry_run_wanted",
             is_flag=True,
-            help="Check FILE and print what would be sent; send nothing.",
+            help="Check the input and print what would be sent; send nothing.",
         )(decorated)
     decorated = JOURNAL(OUTPUT(FORMAT(FILE(decorated))))
     cli.command(
@@ -158,14 +168,19 @@ def _bulk_command(name: str, method: StreamMethod, summary: str, dry_run: ItemKi
     )(decorated)
 
 
-_bulk_command("register", "register", "Register the numbers in FILE (one quota each).")
-_bulk_command("status", "get_track_info", "The tracking status of each number in FILE, one row per number.")
-_bulk_command("stop", "stop_track", "Stop tracking the numbers in FILE.", dry_run=ItemKind.NUMBER)
-_bulk_command("retrack", "retrack", "Track again the stopped numbers in FILE.")
+_bulk_command("register", "register", "Register the numbers given, or in FILE (one quota each).")
 _bulk_command(
-    "delete", "delete_track", "Delete the numbers in FILE from the account.", dry_run=ItemKind.NUMBER
+    "status", "get_track_info", "The tracking status of each number given, or in FILE, one row each."
 )
-_bulk_command("push", "push", "Ask 17TRACK to push the numbers in FILE to your webhook again.")
+_bulk_command("stop", "stop_track", "Stop tracking the numbers given, or in FILE.", dry_run=ItemKind.NUMBER)
+_bulk_command("retrack", "retrack", "Track again the stopped numbers given, or in FILE.")
+_bulk_command(
+    "delete",
+    "delete_track",
+    "Delete the numbers given, or in FILE, from the account.",
+    dry_run=ItemKind.NUMBER,
+)
+_bulk_command("push", "push", "Ask 17TRACK to push the numbers given, or in FILE, to your webhook again.")
 
 
 cli.add_command(check_command)

@@ -23,7 +23,7 @@ from track17_facade.carriers import (
     default_directory,
 )
 from track17_facade.cli._common import FILE, FORMAT, OUTPUT, expected_errors, output_to
-from track17_facade.cli._input import InputError, opened, rows
+from track17_facade.cli._input import InputError, Inputs
 from track17_facade.cli._job import EXIT_OK, EXIT_SOME_FAILED
 from track17_facade.cli._output import Output
 from track17_facade.numbers import check_number
@@ -32,7 +32,7 @@ __all__ = ["carriers_group", "check_command"]
 
 CARRIER_COLUMNS = ("key", "name", "country", "url")
 DETAIL_COLUMNS = ("key", "name", "name_zh_cn", "name_zh_hk", "country", "url", "national_post")
-CHECK_COLUMNS = ("line", "number", "format", "check_digit", "likely_carriers")
+CHECK_COLUMNS = ("line", "number", "carrier", "check_digit", "verdict", "likely_carriers")
 MIN_CARRIERS = 100
 """A downloaded list with fewer carriers than this is not 17TRACK's list (an error page that
 happens to be JSON, a truncated file): it is refused and the cache is left as it was."""
@@ -175,35 +175,53 @@ def _named(keys: tuple[int, ...]) -> str:
 
 @click.command("check")
 @FILE
-@click.option("--all", "show_all", is_flag=True, help="A row for every number, not only the suspect ones.")
+@click.option(
+    "--carrier",
+    metavar="CARRIER",
+    help="The carrier of numbers that name none (a key or a name): only its formats are tried.",
+)
+@click.option("--all", "show_all", is_flag=True, help="A row for every number, not only the mistyped ones.")
 @FORMAT
 @OUTPUT
 @expected_errors
-def check_command(file: str, show_all: bool, fmt: str | None, output: str | None) -> None:
-    """Report the numbers in FILE whose check digit is wrong for their format (probably
-    mistyped), sending nothing. Formats: UPU S10, UPS 1Z, FedEx, USPS IMpb, DHL Express, GS1
-    SSCC. Exit code 1 when some number is suspect."""
-    counts = {"suspect": 0, "ok": 0, "unknown": 0}
-    with output_to(output) as stream, opened(file) as handle:
+def check_command(
+    inputs: tuple[str, ...], carrier: str | None, show_all: bool, fmt: str | None, output: str | None
+) -> None:
+    """Report the numbers given (or in FILE) whose check digit is wrong for every reading (almost
+    surely mistyped), sending nothing. A CSV's carrier column, or --carrier, has a number judged
+    by that carrier's formats alone; without one, only shapes a single format owns (S10, UPS 1Z,
+    ...) can be called wrong. Exit code 1 when some number is wrong."""
+    source = Inputs.parse(inputs)
+    directory = default_directory()
+    default = None if carrier is None else directory.resolve(_key_or_name(carrier))
+    counts = {"wrong": 0, "right": 0, "not judged": 0}
+    with output_to(output) as stream, source.rows() as listed:
         out = Output(fmt, CHECK_COLUMNS, stream)
-        for row in rows(handle, file):
-            check = check_number(row.number)
-            verdict = {True: "ok", False: "suspect", None: "unknown"}[check.check_digit_ok]
+        for row in listed:
+            named = directory.resolve(_key_or_name(row.carrier)) if row.carrier else default
+            check = check_number(row.number, named)
+            verdict = {True: "right", False: "wrong", None: "not judged"}[check.check_digit_ok]
             counts[verdict] += 1
             if show_all or check.suspect:
                 out.write(
                     {
                         "line": row.line,
                         "number": check.number,
-                        "format": ", ".join(check.formats) or None,
-                        "check_digit": {"ok": "ok", "suspect": "wrong", "unknown": None}[verdict],
+                        "carrier": None if named is None else named.described(),
+                        "check_digit": verdict,
+                        "verdict": check.verdict,
                         "likely_carriers": _named(check.likely_carriers) or None,
                     }
                 )
         out.close()
     click.echo(
-        f"{file}: {counts['suspect']} suspect, {counts['ok']} with a correct check digit, "
-        f"{counts['unknown']} of no known format",
+        f"{source.label}: {counts['wrong']} with a wrong check digit, {counts['right']} right, "
+        f"{counts['not judged']} not judged",
         err=True,
     )
-    sys.exit(EXIT_SOME_FAILED if counts["suspect"] else EXIT_OK)
+    sys.exit(EXIT_SOME_FAILED if counts["wrong"] else EXIT_OK)
+
+
+def _key_or_name(text: str) -> int | str:
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else text

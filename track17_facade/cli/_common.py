@@ -76,7 +76,8 @@ def expected_errors(command: F) -> F:
     return run  # type: ignore[return-value]
 
 
-FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+FILE = click.argument("inputs", nargs=-1, metavar="FILE|NUMBER...")
+"""One job file (``-``: stdin) or tracking numbers: ``Inputs.parse`` tells which."""
 FORMAT = click.option(
     "--format",
     "fmt",

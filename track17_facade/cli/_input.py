@@ -1,12 +1,14 @@
-"""Reading job files lazily: one number per line, or a CSV with a ``number`` column."""
+"""What a command reads: numbers given as arguments, or a job file read lazily (one number per
+line, or a CSV with a ``number`` column)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO
 
@@ -147,3 +149,62 @@ def count_rows(path: str) -> int | None:
     except OSError:
         return None
     return total - header
+
+
+_PATH_LIKE = re.compile(r"[/\\.~]")
+"""Characters a file name has and a tracking number never does."""
+
+
+@frozen
+class Inputs:
+    """Where a command's numbers come from: one FILE (``-``: stdin), or numbers as arguments
+    (``track17 status 1Z999AA10123456784 RR123456785CN``)."""
+
+    path: str | None
+    numbers: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, arguments: Sequence[str]) -> Inputs:
+        """The arguments as one FILE or as numbers.
+
+        One argument that names an existing file, or ``-``, is a FILE; otherwise every argument
+        is a number. An argument that looks like a file name (it has a ``/``, a ``.`` or a ``~``)
+        but names no file is an error, never a number: a typo in a file name must not be
+        registered, and charged, as a tracking number.
+
+        Raises:
+            InputError: no argument, a missing file, a directory, or files mixed with numbers.
+        """
+        if not arguments:
+            raise InputError("give a FILE ('-' for stdin) or tracking numbers")
+        if len(arguments) == 1 and (arguments[0] == "-" or os.path.exists(arguments[0])):
+            if os.path.isdir(arguments[0]):
+                raise InputError(f"{arguments[0]} is a directory, not a file of numbers")
+            return cls(arguments[0])
+        for argument in arguments:
+            if argument == "-" or os.path.exists(argument):
+                raise InputError(f"give one FILE or tracking numbers, not both ({argument} is a file)")
+            if _PATH_LIKE.search(argument):
+                raise InputError(f"no such file: {argument}")
+        return cls(None, tuple(arguments))
+
+    @property
+    def label(self) -> str:
+        """How messages name the input: the file, or "3 numbers"."""
+        if self.path is not None:
+            return self.path
+        return "1 number" if len(self.numbers) == 1 else f"{len(self.numbers)} numbers"
+
+    def count(self) -> int | None:
+        """How many rows there are (for a progress bar); None when unknown (stdin)."""
+        return len(self.numbers) if self.path is None else count_rows(self.path)
+
+    @contextmanager
+    def rows(self) -> Iterator[Iterator[Row]]:
+        """The rows, read lazily from the file (opened and closed here), or the arguments'
+        numbers (``line`` is the argument's position, from 1)."""
+        if self.path is None:
+            yield (Row(number.strip(), index) for index, number in enumerate(self.numbers, start=1))
+            return
+        with opened(self.path) as handle:
+            yield rows(handle, self.path)

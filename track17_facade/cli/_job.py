@@ -13,7 +13,7 @@ from rich.console import Console
 
 from track17_facade._batching import CheckDigits, ItemKind, check_digit_screen, stream_batches
 from track17_facade._constants import StreamMethod
-from track17_facade.cli._input import count_rows, opened, rows
+from track17_facade.cli._input import Inputs, Row
 from track17_facade.cli._journal import Admission, Journal
 from track17_facade.cli._output import (
     OUTCOME_COLUMNS,
@@ -79,8 +79,8 @@ class Tally:
         return EXIT_OK if not (self.outcomes["rejected"] or self.outcomes["failed"]) else EXIT_SOME_FAILED
 
 
-def progress_bar(console: Console, path: str, quiet: bool) -> Progress | None:
-    """A progress bar for a job over ``path`` on a terminal (the file is counted then only)."""
+def progress_bar(console: Console, inputs: Inputs, quiet: bool) -> Progress | None:
+    """A progress bar for a job over ``inputs`` on a terminal (a file is counted then only)."""
     if quiet or not sys.stderr.isatty():
         return None
     # Imported when a bar is drawn: `--help`, files and pipes never need it.
@@ -101,7 +101,7 @@ def progress_bar(console: Console, path: str, quiet: bool) -> Progress | None:
         console=console,
         transient=False,
     )
-    progress.add_task("numbers", total=count_rows(path), rate="")
+    progress.add_task("numbers", total=inputs.count(), rate="")
     return progress
 
 
@@ -138,13 +138,14 @@ class InputOrder:
 
 
 class Job:
-    """One bulk command over one job file, with or without a journal."""
+    """One bulk command over one job file (or numbers given as arguments), with or without a
+    journal."""
 
     def __init__(
         self,
         client_factory: Callable[[], Track17Client],
         method: StreamMethod,
-        path: str,
+        inputs: Inputs,
         out: IO[str] | None,
         fmt: str | None,
         console: Console,
@@ -152,7 +153,7 @@ class Job:
         carrier: str | None = None,
         check_digits: CheckDigits = "off",
     ) -> None:
-        self.client_factory, self.method, self.path = client_factory, method, path
+        self.client_factory, self.method, self.inputs = client_factory, method, inputs
         self.carrier, self.check_digits = carrier, check_digits
         self.out = Output(fmt, STATUS_COLUMNS if method == "get_track_info" else OUTCOME_COLUMNS, out)
         self.console = console
@@ -163,7 +164,7 @@ class Job:
         self.lines: dict[int, tuple[int, int]] = {}  # stream item index -> (file line, position)
         self.positions: dict[str, int] = {}  # number (upper case) -> position, while in flight
         self.seen: set[str] = set()  # without a journal: the numbers read in this run
-        self.progress = progress_bar(console, path, quiet)
+        self.progress = progress_bar(console, inputs, quiet)
 
     def _write(self, row: Mapping[str, Any], from_journal: bool) -> None:
         self.out.write(row)
@@ -187,10 +188,10 @@ class Job:
             self.in_doubt.add(number)
         return admission in (Admission.SEND, Admission.IN_DOUBT)
 
-    def items(self, handle: IO[str]) -> Iterator[object]:
+    def items(self, rows: Iterator[Row]) -> Iterator[object]:
         """The facade items to send, read lazily."""
         index = 0
-        for row in rows(handle, self.path):
+        for row in rows:
             number = row.number.strip()
             if not self.admit(number):
                 continue
@@ -228,12 +229,12 @@ class Job:
         self.journal = journal = Journal(journal_path, self.method) if journal_path else None
         completed = False
         try:
-            with client, opened(self.path) as handle:
+            with client, self.inputs.rows() as rows:
                 if self.progress is not None:
                     self.progress.start()
                 stream = client.stream(
                     self.method,
-                    self.items(handle),
+                    self.items(rows),
                     before_send=None if journal is None else journal.sending,
                     in_doubt=self.in_doubt,
                     check_digits=self.check_digits,
@@ -252,16 +253,16 @@ class Job:
             self.out.close(completed or self.out.rows > 0)
             if journal is not None:
                 journal.close()
-        self.console.print(f"{self.path}: {self.tally.line()}", soft_wrap=True)
+        self.console.print(f"{self.inputs.label}: {self.tally.line()}", soft_wrap=True)
         return self.tally.exit_code
 
     def dry_run(self, kind: ItemKind) -> int:
         """Check the file and write what would be sent, sending nothing."""
         completed = False
         try:
-            with opened(self.path) as handle:
+            with self.inputs.rows() as rows:
                 for batch in stream_batches(
-                    kind, self.items(handle), screen=check_digit_screen(self.check_digits)
+                    kind, self.items(rows), screen=check_digit_screen(self.check_digits)
                 ):
                     rows_of: list[tuple[dict[str, Any], int | None]] = [
                         ({"number": item.number, "outcome": "would send"}, None) for item in batch.chunk
@@ -273,7 +274,7 @@ class Job:
         finally:
             self.order.flush()
             self.out.close(completed or self.out.rows > 0)
-        self.console.print(f"{self.path}: {self.tally.line()}", soft_wrap=True)
+        self.console.print(f"{self.inputs.label}: {self.tally.line()}", soft_wrap=True)
         return self.tally.exit_code
 
 
