@@ -151,6 +151,21 @@ def _listing(count: int, name: str = "Carrier") -> list[dict[str, Any]]:
     ]
 
 
+def _with_bundled(extra: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """17TRACK's list as track17 ships it, with ``extra`` carriers added (a newer list)."""
+    listed = [
+        {
+            "key": info.key,
+            "_name": info.name,
+            "_country_iso": info.country_iso or "",
+            "_country": info.country_code or 0,
+            "_url": info.url or "",
+        }
+        for info in BUNDLED.values()
+    ]
+    return listed + extra
+
+
 def test_a_malformed_list_names_the_bad_entry(tmp_path: Path) -> None:
     bad = _listing(3)
     bad[2]["key"] = "x"
@@ -239,13 +254,36 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_carriers_update_saves_a_newer_list_that_load_then_prefers(cache: Path) -> None:
-    full = _listing(150, "Fresh")
+    full = _with_bundled(_listing(150, "Fresh"))
     with _ListServer(json.dumps(full).encode(), "Tue, 01 Jan 2030 00:00:00 GMT") as server:
         result = CliRunner().invoke(cli, ["carriers", "update", "--url", server.url])
     assert result.exit_code == 0, result.output
-    assert "Saved 150 carriers (published 2030-01-01)" in result.stdout
+    assert "Saved 2,771 carriers (published 2030-01-01)" in result.stdout
     loaded = CarrierDirectory.load(cache)
-    assert len(loaded) == 150 and loaded.resolve("fresh 7").key == 900007
+    assert len(loaded) == 2771 and loaded.resolve("fresh 7").key == 900007
+    assert loaded.resolve("UPS").key == 100002
+
+
+def test_a_list_of_made_up_carriers_is_refused_unless_forced(cache: Path, tmp_path: Path) -> None:
+    made_up = _saved(tmp_path, _listing(150, "Fake"))
+    refused = CliRunner().invoke(cli, ["carriers", "update", "--from", made_up])
+    assert refused.exit_code == 2 and "keeps only 0 of the 2,621 carriers" in refused.stderr
+    assert "UPS" in refused.stderr and not (cache / CACHED_NAME).exists()
+    assert CarrierDirectory.load(cache).resolve("UPS").key == 100002
+    forced = CliRunner().invoke(cli, ["carriers", "update", "--from", made_up, "--force"])
+    assert forced.exit_code == 0 and (cache / CACHED_NAME).exists()
+
+
+def test_a_file_s_publication_day_is_what_the_user_says_never_its_mtime(cache: Path, tmp_path: Path) -> None:
+    listing = _saved(tmp_path, _with_bundled(_listing(3, "Fresh")))
+    unknown = CliRunner().invoke(cli, ["carriers", "update", "--from", listing])
+    assert unknown.exit_code == 0 and "publication day unknown" in unknown.stdout
+    loaded = CarrierDirectory.load(cache)
+    assert loaded.published is None and loaded.resolve("fresh 2").key == 900002  # chosen by hand: used
+    said = CliRunner().invoke(cli, ["carriers", "update", "--from", listing, "--published", "2020-01-02"])
+    assert said.exit_code == 0 and "published 2020-01-02" in said.stdout
+    assert "bundled list is as new or newer" in said.stdout
+    assert CarrierDirectory.load(cache) is BUNDLED
 
 
 @pytest.mark.parametrize(
@@ -258,7 +296,7 @@ def test_carriers_update_saves_a_newer_list_that_load_then_prefers(cache: Path) 
     ],
 )
 def test_a_bad_download_is_refused_and_keeps_what_was_there(cache: Path, body: bytes, message: str) -> None:
-    good = CliRunner().invoke(cli, ["carriers", "update", "--from", _saved(cache.parent, _listing(120))])
+    good = CliRunner().invoke(cli, ["carriers", "update", "--from", _saved(cache.parent, _with_bundled([]))])
     assert good.exit_code == 0, good.output
     before = (cache / CACHED_NAME).read_bytes()
     with _ListServer(body) as server:

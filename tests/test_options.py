@@ -85,11 +85,23 @@ def test_bad_arguments_raise_typed_errors(client: Any) -> None:
         Track17Client("")
 
 
-@pytest.mark.parametrize("status", [99, -1, "Delivered", True, 7.0])
+@pytest.mark.parametrize("status", [99, -1, "Bogus", True, 7.0])
 def test_a_list_filter_that_is_no_status_is_refused(sandbox: Sandbox, client: Any, status: object) -> None:
-    with pytest.raises(InvalidInputError, match="status must be a MainStatus"):
+    with pytest.raises(InvalidInputError, match="status must be one of NotFound, InfoReceived"):
         client.iter_track_list(status=status)
     assert sandbox.stats().requests == 0
+
+
+@pytest.mark.parametrize("spelling", ["Delivered", "delivered", "DELIVERED", "7", MainStatus.DELIVERED])
+def test_a_status_is_spelt_as_17track_or_the_enum_does(
+    sandbox: Sandbox, client: Any, spelling: object
+) -> None:
+    """The client reads a status as the command line and the store do (``MainStatus.parse``)."""
+    assert client.register(NUMBERS[:3]).ok
+    sandbox.advance(days=30)
+    delivered = sorted(entry.number for entry in client.iter_track_list(status=MainStatus.DELIVERED))
+    assert sorted(entry.number for entry in client.iter_track_list(status=spelling)) == delivered
+    assert MainStatus.parse("in transit") is MainStatus.parse("InTransit") is MainStatus.IN_TRANSIT
 
 
 def test_a_list_filter_may_be_the_statuss_integer(sandbox: Sandbox, client: Any) -> None:

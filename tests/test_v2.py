@@ -62,13 +62,16 @@ def test_registration_metadata_is_kept_and_a_translation_costs_one_more(
     assert info.tag == "order-1001"
 
 
-def test_a_registration_field_v1_cannot_send_is_refused_before_sending(
+def test_a_registration_field_v1_cannot_send_rejects_its_row_before_sending(
     sandbox: Sandbox, make_client: Any
 ) -> None:
     client = make_client(api_version="v1")
-    with pytest.raises(InvalidInputError, match=r"API v1 cannot send Registration\.tag, Registration\.lang"):
-        client.register(["RR000000009CN", Registration("RR000000001CN", tag="order-1", lang="en")])
-    assert sandbox.stats().requests == 0
+    result = client.register(["RR000000009CN", Registration("RR000000001CN", tag="order-1", lang="en")])
+    assert [accepted.number for accepted in result.accepted] == ["RR000000009CN"]  # the other rows go
+    (rejection,) = result.rejected
+    assert rejection.index == 1 and rejection.code is ErrorCode.FIELD_VALUE_INVALID
+    assert "API v1 cannot send Registration.tag, Registration.lang" in rejection.message
+    assert "RR000000001CN" not in sandbox.engine.registrations
     # Number and carrier alone are fine on v1.
     assert client.register([Registration("RR000000001CN", carrier=Carrier.CHINA_POST)]).ok
 

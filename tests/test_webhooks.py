@@ -253,7 +253,7 @@ def test_unknown_event_types_are_kept_verbatim() -> None:
         (b'{"event": "TRACKING_UPDATED"}', "data"),
         (b'{"event": "TRACKING_UPDATED", "data": {"carrier": 1}}', "data.number"),
         (b'{"event": "TRACKING_UPDATED", "data": {"number": 17}}', "data.number"),
-        (b'{"event": "TRACKING_UPDATED", "data": {"number": "RR1"}}', "data.track"),
+        (b'{"event": "TRACKING_UPDATED", "data": {"number": "RR000000001"}}', "data.track"),
     ],
 )
 def test_bad_pushes_say_what_and_where(body: bytes, where: str) -> None:
@@ -267,19 +267,19 @@ def test_odd_fields_of_a_push_are_read_tolerantly(caplog: pytest.LogCaptureFixtu
     belongs) and is absent where it cannot, with the path in the DEBUG log: never a lost push."""
     with caplog.at_level(logging.DEBUG, logger="track17"):
         odd_carrier = parse_webhook(
-            b'{"event": "TRACKING_UPDATED", "data": {"number": "RR1", "carrier": "ups", "track": {}}}',
+            b'{"event": "TRACKING_UPDATED", "data": {"number": "RR000000001", "carrier": "ups", "track": {}}}',
             verify=False,
         )
     assert odd_carrier.carrier is None and "data.carrier: expected an integer carrier key" in caplog.text
     text_status = parse_webhook(
-        b'{"event": "TRACKING_UPDATED", "data": {"number": "RR1", "carrier": "3011", '
+        b'{"event": "TRACKING_UPDATED", "data": {"number": "RR000000001", "carrier": "3011", '
         b'"track": {"z1": [{"z": "2", "s": null}]}}}',
         verify=False,
     )
     assert text_status.carrier is Carrier.CHINA_POST
     assert text_status.track is not None and text_status.track.events[0].status is MainStatus.IN_TRANSIT
     numeric_text = parse_webhook(
-        b'{"event": "TRACKING_UPDATED", "data": {"number": "RR1", "track_info": {"tracking": '
+        b'{"event": "TRACKING_UPDATED", "data": {"number": "RR000000001", "track_info": {"tracking": '
         b'{"providers": [{"events": [{"description": 5, "address": {"coordinates": '
         b'{"longitude": "-46.633309", "latitude": "x"}}}, 7]}, null]}, "milestone": null}}}',
         verify=False,

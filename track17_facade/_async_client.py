@@ -94,7 +94,11 @@ class AsyncTrack17Client(BaseClient):
 
     async def aclose(self) -> None:
         """Close the connection pool."""
-        await self._workers.close()
+        await self._close(abandon=False)
+
+    async def _close(self, *, abandon: bool) -> None:
+        """Close the pool; ``abandon``: without waiting for requests in flight (an interrupt)."""
+        await self._workers.close(abandon=abandon)
         await self._generated.get_async_httpx_client().aclose()
 
     async def __aenter__(self) -> Self:
@@ -106,7 +110,8 @@ class AsyncTrack17Client(BaseClient):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.aclose()
+        # Interrupted (Ctrl-C, a cancelled task): leave at once, whatever is in flight.
+        await self._close(abandon=exc_type is not None and not issubclass(exc_type, Exception))
 
     # -- the bulk machinery -----------------------------------------------------------------
 
@@ -489,7 +494,7 @@ class AsyncTrack17Client(BaseClient):
 
     def iter_track_list(
         self,
-        status: MainStatus | int | None = None,
+        status: MainStatus | int | str | None = None,
         *,
         tracking_status: TrackingStatus | None = None,
         page_size: int = MAX_PAGE_SIZE,
@@ -503,7 +508,8 @@ class AsyncTrack17Client(BaseClient):
         registration time and tag.
 
         Args:
-            status: only numbers whose package is in this ``MainStatus`` (or its integer, 0 to 8);
+            status: only numbers whose package is in this status: a ``MainStatus``, its integer (0
+                to 8), or a name as ``MainStatus.parse`` reads it ("Delivered", "in_transit");
                 None for all. On v2.4 it is sent as the ``package_status`` filter.
             tracking_status: v2.4 only: ``TrackingStatus.TRACKING`` or ``TrackingStatus.STOPPED``.
             page_size: numbers per request, 1 to 40 on v1; fixed at 40 on v2.4.
@@ -512,7 +518,7 @@ class AsyncTrack17Client(BaseClient):
                 (default: the client's).
 
         Raises:
-            InvalidInputError: a status that is not a MainStatus, a page size out of range, or a
+            InvalidInputError: a status that names none, a page size out of range, or a
                 filter this API version lacks (at the call); a page that cannot be fetched raises
                 its error when reached.
         """

@@ -85,8 +85,9 @@ class Workers:
         finally:
             await _cancelled(running)
 
-    async def close(self) -> None:
-        """Nothing to release: tasks live on the caller's event loop."""
+    async def close(self, *, abandon: bool = False) -> None:
+        """Nothing to release: tasks live on the caller's event loop (and are cancelled when the
+        call that made them ends, interrupted or not)."""
 
 
 async def _cancelled(tasks: Iterable[asyncio.Task[object]]) -> None:

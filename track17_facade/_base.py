@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Self
 
 import httpx
 from attrs import evolve
@@ -19,6 +19,7 @@ from track17_facade._batching import (
     Prepared,
     Screen,
     StreamBatch,
+    bulk_items,
     check_digit_screen,
     chunks,
     merge,
@@ -81,7 +82,30 @@ def _bind(limiter: RateLimiter, api_key: str) -> RateLimiter:
     return limiter.for_key(api_key) if isinstance(limiter, KeyedLimiter) else limiter
 
 
-class BaseClient:
+class _NamedOptions:
+    """Makes a client's misspelt option an error that names the client and the option meant.
+
+    Python names the class that defines ``__init__`` in its message ("BaseClient.__init__() got
+    an unexpected keyword argument"), where the user wrote ``Track17Client(...)``. Kept apart
+    from ``BaseClient`` so that ``inspect.signature`` (and IDEs) still show ``__init__``'s options.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **options: Any) -> Self:
+        code = BaseClient.__init__.__code__
+        known = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
+        for name in options:
+            if name not in known:
+                import difflib  # noqa: PLC0415 (only a mistyped option needs it)
+
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else f" (it takes {', '.join(known[1:])})"
+                raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {name!r}{hint}")
+        return super().__new__(cls)
+
+
+class BaseClient(_NamedOptions):
     """Settings and shared logic of both clients (not for direct use).
 
     The arguments are documented on ``Track17Client`` and ``AsyncTrack17Client``, which take
@@ -234,13 +258,9 @@ class BaseClient:
         self, operation: Operation[Any], items: Iterable[object], screen: Screen | None = None
     ) -> tuple[Plan, list[Sequence[Prepared]]]:
         try:
-            prepared = plan(operation.kind, items, screen)
+            prepared = plan(operation.kind, items, screen, self._unsendable)
         except TypeError as exc:
             raise InvalidInputError(f"{operation.name}: {exc}") from None
-        for item in prepared.items:
-            reason = self._unsendable(item)
-            if reason is not None:
-                raise InvalidInputError(f"{operation.name}: {reason}; nothing was sent")
         return prepared, list(chunks(prepared.items, operation.batch_size))
 
     def _unsendable(self, item: Prepared) -> str | None:
@@ -278,12 +298,12 @@ class BaseClient:
         screen = self._screen(check_digits)
         if screen is not None and method != "register":
             raise InvalidInputError(f"stream: check_digits is for 'register' only, not {method!r}")
-        if isinstance(items, (str, bytes)):
-            raise InvalidInputError(
-                f"{operation.name}: expected a list of items, not a single string; wrap it in a list"
-            )
+        try:
+            listed = bulk_items(items)
+        except TypeError as exc:
+            raise InvalidInputError(f"{operation.name}: {exc}") from None
         return operation, stream_batches(
-            operation.kind, items, self._unsendable, operation.batch_size, screen
+            operation.kind, listed, self._unsendable, operation.batch_size, screen
         )
 
     def _realtime(

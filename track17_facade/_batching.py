@@ -15,7 +15,7 @@ from attrs import evolve, frozen
 from track17_facade._secrets import redacting_logger
 from track17_facade.carriers import Carrier, CarrierInfo, CarrierNotFoundError, default_directory
 from track17_facade.codes import ErrorCode
-from track17_facade.errors import InvalidResponseError
+from track17_facade.errors import InvalidInputError, InvalidResponseError
 from track17_facade.models import (
     REGISTRATION_METADATA,
     Accepted,
@@ -141,14 +141,10 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
             f"expected {expected}, got {type(number).__name__} {shown(number)}",
             index,
         )
-    number = number.strip()
-    if not NUMBER_PATTERN.match(number):
-        return _invalid(
-            number,
-            ErrorCode.FIELD_FORMAT_INVALID,
-            f"tracking number {shown(number)} is invalid: expected 5 to 50 letters and digits",
-            index,
-        )
+    try:
+        number = tracking_number(number)
+    except InvalidInputError as exc:
+        return _invalid(number.strip(), ErrorCode.FIELD_FORMAT_INVALID, str(exc), index)
     if kind is ItemKind.TAG:
         if extra is not None and not isinstance(extra, str):
             return _invalid(
@@ -175,6 +171,52 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
     )
 
 
+def tracking_number(value: object) -> str:
+    """A tracking number as everything in track17 reads one, the clients, the shipment store and
+    its receiver alike: surrounding whitespace removed, then 5 to 50 letters and digits. (17TRACK
+    compares numbers without regard to letter case; ``canonical_number`` gives that form.)
+
+    Raises:
+        InvalidInputError: not a string, or not such a number; the message says which.
+    """
+    if not isinstance(value, str):
+        raise InvalidInputError(
+            f"a tracking number must be a string, got {type(value).__name__} {shown(value)}"
+        )
+    number = value.strip()
+    if not NUMBER_PATTERN.match(number):
+        raise InvalidInputError(
+            f"tracking number {shown(number)} is invalid: expected 5 to 50 letters and digits"
+        )
+    return number
+
+
+def canonical_number(value: object) -> str:
+    """``tracking_number(value)`` in capitals: one spelling for a number 17TRACK treats as one,
+    under which the shipment store keeps it.
+
+    Raises:
+        InvalidInputError: as ``tracking_number``.
+    """
+    return tracking_number(value).upper()
+
+
+def bulk_items(items: object) -> Iterable[object]:
+    """A bulk call's items as every bulk entry point reads them. A mapping is its
+    ``(key, value)`` pairs (``{"RR123456785CN": "China Post"}`` is a number with its carrier).
+
+    Raises:
+        TypeError: a single string (it would be split into characters), or not iterable.
+    """
+    if isinstance(items, str | bytes):
+        raise TypeError("expected a list of items, not a single string; wrap it in a list")
+    if isinstance(items, Mapping):
+        return list(items.items())
+    if not isinstance(items, Iterable):
+        raise TypeError(f"expected a list of items, got {type(items).__name__}")
+    return items
+
+
 def carrier_key(carrier: object) -> int | str | None:
     """The integer key a caller's carrier stands for, or why it cannot be sent (a message).
 
@@ -185,13 +227,15 @@ def carrier_key(carrier: object) -> int | str | None:
     if carrier is None:
         return None
     if isinstance(carrier, int) and not isinstance(carrier, bool):
+        if carrier <= 0:
+            return f"carrier {int(carrier)} is invalid: 17TRACK's carrier keys are positive"
         return int(carrier)
     if isinstance(carrier, CarrierInfo):
         return carrier.key
     if isinstance(carrier, str):
         text = carrier.strip()
         if text.isascii() and text.isdigit():
-            return int(text)
+            return carrier_key(int(text))
         try:
             return default_directory().resolve(text).key
         except CarrierNotFoundError as exc:
@@ -206,22 +250,28 @@ Screen = Callable[[Prepared, int], "Prepared | Rejection"]
 """A last look at a valid item before it is sent: the item (perhaps marked), or its rejection."""
 
 
-def plan(kind: ItemKind, items: Iterable[object], screen: Screen | None = None) -> Plan:
+def plan(
+    kind: ItemKind,
+    items: Iterable[object],
+    screen: Screen | None = None,
+    refuse: Callable[[Prepared], str | None] = lambda _: None,
+) -> Plan:
     """Validate and de-duplicate a bulk call's items (the first of duplicate numbers wins).
 
     Numbers are stripped of surrounding whitespace first, so " RR123456789CN " is RR123456789CN,
     and compared without regard to letter case, as 17TRACK does: "rr123456789cn" repeats
     "RR123456789CN" (sent once, charged once, in the spelling that came first).
-    A bare string passed where a list is expected would be split into characters, so it is
-    refused outright.
+    Items are read by ``bulk_items``: a bare string is refused, a mapping is its pairs.
+    ``refuse`` may turn a valid item into a rejection (its message), as in ``stream_batches``.
     """
-    if isinstance(items, (str, bytes)):
-        raise TypeError("expected a list of items, not a single string; wrap it in a list")
+    items = bulk_items(items)
     prepared: list[Prepared] = []
     order: list[str | Rejection] = []
     seen: set[str] = set()
     for index, item in enumerate(items):
         checked = _check(kind, item, index)
+        if isinstance(checked, Prepared) and (reason := refuse(checked)) is not None:
+            checked = _invalid(checked.number, ErrorCode.FIELD_VALUE_INVALID, reason, index)
         if screen is not None and isinstance(checked, Prepared):
             checked = screen(checked, index)
         if isinstance(checked, Rejection):
@@ -257,7 +307,7 @@ def stream_batches(
     """
     rejected: list[Rejection] = []
     chunk: dict[str, Prepared] = {}
-    for index, item in enumerate(items):
+    for index, item in enumerate(bulk_items(items)):
         checked = _check(kind, item, index)
         if isinstance(checked, Prepared) and (reason := refuse(checked)) is not None:
             checked = _invalid(checked.number, ErrorCode.FIELD_VALUE_INVALID, reason, index)

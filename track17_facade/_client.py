@@ -93,7 +93,11 @@ class Track17Client(BaseClient):
 
     def close(self) -> None:
         """Close the connection pool and stop the worker threads."""
-        self._workers.close()
+        self._close(abandon=False)
+
+    def _close(self, *, abandon: bool) -> None:
+        """Close the pool; ``abandon``: without waiting for requests in flight (an interrupt)."""
+        self._workers.close(abandon=abandon)
         self._generated.get_httpx_client().close()
 
     def __enter__(self) -> Self:
@@ -105,7 +109,8 @@ class Track17Client(BaseClient):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        # Interrupted (Ctrl-C, a cancelled task): leave at once, whatever is in flight.
+        self._close(abandon=exc_type is not None and not issubclass(exc_type, Exception))
 
     # -- the bulk machinery -----------------------------------------------------------------
 
@@ -479,7 +484,7 @@ class Track17Client(BaseClient):
 
     def iter_track_list(
         self,
-        status: MainStatus | int | None = None,
+        status: MainStatus | int | str | None = None,
         *,
         tracking_status: TrackingStatus | None = None,
         page_size: int = MAX_PAGE_SIZE,
@@ -493,7 +498,8 @@ class Track17Client(BaseClient):
         registration time and tag.
 
         Args:
-            status: only numbers whose package is in this ``MainStatus`` (or its integer, 0 to 8);
+            status: only numbers whose package is in this status: a ``MainStatus``, its integer (0
+                to 8), or a name as ``MainStatus.parse`` reads it ("Delivered", "in_transit");
                 None for all. On v2.4 it is sent as the ``package_status`` filter.
             tracking_status: v2.4 only: ``TrackingStatus.TRACKING`` or ``TrackingStatus.STOPPED``.
             page_size: numbers per request, 1 to 40 on v1; fixed at 40 on v2.4.
@@ -502,7 +508,7 @@ class Track17Client(BaseClient):
                 (default: the client's).
 
         Raises:
-            InvalidInputError: a status that is not a MainStatus, a page size out of range, or a
+            InvalidInputError: a status that names none, a page size out of range, or a
                 filter this API version lacks (at the call); a page that cannot be fetched raises
                 its error when reached.
         """

@@ -208,11 +208,6 @@ def _no_proxy_covers(host: str, no_proxy: str) -> bool:
 
 
 def check_status_filter(status: object) -> MainStatus | None:
-    """The ``status`` filter of gettracklist as a MainStatus (None: every status)."""
-    if status is None:
-        return None
-    if isinstance(status, bool) or not isinstance(status, int) or status not in MainStatus._value2member_map_:
-        raise InvalidInputError(
-            f"status must be a MainStatus such as MainStatus.DELIVERED (0 to 8) or None, got {status!r}"
-        )
-    return MainStatus(status)
+    """The ``status`` filter of gettracklist as a MainStatus (None: every status), read as
+    ``MainStatus.parse`` reads it."""
+    return None if status is None else MainStatus.parse(status)

@@ -77,9 +77,10 @@ class Workers:
             for future in running:
                 future.cancel()
 
-    def close(self) -> None:
-        """Stop the pool's threads (waiting for the requests they are sending)."""
+    def close(self, *, abandon: bool = False) -> None:
+        """Stop the pool's threads: waiting for the requests they are sending, or, ``abandon``,
+        not (an interrupt must not wait for a request's timeout and retries)."""
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=not abandon, cancel_futures=True)

@@ -18,6 +18,7 @@
     │   └── WebhookParseError         not a valid push (also a ValueError)
     └── StoreError                    a shipment store that cannot do what was asked
         ├── StoreUnavailableError     its database is unreachable or busy: nothing was stored
+        ├── StoreSetupError           its database cannot serve as a store as set up: try again won't help
         └── StoreSchemaError          its schema is newer than this release, or not upgraded
 
 An error status is classified by its HTTP status whatever its body holds (HTML, text, nothing).
@@ -48,6 +49,7 @@ __all__ = [
     "SignatureError",
     "StoreError",
     "StoreSchemaError",
+    "StoreSetupError",
     "StoreUnavailableError",
     "Track17Error",
     "TransportError",
@@ -172,6 +174,13 @@ class StoreError(Track17Error):
 class StoreUnavailableError(StoreError):
     """The store's database cannot be reached or is busy beyond its timeout. Nothing was stored:
     a webhook receiver answers 503, so that 17TRACK delivers the push again later."""
+
+
+class StoreSetupError(StoreError):
+    """The store's database cannot serve as asked, and trying again will not change that: a file
+    that is not a database, a directory that does not exist, a read-only file opened for writing,
+    no store where one is read, a database refused by name or password. The message says what
+    is wrong and what to do."""
 
 
 class StoreSchemaError(StoreError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from track17_facade._lenient_enum import LenientIntEnum
+from track17_facade.errors import InvalidInputError
 
 __all__ = ["CacheLevel", "MainStatus", "SubStatus", "TrackingStatus"]
 
@@ -41,6 +42,29 @@ class MainStatus(LenientIntEnum):
         """The status for a 17TRACK name such as ``"InTransit"``; UNKNOWN (keeping the name) otherwise."""
         found = _MAIN_BY_NAME.get(name)
         return found if found is not None else cls.unknown(-1, name)
+
+    @classmethod
+    def parse(cls, value: object) -> MainStatus:
+        """A status as a caller may give it: a ``MainStatus``, its number (0 to 8, or its digits), 17TRACK's
+        name (``"InTransit"``) or the member's (``"IN_TRANSIT"``), in any letter case, with or
+        without spaces or underscores. The client, the command line and the shipment store all
+        read statuses with this.
+
+        Raises:
+            InvalidInputError: anything else; the message lists the names.
+        """
+        if isinstance(value, cls) and value.is_known:
+            return value
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool) and value in cls._value2member_map_:
+            return cls(value)
+        if isinstance(value, str):
+            found = _MAIN_BY_FOLDED.get(_folded(value))
+            if found is not None:
+                return found
+        names = ", ".join(member.name_17track for member in cls)
+        raise InvalidInputError(f"status must be one of {names} (or 0 to 8), got {value!r}")
 
 
 class SubStatus(LenientIntEnum):
@@ -104,6 +128,14 @@ def _camel(upper_snake: str) -> str:
 
 _MAIN_NAMES: dict[MainStatus, str] = {status: _camel(status.name) for status in MainStatus}
 _MAIN_BY_NAME: dict[str, MainStatus] = {name: status for status, name in _MAIN_NAMES.items()}
+
+
+def _folded(name: str) -> str:
+    """A status name without case, spaces, underscores or hyphens: "In transit" is "intransit"."""
+    return "".join(char for char in name.casefold() if char not in " _-")
+
+
+_MAIN_BY_FOLDED: dict[str, MainStatus] = {_folded(status.name): status for status in MainStatus}
 # "IN_TRANSIT_PICKED_UP" -> "InTransit_PickedUp": the main status's name, then the rest.
 _SUB_NAMES: dict[SubStatus, str] = {
     sub: (

@@ -35,7 +35,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from track17_facade._batching import shorten
+from track17_facade._batching import shorten, tracking_number
 from track17_facade._decoders import ShapeError, carrier, text
 from track17_facade._decoders_v1 import v1_track
 from track17_facade._decoders_v2 import track_info_from_v2
@@ -255,6 +255,8 @@ def parse_webhook(
         raise WebhookParseError(f"the body is not JSON: {shorten(str(exc), 200)}") from None
     try:
         return _event(decoded)
+    except WebhookParseError:
+        raise
     except ShapeError as exc:
         raise WebhookParseError(str(exc)) from None
     except (TypeError, ValueError, KeyError, AttributeError, RecursionError, OverflowError) as exc:
@@ -273,6 +275,10 @@ def _event(decoded: object) -> WebhookEvent:
     number = data.get("number")
     if not isinstance(number, str) or not number:
         raise ShapeError("data.number", "a non-empty string", number)
+    try:
+        number = tracking_number(number)  # as the clients read a number, so the store can ask about it
+    except InvalidInputError as exc:
+        raise WebhookParseError(f"data.number: {exc}") from None
     which = carrier(data.get("carrier"), "data.carrier")
     event_type: WebhookEventType | str = (
         WebhookEventType(name) if name in WebhookEventType.__members__ else name

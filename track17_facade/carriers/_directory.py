@@ -85,7 +85,8 @@ class CarrierDirectory(Mapping[int, CarrierInfo]):
     def __init__(self, entries: Iterable[CarrierInfo], published: date | None = None) -> None:
         self._entries = {info.key: info for info in entries}
         self.published = published
-        """The day 17TRACK published this list (or it was downloaded), when known."""
+        """The day 17TRACK published this list (its server's Last-Modified, or what the user
+        said), when known."""
         self._index: SearchIndex | None = None
         self._countries: dict[int, str] | None = None
 
@@ -99,15 +100,19 @@ class CarrierDirectory(Mapping[int, CarrierInfo]):
     @classmethod
     def load(cls, cache: str | Path | None = None) -> CarrierDirectory:
         """The newer of the bundled list and the one ``track17 carriers update`` saved in
-        ``cache`` (default: ``cache_dir()``). A cached file that cannot be read is ignored (the
-        bundled list is used); ``track17 carriers update`` replaces it."""
+        ``cache`` (default: ``cache_dir()``); a saved list whose publication day is unknown (read
+        from a file without ``--published``) was chosen by hand and is used. A cached file that
+        cannot be read is ignored (the bundled list is used); ``track17 carriers update``
+        replaces it."""
         bundled = cls.bundled()
         path = Path(cache) if cache is not None else cache_dir()
         try:
             cached = cls.from_compact((path / CACHED_NAME).read_bytes())
         except (OSError, CarrierListError):
             return bundled
-        if cached.published is None or bundled.published is None or cached.published <= bundled.published:
+        if cached.published is None:  # installed with its day unknown (carriers update --from): chosen
+            return cached
+        if bundled.published is None or cached.published <= bundled.published:
             return bundled
         return cached
 

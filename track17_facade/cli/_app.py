@@ -75,6 +75,12 @@ F = TypeVar("F", bound=Callable[..., Any])
     help="Requests per second for this key.",
 )
 @click.option("--max-retries", type=click.IntRange(min=0), help="Retries per request (default: the SDK's).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Give up on a request without an answer after this long, then retry (default: the SDK's).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="The SDK's DEBUG log on stderr.")
 @click.version_option(package_name="track17", prog_name="track17")
@@ -189,7 +195,9 @@ cli.add_command(carriers_group)
 
 @cli.command("list")
 @click.option(
-    "--status", type=click.Choice([s.name for s in MainStatus], case_sensitive=False), help="Package status."
+    "--status",
+    metavar="STATUS",
+    help="Package status: 17TRACK's name (Delivered, InTransit, ...) in any case, or 0 to 8.",
 )
 @click.option(
     "--tracking-status",
@@ -212,6 +220,7 @@ def list_command(
     """Every registered number, optionally filtered."""
     if tracking_status is not None and settings.version == "v1":
         raise click.UsageError("--tracking-status needs API v2.4: add --api-version v2.4")
+    wanted = None if status is None else MainStatus.parse(status)
     columns = ("number", "carrier", "tracking_status", "package_status", "register_time", "tag")
     with output_to(output) as stream:
         out = Output(fmt, columns, stream)
@@ -219,7 +228,7 @@ def list_command(
         try:
             with settings.client() as client:
                 entries = client.iter_track_list(
-                    status=None if status is None else MainStatus[status.upper()],
+                    status=wanted,
                     tracking_status=None
                     if tracking_status is None
                     else TrackingStatus[tracking_status.upper()],

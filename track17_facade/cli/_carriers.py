@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 import tempfile
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import click
 from track17_facade.carriers import (
     CACHED_NAME,
     CARRIER_LIST_URL,
+    Carrier,
     CarrierDirectory,
     CarrierInfo,
     CarrierListError,
@@ -36,6 +37,9 @@ CHECK_COLUMNS = ("line", "number", "carrier", "check_digit", "verdict", "likely_
 MIN_CARRIERS = 100
 """A downloaded list with fewer carriers than this is not 17TRACK's list (an error page that
 happens to be JSON, a truncated file): it is refused and the cache is left as it was."""
+MIN_KEPT = 0.5
+"""A list that keeps fewer than this share of the bundled list's carriers is refused (17TRACK
+adds and retires carriers, but never most of them at once)."""
 DOWNLOAD_TIMEOUT = 60.0
 
 
@@ -105,38 +109,58 @@ def carriers_show(carrier: str, fmt: str | None, output: str | None) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="Read a list downloaded already (apicarrier.all.json) instead of fetching one.",
 )
+@click.option(
+    "--published",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="The day 17TRACK published the list given with --from, when you know it.",
+)
+@click.option(
+    "--force", is_flag=True, help="Save a list even when it lacks most of the carriers track17 ships with."
+)
 @expected_errors
-def carriers_update(url: str, source: str | None) -> None:
+def carriers_update(url: str, source: str | None, published: datetime | None, force: bool) -> None:
     """Fetch 17TRACK's current carrier list into your cache directory (TRACK17_CACHE_DIR, else
-    the platform's user cache). A list that does not validate is refused, and the list in use
-    stays as it was."""
+    the platform's user cache). A list that does not validate, or that lacks most of the carriers
+    track17 ships with (unless --force), is refused, and the list in use stays as it was."""
     if source is not None:
-        modified = datetime.fromtimestamp(Path(source).stat().st_mtime, tz=UTC)
-        data, published = Path(source).read_bytes(), modified.date()
+        # A file's date says when it was copied, not when 17TRACK published it: only --published does.
+        data, day = Path(source).read_bytes(), None if published is None else published.date()
     else:
-        data, published = _download(url)
+        data, day = _download(url)
+    origin = source or url
     try:
-        directory = CarrierDirectory.from_json(data, published)
+        directory = CarrierDirectory.from_json(data, day)
     except CarrierListError as exc:
-        raise InputError(f"the carrier list from {source or url} is not valid: {exc}") from None
+        raise InputError(f"the carrier list from {origin} is not valid: {exc}") from None
     if len(directory) < MIN_CARRIERS:
         raise InputError(
-            f"the carrier list from {source or url} holds {len(directory)} carriers, fewer than "
+            f"the carrier list from {origin} holds {len(directory)} carriers, fewer than "
             f"{MIN_CARRIERS}: not 17TRACK's list; nothing was saved"
+        )
+    bundled = CarrierDirectory.bundled()
+    kept = sum(1 for key in bundled if key in directory)
+    if kept < len(bundled) * MIN_KEPT and not force:
+        missing = [carrier.name for carrier in Carrier if int(carrier) not in directory][:5]
+        raise InputError(
+            f"the carrier list from {origin} keeps only {kept:,} of the {len(bundled):,} carriers "
+            f"track17 ships with{' (' + ', '.join(missing) + ' among the missing)' if missing else ''}: "
+            "it does not look like 17TRACK's list, so nothing was saved (--force saves it anyway)"
         )
     target = cache_dir() / CACHED_NAME
     _write_atomically(target, directory.to_compact())
-    bundled = CarrierDirectory.bundled()
+    when = f"published {day.isoformat()}" if day else "publication day unknown (--published says it)"
     click.echo(
-        f"Saved {len(directory):,} carriers (published {published.isoformat()}) to {target}; "
+        f"Saved {len(directory):,} carriers ({when}) to {target}; "
         f"the bundled list has {len(bundled):,} of {bundled.published}."
     )
-    if bundled.published is not None and published <= bundled.published:
+    if day is not None and bundled.published is not None and day <= bundled.published:
         click.echo("The bundled list is as new or newer, so it stays the one in use.")
 
 
-def _download(url: str) -> tuple[bytes, date]:
-    """The list's bytes and its publication day (the server's Last-Modified, else today)."""
+def _download(url: str) -> tuple[bytes, date | None]:
+    """The list's bytes and its publication day (the server's Last-Modified), None when the
+    server does not say."""
     from email.utils import parsedate_to_datetime  # noqa: PLC0415 (as httpx)
 
     import httpx  # noqa: PLC0415 (the one command that goes online; the others start quicker)
@@ -146,10 +170,10 @@ def _download(url: str) -> tuple[bytes, date]:
         answer.raise_for_status()
     except httpx.HTTPError as exc:
         raise InputError(f"could not fetch the carrier list from {url}: {exc}") from None
-    published = datetime.now(UTC).date()
+    published = None
     modified = answer.headers.get("last-modified")
     if modified:
-        with contextlib.suppress(TypeError, ValueError):  # unreadable: the day of the download
+        with contextlib.suppress(TypeError, ValueError):  # unreadable: not said
             published = parsedate_to_datetime(modified).date()
     return answer.content, published
 

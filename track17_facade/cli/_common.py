@@ -18,7 +18,13 @@ from track17_facade.cli._input import InputError
 from track17_facade.cli._job import EXIT_SOME_FAILED
 from track17_facade.cli._journal import JournalError
 from track17_facade.cli._output import FORMATS
-from track17_facade.errors import AuthenticationError, InvalidInputError, Track17Error
+from track17_facade.errors import (
+    AuthenticationError,
+    InvalidInputError,
+    StoreSchemaError,
+    StoreSetupError,
+    Track17Error,
+)
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -46,6 +52,20 @@ def fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def interrupted() -> None:
+    """Ctrl-C: say so (and, for a command with a journal, that running it again resumes), then
+    end at once. Requests still in flight are abandoned rather than waited for: a journal marks
+    them sent, and the same command finds out what became of them."""
+    context = click.get_current_context(silent=True)
+    resumable = context is not None and "journal" in context.params
+    advice = " (with --journal, the same command resumes the job)" if resumable else ""
+    click.echo(f"track17: interrupted{advice}", err=True)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(EXIT_INTERRUPTED)  # not sys.exit: that would wait for the requests still in flight
+
+
 def broken_pipe() -> None:
     """The reader went away (``track17 ... | head -1``): stop quietly, as a shell tool does."""
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -62,14 +82,14 @@ def expected_errors(command: F) -> F:
             return command(*args, **kwargs)
         except AuthenticationError as exc:
             fail(str(exc), EXIT_REFUSED_KEY)
-        except (InputError, JournalError, InvalidInputError) as exc:
+        except (InputError, JournalError, InvalidInputError, StoreSetupError, StoreSchemaError) as exc:
             fail(str(exc), EXIT_USAGE)
         except sqlite3.Error as exc:  # the journal could not be written (disk full, file removed)
             fail(f"the journal could not be written: {exc}", EXIT_SOME_FAILED)
         except Track17Error as exc:
             fail(f"{type(exc).__name__}: {exc}", EXIT_SOME_FAILED)
         except KeyboardInterrupt:
-            fail("interrupted (with --journal, the same command resumes the job)", EXIT_INTERRUPTED)
+            interrupted()
         except BrokenPipeError:
             broken_pipe()
 

@@ -28,6 +28,7 @@ class Settings:
         self.api_version: str | None = options["api_version"]
         self.rate: float = options["rate"]
         self.max_retries: int | None = options["max_retries"]
+        self.timeout: float | None = options.get("timeout")
         self.quiet: bool = options["quiet"]
         self.err = Console(stderr=True, quiet=self.quiet, highlight=False)
 
@@ -57,6 +58,8 @@ class Settings:
             options["base_url"] = self.base_url
         if self.max_retries is not None:
             options["max_retries"] = self.max_retries
+        if self.timeout is not None:
+            options["timeout"] = self.timeout
         # Imported here, as the HTTP stack is: `track17 --help` and the offline commands need neither.
         from track17_facade import Track17Client  # noqa: PLC0415
 

@@ -106,14 +106,17 @@ class Output:
         from rich.table import Table  # noqa: PLC0415 (imported when a table is drawn)
 
         table = Table(show_lines=False)
-        longest = max((len(_text(row.get("number"))) for row in self._table), default=6)
-        for column in self.columns:
-            if column == "number":  # never cut or wrap a tracking number: other columns give way
-                table.add_column(column, no_wrap=True, min_width=max(6, longest))
-            else:
-                table.add_column(column, overflow="fold")
+        # A column empty in every row is left out: on a narrow terminal every column counts.
+        shown = [key for key in self.columns if any(_text(row.get(key)) for row in self._table)]
+        shown = shown or list(self.columns[:1])
+        for column in shown:
+            longest = max((len(_text(row.get(column))) for row in self._table), default=0)
+            if column in _WHOLE:  # never cut or wrap a number, a code or a word: others give way
+                table.add_column(column, no_wrap=True, min_width=max(len(column), longest))
+            else:  # free text wraps between words, and breaks a word only when it must
+                table.add_column(column, overflow="fold", min_width=min(len(column), 12))
         for row in self._table:
-            table.add_row(*(_text(row.get(key)) for key in self.columns))
+            table.add_row(*(_text(row.get(key)) for key in shown))
         # On a terminal, its width; in a file or pipe, wide enough not to cut numbers.
         width = None if self.stream.isatty() else 200
         Console(file=self.stream, highlight=False, width=width).print(table)
@@ -122,6 +125,12 @@ class Output:
                 f"... and {self.rows - len(self._table)} more rows; use --format csv to export all",
                 file=self.stream,
             )
+
+
+_WHOLE: Final = frozenset(
+    {"number", "outcome", "carrier", "status", "sub_status", "code", "check_digit", "line", "tracking"}
+)
+"""Columns of short values that a table never breaks."""
 
 
 def _text(value: object) -> str:

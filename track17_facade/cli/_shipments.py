@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from track17_facade.cli._common import FORMAT, OUTPUT, expected_errors, fail, output_to
+from track17_facade.cli._common import EXIT_USAGE, FORMAT, OUTPUT, expected_errors, fail, output_to
 from track17_facade.cli._group import Settings
 from track17_facade.cli._job import EXIT_OK, EXIT_SOME_FAILED
 from track17_facade.cli._output import Output
+from track17_facade.models import Failure, Rejection
 from track17_facade.status import MainStatus
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ SHIPMENT_COLUMNS = (
     "source",
 )
 CHANGE_COLUMNS = ("id", "number", "old_status", "new_status", "event_time", "description", "at")
+MIN_EVERY = 10
+"""The shortest ``sync --every``, in seconds: less would only spin."""
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -73,13 +76,15 @@ def duration_option(*names: str, **options: Any) -> Callable[[F], F]:
     return click.option(*names, callback=_duration, metavar="DURATION", **options)
 
 
-def _open(url: str) -> ShipmentStore:
+def _open(url: str, *, read_only: bool = False) -> ShipmentStore:
+    """The store at ``url``; read commands open it read-only, so that they never create or
+    change a database (a mistyped path is an error, not a new empty store)."""
     try:
         from track17_facade.shipments import ShipmentStore  # noqa: PLC0415 (an optional extra)
     except ModuleNotFoundError:
-        fail("the shipment store needs its extra: pip install 'track17[store]'", 2)
+        fail("the shipment store needs its extra: pip install 'track17[store]'", EXIT_USAGE)
         raise AssertionError("unreachable") from None
-    return ShipmentStore(url)
+    return ShipmentStore(url, read_only=read_only)
 
 
 @click.group("shipments")
@@ -112,6 +117,11 @@ def serve_command(settings: Settings, store_url: str, host: str, port: int) -> N
     from track17_facade.shipments import webhook_app  # noqa: PLC0415
 
     with _open(store_url) as store:
+        if store.in_memory:
+            raise click.UsageError(
+                "the store is in memory: it would answer 200 to pushes and forget them when it stops, "
+                "and 17TRACK does not send a push again; give it a file (--store sqlite:///shipments.db)"
+            )
         app = webhook_app(store, settings.api_key)
         try:
             listener = socket.create_server((host, port), backlog=1024)
@@ -133,7 +143,9 @@ def serve_command(settings: Settings, store_url: str, host: str, port: int) -> N
     show_default=True,
     help="Ask about shipments the store has heard nothing of for this long.",
 )
-@duration_option("--every", help="Run again at this interval until interrupted (e.g. 15m).")
+@duration_option(
+    "--every", help=f"Run again at this interval until interrupted (e.g. 15m; at least {MIN_EVERY}s)."
+)
 @click.option("--discover", is_flag=True, help="First adopt numbers registered outside the store.")
 @duration_option(
     "--stop-after-delivered",
@@ -150,7 +162,14 @@ def sync_command(
     stop_after_delivered: timedelta | None,
 ) -> None:
     """Poll what pushes missed: gettrackinfo for every stale tracked shipment, applied by the
-    store's newer-wins rule. Paced at --rate like every command."""
+    store's newer-wins rule. Paced at --rate like every command. Each number that failed is named
+    on stderr with its reason."""
+    if every is not None and every.total_seconds() < MIN_EVERY:
+        raise click.BadParameter(
+            f"{every.total_seconds():g}s is too often: 17TRACK updates a shipment every few hours, "
+            f"so --every is at least {MIN_EVERY}s",
+            param_hint="'--every'",
+        )
     with _open(store_url) as store, settings.client() as client:
         while True:
             started = time.monotonic()
@@ -164,6 +183,8 @@ def sync_command(
                 + (f", {report.stopped} stopped" if stop_after_delivered is not None else ""),
                 soft_wrap=True,
             )
+            for failure in report.failures:
+                settings.err.print(f"  {failure.number}: {_reason(failure)}", soft_wrap=True, markup=False)
             if every is None:
                 sys.exit(EXIT_OK if report.failed == 0 else EXIT_SOME_FAILED)
             time.sleep(max(0.0, every.total_seconds() - (time.monotonic() - started)))  # the schedule
@@ -188,10 +209,12 @@ def list_command(
     output: str | None,
 ) -> None:
     """The store's shipments, in number order."""
-    with _open(store_url) as store, output_to(output) as stream:
+    wanted = None if status is None else MainStatus.parse(status)  # checked before anything is written
+    with _open(store_url, read_only=True) as store, output_to(output) as stream:
         out = Output(fmt, SHIPMENT_COLUMNS, stream)
+        completed = False
         try:
-            for shipment in store.shipments(status=status, tracking=tracking, stale_for=stale_for):
+            for shipment in store.shipments(status=wanted, tracking=tracking, stale_for=stale_for):
                 event = shipment.latest_event
                 info = shipment.carrier_info
                 out.write(
@@ -212,8 +235,9 @@ def list_command(
                         "source": str(shipment.source),
                     }
                 )
+            completed = True
         finally:
-            out.close(True)
+            out.close(completed or out.rows > 0)
     settings.err.print(f"{out.rows} shipments", soft_wrap=True)
 
 
@@ -231,9 +255,10 @@ def changes_command(
 ) -> None:
     """Status changes in the order the store recorded them; save the last id and pass it as
     --after next time to see each change once."""
-    with _open(store_url) as store, output_to(output) as stream:
+    with _open(store_url, read_only=True) as store, output_to(output) as stream:
         out = Output(fmt, CHANGE_COLUMNS, stream)
         last = after
+        completed = False
         try:
             for change in store.changes(after=after):
                 out.write(
@@ -248,10 +273,18 @@ def changes_command(
                     }
                 )
                 last = change.id
+            completed = True
         finally:
-            out.close(True)
+            out.close(completed or out.rows > 0)
     settings.err.print(f"{out.rows} changes; next time: --after {last}", soft_wrap=True)
 
 
 def _name(status: MainStatus | None) -> str | None:
     return None if status is None else status.name_17track
+
+
+def _reason(failure: Rejection | Failure) -> str:
+    """Why a number failed, in one line: 17TRACK's code and message, or the error after retries."""
+    if isinstance(failure, Rejection):
+        return f"refused by 17TRACK: {failure.code.name}: {failure.message}"
+    return f"failed after retries: {type(failure.error).__name__}: {failure.error}"

@@ -27,7 +27,7 @@ import uvicorn
 
 from track17_facade.sandbox._admin import Answer, admin
 from track17_facade.sandbox._clock import ArrivalClock
-from track17_facade.sandbox._delivery import Chaos, DeliveryRecord, Push, WebhookDelivery
+from track17_facade.sandbox._delivery import Chaos, DeliveryRecord, Push, Target, WebhookDelivery
 from track17_facade.sandbox._engine import Engine, Registration
 from track17_facade.sandbox._faults import FaultInjector
 from track17_facade.sandbox._http import ADMIN_PATH, AsgiHandling, Json, QuietDrops
@@ -41,6 +41,8 @@ from track17_facade.sandbox._webhooks import V1_SHAPES, WEBHOOK_FORMATS, V1Shape
 from track17_facade.sandbox._wire import V1, V1_17TRACK, WIRES, Wire
 
 BASE_PATH = V1.prefix
+IN_PROCESS_HOST = "in-process.sandbox"
+"""The host of the local URL through which pushes reach an in-process app (never resolved)."""
 
 
 class Sandbox(AsgiHandling):
@@ -76,8 +78,9 @@ class Sandbox(AsgiHandling):
         self._max_in_window = 0
         self._max_in_window_certain = 0
         self._max_items = 0
+        self._webhook_app: Any = None
         self._delivery = WebhookDelivery(
-            lambda: self.config.webhook_url,
+            self._webhook_target,
             lambda: self.api_key,
             lambda: self.config.webhook_retry_delays,
             lambda: Chaos(self.config.webhook_drop, self.config.webhook_repeat, self.config.webhook_reorder),
@@ -236,42 +239,64 @@ class Sandbox(AsgiHandling):
 
     def set_webhook(
         self,
-        url: str | None,
+        url: str | None = None,
         fmt: WebhookFormat | None = None,
         *,
+        app: Any = None,
+        path: str = "/",
         drop: float | None = None,
         repeat: float | None = None,
         reorder: float | None = None,
     ) -> None:
-        """Where pushes go (None: nowhere), and in which shape: "v1" (written as
-        ``SandboxConfig.v1_shape`` says) or 17TRACK's "v2"; None keeps the shape (by default,
-        the shape of the API version each number was registered through).
+        """Where pushes go, and in which shape.
 
-        ``drop``, ``repeat`` and ``reorder`` set the shares of pushes dropped, delivered twice, and
-        delivered after the next one (see ``SandboxConfig.webhook_drop``); None keeps them.
+        Args:
+            url: the webhook URL (http:// or https://); None (with no ``app``): nowhere.
+            fmt: "v1" (written as ``SandboxConfig.v1_shape`` says) or 17TRACK's "v2"; None keeps
+                the shape (by default, the shape of the API version each number was registered
+                through).
+            app: an ASGI application (your FastAPI or Starlette app, or ``webhook_app(...)``)
+                that receives the pushes in this process, without a server: no thread, no port.
+                Pushes are POSTed to ``path`` on it, with the same retries, drops, repeats and
+                records as a URL.
+            path: where on ``app`` pushes go (e.g. "/webhooks/17track").
+            drop, repeat, reorder: the shares of pushes dropped, delivered twice, and delivered
+                after the next one (see ``SandboxConfig.webhook_drop``); None keeps them.
 
         Raises:
-            ValueError: ``url`` is not an http:// or https:// URL, ``fmt`` is not "v1" or "v2", or
-                a share is not between 0 and 1.
+            ValueError: both ``url`` and ``app``, a ``url`` that is not http:// or https://, a
+                ``path`` that does not start with "/", ``fmt`` not "v1" or "v2", or a share not
+                between 0 and 1.
         """
         shares = {"webhook_drop": drop, "webhook_repeat": repeat, "webhook_reorder": reorder}
         for name, share in shares.items():
             if share is not None and not (isinstance(share, int | float) and 0 <= share <= 1):
                 raise ValueError(f"{name.removeprefix('webhook_')} must be between 0 and 1, got {share!r}")
+        if url is not None and app is not None:
+            raise ValueError("give a webhook url or an app, not both")
         if url is not None and (
             not isinstance(url, str)
             or urlsplit(url).scheme not in ("http", "https")
             or not urlsplit(url).netloc
         ):
             raise ValueError(f"a webhook URL must be http:// or https://, got {url!r}")
+        if app is not None and (not callable(app) or not isinstance(path, str) or not path.startswith("/")):
+            raise ValueError(
+                f"an in-process webhook needs an ASGI app and a path starting with '/', got {path!r}"
+            )
         if fmt is not None and fmt not in WEBHOOK_FORMATS:
             raise ValueError(f"a webhook format is one of {', '.join(WEBHOOK_FORMATS)}, got {fmt!r}")
-        self.config.webhook_url = url
+        self._webhook_app = app
+        self.config.webhook_url = f"http://{IN_PROCESS_HOST}{path}" if app is not None else url
         if fmt is not None:
             self.config.webhook_format = fmt
         for name, share in shares.items():
             if share is not None:
                 setattr(self.config, name, float(share))
+
+    def _webhook_target(self) -> Target | None:
+        url = self.config.webhook_url
+        return None if url is None else Target(url, self._webhook_app)
 
     def stats(self) -> SandboxStats:
         """A snapshot of the counters."""
@@ -303,7 +328,7 @@ class Sandbox(AsgiHandling):
         return self._delivery.wait_for(count, timeout)
 
     def _bodies(self, event: str, regs: list[Registration]) -> list[Push]:
-        if self.config.webhook_url is None:
+        if self.config.webhook_url is None:  # an in-process app has its local URL here too
             return []
         config, now = self.config, self.engine.now
         pushes = []

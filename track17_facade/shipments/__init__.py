@@ -24,7 +24,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installe
         "track17_facade.shipments needs the store extra: pip install 'track17[store]'", name=exc.name
     ) from None
 
-from track17_facade.errors import StoreError, StoreSchemaError, StoreUnavailableError
+from track17_facade.errors import StoreError, StoreSchemaError, StoreSetupError, StoreUnavailableError
 from track17_facade.shipments._asgi import webhook_app
 from track17_facade.shipments._model import (
     Outcome,
@@ -46,6 +46,7 @@ __all__ = [
     "StatusChange",
     "StoreError",
     "StoreSchemaError",
+    "StoreSetupError",
     "StoreUnavailableError",
     "SyncReport",
     "freshness",

@@ -3,10 +3,12 @@ database is unavailable, the schema's upgrade, and the two statements that diffe
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from importlib.resources import files
+from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -15,10 +17,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from track17_facade._batching import shorten
-from track17_facade.errors import InvalidInputError, StoreSchemaError, StoreUnavailableError
+from track17_facade._secrets import redacting_logger
+from track17_facade.errors import InvalidInputError, StoreSchemaError, StoreSetupError, StoreUnavailableError
 from track17_facade.shipments._schema import SCHEMA_HEAD, VERSION_TABLE
 
 __all__ = ["Database"]
+
+logger = redacting_logger("track17")
 
 T = TypeVar("T")
 
@@ -37,8 +42,9 @@ _READING = "track17_reading"
 class Database:
     """An engine, and transactions on it that turn the database's failures into store errors."""
 
-    def __init__(self, url: str | sa.URL | Engine) -> None:
-        self.engine = url if isinstance(url, Engine) else _engine(url)
+    def __init__(self, url: str | sa.URL | Engine, *, read_only: bool = False) -> None:
+        self.read_only = read_only
+        self.engine = url if isinstance(url, Engine) else _engine(url, read_only)
         self.dialect = self.engine.dialect.name
         if self.dialect not in SUPPORTED:
             raise InvalidInputError(
@@ -46,8 +52,8 @@ class Database:
                 "use sqlite:///path.db or postgresql+psycopg://user@host/db"
             )
         # An in-memory SQLite database lives in one connection, which threads take in turn.
-        memory = self.dialect == "sqlite" and self.engine.url.database in (None, "", ":memory:")
-        self._turns: AbstractContextManager[Any] = threading.RLock() if memory else nullcontext()
+        self.in_memory = self.dialect == "sqlite" and _in_memory(self.engine.url)
+        self._turns: AbstractContextManager[Any] = threading.RLock() if self.in_memory else nullcontext()
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -67,7 +73,7 @@ class Database:
         except sa.exc.DBAPIError as exc:
             if isinstance(exc, sa.exc.IntegrityError | sa.exc.ProgrammingError | sa.exc.DataError):
                 raise
-            raise unavailable(exc) from exc
+            raise store_error(exc) from exc
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -84,7 +90,7 @@ class Database:
             ):
                 yield connection
         except sa.exc.DBAPIError as exc:
-            raise unavailable(exc) from exc
+            raise store_error(exc) from exc
 
     def write(self, work: Callable[[Connection], T]) -> T:
         """``work(connection)`` in one write transaction, run again (up to three times in all)
@@ -118,6 +124,26 @@ class Database:
         """
         if self.dialect == "postgresql":
             connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_CHANGES_LOCK)))
+
+    def check_readable(self) -> None:
+        """For a store opened read-only: the database holds a store at ``SCHEMA_HEAD``.
+
+        Raises:
+            StoreSetupError: no store there (no track17 tables).
+            StoreSchemaError: a store of an older or newer schema (reading does not upgrade).
+        """
+        with self.reading() as connection:
+            current = schema_version(connection)
+        if current is None:
+            raise StoreSetupError(
+                "the database holds no shipment store (no track17 tables): check the URL; "
+                "'track17 shipments serve' or 'sync' creates one"
+            )
+        if current != SCHEMA_HEAD:
+            raise StoreSchemaError(
+                f"the store's schema is at version {current}, not {SCHEMA_HEAD}: open it once for "
+                "writing with this release (ShipmentStore(url), 'track17 shipments sync') to upgrade it"
+            )
 
     def upgrade(self, *, allowed: bool) -> None:
         """Bring the schema to ``SCHEMA_HEAD`` (creating it in an empty database).
@@ -178,23 +204,58 @@ def _revisions() -> list[str]:
     return sorted(script.revision for script in scripts.walk_revisions())
 
 
-def unavailable(exc: sa.exc.DBAPIError) -> StoreUnavailableError:
-    """The store error for a database failure; the message names the database's own reason
-    (never the URL, which may hold a password)."""
-    reason = shorten(str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else repr(exc.orig), 300)
+_SETUP_REASONS = (
+    # what SQLite and PostgreSQL say of a setup that trying again will not fix
+    "file is not a database",
+    "unable to open database file",
+    "readonly database",
+    "read-only transaction",
+    "does not exist",
+    "authentication failed",
+    "permission denied",
+    "no password supplied",
+)
+
+
+def store_error(exc: sa.exc.DBAPIError) -> StoreUnavailableError | StoreSetupError:
+    """The store error for a database failure: ``StoreSetupError`` when trying again will not
+    help (the message says what to do), else ``StoreUnavailableError``. The message names the
+    database's own reason, never the URL, which may hold a password."""
+    first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else repr(exc.orig)
+    reason = shorten(first, 300)
+    if any(known in reason.lower() for known in _SETUP_REASONS):
+        return StoreSetupError(
+            f"the shipment store's database cannot be used as set up: {reason}{_advice(reason)}"
+        )
     return StoreUnavailableError(f"the shipment store's database is unavailable: {reason}")
 
 
-def _engine(url: str | sa.URL) -> Engine:
+def _advice(reason: str) -> str:
+    reason = reason.lower()
+    if "not a database" in reason:
+        return " (the URL names a file that is not SQLite: give the store a file of its own)"
+    if "unable to open" in reason:
+        return " (the file's directory does not exist, or cannot be written: check the path)"
+    if "readonly" in reason or "read-only" in reason:
+        return " (the file is read-only: reading works, receiving and syncing need to write)"
+    return " (check the URL, the user and the password)"
+
+
+def _in_memory(url: sa.URL) -> bool:
+    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+
+
+def _engine(url: str | sa.URL, read_only: bool = False) -> Engine:
     try:
         parsed = sa.make_url(url)
     except (sa.exc.ArgumentError, ValueError) as exc:
         raise InvalidInputError(f"not a database URL: {exc}") from None
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed)
+        return _sqlite_engine(parsed, read_only)
     if parsed.get_backend_name() == "postgresql":
+        options = {"connect_args": {"options": "-c default_transaction_read_only=on"}} if read_only else {}
         try:
-            return sa.create_engine(parsed, pool_pre_ping=True)
+            return sa.create_engine(parsed, pool_pre_ping=True, **options)
         except ModuleNotFoundError as exc:
             raise InvalidInputError(
                 f"PostgreSQL needs its driver ({exc.name}): pip install 'track17[store]'"
@@ -205,15 +266,56 @@ def _engine(url: str | sa.URL) -> Engine:
     )
 
 
-def _sqlite_engine(url: sa.URL) -> Engine:
+def _sqlite_tables(path: Path) -> set[str]:
+    """The tables of an existing SQLite file, read without changing it.
+
+    Raises:
+        StoreSetupError: the file is not a SQLite database.
+    """
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as probe:
+            return {row[0] for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise StoreSetupError(
+            f"the shipment store's database cannot be used as set up: {exc}{_advice(str(exc))}"
+        ) from None
+
+
+def _sqlite_engine(url: sa.URL, read_only: bool) -> Engine:
     """SQLite set up for several writers: WAL (readers never wait for the writer), a busy timeout,
     and write transactions that take the write lock at BEGIN.
 
     Python's sqlite3 opens transactions lazily and as readers, so two writers that both read
     first deadlock on the upgrade to a write lock; ``BEGIN IMMEDIATE`` takes it at once (the
     recipe of SQLAlchemy's SQLite documentation).
+
+    The file is changed only as far as it is the store's: opened read-only, it is never written
+    (and must exist); WAL, which outlives the connection, is switched on only in a file the store
+    created or already keeps its tables in. Another application's database keeps its journal
+    mode: the store works in it one writer at a time, and a warning says what several receivers
+    need.
     """
-    memory = url.database in (None, "", ":memory:")
+    memory = _in_memory(url)
+    path = None if memory else Path(url.database or "")
+    wal = not memory and not read_only
+    if path is not None:
+        if path.exists():
+            tables = _sqlite_tables(path)
+            wal = wal and (not tables or VERSION_TABLE in tables)
+            if not wal and not read_only:
+                logger.warning(
+                    "the shipment store's tables are kept in a database it did not create (%s): its "
+                    "journal mode is left as it is; several receivers writing at once need WAL "
+                    "(PRAGMA journal_mode=WAL), or give the store a file of its own",
+                    path.name,
+                )
+        elif read_only:
+            raise StoreSetupError(
+                f"no shipment store at {path}: the file does not exist (check the path; "
+                "'track17 shipments serve' or 'sync' creates it)"
+            )
+        if read_only:
+            url = url.set(database=f"{path.resolve().as_uri()}?mode=ro", query={"uri": "true"})
     engine = sa.create_engine(
         url,
         connect_args={"timeout": BUSY_TIMEOUT, "check_same_thread": False},
@@ -224,14 +326,14 @@ def _sqlite_engine(url: sa.URL) -> Engine:
     def _connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy's events below issue BEGIN
         cursor = dbapi_connection.cursor()
-        if not memory:
+        if wal:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        reading = connection.get_execution_options().get(_READING, False)
+        reading = read_only or connection.get_execution_options().get(_READING, False)
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine

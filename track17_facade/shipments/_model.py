@@ -11,7 +11,7 @@ from typing import Any
 from attrs import field, frozen
 
 from track17_facade.carriers import Carrier
-from track17_facade.models import CarrierModel, JsonModel, TrackEvent, TrackInfo
+from track17_facade.models import CarrierModel, Failure, JsonModel, Rejection, TrackEvent, TrackInfo
 from track17_facade.status import MainStatus, SubStatus
 
 __all__ = [
@@ -132,6 +132,9 @@ class SyncReport(JsonModel):
     """``discover=True``: numbers registered outside the store and added to it."""
     stopped: int = 0
     """``stop_after_delivered``: delivered shipments whose tracking the store stopped."""
+    failures: tuple[Rejection | Failure, ...] = field(default=(), repr=False)
+    """Each of the ``failed``: a ``Rejection`` (17TRACK's code and message) or a ``Failure`` (the
+    error that remained after the retries), naming its number."""
 
 
 # -- the newer-wins rule -----------------------------------------------------------------------

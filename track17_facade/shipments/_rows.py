@@ -14,7 +14,6 @@ from sqlalchemy.engine import Row
 from track17_facade._decoders_v1 import v1_track
 from track17_facade._decoders_v2 import track_info_from_v2
 from track17_facade.carriers import Carrier
-from track17_facade.errors import InvalidInputError
 from track17_facade.models import Address, TrackEvent, TrackInfo
 from track17_facade.shipments._database import Database
 from track17_facade.shipments._model import Shipment, Source, StatusChange
@@ -74,17 +73,8 @@ def utc_now() -> datetime:
 
 
 def status_name(status: MainStatus | str) -> str:
-    if isinstance(status, MainStatus):
-        return status.name_17track
-    if isinstance(status, str):
-        found = MainStatus.from_name(status)
-        if found.is_known:
-            return found.name_17track
-        by_member = MainStatus.__members__.get(status.upper())
-        if by_member is not None:
-            return by_member.name_17track
-    names = ", ".join(member.name_17track for member in MainStatus)
-    raise InvalidInputError(f"status must be a MainStatus or one of {names}; got {status!r}")
+    """17TRACK's name of a status given as ``MainStatus.parse`` reads it."""
+    return MainStatus.parse(status).name_17track
 
 
 def shipment_from_row(row: Row[Any]) -> Shipment:

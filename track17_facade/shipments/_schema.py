@@ -122,4 +122,5 @@ class Statements:
         """A shipment's row, locked until the transaction ends where the database has row locks."""
         self.create = insert_ignoring(shipments).returning(shipments.c.number)
         self.update = shipments.update().where(shipments.c.number == number)
-        self.change = changes.insert()
+        self.change = changes.insert().returning(*changes.c)
+        """Record a status change; its row back (the id, for ``on_change``)."""

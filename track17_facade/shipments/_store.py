@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
+from track17_facade._batching import canonical_number
+from track17_facade._decoders import integer
+from track17_facade._secrets import redacting_logger
 from track17_facade.carriers import Carrier, CarrierLike
-from track17_facade.errors import WebhookParseError
+from track17_facade.errors import InvalidInputError, WebhookParseError
 from track17_facade.models import Accepted, BatchResult, Registration, TrackInfo
 from track17_facade.shipments._database import Database
 from track17_facade.shipments._model import (
@@ -45,6 +48,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ShipmentStore"]
 
+T = TypeVar("T")
+logger = redacting_logger("track17.shipments")
+
 
 class ShipmentStore:
     """A store of shipments kept current from 17TRACK's pushes and from polls.
@@ -58,27 +64,92 @@ class ShipmentStore:
     leaves the shipment as it is. So a late "InTransit" push never turns a delivered shipment back.
     """
 
-    def __init__(self, url: str | sa.URL | Engine, *, upgrade: bool = True) -> None:
+    def __init__(
+        self,
+        url: str | sa.URL | Engine,
+        *,
+        upgrade: bool = True,
+        read_only: bool = False,
+        clock: Callable[[], datetime] | None = None,
+        on_change: Callable[[StatusChange], object] | None = None,
+    ) -> None:
         """Open (and create or upgrade) a store.
+
+        A SQLite file is changed only as far as it is the store's: the store creates it (and
+        switches it to WAL, which lets readers and a writer work at once) when it does not exist;
+        in an existing file of another application it adds its tables (prefixed ``track17_``)
+        and leaves the journal mode as it is, with a warning that several receivers need WAL.
 
         Args:
             url: a database URL (``sqlite:///path.db``, ``postgresql+psycopg://...``) or an
                 SQLAlchemy ``Engine``.
             upgrade: upgrade an older schema in place (default); False raises instead.
+            read_only: read an existing store without changing anything: nothing is created,
+                upgraded or written (``get``, ``shipments``, ``changes`` work; the others raise
+                ``StoreSetupError``), and a missing file is an error, never a new empty store.
+            clock: what "now" is for the store (when a shipment was last heard of, which ones are
+                stale, when a change was recorded): a function returning an aware datetime (a
+                naive one is read as UTC). Default: the wall clock. In tests, ``sandbox.clock``,
+                so that ``sandbox.advance(days=3)`` makes shipments stale for ``sync``.
+            on_change: called with each ``StatusChange`` once it is committed, in the thread that
+                applied it (a receiver's worker thread, or ``sync``'s); an exception it raises is
+                logged and does not undo anything. ``changes(after=...)`` remains the way to read
+                them reliably across restarts.
 
         Raises:
             InvalidInputError: not a SQLite or PostgreSQL URL, or its driver is not installed.
+            StoreSetupError: the database cannot serve as asked (not a database, a directory that
+                does not exist, a read-only file opened for writing, no store where one is read).
             StoreSchemaError: the schema is newer than this release, or older and ``upgrade`` is
-                False.
+                False (or ``read_only``).
             StoreUnavailableError: the database cannot be reached.
         """
-        self._db = Database(url)
+        self._clock = clock or utc_now
+        self._on_change = on_change
+        self._db = Database(url, read_only=read_only)
         self._sql = Statements(self._db.insert_ignoring, locking=self._db.dialect == "postgresql")
         try:
-            self._db.upgrade(allowed=upgrade)
+            if read_only:
+                self._db.check_readable()
+            else:
+                self._db.upgrade(allowed=upgrade)
         except BaseException:
             self._db.close()
             raise
+
+    def now(self) -> datetime:
+        """The store's clock (see ``clock``): aware, UTC."""
+        at = self._clock()
+        return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+    def _write(self, work: Callable[[Connection, list[StatusChange]], T]) -> T:
+        """``work`` in one write transaction (run again on a deadlock), then ``on_change`` for the
+        status changes it committed."""
+        made: list[StatusChange] = []
+
+        def attempt(connection: Connection) -> T:
+            made.clear()  # an attempt rolled back made nothing
+            return work(connection, made)
+
+        result = self._db.write(attempt)
+        if self._on_change is not None:
+            for change in made:
+                try:
+                    self._on_change(change)
+                except Exception:
+                    logger.exception("on_change failed for change %d of %s", change.id, change.number)
+        return result
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the store lives in memory (``sqlite://``): everything in it is gone when it
+        closes, so a receiver must never answer 200 from one."""
+        return self._db.in_memory
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the store was opened with ``read_only=True``."""
+        return self._db.read_only
 
     def close(self) -> None:
         """Release the store's database connections."""
@@ -127,16 +198,18 @@ class ShipmentStore:
                 "the push holds a lone surrogate escape (such as \\ud800), which is not text"
             ) from None
         body = signed_bytes(raw_body)  # verified above, so this cannot fail
-        outcome = self._db.write(lambda connection: self._receive(connection, event, digest, body))
+        outcome = self._write(lambda connection, made: self._receive(connection, event, digest, body, made))
         return Receipt(outcome, event.number)
 
-    def _receive(self, connection: Connection, event: WebhookEvent, digest: str, body: bytes) -> Outcome:
-        now = utc_now()
+    def _receive(
+        self, connection: Connection, event: WebhookEvent, digest: str, body: bytes, made: list[StatusChange]
+    ) -> Outcome:
+        now = self.now()
         recorded = connection.execute(
             self._sql.record,
             {
                 "digest": digest,
-                "number": event.number,
+                "number": canonical_number(event.number),
                 "event": str(event.type)[:64],
                 "outcome": "",
                 "received_at": now,
@@ -146,11 +219,13 @@ class ShipmentStore:
         if recorded is None:
             connection.execute(self._sql.delivered_again, {"b_digest": digest})
             return Outcome.DUPLICATE
-        outcome = self._apply_event(connection, event, now)
+        outcome = self._apply_event(connection, event, now, made)
         connection.execute(self._sql.outcome, {"b_id": recorded.id, "outcome": str(outcome)})
         return outcome
 
-    def _apply_event(self, connection: Connection, event: WebhookEvent, now: datetime) -> Outcome:
+    def _apply_event(
+        self, connection: Connection, event: WebhookEvent, now: datetime, made: list[StatusChange]
+    ) -> Outcome:
         data = event.raw.get("data")
         v2_shape = isinstance(data, Mapping) and ("track_info" in data or "param" in data)
         api_version = "v2.4" if v2_shape else "v1"
@@ -159,7 +234,7 @@ class ShipmentStore:
             return Outcome.STOPPED
         if event.track is None:
             return Outcome.IGNORED
-        applied, _ = self._apply(connection, event.track, api_version, Source.PUSH, now, event.tag)
+        applied, _ = self._apply(connection, event.track, api_version, Source.PUSH, now, made, event.tag)
         return Outcome.APPLIED if applied else Outcome.STALE
 
     def _stop(
@@ -171,6 +246,7 @@ class ShipmentStore:
         source: Source,
         now: datetime,
     ) -> None:
+        number = canonical_number(number)
         row = self._locked(connection, number)
         if row is None:
             created = self._create(connection, number, carrier, api_version, source, now, tracking=False)
@@ -186,10 +262,11 @@ class ShipmentStore:
         api_version: str,
         source: Source,
         now: datetime,
+        made: list[StatusChange],
         tag: str | None = None,
     ) -> tuple[bool, bool]:
         """Apply ``track`` if it is newer than the store's: (applied, changed the main status)."""
-        number = track.number
+        number = canonical_number(track.number)
         row = self._locked(connection, number)
         if row is None:
             # Added here, or by a transaction that committed while this one waited on the key.
@@ -230,7 +307,7 @@ class ShipmentStore:
                 "event": event,
                 "at": now,
             }
-            connection.execute(self._sql.change, change)
+            made.append(change_from_row(connection.execute(self._sql.change, change).one()))
         connection.execute(self._sql.update, {"b_number": number, **values})
         return True, status != row.status
 
@@ -254,7 +331,7 @@ class ShipmentStore:
     ) -> bool:
         """Add a shipment with no track yet; False when another transaction added it first."""
         shipment = {
-            "number": number,
+            "number": canonical_number(number),
             "carrier": carrier_key(carrier),
             "api_version": api_version,
             "tracking": tracking,
@@ -270,13 +347,16 @@ class ShipmentStore:
     # -- reading ------------------------------------------------------------------------------
 
     def get(self, number: str) -> Shipment | None:
-        """The shipment of ``number``, or None when the store does not hold it.
+        """The shipment of ``number``, or None when the store does not hold it. The number is read
+        as the clients read one: surrounding spaces and letter case do not matter.
 
         Raises:
+            InvalidInputError: not a tracking number the clients would send.
             StoreUnavailableError: the database cannot be reached.
         """
+        key = canonical_number(number)
         with self._db.reading() as connection:
-            row = connection.execute(sa.select(shipments).where(shipments.c.number == number)).first()
+            row = connection.execute(sa.select(shipments).where(shipments.c.number == key)).first()
         return None if row is None else shipment_from_row(row)
 
     def shipments(
@@ -303,12 +383,12 @@ class ShipmentStore:
         if tracking is not None:
             conditions.append(shipments.c.tracking == tracking)
         if stale_for is not None:
-            cutoff = utc_now() - stale_for
+            cutoff = self.now() - stale_for
             conditions.append(sa.or_(shipments.c.checked_at.is_(None), shipments.c.checked_at <= cutoff))
         query = sa.select(shipments).where(*conditions)
         return (shipment_from_row(row) for row in pages(self._db, query, shipments.c.number))
 
-    def changes(self, after: int = 0) -> Iterator[StatusChange]:
+    def changes(self, after: int | str = 0) -> Iterator[StatusChange]:
         """Every change of a shipment's main status recorded after the change ``after``, in order.
 
         Save the last ``id`` you handled and pass it next time: each change is seen once. A
@@ -316,9 +396,13 @@ class ShipmentStore:
         only the events is not a change.
 
         Raises:
+            InvalidInputError: ``after`` is not a change id (an integer, or its digits, from 0).
             StoreUnavailableError: the database cannot be reached (when a page is read).
         """
-        query = sa.select(changes).where(changes.c.id > after)
+        cursor = integer(after) if not isinstance(after, bool) else None
+        if cursor is None or cursor < 0:
+            raise InvalidInputError(f"after must be a change id (an integer from 0), got {after!r}")
+        query = sa.select(changes).where(changes.c.id > cursor)
         return (change_from_row(row) for row in pages(self._db, query, changes.c.id))
 
     def inbox_count(self) -> int:
@@ -376,6 +460,8 @@ class ShipmentStore:
     # -- for run_sync -------------------------------------------------------------------------
 
     def _apply_polled(self, track: TrackInfo, api_version: str) -> tuple[bool, bool]:
-        return self._db.write(
-            lambda connection: self._apply(connection, track, api_version, Source.POLL, utc_now())
+        return self._write(
+            lambda connection, made: self._apply(
+                connection, track, api_version, Source.POLL, self.now(), made
+            )
         )

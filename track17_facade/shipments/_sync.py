@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from track17_facade._batching import bulk_items, canonical_number
 from track17_facade.carriers import CarrierLike
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidInputError
-from track17_facade.models import Accepted, BatchResult, Registration, TrackInfo
+from track17_facade.models import Accepted, BatchResult, Failure, Registration, Rejection, TrackInfo
 from track17_facade.shipments._model import Source, SyncReport
-from track17_facade.shipments._rows import PAGE, pages, utc_now
+from track17_facade.shipments._rows import PAGE, pages
 from track17_facade.shipments._schema import shipments
 from track17_facade.status import MainStatus, TrackingStatus
 
@@ -49,12 +50,13 @@ def run_sync(
             raise InvalidInputError(f"{name} must be a non-negative timedelta, got {value!r}")
     adopted = _discover(store, client) if discover else 0
     stopped = 0 if stop_after_delivered is None else _stop_delivered(store, client, stop_after_delivered)
-    cutoff = utc_now() - stale_after
-    asked = refreshed = changed = unchanged = failed = 0
+    cutoff = store.now() - stale_after
+    asked = refreshed = changed = unchanged = 0
+    failures: list[Rejection | Failure] = []
     with_carrier = client.api_version != "v1"
     for batch in client.stream("get_track_info", _stale(store, cutoff, with_carrier)):
         asked += len(batch.accepted) + len(batch.rejected) + len(batch.failed)
-        failed += len(batch.rejected) + len(batch.failed)
+        failures += [*batch.rejected, *batch.failed]
         for info in batch.accepted:
             assert isinstance(info, TrackInfo)
             applied, status_changed = store._apply_polled(info, client.api_version)
@@ -68,9 +70,10 @@ def run_sync(
         refreshed=refreshed,
         changed=changed,
         unchanged=unchanged,
-        failed=failed,
+        failed=len(failures),
         adopted=adopted,
         stopped=stopped,
+        failures=tuple(failures),
     )
 
 
@@ -81,14 +84,24 @@ def run_track(
     register_options: dict[str, Any],
 ) -> BatchResult[Accepted]:
     """The work of ``ShipmentStore.track`` (see there)."""
-    listed = items if isinstance(items, list | tuple) else list(items)
+    try:
+        listed: list[Any] = list(bulk_items(items))  # as the client reads them: a bare string is refused
+    except TypeError as exc:
+        raise InvalidInputError(f"track: {exc}") from None
     result = client.register(listed, **register_options)
-    tags = {item.number: item.tag for item in listed if isinstance(item, Registration)}
-    now = utc_now()
+    accepted_numbers = {accepted.number.upper() for accepted in result.accepted}
+    tags = {
+        item.number.strip().upper(): item.tag
+        for item in listed
+        if isinstance(item, Registration)
+        and isinstance(item.number, str)
+        and item.number.strip().upper() in accepted_numbers
+    }
+    now = store.now()
     for start in range(0, len(result.accepted), PAGE):
         with store._db.transaction() as connection:
             for accepted in result.accepted[start : start + PAGE]:
-                number = accepted.number
+                number = canonical_number(accepted.number)
                 created = store._create(
                     connection,
                     number,
@@ -116,7 +129,7 @@ def _discover(store: ShipmentStore, client: Track17Client) -> int:
             carrier=entry.carrier,
             api_version=client.api_version,
             source=Source.POLL,
-            now=utc_now(),
+            now=store.now(),
             tracking=tracking,
             checked=False,
         )
@@ -128,7 +141,7 @@ def _stop_delivered(store: ShipmentStore, client: Track17Client, after: timedelt
     delivered_before = sa.select(shipments.c.number).where(
         shipments.c.tracking.is_(True),
         shipments.c.status == MainStatus.DELIVERED.name_17track,
-        shipments.c.status_since <= utc_now() - after,
+        shipments.c.status_since <= store.now() - after,
     )
     numbers = (row.number for row in pages(store._db, delivered_before, shipments.c.number))
     stopped = 0
@@ -137,7 +150,7 @@ def _stop_delivered(store: ShipmentStore, client: Track17Client, after: timedelt
         done += [rejection.number for rejection in batch.rejected if rejection.code in _ALREADY_STOPPED]
         with store._db.transaction() as connection:
             stopping = shipments.update().where(shipments.c.number.in_(done))
-            connection.execute(stopping.values(tracking=False, updated_at=utc_now()))
+            connection.execute(stopping.values(tracking=False, updated_at=store.now()))
         stopped += len(done)
     return stopped
 
