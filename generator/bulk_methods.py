@@ -83,7 +83,7 @@ OPERATIONS = (
                 '"off"',
                 "what to do with a number whose check digit is wrong for every reading (see "
                 "``check_number``: judged by the item's carrier when it names one, and without one "
-                "only for shapes a single format owns), before anything is sent: \"off\" (the "
+                'only for shapes a single format owns), before anything is sent: "off" (the '
                 'default: 17TRACK takes any number), "warn" (log a warning, send it, and mark it '
                 '``Accepted.number_suspect``), or "reject" (reject it with '
                 "``ErrorCode.CHECK_DIGIT_FAILED``: not sent, no quota spent).",

@@ -267,7 +267,8 @@ def test_odd_fields_of_a_push_are_read_tolerantly(caplog: pytest.LogCaptureFixtu
     belongs) and is absent where it cannot, with the path in the DEBUG log: never a lost push."""
     with caplog.at_level(logging.DEBUG, logger="track17"):
         odd_carrier = parse_webhook(
-            b'{"event": "TRACKING_UPDATED", "data": {"number": "RR000000001", "carrier": "ups", "track": {}}}',
+            b'{"event": "TRACKING_UPDATED", "data": {"number": "RR000000001", "carrier": "ups", '
+            b'"track": {}}}',
             verify=False,
         )
     assert odd_carrier.carrier is None and "data.carrier: expected an integer carrier key" in caplog.text
