@@ -98,10 +98,11 @@ ClientFactory = Callable[..., Any]
 API_VERSIONS = ("v1", "v2.4")
 CLIENT_KINDS = [
     *(f"{kind}-{version}" for version in API_VERSIONS for kind in ("sync", "async")),
-    "sync-v1-17track",
+    "sync-v1-contract",
 ]
-"""Each client test runs on both clients and both API versions, and once more on v1 as 17TRACK's
-service writes it (``SandboxConfig.v1_shape``): the shape is read by code both clients share."""
+"""Each client test runs on both clients and both API versions (v1 as 17TRACK's service writes
+it, the sandbox's default), and once more on v1 as ``openapi.yaml`` names its fields
+(``SandboxConfig.v1_shape``): each shape is read by code both clients share."""
 
 
 def _factories(kind: str, version: str, sandbox: Sandbox) -> tuple[ClientFactory, list[Any]]:

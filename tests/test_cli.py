@@ -526,7 +526,9 @@ def test_csvs_separated_by_semicolons_tabs_or_bars(delimiter: str, sandbox: Sand
     path.write_text(f"number{delimiter}carrier\n{NUMBERS[0]}{delimiter}100002\n{NUMBERS[1]}{delimiter}\n")
     result = run(sandbox, "register", str(path), "--format", "json")
     assert result.exit_code == 0, result.output
-    assert [row["carrier"] for row in json.loads(result.stdout)] == ["UPS", None]
+    # the first as the file names it; the second with none, so as 17TRACK detected it
+    assert [row["carrier"] for row in json.loads(result.stdout)] == ["UPS", "CHINA_POST"]
+    assert [reg.carrier for reg in sandbox.engine.registrations.values()] == [100002, 3011]
 
 
 def test_a_csv_without_a_number_column_names_its_delimiter(sandbox: Sandbox, tmp_path: Path) -> None:

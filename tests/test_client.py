@@ -372,6 +372,7 @@ def test_results_and_models_export_as_json(sandbox: Sandbox, client: Any) -> Non
             "code": "FIELD_FORMAT_INVALID",
             "message": result.rejected[0].message,
             "index": 3,
+            "carrier": None,
         }
     ]
     sandbox.advance(days=5)

@@ -661,7 +661,7 @@ def test_the_readme_fastapi_mount(readme_store: str, pushes: list[Push]) -> None
     with AsgiServer(namespace["app"]) as web, httpx.Client(base_url=web.url) as http:
 
         def post_push(body: bytes, sign: str) -> tuple[int, str | None]:
-            answer = http.post("/17track/", content=body, headers={"sign": sign})
+            answer = http.post("/17track/webhook", content=body, headers={"sign": sign})
             return answer.status_code, answer.json().get("outcome")
 
         check_receiver(post_push, pushes, readme_store)

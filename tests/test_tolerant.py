@@ -88,7 +88,7 @@ def test_a_field_that_cannot_be_read_is_logged_with_its_path(caplog: pytest.LogC
 def test_a_v1_answer_with_null_where_the_contract_has_structure_costs_no_number() -> None:
     """v1's contract is 17TRACK's own text, kept word for word; its generated reader still takes
     ``null`` (or junk) where an object or array belongs, so one odd item cannot fail the 40."""
-    with Sandbox(api_keys=(unique_key(),), rate=10_000) as sandbox:
+    with Sandbox(api_keys=(unique_key(),), rate=10_000, v1_shape="contract") as sandbox:
         body = _real_answer(sandbox, "v1")
         accepted = body["data"]["accepted"]
         accepted[0]["track"]["z1"] = None
@@ -191,7 +191,7 @@ def _mutated(data: st.DataObject, document: Any, leaves: tuple[str, ...] | None,
 
 @pytest.fixture(scope="module")
 def answers() -> dict[str, dict[str, Any]]:
-    with Sandbox(api_keys=(unique_key(),), rate=10_000) as sandbox:
+    with Sandbox(api_keys=(unique_key(),), rate=10_000, v1_shape="contract") as sandbox:
         found = {"v1": _real_answer(sandbox, "v1"), "v2.4": _real_answer(sandbox, "v2.4")}
     with Sandbox(api_keys=(unique_key(),), rate=10_000, v1_shape="17track") as sandbox:
         found["v1-17track"] = _real_answer(sandbox, "v1")

@@ -13,7 +13,7 @@ import attrs
 from attrs import frozen
 
 from track17_facade._batching import ItemKind, Outcome, Prepared, known_carrier
-from track17_facade._decoders import ShapeError, integer, is_unset, optional_str, text, tolerated
+from track17_facade._decoders import ShapeError, carrier, integer, is_unset, optional_str, text, tolerated
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import APIError, AuthenticationError, InvalidResponseError
 from track17_facade.models import Accepted, Quota, Rejection, TrackInfo, TrackListEntry
@@ -223,10 +223,26 @@ def batch_outcomes(operation: Operation[R], items: Sequence[Prepared], parsed: o
             absent = error is None or is_unset(error)
             code = _error_code(None if absent else field(error, "code"), f"{path}.error.code")
             message = None if absent else text(field(error, "message"), f"{path}.error.message")
-            outcomes[number] = Rejection(number, code, message or code.meaning)
+            named = carrier(_extra(rejected, "carrier"), f"{path}.carrier")
+            outcomes[number] = Rejection(
+                number,
+                code,
+                message or code.meaning,
+                carrier=named if named is not None and named > 0 else None,
+            )
     except (ShapeError, TypeError, AttributeError) as exc:
         raise InvalidResponseError(f"{operation.name}: {exc}", operation=operation.name) from None
     return outcomes
+
+
+def _extra(item: object, name: str) -> object:
+    """A field of an item as decoded JSON or as a generated model (where a field the contract
+    does not name is kept in ``additional_properties``)."""
+    value = field(item, name)
+    if value is None or is_unset(value):
+        extra = getattr(item, "additional_properties", None)
+        value = extra.get(name) if isinstance(extra, dict) else None
+    return value
 
 
 def _error_code(value: object, path: str) -> ErrorCode:
@@ -246,7 +262,9 @@ def confirm_already_done(
     for item in items:
         outcome = outcomes.get(item.number)
         if isinstance(outcome, Rejection) and outcome.code in operation.already_done:
-            outcomes[item.number] = Accepted(item.number, known_carrier(item.carrier), recovered=True)
+            # The carrier 17TRACK names beside "already registered" is the one it registered with.
+            named = outcome.carrier or known_carrier(item.carrier)
+            outcomes[item.number] = Accepted(item.number, named, recovered=True)
     return outcomes
 
 

@@ -327,6 +327,9 @@ class Rejection(JsonModel):
     code: ErrorCode
     message: str
     index: int | None = None
+    carrier: Carrier | None = field(default=None, repr=False)
+    """The carrier 17TRACK names beside its refusal (v2.4 names the registered one, e.g. for
+    ALREADY_REGISTERED); None when it names none."""
 
 
 @frozen

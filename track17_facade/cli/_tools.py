@@ -125,10 +125,10 @@ def journal_show(path: str, state: str | None, fmt: str | None, output: str | No
 )
 @click.option(
     "--v1-shape",
-    type=click.Choice(["contract", "17track"]),
-    default="contract",
+    type=click.Choice(["17track", "contract"]),
+    default="17track",
     show_default=True,
-    help="Write v1 answers and pushes as the contract names the fields, or as 17TRACK sends them.",
+    help="Write v1 answers and pushes as 17TRACK's service sends them, or as openapi.yaml names the fields.",
 )
 def sandbox_command(
     port: int,

@@ -13,6 +13,10 @@ faults on demand::
         sandbox.advance(days=3)                        # shipments move on
 
 Or from a shell: ``python -m track17_facade.sandbox --port 8017``.
+
+Pushes reach a URL (``set_webhook(url)``) or, in tests, your ASGI application in this very
+process (``set_webhook(app=my_app, path="/webhooks/17track")``), in the shape of the API version
+each number was registered through.
 """
 
 from track17_facade.sandbox._delivery import DeliveryRecord
@@ -21,7 +25,7 @@ from track17_facade.sandbox._faults import FaultInjector, FaultKind, RawAnswer
 from track17_facade.sandbox._process import SandboxProcess
 from track17_facade.sandbox._records import RecordedResponse, RequestRecord, SandboxConfig, SandboxStats
 from track17_facade.sandbox._server import Sandbox
-from track17_facade.sandbox._webhooks import sign
+from track17_facade.sandbox._webhooks import V1Shape, WebhookFormat, sign
 
 __all__ = [
     "DeliveryRecord",
@@ -34,6 +38,8 @@ __all__ = [
     "SandboxConfig",
     "SandboxProcess",
     "SandboxStats",
+    "V1Shape",
+    "WebhookFormat",
     "detect_carrier",
     "sign",
 ]

@@ -66,9 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--v1-shape",
-        choices=("contract", "17track"),
-        default="contract",
-        help="write v1 answers and pushes as the contract names the fields, or as 17TRACK sends them",
+        choices=("17track", "contract"),
+        default="17track",
+        help="write v1 answers and pushes as 17TRACK's service sends them (default), or as "
+        "openapi.yaml names the fields",
     )
     for what, help_text in (
         ("drop", "share of pushes never delivered, 0 to 1"),

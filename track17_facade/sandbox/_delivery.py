@@ -133,6 +133,7 @@ class WebhookDelivery:
         # Read for each push, so that set_webhook() can change it; decided from the seed.
         self._chaos, self._rng = chaos, random.Random(f"chaos:{seed}")
         self._records: list[DeliveryRecord] = []
+        self._queued = 0
         self._finished = threading.Condition()
         self._queue: asyncio.Queue[Push] = asyncio.Queue()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -145,6 +146,8 @@ class WebhookDelivery:
         """Queue pushes, from any thread; dropped when the server is not running."""
         if self._loop is None:
             return
+        with self._finished:
+            self._queued += len(pushes)
         for push in pushes:
             self._loop.call_soon_threadsafe(self._queue.put_nowait, push)
 
@@ -192,13 +195,15 @@ class WebhookDelivery:
         with self._finished:
             return list(self._records)
 
-    def wait_for(self, count: int, timeout: float) -> list[DeliveryRecord]:
-        """Block until at least ``count`` pushes have finished.
+    def wait_for(self, count: int | None, timeout: float) -> list[DeliveryRecord]:
+        """Block until at least ``count`` pushes have finished (None: every push queued so far).
 
         Raises:
             TimeoutError: fewer finished within ``timeout`` seconds.
         """
         with self._finished:
+            if count is None:
+                count = self._queued
             if not self._finished.wait_for(lambda: len(self._records) >= count, timeout):
                 raise TimeoutError(
                     f"{len(self._records)} of {count} webhook deliveries finished in {timeout}s"
@@ -248,7 +253,8 @@ class WebhookDelivery:
                     )  # fmt: skip
                 if response.is_redirect:
                     redirect = response.headers.get("location")
-                    error = f"{status} redirect to {redirect}: not followed, as 17TRACK does not follow it"
+                    # 17TRACK documents no redirects: a push goes to the URL as set, as here.
+                    error = f"{status} redirect to {redirect}: not followed"
             except httpx.HTTPError as exc:
                 status, error, latency = None, f"{type(exc).__name__}: {exc}", None
             if attempt <= len(delays):

@@ -18,7 +18,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -234,8 +234,13 @@ class Sandbox(AsgiHandling):
 
     @property
     def now(self) -> datetime:
-        """The sandbox clock."""
+        """The sandbox clock (naive, UTC)."""
         return self.engine.now
+
+    def clock(self) -> datetime:
+        """The sandbox clock, aware (UTC): give it to ``ShipmentStore(url, clock=sandbox.clock)``
+        so that the store's "now" moves with ``advance``."""
+        return self.engine.now.replace(tzinfo=UTC)
 
     def set_webhook(
         self,
@@ -319,8 +324,10 @@ class Sandbox(AsgiHandling):
         """Every webhook push so far, in the order they finished."""
         return self._delivery.records()
 
-    def wait_for_deliveries(self, count: int, timeout: float = 10.0) -> list[DeliveryRecord]:
-        """Block until at least ``count`` pushes have finished (delivered or given up).
+    def wait_for_deliveries(self, count: int | None = None, timeout: float = 10.0) -> list[DeliveryRecord]:
+        """Block until at least ``count`` pushes have finished (delivered or given up); by
+        default, every push queued so far (by ``advance``, ``/push`` or a stop). Returns every
+        delivery record so far, as ``deliveries()``.
 
         Raises:
             TimeoutError: fewer finished within ``timeout`` seconds.

@@ -107,10 +107,32 @@ def plan_shipment(seed: int, number: str, country: str, start: datetime) -> tupl
     if rng.random() < 0.4:
         steps += list(_CUSTOMS)
     steps += list(ending)
+    # One route: from the origin, through a hub per hop, to the destination, where customs and
+    # the last mile happen; an arrival reaches the next stop, and a shipment lost, returned or
+    # left without news stays where it was. The route is drawn apart so the plan's times and
+    # statuses stay what they were for a seed.
+    route = random.Random(f"{seed}:{number}:route").sample(cities, k=len(cities))
+    stops = [route[min(i, len(route) - 1)] for i in range(hops + 1)]
+    here = 0
     at = start
     events: list[PlannedEvent] = []
     for sub in steps:
         at += timedelta(hours=rng.uniform(1.0, 20.0))
         at = at.replace(second=0, microsecond=0)
-        events.append(PlannedEvent(at, sub, rng.choice(cities), _DESCRIPTIONS[sub]))
+        if sub is SubStatus.IN_TRANSIT_ARRIVAL:
+            here = min(here + 1, hops)
+        elif sub in _AT_DESTINATION:
+            here = hops
+        events.append(PlannedEvent(at, sub, stops[here], _DESCRIPTIONS[sub]))
     return tuple(events)
+
+
+_AT_DESTINATION = frozenset(
+    {
+        *_CUSTOMS,
+        SubStatus.OUT_FOR_DELIVERY_OTHER,
+        SubStatus.DELIVERY_FAILURE_NO_BODY,
+        SubStatus.AVAILABLE_FOR_PICKUP_OTHER,
+        SubStatus.DELIVERED_OTHER,
+    }
+)

@@ -276,6 +276,9 @@ def _v2_register(engine: Engine, body: Any, webhook_set: bool) -> tuple[Json, Pu
         for name in _REGISTER_TEXT:
             _str_field(item, index, name)
     accepted, rejected = engine.register(items, "v2.4")
+    for item in rejected:  # v2.4 names the carrier beside a refusal: the registered one, else 0
+        registered = engine.registrations.get(item["number"])
+        item["carrier"] = 0 if registered is None else registered.carrier
     return batch_body(_v2_accepted(engine, accepted), rejected), []
 
 

@@ -25,7 +25,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installe
     ) from None
 
 from track17_facade.errors import StoreError, StoreSchemaError, StoreSetupError, StoreUnavailableError
-from track17_facade.shipments._asgi import webhook_app
+from track17_facade.shipments._asgi import WebhookApp, webhook_app
 from track17_facade.shipments._model import (
     Outcome,
     Receipt,
@@ -49,6 +49,7 @@ __all__ = [
     "StoreSetupError",
     "StoreUnavailableError",
     "SyncReport",
+    "WebhookApp",
     "freshness",
     "webhook_app",
 ]

@@ -1,5 +1,6 @@
 """``webhook_app``: the receiving endpoint as an ASGI application, for uvicorn or any ASGI
-framework (``app.mount("/17track", webhook_app(store, API_KEY))`` in FastAPI or Starlette)."""
+framework (``app.add_route("/webhooks/17track", webhook_app(store, API_KEY), methods=["POST"])``
+in FastAPI or Starlette)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,12 @@ from track17_facade._secrets import checked_api_key, redacting_logger
 from track17_facade.errors import SignatureError, StoreUnavailableError, WebhookParseError
 from track17_facade.shipments._store import ShipmentStore
 
-__all__ = ["MAX_BODY", "webhook_app"]
+__all__ = ["MAX_BODY", "WebhookApp", "webhook_app"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_BODY = 4 * 1024 * 1024
 """The largest push body taken (bytes); a push of 17TRACK's is a few kilobytes."""
@@ -26,28 +26,46 @@ MAX_BODY = 4 * 1024 * 1024
 logger = redacting_logger("track17.shipments")
 
 
-def webhook_app(store: ShipmentStore, api_key: str, *, max_body: int = MAX_BODY) -> App:
+def webhook_app(store: ShipmentStore, api_key: str, *, max_body: int = MAX_BODY) -> WebhookApp:
     """An ASGI application that stores 17TRACK's pushes in ``store``.
 
-    It answers a POST (at any path under where it is mounted):
+    It answers a POST (at any path it is given):
 
     - **200** once the push is committed (applied, or recognised as a duplicate or as stale), with
       ``{"outcome": ..., "number": ...}``;
-    - **401** for a missing or wrong ``sign`` header, **400** for a body that is not a push,
-      **413** for a body over ``max_body`` bytes: nothing is stored, and 17TRACK's retries will
-      not succeed either;
+    - **401** for a missing or wrong signature, **400** for a body that is not a push (a number
+      the clients would refuse included), **413** for a body over ``max_body`` bytes: nothing is
+      stored, and 17TRACK's retries will not succeed either;
     - **503** when the store's database is unavailable: nothing is stored, and 17TRACK delivers
       the push again later;
     - **405** to anything but POST.
 
     The database work runs in a worker thread, so the event loop keeps taking requests.
 
+    In FastAPI or Starlette, add it as a route (``app.add_route("/webhooks/17track", receiver,
+    methods=["POST"])``): it then answers at that exact path. Mounted (``app.mount(path, ...)``),
+    it answers at ``path/`` only: the framework redirects ``path`` there, and 17TRACK does not
+    follow redirects.
+
     Raises:
         InvalidInputError: ``api_key`` is not a usable key (at the call, not per push).
     """
-    key = checked_api_key(api_key, "webhook_app")
+    return WebhookApp(store, checked_api_key(api_key, "webhook_app"), max_body)
 
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+
+class WebhookApp:
+    """The receiving endpoint ``webhook_app`` makes: an ASGI application, and an object (not a
+    function), so that Starlette's routes take it as an application rather than as a
+    request handler."""
+
+    def __init__(self, store: ShipmentStore, api_key: str, max_body: int = MAX_BODY) -> None:
+        self.store, self._key, self.max_body = store, api_key, max_body
+
+    def __repr__(self) -> str:
+        return f"<WebhookApp into {self.store!r}>"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one request (see ``webhook_app``)."""
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
             return
@@ -56,13 +74,13 @@ def webhook_app(store: ShipmentStore, api_key: str, *, max_body: int = MAX_BODY)
         if scope["method"] != "POST":
             await _answer(send, 405, {"error": "pushes are POSTed"}, [(b"allow", b"POST")])
             return
-        body = await _body(receive, max_body)
+        body = await _body(receive, self.max_body)
         if body is None:
-            await _answer(send, 413, {"error": f"the body is larger than {max_body} bytes"})
+            await _answer(send, 413, {"error": f"the body is larger than {self.max_body} bytes"})
             return
         sign = _header(scope, b"sign")
         try:
-            receipt = await asyncio.to_thread(store.receive, body, sign, key)
+            receipt = await asyncio.to_thread(self.store.receive, body, sign, self._key)
         except SignatureError as exc:
             await _answer(send, 401, {"error": str(exc)})
         except WebhookParseError as exc:
@@ -80,8 +98,6 @@ def webhook_app(store: ShipmentStore, api_key: str, *, max_body: int = MAX_BODY)
             await _answer(send, 500, {"error": "the push could not be stored"})
         else:
             await _answer(send, 200, {"outcome": str(receipt.outcome), "number": receipt.number})
-
-    return app
 
 
 async def _body(receive: Receive, limit: int) -> bytes | None:

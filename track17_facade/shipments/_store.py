@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -44,6 +45,7 @@ from track17_facade.status import MainStatus
 from track17_facade.webhooks import WebhookEvent, WebhookEventType, parse_webhook, signed_bytes
 
 if TYPE_CHECKING:
+    from track17_facade._async_client import AsyncTrack17Client
     from track17_facade._client import Track17Client
 
 __all__ = ["ShipmentStore"]
@@ -456,6 +458,38 @@ class ShipmentStore:
         from track17_facade.shipments._sync import run_sync  # noqa: PLC0415 (keeps this module short)
 
         return run_sync(self, client, stale_after, stop_after_delivered, discover)
+
+    # -- the same, for an AsyncTrack17Client --------------------------------------------------
+
+    async def get_async(self, number: str) -> Shipment | None:
+        """``get``, with the database read in a worker thread (for async code)."""
+        return await asyncio.to_thread(self.get, number)
+
+    async def track_async(
+        self,
+        client: AsyncTrack17Client,
+        items: Iterable[str | tuple[str, CarrierLike | None] | Registration],
+        **register_options: Any,
+    ) -> BatchResult[Accepted]:
+        """``track`` with an ``AsyncTrack17Client``: the registration awaited, the database
+        written in a worker thread."""
+        from track17_facade.shipments._sync import run_track_async  # noqa: PLC0415 (as sync)
+
+        return await run_track_async(self, client, items, register_options)
+
+    async def sync_async(
+        self,
+        client: AsyncTrack17Client,
+        *,
+        stale_after: timedelta = timedelta(hours=12),
+        stop_after_delivered: timedelta | None = None,
+        discover: bool = False,
+    ) -> SyncReport:
+        """``sync`` with an ``AsyncTrack17Client``: the same steps, the requests awaited and the
+        database written in a worker thread. The arguments are ``sync``'s."""
+        from track17_facade.shipments._sync import run_sync_async  # noqa: PLC0415 (as sync)
+
+        return await run_sync_async(self, client, stale_after, stop_after_delivered, discover)
 
     # -- for run_sync -------------------------------------------------------------------------
 

@@ -1,10 +1,16 @@
-"""``ShipmentStore.sync``: poll what pushes missed, adopt numbers registered elsewhere, and stop
-tracking shipments delivered long ago."""
+"""``ShipmentStore.sync`` and ``track``: poll what pushes missed, adopt numbers registered
+elsewhere, stop tracking shipments delivered long ago, and register numbers into the store.
+
+Each is written once, as steps (``SyncRun``, ``added``) that read and write the database, with two
+thin drivers: one for ``Track17Client``, whose calls block, and one for ``AsyncTrack17Client``,
+which awaits the client and runs the database steps in a worker thread.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -14,20 +20,131 @@ from track17_facade._batching import bulk_items, canonical_number
 from track17_facade.carriers import CarrierLike
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidInputError
-from track17_facade.models import Accepted, BatchResult, Failure, Registration, Rejection, TrackInfo
+from track17_facade.models import (
+    Accepted,
+    BatchResult,
+    Failure,
+    Registration,
+    Rejection,
+    TrackInfo,
+    TrackListEntry,
+)
 from track17_facade.shipments._model import Source, SyncReport
 from track17_facade.shipments._rows import PAGE, pages
 from track17_facade.shipments._schema import shipments
 from track17_facade.status import MainStatus, TrackingStatus
 
 if TYPE_CHECKING:
+    from track17_facade._async_client import AsyncTrack17Client
     from track17_facade._client import Track17Client
     from track17_facade.shipments._store import ShipmentStore
 
-__all__ = ["run_sync", "run_track"]
+__all__ = ["SyncRun", "run_sync", "run_sync_async", "run_track", "run_track_async"]
 
 _ALREADY_STOPPED = frozenset({ErrorCode.STOP_ONLY_TRACKING})
 """A stop refused because 17TRACK no longer tracks the number: for the store, it is stopped."""
+
+
+class SyncRun:
+    """One sync's steps and counts, whichever client drives it."""
+
+    def __init__(
+        self,
+        store: ShipmentStore,
+        api_version: str,
+        stale_after: timedelta,
+        stop_after_delivered: timedelta | None,
+    ) -> None:
+        for name, value in (("stale_after", stale_after), ("stop_after_delivered", stop_after_delivered)):
+            if value is not None and (not isinstance(value, timedelta) or value < timedelta(0)):
+                raise InvalidInputError(f"{name} must be a non-negative timedelta, got {value!r}")
+        self.store, self.api_version = store, api_version
+        self.stale_after, self.stop_after_delivered = stale_after, stop_after_delivered
+        self.asked = self.refreshed = self.changed = self.unchanged = self.adopted = self.stopped = 0
+        self.failures: list[Rejection | Failure] = []
+
+    def adopt(self, entry: TrackListEntry) -> None:
+        """A number of the account's list, added when the store lacks it (discover)."""
+        tracking = entry.tracking_status is not TrackingStatus.STOPPED
+        adopt = partial(
+            self.store._create,
+            number=entry.number,
+            carrier=entry.carrier,
+            api_version=self.api_version,
+            source=Source.POLL,
+            now=self.store.now(),
+            tracking=tracking,
+            checked=False,
+        )
+        self.adopted += self.store._db.write(adopt)
+
+    def delivered_long_ago(self) -> Iterator[str]:
+        """Tracked shipments delivered for ``stop_after_delivered``, read a page at a time."""
+        assert self.stop_after_delivered is not None
+        query = sa.select(shipments.c.number).where(
+            shipments.c.tracking.is_(True),
+            shipments.c.status == MainStatus.DELIVERED.name_17track,
+            shipments.c.status_since <= self.store.now() - self.stop_after_delivered,
+        )
+        return (row.number for row in pages(self.store._db, query, shipments.c.number))
+
+    def mark_stopped(self, batch: BatchResult[Any]) -> None:
+        done = [accepted.number for accepted in batch.accepted]
+        done += [rejection.number for rejection in batch.rejected if rejection.code in _ALREADY_STOPPED]
+        with self.store._db.transaction() as connection:
+            stopping = shipments.update().where(shipments.c.number.in_([canonical_number(n) for n in done]))
+            connection.execute(stopping.values(tracking=False, updated_at=self.store.now()))
+        self.stopped += len(done)
+
+    def stale(self) -> Iterator[Any]:
+        """``(number, carrier)`` pairs (or numbers, on v1) of the tracked shipments not heard of
+        for ``stale_after``, read from the database as the client asks for them."""
+        cutoff = self.store.now() - self.stale_after
+        query = sa.select(shipments.c.number, shipments.c.carrier).where(
+            shipments.c.tracking.is_(True),
+            sa.or_(shipments.c.checked_at.is_(None), shipments.c.checked_at <= cutoff),
+        )
+        with_carrier = self.api_version != "v1"
+        for row in pages(self.store._db, query, shipments.c.number):
+            yield (row.number, row.carrier) if with_carrier and row.carrier else row.number
+
+    def apply(self, batch: BatchResult[Any]) -> None:
+        """One gettrackinfo request's answers, applied by the newer-wins rule."""
+        self.asked += len(batch.accepted) + len(batch.rejected) + len(batch.failed)
+        self.failures += [*batch.rejected, *batch.failed]
+        for info in batch.accepted:
+            assert isinstance(info, TrackInfo)
+            applied, status_changed = self.store._apply_polled(info, self.api_version)
+            if applied:
+                self.refreshed += 1
+                self.changed += status_changed
+            else:
+                self.unchanged += 1
+
+    def report(self) -> SyncReport:
+        return SyncReport(
+            asked=self.asked,
+            refreshed=self.refreshed,
+            changed=self.changed,
+            unchanged=self.unchanged,
+            failed=len(self.failures),
+            adopted=self.adopted,
+            stopped=self.stopped,
+            failures=tuple(self.failures),
+        )
+
+
+def _client_of(client: object, want_async: bool, call: str) -> None:
+    if not hasattr(client, "stream") or not hasattr(client, "api_version"):
+        raise InvalidInputError(
+            f"{call} needs a Track17Client or an AsyncTrack17Client, got {type(client).__name__}"
+        )
+    if hasattr(client, "aclose") and not want_async:
+        raise InvalidInputError(f"{call} runs in this thread: give it a Track17Client, or await {call}_async")
+    if not hasattr(client, "aclose") and want_async:
+        raise InvalidInputError(
+            f"{call}_async needs an AsyncTrack17Client; with a Track17Client, call {call}"
+        )
 
 
 def run_sync(
@@ -38,57 +155,53 @@ def run_sync(
     discover: bool,
 ) -> SyncReport:
     """The work of ``ShipmentStore.sync`` (see there)."""
-    if not hasattr(client, "stream") or not hasattr(client, "api_version"):
-        raise InvalidInputError(f"sync needs a Track17Client, got {type(client).__name__}")
-    if hasattr(client, "aclose"):
-        raise InvalidInputError(
-            "sync needs a Track17Client (it runs in this thread); an AsyncTrack17Client cannot "
-            "be driven from here: run it with asyncio.to_thread and a Track17Client instead"
-        )
-    for name, value in (("stale_after", stale_after), ("stop_after_delivered", stop_after_delivered)):
-        if value is not None and (not isinstance(value, timedelta) or value < timedelta(0)):
-            raise InvalidInputError(f"{name} must be a non-negative timedelta, got {value!r}")
-    adopted = _discover(store, client) if discover else 0
-    stopped = 0 if stop_after_delivered is None else _stop_delivered(store, client, stop_after_delivered)
-    cutoff = store.now() - stale_after
-    asked = refreshed = changed = unchanged = 0
-    failures: list[Rejection | Failure] = []
-    with_carrier = client.api_version != "v1"
-    for batch in client.stream("get_track_info", _stale(store, cutoff, with_carrier)):
-        asked += len(batch.accepted) + len(batch.rejected) + len(batch.failed)
-        failures += [*batch.rejected, *batch.failed]
-        for info in batch.accepted:
-            assert isinstance(info, TrackInfo)
-            applied, status_changed = store._apply_polled(info, client.api_version)
-            if applied:
-                refreshed += 1
-                changed += status_changed
-            else:
-                unchanged += 1
-    return SyncReport(
-        asked=asked,
-        refreshed=refreshed,
-        changed=changed,
-        unchanged=unchanged,
-        failed=len(failures),
-        adopted=adopted,
-        stopped=stopped,
-        failures=tuple(failures),
-    )
+    _client_of(client, want_async=False, call="sync")
+    run = SyncRun(store, client.api_version, stale_after, stop_after_delivered)
+    if discover:
+        for entry in client.iter_track_list():
+            run.adopt(entry)
+    if stop_after_delivered is not None:
+        for batch in client.stream("stop_track", run.delivered_long_ago()):
+            run.mark_stopped(batch)
+    for batch in client.stream("get_track_info", run.stale()):
+        run.apply(batch)
+    return run.report()
 
 
-def run_track(
+async def run_sync_async(
     store: ShipmentStore,
-    client: Track17Client,
-    items: Iterable[str | tuple[str, CarrierLike | None] | Registration],
-    register_options: dict[str, Any],
-) -> BatchResult[Accepted]:
-    """The work of ``ShipmentStore.track`` (see there)."""
+    client: AsyncTrack17Client,
+    stale_after: timedelta,
+    stop_after_delivered: timedelta | None,
+    discover: bool,
+) -> SyncReport:
+    """The work of ``ShipmentStore.sync_async``: ``run_sync``'s steps, the database's in a thread.
+    (The client reads the stale numbers' pages as it builds requests: a page of 500 is a short
+    read.)"""
+    _client_of(client, want_async=True, call="sync")
+    run = SyncRun(store, client.api_version, stale_after, stop_after_delivered)
+    if discover:
+        async for entry in client.iter_track_list():
+            await asyncio.to_thread(run.adopt, entry)
+    if stop_after_delivered is not None:
+        async for batch in client.stream("stop_track", run.delivered_long_ago()):
+            await asyncio.to_thread(run.mark_stopped, batch)
+    async for batch in client.stream("get_track_info", run.stale()):
+        await asyncio.to_thread(run.apply, batch)
+    return run.report()
+
+
+def listed_items(items: object) -> list[Any]:
+    """``track``'s items as the client reads them (a bare string is refused, a mapping is its
+    pairs), held as a list: they are read twice, to register and to find their tags."""
     try:
-        listed: list[Any] = list(bulk_items(items))  # as the client reads them: a bare string is refused
+        return list(bulk_items(items))
     except TypeError as exc:
         raise InvalidInputError(f"track: {exc}") from None
-    result = client.register(listed, **register_options)
+
+
+def added(store: ShipmentStore, listed: list[Any], result: BatchResult[Accepted], api_version: str) -> None:
+    """Add the accepted numbers of a registration to the store (tracked again if they were there)."""
     accepted_numbers = {accepted.number.upper() for accepted in result.accepted}
     tags = {
         item.number.strip().upper(): item.tag
@@ -106,7 +219,7 @@ def run_track(
                     connection,
                     number,
                     accepted.carrier,
-                    client.api_version,
+                    api_version,
                     Source.REGISTER,
                     now,
                     tag=tags.get(number),
@@ -116,51 +229,31 @@ def run_track(
                     connection.execute(
                         shipments.update().where(shipments.c.number == number).values(tracking=True)
                     )
+
+
+def run_track(
+    store: ShipmentStore,
+    client: Track17Client,
+    items: Iterable[str | tuple[str, CarrierLike | None] | Registration],
+    register_options: dict[str, Any],
+) -> BatchResult[Accepted]:
+    """The work of ``ShipmentStore.track`` (see there)."""
+    _client_of(client, want_async=False, call="track")
+    listed = listed_items(items)
+    result = client.register(listed, **register_options)
+    added(store, listed, result, client.api_version)
     return result
 
 
-def _discover(store: ShipmentStore, client: Track17Client) -> int:
-    adopted = 0
-    for entry in client.iter_track_list():
-        tracking = entry.tracking_status is not TrackingStatus.STOPPED
-        adopt = partial(
-            store._create,
-            number=entry.number,
-            carrier=entry.carrier,
-            api_version=client.api_version,
-            source=Source.POLL,
-            now=store.now(),
-            tracking=tracking,
-            checked=False,
-        )
-        adopted += store._db.write(adopt)
-    return adopted
-
-
-def _stop_delivered(store: ShipmentStore, client: Track17Client, after: timedelta) -> int:
-    delivered_before = sa.select(shipments.c.number).where(
-        shipments.c.tracking.is_(True),
-        shipments.c.status == MainStatus.DELIVERED.name_17track,
-        shipments.c.status_since <= store.now() - after,
-    )
-    numbers = (row.number for row in pages(store._db, delivered_before, shipments.c.number))
-    stopped = 0
-    for batch in client.stream("stop_track", numbers):
-        done = [accepted.number for accepted in batch.accepted]
-        done += [rejection.number for rejection in batch.rejected if rejection.code in _ALREADY_STOPPED]
-        with store._db.transaction() as connection:
-            stopping = shipments.update().where(shipments.c.number.in_(done))
-            connection.execute(stopping.values(tracking=False, updated_at=store.now()))
-        stopped += len(done)
-    return stopped
-
-
-def _stale(store: ShipmentStore, cutoff: datetime, with_carrier: bool) -> Iterator[Any]:
-    """``(number, carrier)`` pairs (or numbers) of the tracked shipments not heard of since
-    ``cutoff``, read from the database as the client asks for them."""
-    stale = sa.select(shipments.c.number, shipments.c.carrier).where(
-        shipments.c.tracking.is_(True),
-        sa.or_(shipments.c.checked_at.is_(None), shipments.c.checked_at <= cutoff),
-    )
-    for row in pages(store._db, stale, shipments.c.number):
-        yield (row.number, row.carrier) if with_carrier and row.carrier else row.number
+async def run_track_async(
+    store: ShipmentStore,
+    client: AsyncTrack17Client,
+    items: Iterable[str | tuple[str, CarrierLike | None] | Registration],
+    register_options: dict[str, Any],
+) -> BatchResult[Accepted]:
+    """The work of ``ShipmentStore.track_async``: ``run_track``'s, the database's in a thread."""
+    _client_of(client, want_async=True, call="track")
+    listed = listed_items(items)
+    result = await client.register(listed, **register_options)
+    await asyncio.to_thread(added, store, listed, result, client.api_version)
+    return result
