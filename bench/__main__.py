@@ -863,6 +863,24 @@ def figure_store_sync(smoke: bool) -> None:
     figure_sync(record, smoke)
 
 
+def figure_store_scale(smoke: bool) -> None:
+    """Figure 15 (bench/_store_scale.py), with a PostgreSQL cluster of the tests' kind."""
+    from bench._store_scale import figure
+
+    sys.path.insert(0, str(HERE.parent))
+    from tests.postgres import PostgresServer, find_binaries
+
+    binaries = find_binaries()
+    if binaries is None and os.environ.get("CI"):
+        raise SystemExit("figure 15 needs PostgreSQL's server programs (Debian: apt-get install postgresql)")
+    server = None if binaries is None else PostgresServer(binaries, fsync=True)
+    try:
+        figure(record, smoke, None if server is None else server.database)
+    finally:
+        if server is not None:
+            server.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", default=bool(os.environ.get("BENCH_SMOKE")))
@@ -889,6 +907,7 @@ def main() -> int:
         12: partial(figure_startup, args.smoke),
         13: partial(figure_store_receivers, args.smoke),
         14: partial(figure_store_sync, args.smoke),
+        15: partial(figure_store_scale, args.smoke),
     }
     chosen = sorted({int(part) for part in args.only.split(",") if part.strip()}) or sorted(figures)
     print(f"track17 benchmarks ({'smoke' if args.smoke else 'full'}), Python {platform.python_version()}")

@@ -347,7 +347,7 @@ def test_the_tables_the_queries_use_are_what_the_migrations_make(store_url: str)
         differences = compare_metadata(context, metadata)
     engine.dispose()
     assert differences == []
-    assert SCHEMA_HEAD == "0002"
+    assert SCHEMA_HEAD == "0003"
 
 
 def test_urls_the_store_cannot_use_are_refused_clearly(tmp_path: Path) -> None:

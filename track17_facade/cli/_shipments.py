@@ -3,6 +3,7 @@ for what pushes missed, and the store's shipments and status changes as rows."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import sys
@@ -17,11 +18,12 @@ from track17_facade.cli._common import EXIT_USAGE, FORMAT, OUTPUT, expected_erro
 from track17_facade.cli._group import Settings
 from track17_facade.cli._job import EXIT_OK, EXIT_SOME_FAILED
 from track17_facade.cli._output import Output
+from track17_facade.errors import StoreSchemaError
 from track17_facade.models import Failure, Rejection
 from track17_facade.status import MainStatus
 
 if TYPE_CHECKING:
-    from track17_facade.shipments import ShipmentStore
+    from track17_facade.shipments import PruneReport, ShipmentStore
 
 __all__ = ["shipments_group"]
 
@@ -76,7 +78,38 @@ def duration_option(*names: str, **options: Any) -> Callable[[F], F]:
     return click.option(*names, callback=_duration, metavar="DURATION", **options)
 
 
-def _open(url: str, *, read_only: bool = False) -> ShipmentStore:
+def _kept(ctx: click.Context, param: click.Parameter, value: str) -> timedelta | None:
+    """A retention: a duration, or "forever" (a click callback)."""
+    return None if value.strip().lower() == "forever" else _duration(ctx, param, value)
+
+
+def retention_options(command: F) -> F:
+    """``--keep-bodies`` and ``--keep-digests``, for the commands that write to the store."""
+    command = click.option(
+        "--keep-digests",
+        default="30d",
+        show_default=True,
+        callback=_kept,
+        metavar="DURATION|forever",
+        help="How long a push is remembered, to answer DUPLICATE when it comes again.",
+    )(command)
+    return click.option(
+        "--keep-bodies",
+        default="7d",
+        show_default=True,
+        callback=_kept,
+        metavar="DURATION|forever",
+        help="How long each push's body is kept as received (0s: not kept).",
+    )(command)
+
+
+def _open(
+    url: str,
+    *,
+    read_only: bool = False,
+    keep_bodies: timedelta | None = None,
+    keep_digests: timedelta | None = None,
+) -> ShipmentStore:
     """The store at ``url``; read commands open it read-only, so that they never create or
     change a database (a mistyped path is an error, not a new empty store)."""
     try:
@@ -84,7 +117,9 @@ def _open(url: str, *, read_only: bool = False) -> ShipmentStore:
     except ModuleNotFoundError:
         fail("the shipment store needs its extra: pip install 'track17[store]'", EXIT_USAGE)
         raise AssertionError("unreachable") from None
-    return ShipmentStore(url, read_only=read_only)
+    if read_only:
+        return ShipmentStore(url, read_only=True)
+    return ShipmentStore(url, keep_bodies=keep_bodies, keep_digests=keep_digests)
 
 
 @click.group("shipments")
@@ -102,13 +137,22 @@ def shipments_group() -> None:
     show_default=True,
     help="0 picks a free one.",
 )
+@retention_options
 @click.pass_obj
 @expected_errors
-def serve_command(settings: Settings, store_url: str, host: str, port: int) -> None:
+def serve_command(
+    settings: Settings,
+    store_url: str,
+    host: str,
+    port: int,
+    keep_bodies: timedelta | None,
+    keep_digests: timedelta | None,
+) -> None:
     """Receive 17TRACK's pushes into the store (set the printed URL as your webhook URL).
 
     Answers 200 once a push is stored, 401 to a bad signature, 400 to a body that is not a push,
-    and 503 while the database is unavailable, so that 17TRACK delivers it again later.
+    and 503 while the database is unavailable, so that 17TRACK delivers it again later. Prunes
+    the inbox as it goes, a batch every 500 pushes.
     """
     if not settings.api_key:
         raise click.UsageError("an API key is needed: --api-key KEY or the TRACK17_API_KEY variable")
@@ -116,7 +160,7 @@ def serve_command(settings: Settings, store_url: str, host: str, port: int) -> N
 
     from track17_facade.shipments import webhook_app  # noqa: PLC0415
 
-    with _open(store_url) as store:
+    with _open(store_url, keep_bodies=keep_bodies, keep_digests=keep_digests) as store:
         if store.in_memory:
             raise click.UsageError(
                 "the store is in memory: it would answer 200 to pushes and forget them when it stops, "
@@ -151,6 +195,7 @@ def serve_command(settings: Settings, store_url: str, host: str, port: int) -> N
     "--stop-after-delivered",
     help="Stop tracking shipments delivered for this long (e.g. 30d).",
 )
+@retention_options
 @click.pass_obj
 @expected_errors
 def sync_command(
@@ -160,17 +205,20 @@ def sync_command(
     every: timedelta | None,
     discover: bool,
     stop_after_delivered: timedelta | None,
+    keep_bodies: timedelta | None,
+    keep_digests: timedelta | None,
 ) -> None:
     """Poll what pushes missed: gettrackinfo for every stale tracked shipment, applied by the
     store's newer-wins rule. Paced at --rate like every command. Each number that failed is named
-    on stderr with its reason."""
+    on stderr with its reason. Then prunes the inbox."""
     if every is not None and every.total_seconds() < MIN_EVERY:
         raise click.BadParameter(
             f"{every.total_seconds():g}s is too often: 17TRACK updates a shipment every few hours, "
             f"so --every is at least {MIN_EVERY}s",
             param_hint="'--every'",
         )
-    with _open(store_url) as store, settings.client() as client:
+    store = _open(store_url, keep_bodies=keep_bodies, keep_digests=keep_digests)
+    with store, settings.client() as client:
         while True:
             started = time.monotonic()
             report = store.sync(
@@ -180,7 +228,8 @@ def sync_command(
                 f"asked {report.asked}: {report.refreshed} refreshed ({report.changed} changed status), "
                 f"{report.unchanged} unchanged, {report.failed} failed"
                 + (f", {report.adopted} adopted" if discover else "")
-                + (f", {report.stopped} stopped" if stop_after_delivered is not None else ""),
+                + (f", {report.stopped} stopped" if stop_after_delivered is not None else "")
+                + _pruned(report.pruned),
                 soft_wrap=True,
             )
             for failure in report.failures:
@@ -277,6 +326,51 @@ def changes_command(
         finally:
             out.close(completed or out.rows > 0)
     settings.err.print(f"{out.rows} changes; next time: --after {last}", soft_wrap=True)
+
+
+@shipments_group.command("prune")
+@STORE
+@retention_options
+@click.pass_obj
+@expected_errors
+def prune_command(
+    settings: Settings, store_url: str, keep_bodies: timedelta | None, keep_digests: timedelta | None
+) -> None:
+    """Drop push bodies older than --keep-bodies and forget pushes older than --keep-digests, now.
+
+    serve and sync do this as they go; run it after lowering a retention, or from cron where the
+    store is written by your own receiver. A batch of 1000 rows to a transaction, so receivers
+    keep answering meanwhile. The file does not shrink: its free pages are used again.
+    """
+    # A missing store is an error, never a new one; an older schema is upgraded as the store
+    # opens below, as serve and sync do.
+    with contextlib.suppress(StoreSchemaError):
+        _open(store_url, read_only=True).close()
+    with _open(store_url, keep_bodies=keep_bodies, keep_digests=keep_digests) as store:
+        pruned = store.prune()
+    settings.err.print(
+        f"dropped {pruned.bodies} bodies ({_age(keep_bodies)}), "
+        f"forgot {pruned.digests} pushes ({_age(keep_digests)})",
+        soft_wrap=True,
+    )
+
+
+def _age(kept: timedelta | None) -> str:
+    return "all kept" if kept is None else f"older than {_span(kept)}"
+
+
+def _span(kept: timedelta) -> str:
+    seconds = kept.total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"
+
+
+def _pruned(pruned: PruneReport) -> str:
+    if not (pruned.bodies or pruned.digests):
+        return ""
+    return f"; pruned {pruned.bodies} bodies and {pruned.digests} pushes"
 
 
 def _name(status: MainStatus | None) -> str | None:

@@ -27,8 +27,13 @@ except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installe
 from track17_facade.errors import StoreError, StoreSchemaError, StoreSetupError, StoreUnavailableError
 from track17_facade.shipments._asgi import WebhookApp, webhook_app
 from track17_facade.shipments._model import (
+    KEEP_BODIES,
+    KEEP_DIGESTS,
     Outcome,
+    PruneReport,
     Receipt,
+    ReceivedPush,
+    Retention,
     Shipment,
     Source,
     StatusChange,
@@ -38,8 +43,13 @@ from track17_facade.shipments._model import (
 from track17_facade.shipments._store import ShipmentStore
 
 __all__ = [
+    "KEEP_BODIES",
+    "KEEP_DIGESTS",
     "Outcome",
+    "PruneReport",
     "Receipt",
+    "ReceivedPush",
+    "Retention",
     "Shipment",
     "ShipmentStore",
     "Source",

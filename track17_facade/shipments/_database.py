@@ -109,10 +109,11 @@ class Database:
                     raise
         raise AssertionError("unreachable")
 
-    def insert_ignoring(self, table: sa.Table) -> Any:
-        """``INSERT ... ON CONFLICT DO NOTHING`` on the table's key, in this database's dialect."""
+    def insert_ignoring(self, table: sa.Table, *key: str) -> Any:
+        """``INSERT ... ON CONFLICT (key) DO NOTHING``, in this database's dialect: a row whose
+        ``key`` is there already is skipped; any other conflict is an error."""
         insert = postgresql.insert(table) if self.dialect == "postgresql" else sqlite.insert(table)
-        return insert.on_conflict_do_nothing()
+        return insert.on_conflict_do_nothing(index_elements=list(key))
 
     def lock_changes(self, connection: Connection) -> None:
         """Number status changes in commit order.

@@ -4,26 +4,109 @@ one rule that decides whether an update is newer than what the store holds."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from attrs import field, frozen
 
 from track17_facade.carriers import Carrier
+from track17_facade.errors import InvalidInputError
 from track17_facade.models import CarrierModel, Failure, JsonModel, Rejection, TrackEvent, TrackInfo
 from track17_facade.status import MainStatus, SubStatus
 
 __all__ = [
+    "KEEP_BODIES",
+    "KEEP_DIGESTS",
+    "PRUNE_BATCH",
+    "PRUNE_EVERY",
     "Freshness",
     "Outcome",
+    "PruneReport",
     "Receipt",
+    "ReceivedPush",
+    "Retention",
     "Shipment",
     "Source",
     "StatusChange",
     "SyncReport",
     "freshness",
 ]
+
+
+KEEP_BODIES = timedelta(days=7)
+"""How long a push's body is kept by default: a week of audit trail, to see what 17TRACK sent
+while an incident is fresh (at scale the bodies are most of the inbox)."""
+KEEP_DIGESTS = timedelta(days=30)
+"""How long a push is remembered by default, to answer DUPLICATE: ten times the few days over
+which webhook senders commonly deliver again, and a month of ``/push`` re-sends. Past it, a push
+delivered again is applied by the newer-wins rule, which leaves the shipment as it is."""
+PRUNE_EVERY = 500
+"""The store prunes a batch after every this many pushes it receives."""
+PRUNE_BATCH = 1000
+"""Rows pruned per transaction: twice what arrives between two batches, so a backlog drains."""
+
+
+@frozen
+class Retention:
+    """How long the inbox keeps what (None: for ever)."""
+
+    bodies: timedelta | None
+    """Each push's body as received."""
+    digests: timedelta | None
+    """That a push was received (for DUPLICATE)."""
+
+    @classmethod
+    def of(cls, bodies: timedelta | None, digests: timedelta | None) -> Retention:
+        """A checked retention.
+
+        Raises:
+            InvalidInputError: a negative duration, or bodies kept longer than digests.
+        """
+        for name, value in (("keep_bodies", bodies), ("keep_digests", digests)):
+            if value is not None and (not isinstance(value, timedelta) or value < timedelta(0)):
+                raise InvalidInputError(f"{name} must be a timedelta of 0 or more, or None, got {value!r}")
+        if digests is not None and (bodies is None or bodies > digests):
+            raise InvalidInputError(
+                f"keep_bodies ({bodies}) cannot be longer than keep_digests ({digests}): a body is "
+                "kept with the record of its push"
+            )
+        return cls(bodies, digests)
+
+    @property
+    def unbounded(self) -> bool:
+        """Nothing is ever pruned."""
+        return self.bodies is None and self.digests is None
+
+
+@frozen
+class PruneReport(JsonModel):
+    """What a pruning dropped."""
+
+    bodies: int
+    """Push bodies dropped (older than ``keep_bodies``)."""
+    digests: int
+    """Pushes forgotten (older than ``keep_digests``), with any body they still had."""
+
+
+@frozen
+class ReceivedPush(JsonModel):
+    """A push the store received and still remembers (see ``ShipmentStore.pushes``)."""
+
+    id: int
+    """Its place in the inbox: ``pushes(after=id)`` continues after it."""
+    number: str
+    """The tracking number it was about."""
+    event: str
+    """Its event type (``TRACKING_UPDATED``, ``TRACKING_STOPPED``, ...)."""
+    outcome: str
+    """What it did when it first came (an ``Outcome``'s value)."""
+    deliveries: int
+    """How many times it came (more than 1: delivered again, answered DUPLICATE)."""
+    received_at: datetime
+    """When it first came (UTC)."""
+    body: bytes | None = field(default=None, repr=False)
+    """Its body exactly as received, or None once older than ``keep_bodies``."""
 
 
 class Outcome(StrEnum):
@@ -135,6 +218,8 @@ class SyncReport(JsonModel):
     failures: tuple[Rejection | Failure, ...] = field(default=(), repr=False)
     """Each of the ``failed``: a ``Rejection`` (17TRACK's code and message) or a ``Failure`` (the
     error that remained after the retries), naming its number."""
+    pruned: PruneReport = PruneReport(0, 0)
+    """What the retention dropped from the inbox at the end of the run."""
 
 
 # -- the newer-wins rule -----------------------------------------------------------------------

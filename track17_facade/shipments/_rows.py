@@ -4,6 +4,7 @@ as it stores them, and reading a query a page at a time."""
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -51,25 +52,46 @@ def carrier_key(carrier: Carrier | None) -> int | None:
     return int(carrier)
 
 
-def pages(db: Database, query: sa.Select[Any], key: sa.ColumnElement[Any]) -> Iterator[Row[Any]]:
-    """The rows of ``query`` in ``key`` order, read ``PAGE`` at a time, each page in its own short
-    read transaction (keyset paging: rows written meanwhile never shift a page)."""
-    last: Any = None
+def pages(
+    db: Database, query: sa.Select[Any], *keys: sa.ColumnElement[Any], after: tuple[Any, ...] | None = None
+) -> Iterator[Row[Any]]:
+    """The rows of ``query`` in ``keys`` order (unique together), after the row whose keys are
+    ``after``, read ``PAGE`` at a time, each page in its own short read transaction (keyset
+    paging: rows written meanwhile never shift a page, and each page is an index range)."""
+    last = after
     while True:
-        page = query.order_by(key).limit(PAGE)
-        if last is not None:
-            page = page.where(key > last)
         with db.reading() as connection:
-            rows = connection.execute(page).all()
+            rows = connection.execute(page_query(query, keys, last)).all()
         yield from rows
         if len(rows) < PAGE:
             return
-        last = rows[-1]._mapping[key]
+        last = tuple(rows[-1]._mapping[key] for key in keys)
+
+
+def page_query(
+    query: sa.Select[Any], keys: tuple[sa.ColumnElement[Any], ...], last: tuple[Any, ...] | None
+) -> sa.Select[Any]:
+    """One page of ``pages``: the ``PAGE`` rows after ``last`` in ``keys`` order."""
+    page = query.order_by(*keys).limit(PAGE)
+    if last is None:
+        return page
+    bound = [sa.literal(value, type_=key.type) for key, value in zip(keys, last, strict=True)]
+    return page.where(keys[0] > bound[0] if len(keys) == 1 else sa.tuple_(*keys) > sa.tuple_(*bound))
 
 
 def utc_now() -> datetime:
     """The store's clock: aware, UTC."""
     return datetime.now(UTC)
+
+
+def pack(value: object) -> bytes:
+    """JSON, zlib-compressed: a track object as stored (about a third of its text)."""
+    return zlib.compress(json.dumps(value, separators=(",", ":")).encode())  # ASCII: any text fits
+
+
+def unpack(data: bytes) -> Any:
+    """What ``pack`` stored."""
+    return json.loads(zlib.decompress(data))
 
 
 def status_name(status: MainStatus | str) -> str:
@@ -80,7 +102,7 @@ def status_name(status: MainStatus | str) -> str:
 def shipment_from_row(row: Row[Any]) -> Shipment:
     """A Shipment from its row, its track decoded from the track object as received."""
     carrier = None if row.carrier is None else Carrier(row.carrier)
-    raw = None if row.track_info is None else json.loads(row.track_info)
+    raw = None if row.track is None else unpack(row.track)
     track: TrackInfo | None = None
     if raw is not None:
         if row.api_version == "v1":

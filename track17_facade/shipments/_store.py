@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import json
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -21,9 +23,16 @@ from track17_facade.errors import InvalidInputError, WebhookParseError
 from track17_facade.models import Accepted, BatchResult, Registration, TrackInfo
 from track17_facade.shipments._database import Database
 from track17_facade.shipments._model import (
+    KEEP_BODIES,
+    KEEP_DIGESTS,
+    PRUNE_BATCH,
+    PRUNE_EVERY,
     Freshness,
     Outcome,
+    PruneReport,
     Receipt,
+    ReceivedPush,
+    Retention,
     Shipment,
     Source,
     StatusChange,
@@ -34,13 +43,14 @@ from track17_facade.shipments._model import (
 from track17_facade.shipments._rows import (
     carrier_key,
     change_from_row,
+    pack,
     pages,
     shipment_from_row,
     status_name,
     storable,
     utc_now,
 )
-from track17_facade.shipments._schema import Statements, changes, inbox, shipments
+from track17_facade.shipments._schema import Statements, bodies, changes, inbox, shipments
 from track17_facade.status import MainStatus
 from track17_facade.webhooks import WebhookEvent, WebhookEventType, parse_webhook, signed_bytes
 
@@ -74,6 +84,8 @@ class ShipmentStore:
         read_only: bool = False,
         clock: Callable[[], datetime] | None = None,
         on_change: Callable[[StatusChange], object] | None = None,
+        keep_bodies: timedelta | None = KEEP_BODIES,
+        keep_digests: timedelta | None = KEEP_DIGESTS,
     ) -> None:
         """Open (and create or upgrade) a store.
 
@@ -97,15 +109,24 @@ class ShipmentStore:
                 applied it (a receiver's worker thread, or ``sync``'s); an exception it raises is
                 logged and does not undo anything. ``changes(after=...)`` remains the way to read
                 them reliably across restarts.
+            keep_bodies: how long each push's body is kept as received, for an audit trail
+                (default 7 days; None: for ever; ``timedelta(0)``: not kept).
+            keep_digests: how long the store remembers a push it received, to answer DUPLICATE
+                when 17TRACK delivers it again (default 30 days; None: for ever). A push
+                delivered again after that is applied by the newer-wins rule like any other, so
+                it leaves the shipment as it is (STALE). At least ``keep_bodies``.
 
         Raises:
-            InvalidInputError: not a SQLite or PostgreSQL URL, or its driver is not installed.
+            InvalidInputError: not a SQLite or PostgreSQL URL, or its driver is not installed; a
+                retention that is negative, or bodies kept longer than digests.
             StoreSetupError: the database cannot serve as asked (not a database, a directory that
                 does not exist, a read-only file opened for writing, no store where one is read).
             StoreSchemaError: the schema is newer than this release, or older and ``upgrade`` is
                 False (or ``read_only``).
             StoreUnavailableError: the database cannot be reached.
         """
+        self.retention = Retention.of(keep_bodies, keep_digests)
+        self._receipts = itertools.count(1)
         self._clock = clock or utc_now
         self._on_change = on_change
         self._db = Database(url, read_only=read_only)
@@ -194,17 +215,24 @@ class ShipmentStore:
         event = parse_webhook(raw_body, sign=sign, api_key=api_key)
         canonical = json.dumps(event.raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         try:
-            digest = hashlib.sha256(canonical.encode()).hexdigest()
+            digest = hashlib.sha256(canonical.encode()).digest()
         except UnicodeEncodeError:  # JSON may escape a lone UTF-16 surrogate; no text holds one
             raise WebhookParseError(
                 "the push holds a lone surrogate escape (such as \\ud800), which is not text"
             ) from None
         body = signed_bytes(raw_body)  # verified above, so this cannot fail
         outcome = self._write(lambda connection, made: self._receive(connection, event, digest, body, made))
+        if next(self._receipts) % PRUNE_EVERY == 0:
+            self._prune_after_receiving()
         return Receipt(outcome, event.number)
 
     def _receive(
-        self, connection: Connection, event: WebhookEvent, digest: str, body: bytes, made: list[StatusChange]
+        self,
+        connection: Connection,
+        event: WebhookEvent,
+        digest: bytes,
+        body: bytes,
+        made: list[StatusChange],
     ) -> Outcome:
         now = self.now()
         recorded = connection.execute(
@@ -215,12 +243,13 @@ class ShipmentStore:
                 "event": str(event.type)[:64],
                 "outcome": "",
                 "received_at": now,
-                "body": body,
             },
         ).first()
         if recorded is None:
             connection.execute(self._sql.delivered_again, {"b_digest": digest})
             return Outcome.DUPLICATE
+        if self.retention.bodies != timedelta(0):
+            connection.execute(self._sql.keep_body, {"id": recorded.id, "body": zlib.compress(body)})
         outcome = self._apply_event(connection, event, now, made)
         connection.execute(self._sql.outcome, {"b_id": recorded.id, "outcome": str(outcome)})
         return outcome
@@ -276,7 +305,7 @@ class ShipmentStore:
             row = self._locked(connection, number)
         assert row is not None
         held: Freshness | None = None
-        if row.track_info is not None:
+        if row.track is not None:
             held = (row.latest_at or "", row.event_count)
         candidate = freshness(track)
         if not is_newer(candidate, held):
@@ -291,7 +320,7 @@ class ShipmentStore:
             "latest_at": candidate[0],
             "event_count": candidate[1],
             "tag": storable(track.tag or tag) or row.tag,
-            "track_info": json.dumps(dict(track.raw), separators=(",", ":")),  # ASCII: any text fits
+            "track": pack(dict(track.raw)),
             "source": str(source),
             "updated_at": now,
             "checked_at": now,
@@ -346,6 +375,50 @@ class ShipmentStore:
         created = connection.execute(self._sql.create, shipment).first()
         return created is not None
 
+    # -- retention ----------------------------------------------------------------------------
+
+    def prune(self, *, batch: int = PRUNE_BATCH) -> PruneReport:
+        """Apply the retention now, to everything due: drop the bodies older than
+        ``keep_bodies`` and forget the pushes older than ``keep_digests``.
+
+        Works oldest first, ``batch`` rows to a transaction, so that pushes arriving meanwhile
+        wait for one short transaction at most. The store also does this by itself, a batch at a
+        time, every ``PRUNE_EVERY`` pushes it receives and at the end of each ``sync``.
+
+        Raises:
+            StoreSetupError: the store is read-only.
+            StoreUnavailableError: the database cannot be reached.
+        """
+        if batch < 1:
+            raise InvalidInputError(f"batch must be at least 1, got {batch}")
+        pruned = PruneReport(0, 0)
+        while True:
+            step = self._prune_step(batch)
+            pruned = PruneReport(pruned.bodies + step.bodies, pruned.digests + step.digests)
+            if step.bodies < batch and step.digests < batch:
+                return pruned
+
+    def _prune_step(self, limit: int) -> PruneReport:
+        """One batch of each kind, each in its own transaction."""
+        now, keep = self.now(), self.retention
+        dropped = forgotten = 0
+        if keep.bodies is not None:
+            body_cutoff = now - keep.bodies
+            dropped = self._db.write(lambda connection: self._sql.drop_bodies(connection, body_cutoff, limit))
+        if keep.digests is not None:
+            cutoff = now - keep.digests
+            forgotten = self._db.write(lambda connection: self._sql.forget_pushes(connection, cutoff, limit))
+        return PruneReport(dropped, forgotten)
+
+    def _prune_after_receiving(self) -> None:
+        """A batch of pruning after a push was stored: never the push's failure."""
+        if self.retention.unbounded:
+            return
+        try:
+            self._prune_step(PRUNE_BATCH)
+        except Exception:
+            logger.warning("pruning the inbox failed; it is tried again later", exc_info=True)
+
     # -- reading ------------------------------------------------------------------------------
 
     def get(self, number: str) -> Shipment | None:
@@ -366,17 +439,21 @@ class ShipmentStore:
         status: MainStatus | str | None = None,
         tracking: bool | None = None,
         stale_for: timedelta | None = None,
+        *,
+        after: str | None = None,
     ) -> Iterator[Shipment]:
         """The store's shipments in number order, read lazily a page at a time.
 
         Args:
+            after: only those after this number (the last one a page showed: each page is an
+                index range however large the store).
             status: only those in this main status (a ``MainStatus``, or 17TRACK's name such as
                 "Delivered").
             tracking: only those 17TRACK still tracks (True) or no longer tracks (False).
             stale_for: only those the store has heard nothing about for at least this long.
 
         Raises:
-            InvalidInputError: a status that is not one of 17TRACK's.
+            InvalidInputError: a status that is not one of 17TRACK's, or ``after`` not a number.
             StoreUnavailableError: the database cannot be reached (when a page is read).
         """
         conditions = []
@@ -388,7 +465,8 @@ class ShipmentStore:
             cutoff = self.now() - stale_for
             conditions.append(sa.or_(shipments.c.checked_at.is_(None), shipments.c.checked_at <= cutoff))
         query = sa.select(shipments).where(*conditions)
-        return (shipment_from_row(row) for row in pages(self._db, query, shipments.c.number))
+        start = None if after is None else (canonical_number(after),)
+        return (shipment_from_row(row) for row in pages(self._db, query, shipments.c.number, after=start))
 
     def changes(self, after: int | str = 0) -> Iterator[StatusChange]:
         """Every change of a shipment's main status recorded after the change ``after``, in order.
@@ -407,8 +485,43 @@ class ShipmentStore:
         query = sa.select(changes).where(changes.c.id > cursor)
         return (change_from_row(row) for row in pages(self._db, query, changes.c.id))
 
+    def pushes(self, number: str | None = None, *, after: int = 0) -> Iterator[ReceivedPush]:
+        """The pushes the store still remembers (``keep_digests``), oldest first, each with its
+        body as received while it is kept (``keep_bodies``): the audit trail.
+
+        Args:
+            number: only the pushes about this number (read as ``get`` reads it).
+            after: only the pushes after this ``ReceivedPush.id``.
+
+        Raises:
+            InvalidInputError: not a tracking number, or ``after`` not an integer from 0.
+            StoreUnavailableError: the database cannot be reached (when a page is read).
+        """
+        cursor = integer(after) if not isinstance(after, bool) else None
+        if cursor is None or cursor < 0:
+            raise InvalidInputError(f"after must be a push id (an integer from 0), got {after!r}")
+        query = (
+            sa.select(inbox, bodies.c.body)
+            .outerjoin(bodies, bodies.c.id == inbox.c.id)
+            .where(inbox.c.id > cursor)
+        )
+        if number is not None:
+            query = query.where(inbox.c.number == canonical_number(number))
+        return (
+            ReceivedPush(
+                id=row.id,
+                number=row.number,
+                event=row.event,
+                outcome=row.outcome,
+                deliveries=row.deliveries,
+                received_at=row.received_at,
+                body=None if row.body is None else zlib.decompress(row.body),
+            )
+            for row in pages(self._db, query, inbox.c.id)
+        )
+
     def inbox_count(self) -> int:
-        """How many distinct pushes the store has received (its inbox's size)."""
+        """How many distinct pushes the store remembers (its inbox's size)."""
         with self._db.reading() as connection:
             return int(connection.execute(sa.select(sa.func.count()).select_from(inbox)).scalar_one())
 

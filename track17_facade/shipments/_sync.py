@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +29,7 @@ from track17_facade.models import (
     TrackInfo,
     TrackListEntry,
 )
-from track17_facade.shipments._model import Source, SyncReport
+from track17_facade.shipments._model import PruneReport, Source, SyncReport
 from track17_facade.shipments._rows import PAGE, pages
 from track17_facade.shipments._schema import shipments
 from track17_facade.status import MainStatus, TrackingStatus
@@ -99,14 +99,10 @@ class SyncRun:
     def stale(self) -> Iterator[Any]:
         """``(number, carrier)`` pairs (or numbers, on v1) of the tracked shipments not heard of
         for ``stale_after``, read from the database as the client asks for them."""
-        cutoff = self.store.now() - self.stale_after
-        query = sa.select(shipments.c.number, shipments.c.carrier).where(
-            shipments.c.tracking.is_(True),
-            sa.or_(shipments.c.checked_at.is_(None), shipments.c.checked_at <= cutoff),
-        )
         with_carrier = self.api_version != "v1"
-        for row in pages(self.store._db, query, shipments.c.number):
-            yield (row.number, row.carrier) if with_carrier and row.carrier else row.number
+        for query, keys in stale_queries(self.store.now() - self.stale_after):
+            for row in pages(self.store._db, query, *keys):
+                yield (row.number, row.carrier) if with_carrier and row.carrier else row.number
 
     def apply(self, batch: BatchResult[Any]) -> None:
         """One gettrackinfo request's answers, applied by the newer-wins rule."""
@@ -121,7 +117,7 @@ class SyncRun:
             else:
                 self.unchanged += 1
 
-    def report(self) -> SyncReport:
+    def report(self, pruned: PruneReport) -> SyncReport:
         return SyncReport(
             asked=self.asked,
             refreshed=self.refreshed,
@@ -131,7 +127,19 @@ class SyncRun:
             adopted=self.adopted,
             stopped=self.stopped,
             failures=tuple(self.failures),
+            pruned=pruned,
         )
+
+
+def stale_queries(cutoff: datetime) -> list[tuple[sa.Select[Any], tuple[sa.ColumnElement[Any], ...]]]:
+    """The tracked shipments never checked, then those last checked at or before ``cutoff``, each
+    with the keys it is paged by: both walk the ``track17_shipments_stale`` index (tracking,
+    checked_at, number) as a range, so a sync reads the stale shipments, not the store."""
+    columns = (shipments.c.number, shipments.c.carrier, shipments.c.checked_at)
+    tracked = shipments.c.tracking.is_(True)
+    never = sa.select(*columns).where(tracked, shipments.c.checked_at.is_(None))
+    due = sa.select(*columns).where(tracked, shipments.c.checked_at <= cutoff)
+    return [(never, (shipments.c.number,)), (due, (shipments.c.checked_at, shipments.c.number))]
 
 
 def _client_of(client: object, want_async: bool, call: str) -> None:
@@ -165,7 +173,7 @@ def run_sync(
             run.mark_stopped(batch)
     for batch in client.stream("get_track_info", run.stale()):
         run.apply(batch)
-    return run.report()
+    return run.report(store.prune())
 
 
 async def run_sync_async(
@@ -188,7 +196,7 @@ async def run_sync_async(
             await asyncio.to_thread(run.mark_stopped, batch)
     async for batch in client.stream("get_track_info", run.stale()):
         await asyncio.to_thread(run.apply, batch)
-    return run.report()
+    return run.report(await asyncio.to_thread(store.prune))
 
 
 def listed_items(items: object) -> list[Any]:
