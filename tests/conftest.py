@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import shutil
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,12 +17,18 @@ import pytest
 
 from tests.ports import free_port
 from track17_facade import AsyncTrack17Client, SlidingWindowLimiter, Track17Client
-from track17_facade.ratelimit import shared_limiter
+from track17_facade.ratelimit import LEDGER_ENV, shared_limiter
 from track17_facade.sandbox import Sandbox, SandboxStats
 
 FAST = 1000.0
 """A rate for tests that are not about rate limiting, so they do not wait on the limiter."""
 IN_CI = bool(os.environ.get("CI"))
+
+# The clients' host pacing ledgers live in a directory of this run (inherited by every process it
+# starts), never in the user's cache: tests make thousands of keys.
+LEDGERS = tempfile.mkdtemp(prefix="track17-test-ledgers-")
+os.environ[LEDGER_ENV] = LEDGERS
+atexit.register(shutil.rmtree, LEDGERS, ignore_errors=True)
 
 
 def missing(reason: str) -> None:

@@ -356,11 +356,30 @@ def test_the_limiter_spaces_windows_by_the_margin_it_has_learnt() -> None:
     assert limiter.reserve() == pytest.approx(wider)  # the fifth: a window and the new margin after 0
 
 
-def test_every_limiter_of_a_key_in_the_process_shares_its_margin() -> None:
+def test_limiters_of_a_key_share_a_margin_per_rate() -> None:
+    """A margin is learnt in one regime: every limiter of a key at one rate shares it, and a
+    refusal at 50 requests/s (queued round trips, a busy server) does not slow a 3/s job."""
     from track17_facade.ratelimit import shared_limiter, shared_margin
 
     key, other = "margin-key-" + "a" * 20, "margin-key-" + "b" * 20
-    assert shared_margin(key) is shared_margin(key) and shared_margin(key) is not shared_margin(other)
-    three, fifty = shared_limiter(key, 3.0), shared_limiter(key, 50.0)
+    assert shared_margin(key, 3.0) is shared_margin(key, 3.0) is not shared_margin(other, 3.0)
+    three, again, fifty = shared_limiter(key, 3.0), shared_limiter(key, 3.0), shared_limiter(key, 50.0)
+    fifty.learn(booked=0.0, paced=False, refused=True)
+    assert fifty.margin > three.margin == shared_margin(other, 3.0).seconds
     three.learn(booked=0.0, paced=False, refused=True)
-    assert three.margin == fifty.margin == shared_margin(key).seconds > shared_margin(other).seconds
+    assert three.margin == again.margin == shared_margin(key, 3.0).seconds > shared_margin(other, 3.0).seconds
+
+
+def test_a_route_no_longer_answered_stops_holding_the_margin_up() -> None:
+    from track17_facade.ratelimit import EVIDENCE, MARGIN_FLOOR, ROUTE_MEMORY, Margin
+
+    clock = _Clock()
+    margin = Margin(clock=clock)
+    for index in range(EVIDENCE):  # a slow, jittery route: round trips of 0.1 to 0.8 s
+        margin.observe("getRealTimeTrackInfo", 0.1 + 0.1 * index)
+    assert margin.seconds > 0.05
+    clock.now += ROUTE_MEMORY + 1
+    for _ in range(3 * EVIDENCE):  # then only a steady one, each answer a clean window
+        margin.observe("gettrackinfo", 0.2)
+        margin.held(1)
+    assert margin.seconds == pytest.approx(MARGIN_FLOOR)

@@ -118,7 +118,7 @@ def test_the_redis_limiter_spaces_by_this_processs_learnt_margin(redis_server: R
     store = redis.Redis.from_url(redis_server.url, decode_responses=True)
     with RedisRateLimiter.from_url(redis_server.url) as shared:
         limiter = shared.for_key(key)
-        assert limiter.margin == shared_margin(key).seconds == MARGIN_START
+        assert limiter.margin == shared_margin(key, 3.0).seconds == MARGIN_START
         limiter.learn(booked=time.monotonic(), paced=True, refused=True)
         with Track17Client(key) as client:  # a client of the key without Redis sees the same
             assert client.rate_limit_margin == limiter.margin == pytest.approx(MARGIN_START * MARGIN_WIDEN)

@@ -61,6 +61,7 @@ from track17_facade.models import REGISTRATION_METADATA, Accepted, BatchResult, 
 from track17_facade.ratelimit import (
     KeyedLimiter,
     LearningLimiter,
+    PacingLedger,
     RateLimiter,
     check_rate_limiter,
     shared_limiter,
@@ -126,6 +127,7 @@ class BaseClient(_NamedOptions):
         proxy: str | httpx.URL | httpx.Proxy | None = None,
         trust_env: bool = True,
         headers: Mapping[str, str] | None = None,
+        pacing_ledger: PacingLedger = True,
     ) -> None:
         owner = type(self).__name__
         api_key = checked_api_key(api_key, owner)
@@ -156,7 +158,7 @@ class BaseClient(_NamedOptions):
         self.max_retries = max_retries
         self.requests_per_second = requests_per_second
         self.rate_limiter: RateLimiter = (
-            shared_limiter(api_key, requests_per_second)
+            shared_limiter(api_key, requests_per_second, ledger=pacing_ledger)
             if rate_limiter is None
             else _bind(rate_limiter, api_key)
         )

@@ -70,6 +70,13 @@ class Track17Client(BaseClient):
         trust_env: read proxies from the environment.
         headers: extra headers for every request (a ``User-Agent: track17/<version>`` is sent
             unless given here).
+        pacing_ledger: share this key's request starts with the other processes of this user on
+            this machine, through a small file under the user's cache directory (True, the
+            default; ``TRACK17_PACING_LEDGER`` names another directory, or ``off``), or a
+            directory: a new process then sends at once when the key's last window was empty,
+            and processes side by side share one limit. False: pace in this process alone, and
+            wait one window before the first request in case another process just used the key.
+            (Across machines, use ``RedisRateLimiter``.)
 
     Raises:
         InvalidInputError: (a ValueError) an empty key or one holding a control or non-ASCII

@@ -125,11 +125,11 @@ class RedisRateLimiter:
         bound._fingerprint = key_fingerprint(api_key)
         bound._booked = _Bookings()
         if self._learns_per_key:
-            bound._margin = shared_margin(api_key)
+            bound._margin = shared_margin(api_key, self.requests_per_second)
         # Without Redis, every client of the key in this process falls back to the one in-process
         # limiter of the key, as clients without a rate_limiter use.
         bound._fallback = (
-            shared_limiter(api_key, self.requests_per_second)
+            shared_limiter(api_key, self.requests_per_second, ledger=True)
             if self._learns_per_key
             else SlidingWindowLimiter(self.limit, self.window, margin=bound._margin)
         )

@@ -32,11 +32,11 @@ def limiter_failed(exc: Exception) -> RateLimiterUnavailableError:
 # long garbage collection; 100 ms and more were seen on shared hosts) leaves at a time the limiter
 # never gave. Two ways keep the count true:
 #
-# - A limiter that can ``move`` a booking (the in-process SlidingWindowLimiter) is told where the
+# - A limiter of one process that can ``move`` a booking (SlidingWindowLimiter) is told where the
 #   request really left, however little late, once its headers are written and before the next
 #   request of the client books. The next booking then counts from the real departure: lateness
 #   costs only itself, and the margin is left to cover the link alone.
-# - Other limiters (RedisRateLimiter: other processes book from the same log meanwhile) get a fresh
+# - Limiters others book from meanwhile (RedisRateLimiter, HostLimiter) get a fresh
 #   booking when the request wakes more than LATE_TOLERANCE after its slot, and one more booking at
 #   once when its headers still went out late. Redis first tries to move the missed booking to now,
 #   atomically and only where no window would then hold more than the limit (``move_to_now``): the
@@ -96,6 +96,13 @@ async def _best_effort_async(action: Callable[[], Awaitable[object]], what: str)
         return None
 
 
+def _counts_late_departures(limiter: RateLimiter) -> bool:
+    """Whether a request that woke late may leave at once, its limiter counting it where it left
+    (``move``): a limiter of one process. One that others book from meanwhile (Redis, the host
+    ledger) moves the missed booking to now or books again first (``RebookingLimiter``)."""
+    return isinstance(limiter, MovingLimiter) and not isinstance(limiter, RebookingLimiter)
+
+
 @dataclass(frozen=True, slots=True)
 class Slot:
     """A request's booking as its transport saw it."""
@@ -122,7 +129,7 @@ def wait_sync(limiter: RateLimiter) -> Slot:
         if delay > 0:
             time.sleep(delay)
         late = _late(due)
-        if not late or attempt == MAX_REBOOKINGS or isinstance(limiter, MovingLimiter):
+        if not late or attempt == MAX_REBOOKINGS or _counts_late_departures(limiter):
             return Slot(due, booked, delay > 0)
         if isinstance(limiter, RebookingLimiter) and _best_effort(
             partial(limiter.move_to_now, due), "moving"
@@ -148,7 +155,7 @@ async def wait_async(limiter: RateLimiter) -> Slot:
         if delay > 0:
             await asyncio.sleep(delay)
         late = _late(due)
-        if not late or attempt == MAX_REBOOKINGS or isinstance(limiter, MovingLimiter):
+        if not late or attempt == MAX_REBOOKINGS or _counts_late_departures(limiter):
             return Slot(due, booked, delay > 0)
         if isinstance(limiter, RebookingLimiter) and await _best_effort_async(
             partial(limiter.move_to_now_async, due), "moving"

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from track17_facade._secrets import redacting_logger
+from track17_facade.ratelimit._ledger import SLOTS, HostLedger, default_directory
 from track17_facade.ratelimit._margin import Margin
+
+PacingLedger = bool | str | os.PathLike[str]
+"""Where a client's in-process limiter shares its key's starts with the host's other processes:
+True (the user's cache directory, or ``$TRACK17_PACING_LEDGER``), a directory, or False (none)."""
 
 logger = redacting_logger("track17")
 
@@ -118,8 +125,9 @@ class SlidingWindowLimiter:
     process cannot know what its key did in the last second (a job that just ended, a cron job, a
     second worker started beside the first), and the server counts those requests too. So the
     first requests wait until one window (and the margin) has passed since the limiter was made:
-    at most one second per process and key, paid once, since every client of a key in the process
-    shares one limiter. ``assume_used=False`` is for a key nothing else can have used just before.
+    at most one second per process and key, paid once, since every client of a key in the
+    process shares one limiter. ``assume_used=False`` is for a key nothing else can have used
+    just before. ``HostLimiter`` knows instead, from the host's other processes.
 
     Args:
         limit: requests per window.
@@ -154,12 +162,14 @@ class SlidingWindowLimiter:
     def reserve(self) -> float:
         """Book the next start; return how many seconds the caller must wait before it."""
         with self._lock:
-            now = self._clock()
-            start = now
-            if len(self._starts) == self.limit:
-                start = max(now, self._starts[0] + self.window + self._margin.seconds)
-            self._starts.append(start)
-            return start - now
+            return self._book(self._clock())
+
+    def _book(self, now: float) -> float:
+        start = now
+        if len(self._starts) == self.limit:
+            start = max(now, self._starts[0] + self.window + self._margin.seconds)
+        self._starts.append(start)
+        return start - now
 
     async def reserve_async(self) -> float:
         """The same as ``reserve``, which never blocks for long (a lock held for microseconds)."""
@@ -173,10 +183,13 @@ class SlidingWindowLimiter:
         caller then books one more slot to count the late departure instead).
         """
         with self._lock:
-            if not self._starts or abs(self._starts[-1] - booked) > _SAME_BOOKING:
-                return False
-            self._starts[-1] = max(self._starts[-1], departed)
-            return True
+            return self._move(booked, departed)
+
+    def _move(self, booked: float, departed: float) -> bool:
+        if not self._starts or abs(self._starts[-1] - booked) > _SAME_BOOKING:
+            return False
+        self._starts[-1] = max(self._starts[-1], departed)
+        return True
 
     @property
     def margin(self) -> float:
@@ -192,7 +205,105 @@ class SlidingWindowLimiter:
         self._margin.answered(booked, paced, refused, self.limit, round_trip, route)
 
     def __repr__(self) -> str:
-        return f"<SlidingWindowLimiter {self.limit} per {self.window:g}s, margin {self.margin * 1000:.1f} ms>"
+        return (
+            f"<{type(self).__name__} {self.limit} per {self.window:g}s, margin {self.margin * 1000:.1f} ms>"
+        )
+
+
+class HostLimiter(SlidingWindowLimiter):
+    """``SlidingWindowLimiter`` for every process of the user on this machine: they book from one
+    log of the key's last starts, kept in a small file (``HostLedger``). A new process knows
+    exactly what the last window held and sends at once when it was empty; processes running side
+    by side share one limit. What clients use by default.
+
+    Other processes book from the log meanwhile, so a request that wakes late cannot simply be
+    counted where it left, as one process does (``move``, which still serves while its booking
+    is the latest): like ``RedisRateLimiter``, its booking is moved to now where no window would
+    then hold too many, or given back and booked again (``move_to_now``, ``release``).
+
+    Should the file stop serving (see ``HostLedger``), the limiter goes on in its process alone,
+    counting the last window as full once, as ``SlidingWindowLimiter`` does when it starts.
+
+    Args:
+        limit, window, margin: as ``SlidingWindowLimiter``.
+        ledger: the key's ledger on this host.
+    """
+
+    def __init__(
+        self, limit: int, window: float, *, margin: float | Margin | None = None, ledger: HostLedger
+    ) -> None:
+        super().__init__(limit, window, margin=margin, assume_used=False)
+        self._ledger: HostLedger | None = ledger
+
+    @property
+    def shares_host(self) -> bool:
+        """Whether the limiter still books through the host's ledger."""
+        return self._ledger is not None and self._ledger.working
+
+    def reserve(self) -> float:
+        """Book the next start, for every process of the key on this host; the seconds to wait."""
+        with self._lock:
+            now = self._clock()
+            if self._ledger is not None:
+                shared = self._ledger.book(self.limit, self.window, self._margin.seconds, now)
+                if shared is not None:
+                    self._starts.append(shared)
+                    return shared - now
+                self._alone(now)
+            return self._book(now)
+
+    def move(self, booked: float, departed: float) -> bool:
+        """As ``SlidingWindowLimiter.move``, when the booking is still the latest on the host."""
+        with self._lock:
+            if self._ledger is None:
+                return self._move(booked, departed)
+            moved = self._ledger.move(booked, departed, _SAME_BOOKING)
+            if moved is None:
+                self._alone(self._clock())
+                return False
+            if moved:
+                self._move(booked, departed)
+            return moved
+
+    def move_to_now(self, booked: float) -> bool:
+        """Move the missed booking made at ``booked`` to now, where no window would then hold too
+        many; whether it did (see ``RebookingLimiter``)."""
+        with self._lock:
+            now = self._clock()
+            if self._ledger is None:
+                return self._move(booked, now)
+            margin = self._margin.seconds
+            moved = self._ledger.move_to_now(booked, now, self.limit, self.window, margin, _SAME_BOOKING)
+            if moved is None:
+                self._alone(now)
+                return False
+            if moved:
+                self._move(booked, now)
+            return moved
+
+    async def move_to_now_async(self, booked: float) -> bool:
+        """``move_to_now`` (a lock held for microseconds)."""
+        return self.move_to_now(booked)
+
+    def release(self, booked: float) -> None:
+        """Give back the booking made at ``booked``: nobody was sent on it."""
+        with self._lock:
+            if self._ledger is not None and self._ledger.release(booked, _SAME_BOOKING) is None:
+                self._alone(self._clock())
+
+    async def release_async(self, booked: float) -> None:
+        """``release`` (a lock held for microseconds)."""
+        self.release(booked)
+
+    def _alone(self, now: float) -> None:
+        """The ledger stopped serving: from now on, pace in this process, counting the window
+        that other processes may have filled meanwhile as full (once)."""
+        self._ledger = None
+        self._starts.extend([max(now, self._starts[-1] if self._starts else now)] * self.limit)
+
+    def __repr__(self) -> str:
+        shared = "shared on this host" if self.shares_host else "in this process alone"
+        return f"{super().__repr__()[:-1]}, {shared}>"
 
 
 _SAME_BOOKING = 0.005
@@ -200,8 +311,8 @@ _SAME_BOOKING = 0.005
 clocks are read microseconds apart)."""
 
 
-_shared: dict[tuple[str, int, float], SlidingWindowLimiter] = {}
-_margins: dict[str, Margin] = {}
+_shared: dict[tuple[str, int, float, str], SlidingWindowLimiter] = {}
+_margins: dict[tuple[str, int, float], Margin] = {}
 _shared_lock = threading.Lock()
 
 
@@ -210,33 +321,57 @@ def key_fingerprint(api_key: str) -> str:
     return hashlib.sha256(api_key.encode()).hexdigest()[:16]
 
 
-def shared_margin(api_key: str) -> Margin:
-    """The process-wide learning margin for this key: every limiter of the key shares it."""
-    fingerprint = key_fingerprint(api_key)
+def shared_margin(api_key: str, requests_per_second: float) -> Margin:
+    """The process-wide learning margin for this key at this rate: every limiter of the key and
+    rate shares it. A margin is learnt from the round trips and refusals of one regime (a 50
+    requests/s job queues its requests at the server, and its round trips spread far more than
+    a 3/s job's), so another rate learns its own."""
+    limit, window = window_for_rate(requests_per_second)
+    slot = (key_fingerprint(api_key), limit, window)
     with _shared_lock:
-        margin = _margins.get(fingerprint)
+        margin = _margins.get(slot)
         if margin is None:
-            margin = _margins[fingerprint] = Margin()
+            margin = _margins[slot] = Margin()
         return margin
 
 
 def shared_limiter(
-    api_key: str, requests_per_second: float, *, assume_used: bool = True
+    api_key: str, requests_per_second: float, *, assume_used: bool = True, ledger: PacingLedger = False
 ) -> SlidingWindowLimiter:
     """The process-wide limiter for this key and rate: every client using the key shares it.
 
-    ``assume_used`` applies when this call makes the limiter (see ``SlidingWindowLimiter``).
+    Args:
+        api_key: the key (only a hash of it names anything).
+        requests_per_second: the rate.
+        assume_used: see ``SlidingWindowLimiter``; applies when this call makes the limiter.
+        ledger: share the key's starts with the host's other processes (see ``PacingLedger``):
+            True for the user's cache directory (``TRACK17_PACING_LEDGER=off`` turns it off),
+            or a directory.
     """
     limit, window = window_for_rate(requests_per_second)
-    slot = (key_fingerprint(api_key), limit, window)
-    margin = shared_margin(api_key)
+    directory = _ledger_directory(ledger)
+    fingerprint = key_fingerprint(api_key)
+    slot = (fingerprint, limit, window, "" if directory is None else str(directory))
+    margin = shared_margin(api_key, requests_per_second)
     with _shared_lock:
         limiter = _shared.get(slot)
         if limiter is None:
-            limiter = _shared[slot] = SlidingWindowLimiter(
-                limit, window, margin=margin, assume_used=assume_used
-            )
+            if directory is None or limit > SLOTS:
+                limiter = SlidingWindowLimiter(limit, window, margin=margin, assume_used=assume_used)
+            else:
+                limiter = HostLimiter(limit, window, margin=margin, ledger=HostLedger(directory, fingerprint))
+            _shared[slot] = limiter
         return limiter
+
+
+def _ledger_directory(ledger: PacingLedger) -> Path | None:
+    if ledger is True:
+        return default_directory()
+    if ledger is False:
+        return None
+    if isinstance(ledger, str | os.PathLike):
+        return Path(ledger).expanduser()
+    raise TypeError(f"pacing_ledger must be True, False or a directory, got {type(ledger).__name__}")
 
 
 def check_rate_limiter(limiter: object, owner: str = "Track17Client") -> None:

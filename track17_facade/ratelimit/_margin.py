@@ -38,6 +38,10 @@ SPREAD_SAMPLES = 32
 """Round trips remembered per route for the spread."""
 EVIDENCE = 8
 """Round trips seen before the margin may shrink at all."""
+ROUTE_MEMORY = 60.0
+"""Seconds a route's round trips count after its last answer. A route the job stopped using (a
+slow endpoint asked once, a burst of queued requests) then stops holding the margin up for the
+routes in use now."""
 SPREAD_QUANTILE = 0.9
 """The spread is this quantile of the remembered round trips minus their minimum, so that a single
 outlier (a garbage collection in the client) does not count as the link's jitter."""
@@ -70,9 +74,13 @@ class Margin:
       above the value that failed until clean windows have worn that memory away
       (``MARGIN_SHRINK`` per window).
 
-    One ``Margin`` serves every limiter of an API key in the process (``shared_margin``), since
-    it is a property of the link to the server. ``Margin.fixed(seconds)`` never changes.
-    Thread-safe.
+    - **Forget what no longer applies**: round trips count per route, and a route not answered
+      for ``ROUTE_MEMORY`` seconds is forgotten; one margin serves one rate of a key
+      (``shared_margin``), since a faster job queues at the server and spreads its round trips
+      wider than a slower one on the same link.
+
+    One ``Margin`` serves every limiter of an API key and rate in the process (``shared_margin``).
+    ``Margin.fixed(seconds)`` never changes. Thread-safe.
     """
 
     def __init__(
@@ -95,6 +103,7 @@ class Margin:
         self._held = 0
         self._refused_at = 0.0
         self._round_trips: dict[str, deque[float]] = {}
+        self._seen: dict[str, float] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -122,6 +131,11 @@ class Margin:
             return self._spread()
 
     def _spread(self) -> float | None:
+        """The widest spread of the routes answered within ``ROUTE_MEMORY``; None before
+        ``EVIDENCE`` round trips of them."""
+        now = self._clock()
+        for route in [route for route, seen in self._seen.items() if now - seen > ROUTE_MEMORY]:
+            del self._seen[route], self._round_trips[route]  # the job moved on
         if sum(len(times) for times in self._round_trips.values()) < EVIDENCE:
             return None
         spreads = [
@@ -147,6 +161,7 @@ class Margin:
             if times is None:
                 times = self._round_trips[route] = deque(maxlen=SPREAD_SAMPLES)
             times.append(round_trip)
+            self._seen[route] = self._clock()
             target = self._target()
             if target is None or target <= self._seconds:
                 return
