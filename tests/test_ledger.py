@@ -237,12 +237,39 @@ def test_a_late_request_moves_to_now_only_where_no_window_overflows(tmp_path: Pa
     that keeps every window within the limit, and is given back and booked again otherwise."""
     key = unique_key()
     first, second = _limiter(tmp_path, key), _limiter(tmp_path, key)
-    now = time.monotonic()
-    booked = [now + first.reserve() for _ in range(3)]
-    later = now + second.reserve()  # the next window's first slot, counted from those three
+    booked = [first.reserve() + time.monotonic() for _ in range(3)]  # due times, as callers reckon
+    later = second.reserve() + time.monotonic()  # the next window's first slot, counted from those three
     assert later == pytest.approx(booked[0] + 1.0 + MARGIN, abs=0.01)
     assert not first.move_to_now(booked[0])  # three others within a window of now: it would overflow
     first.release(booked[0])  # so it gives the slot back...
-    again = time.monotonic() + first.reserve()  # ...and books again, a window after the next oldest
+    again = first.reserve() + time.monotonic()  # ...and books again, a window after the next oldest
     assert again == pytest.approx(booked[1] + 1.0 + MARGIN, abs=0.01)
-    assert second.move_to_now(later)  # the latest booking: nobody counted from it yet
+    assert first.move_to_now(again)  # the latest booking: nobody counted from it yet
+    assert not second.move_to_now(later)  # no longer the latest, and its window is full
+
+
+def test_a_request_ahead_that_left_late_is_counted_where_it_left(tmp_path: Path) -> None:
+    """A request of one process leaves 300 ms after its slot, when another process has already
+    booked the next window from that slot: the late one is counted where it left, and the request
+    it would crowd confirms its slot when it wakes, finds it gone, and books again after it."""
+    key = unique_key()
+    now = [time.monotonic()]
+
+    def clock() -> float:
+        now[0] += 1e-6  # processes read the clock microseconds apart
+        return now[0]
+
+    first, second = (
+        HostLimiter(3, 1.0, margin=MARGIN, ledger=HostLedger(tmp_path, key_fingerprint(key)), clock=clock)
+        for _ in range(2)
+    )
+    booked = [first.reserve() + now[0] for _ in range(3)]
+    following = [second.reserve() + now[0] for _ in range(3)]  # the next window, counted from those
+    assert following[0] == pytest.approx(booked[0] + 1.0 + MARGIN, abs=0.001)
+    now[0] = booked[2] + 0.3
+    assert first.move(booked[2], now[0])  # its headers went out 300 ms late
+    now[0] = following[2]  # the next window's requests wake on time
+    assert [second.confirm(due) for due in following] == [True, True, False]  # a fourth in a window
+    second.release(following[2])
+    again = now[0] + second.reserve()
+    assert again == pytest.approx(booked[2] + 0.3 + 1.0 + MARGIN, abs=0.001)  # a window after it left

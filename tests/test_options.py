@@ -55,6 +55,7 @@ def test_every_option_is_a_named_keyword(client_class: type[Any]) -> None:
         "proxy",
         "trust_env",
         "headers",
+        "pacing_ledger",
     ]
     documented = client_class.__doc__ or ""
     assert all(f"{name}:" in documented for name in parameters)

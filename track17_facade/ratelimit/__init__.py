@@ -26,6 +26,7 @@ from __future__ import annotations
 from track17_facade._constants import DEFAULT_REQUESTS_PER_SECOND
 from track17_facade.ratelimit._ledger import LEDGER_ENV, HostLedger, default_directory
 from track17_facade.ratelimit._limiter import (
+    ConfirmingLimiter,
     HostLimiter,
     KeyedLimiter,
     LearningLimiter,
@@ -79,6 +80,7 @@ __all__ = [
     "SPREAD_QUANTILE",
     "SPREAD_SAMPLES",
     "AsyncPacedTransport",
+    "ConfirmingLimiter",
     "HostLedger",
     "HostLimiter",
     "KeyedLimiter",

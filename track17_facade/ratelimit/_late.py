@@ -12,6 +12,7 @@ from functools import partial
 from track17_facade._secrets import redacting_logger
 from track17_facade.errors import RateLimiterUnavailableError, Track17Error
 from track17_facade.ratelimit._limiter import (
+    ConfirmingLimiter,
     LearningLimiter,
     MovingLimiter,
     RateLimiter,
@@ -42,6 +43,10 @@ def limiter_failed(exc: Exception) -> RateLimiterUnavailableError:
 #   atomically and only where no window would then hold more than the limit (``move_to_now``): the
 #   request then leaves at once. Otherwise it gives the missed slot back (``release``; nobody was
 #   sent on it, so the key loses no capacity) and books a fresh one.
+#
+# - A limiter whose bookings other processes may overtake (HostLimiter: a request ahead that left
+#   late is moved to where it left, after this one was booked) confirms each slot when its request
+#   wakes, and the request books again when the slot no longer holds.
 #
 # Only the first booking may fail a request (then nothing is sent unthrottled); when a later one
 # fails (Redis gone meanwhile), the request leaves on the slot it already holds.
@@ -96,6 +101,17 @@ async def _best_effort_async(action: Callable[[], Awaitable[object]], what: str)
         return None
 
 
+def _may_leave(limiter: RateLimiter, due: float, late: float) -> bool:
+    """Whether a request that woke ``late`` seconds past its slot ``due`` may leave now: on time
+    and its slot still holds (``ConfirmingLimiter``), or late where its limiter counts it where
+    it leaves."""
+    if late:
+        return _counts_late_departures(limiter)
+    if isinstance(limiter, ConfirmingLimiter):
+        return _best_effort(partial(limiter.confirm, due), "confirming") is not False
+    return True
+
+
 def _counts_late_departures(limiter: RateLimiter) -> bool:
     """Whether a request that woke late may leave at once, its limiter counting it where it left
     (``move``): a limiter of one process. One that others book from meanwhile (Redis, the host
@@ -129,14 +145,19 @@ def wait_sync(limiter: RateLimiter) -> Slot:
         if delay > 0:
             time.sleep(delay)
         late = _late(due)
-        if not late or attempt == MAX_REBOOKINGS or _counts_late_departures(limiter):
+        if attempt == MAX_REBOOKINGS or _may_leave(limiter, due, late):
             return Slot(due, booked, delay > 0)
-        if isinstance(limiter, RebookingLimiter) and _best_effort(
-            partial(limiter.move_to_now, due), "moving"
+        if (
+            late
+            and isinstance(limiter, RebookingLimiter)
+            and _best_effort(partial(limiter.move_to_now, due), "moving")
         ):
             logger.debug("woke %.0f ms after its rate-limit slot; moved it to now", late * 1000)
             return Slot(time.monotonic(), booked, delay > 0)
-        logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
+        if late:
+            logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
+        else:
+            logger.debug("a request ahead left late and took the rate-limit slot; booking a new one")
         if isinstance(limiter, ReleasingLimiter):
             _best_effort(partial(limiter.release, due), "giving back")
         try:
@@ -155,14 +176,19 @@ async def wait_async(limiter: RateLimiter) -> Slot:
         if delay > 0:
             await asyncio.sleep(delay)
         late = _late(due)
-        if not late or attempt == MAX_REBOOKINGS or _counts_late_departures(limiter):
+        if attempt == MAX_REBOOKINGS or _may_leave(limiter, due, late):
             return Slot(due, booked, delay > 0)
-        if isinstance(limiter, RebookingLimiter) and await _best_effort_async(
-            partial(limiter.move_to_now_async, due), "moving"
+        if (
+            late
+            and isinstance(limiter, RebookingLimiter)
+            and await _best_effort_async(partial(limiter.move_to_now_async, due), "moving")
         ):
             logger.debug("woke %.0f ms after its rate-limit slot; moved it to now", late * 1000)
             return Slot(time.monotonic(), booked, delay > 0)
-        logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
+        if late:
+            logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
+        else:
+            logger.debug("a request ahead left late and took the rate-limit slot; booking a new one")
         if isinstance(limiter, ReleasingLimiter):
             await _best_effort_async(partial(limiter.release_async, due), "giving back")
         try:

@@ -18,6 +18,7 @@ value (a reboot, or a stepped wall clock) cannot trust the times in it, and fall
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import socket
@@ -75,7 +76,7 @@ def boot_marker(clock: Callable[[], float] = time.monotonic) -> float:
 
 
 class HostLedger:
-    """One key's last ``SLOTS`` request starts on this host, in booking order.
+    """One key's last ``SLOTS`` request starts on this host, in time order.
 
     Use ``book`` and ``move`` from one thread at a time (the limiter holds its own lock around
     them); processes exclude each other with ``flock``. Every method returns None (and the
@@ -102,22 +103,48 @@ class HostLedger:
             start = now
             if len(starts) >= limit:
                 start = max(now, starts[-limit] + window + margin)
-            starts.append(start)
+            bisect.insort(starts, start)  # after a late departure moved, a start may lie beyond it
             return start
 
         return self._update(booking, now)
 
     def move(self, booked: float, departed: float, tolerance: float) -> bool | None:
-        """Move the latest booking, when it is the one made at ``booked``, to ``departed``;
-        whether it could (None: the ledger cannot serve)."""
+        """Move the booking made at ``booked`` to ``departed``, where its request really left
+        (later), keeping the log in time order; whether it was there (None: the ledger cannot
+        serve). Requests booked after it may already have been counted from the old start: each
+        ``confirm``s its slot against the log when it wakes, and so counts this one where it left.
+        """
 
         def moving(starts: list[float]) -> bool:
-            if not starts or abs(starts[-1] - booked) > tolerance:
+            mine = _index(starts, booked, tolerance)
+            if mine is None:
                 return False
-            starts[-1] = max(starts[-1], departed)
+            starts[mine] = max(starts[mine], departed)
+            starts.sort()
             return True
 
         return self._update(moving, None)
+
+    def confirm(
+        self, booked: float, now: float, limit: int, window: float, margin: float, tolerance: float
+    ) -> bool | None:
+        """Whether the request booked at ``booked``, waking ``now``, may leave: fewer than
+        ``limit`` starts lie ahead of it in the log within a window (and margin) of now. A start
+        ahead may have moved since the booking (``move``: its request left late). False also
+        when the booking is gone (the log was reset); None when the ledger cannot serve.
+
+        Every request of the key checks the starts ahead of its own, in one order (the log's), so
+        two requests never both leave counting only on each other's absence.
+        """
+
+        def confirming(starts: list[float]) -> bool:
+            mine = _index(starts, booked, tolerance)
+            if mine is None:
+                return False
+            since = now - window - margin
+            return sum(since < start for start in starts[:mine]) < limit
+
+        return self._update(confirming, now)
 
     def move_to_now(
         self, booked: float, now: float, limit: int, window: float, margin: float, tolerance: float
@@ -138,6 +165,7 @@ class HostLedger:
             ):
                 return False
             starts[mine] = max(starts[mine], now)
+            starts.sort()
             return True
 
         return self._update(moving, now)
@@ -217,8 +245,15 @@ class HostLedger:
 
 
 def _index(starts: list[float], booked: float, tolerance: float) -> int | None:
-    """Where the booking made at ``booked`` is, the latest first; None when it is gone."""
-    for index in range(len(starts) - 1, -1, -1):
-        if abs(starts[index] - booked) <= tolerance:
-            return index
-    return None
+    """Where the booking made at ``booked`` is: the nearest start within ``tolerance``, one not
+    after ``booked`` first (the caller reckons its due time from the booking a few microseconds
+    after the ledger did, and other processes' bookings may lie microseconds apart); None when
+    it is gone."""
+    nearest = min(
+        range(len(starts)),
+        key=lambda index: (starts[index] > booked, abs(starts[index] - booked)),
+        default=None,
+    )
+    if nearest is None or abs(starts[nearest] - booked) > tolerance:
+        return None
+    return nearest

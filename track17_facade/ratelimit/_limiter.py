@@ -69,6 +69,17 @@ class RebookingLimiter(Protocol):
 
 
 @runtime_checkable
+class ConfirmingLimiter(Protocol):
+    """A limiter whose bookings others may overtake while a request sleeps (``HostLimiter``: a
+    request of another process that left late is counted where it left), so each request
+    checks its slot once it wakes, and books again when the slot no longer holds."""
+
+    def confirm(self, booked: float) -> bool:
+        """Whether the request booked at ``booked`` may leave now."""
+        ...
+
+
+@runtime_checkable
 class ReleasingLimiter(Protocol):
     """A limiter that takes back a booking nobody was sent on (``RedisRateLimiter``), so that the
     key loses no capacity when a request wakes too late for its slot."""
@@ -227,12 +238,19 @@ class HostLimiter(SlidingWindowLimiter):
     Args:
         limit, window, margin: as ``SlidingWindowLimiter``.
         ledger: the key's ledger on this host.
+        clock: the monotonic clock, which every process of the host shares (tests move it).
     """
 
     def __init__(
-        self, limit: int, window: float, *, margin: float | Margin | None = None, ledger: HostLedger
+        self,
+        limit: int,
+        window: float,
+        *,
+        margin: float | Margin | None = None,
+        ledger: HostLedger,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__(limit, window, margin=margin, assume_used=False)
+        super().__init__(limit, window, margin=margin, clock=clock, assume_used=False)
         self._ledger: HostLedger | None = ledger
 
     @property
@@ -253,7 +271,8 @@ class HostLimiter(SlidingWindowLimiter):
             return self._book(now)
 
     def move(self, booked: float, departed: float) -> bool:
-        """As ``SlidingWindowLimiter.move``, when the booking is still the latest on the host."""
+        """Count the request booked at ``booked`` where it really left, ``departed``: any booking
+        on the host moves (those after it ``confirm`` their slots when they wake)."""
         with self._lock:
             if self._ledger is None:
                 return self._move(booked, departed)
@@ -264,6 +283,21 @@ class HostLimiter(SlidingWindowLimiter):
             if moved:
                 self._move(booked, departed)
             return moved
+
+    def confirm(self, booked: float) -> bool:
+        """Whether the request booked at ``booked`` may leave now: fewer than ``limit`` starts
+        ahead of it on the host lie within a window (and margin) of now (see
+        ``HostLedger.confirm``). Always True once the limiter paces alone."""
+        with self._lock:
+            if self._ledger is None:
+                return True
+            now = self._clock()
+            margin = self._margin.seconds
+            confirmed = self._ledger.confirm(booked, now, self.limit, self.window, margin, _SAME_BOOKING)
+            if confirmed is None:
+                self._alone(now)
+                return True
+            return confirmed
 
     def move_to_now(self, booked: float) -> bool:
         """Move the missed booking made at ``booked`` to now, where no window would then hold too
