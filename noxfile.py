@@ -12,6 +12,7 @@ Sessions:
     demo             the quickstart against the embedded sandbox
     bench            the benchmark suite, writes bench/results.json (BENCH_SMOKE=1: small mode)
     bench_smoke      the benchmark suite in its small mode, as CI runs it
+    screenshots      the sandbox page's screenshots in docs/images (needs Chromium)
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ CONTRACTS = (
 GENERATOR_REQUIREMENTS = ROOT / "generator-requirements.txt"
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 SUPPORTED_MINORS = ("3.11", "3.12", "3.13", "3.14")
-BENCH_ONLY = ("matplotlib>=3.8",)
+BENCH_ONLY = ("matplotlib>=3.8", "playwright>=1.49")
 """What only the benchmarks need (bench/pacing.png), never a dependency of the package."""
 
 nox.options.sessions = ["spec", "check_generated", "check_twins", "lint", "typecheck", "tests", "bench_smoke"]
@@ -225,6 +226,14 @@ def demo(session: nox.Session) -> None:
     """Register a few hundred numbers on the embedded sandbox and show what the SDK does."""
     _install_project(session, extras="sandbox,cli,store")
     session.run("python", "examples/demo.py", *session.posargs)
+
+
+@nox.session
+def screenshots(session: nox.Session) -> None:
+    """Screenshots of the sandbox's web page for the README, from the system's Chromium."""
+    _install_project(session, extras="sandbox")
+    session.install("playwright>=1.49")
+    session.run("python", "docs/screenshots.py")
 
 
 @nox.session

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from bench import carriers, cli, decoding, faults, first_request, memory, pacing, store, workers
+from bench import carriers, cli, decoding, faults, first_request, memory, pacing, page, store, workers
 from bench.report import HERE, HOST, ROWS, host_noise
 
 
@@ -51,6 +51,7 @@ def main() -> int:
         15: partial(store.figure_store_scale, args.smoke),
         16: partial(first_request.figure_first_request, args.smoke),
         17: partial(first_request.figure_regimes, args.smoke),
+        18: partial(page.figure_page, args.smoke),
     }
     chosen = sorted({int(part) for part in args.only.split(",") if part.strip()}) or sorted(figures)
     print(f"track17 benchmarks ({'smoke' if args.smoke else 'full'}), Python {platform.python_version()}")

@@ -12,7 +12,12 @@ faults on demand::
         ...                                            # point a client at sandbox.base_url
         sandbox.advance(days=3)                        # shipments move on
 
-Or from a shell: ``python -m track17_facade.sandbox --port 8017``.
+Or from a shell: ``python -m track17_facade.sandbox --port 8017`` (or ``track17 sandbox``).
+
+Every sandbox serves a web page at its root (``sandbox.page_url``): the registered numbers with
+their simulated timelines, the API requests received with a chart of their pace against the
+limit, and every push with your receiver's answer, kept current as they happen; and buttons to
+advance the clock, push a number, set the webhook and inject faults.
 
 Pushes reach a URL (``set_webhook(url)``) or, in tests, your ASGI application in this very
 process (``set_webhook(app=my_app, path="/webhooks/17track")``), in the shape of the API version

@@ -18,6 +18,7 @@ def _announce(sandbox: Sandbox) -> None:
     print(f"track17 sandbox on {sandbox.base_url}", flush=True)
     print(f"API v2.4 on {sandbox.base_url_for('v2.4')}", flush=True)
     print(f"API key: {sandbox.api_key}", flush=True)
+    print(f"Page: {sandbox.page_url} (open it in a browser: shipments, requests, pushes, live)", flush=True)
     admin = sandbox.admin_url
     print(f'Admin: POST {admin}/advance {{"seconds": 3600}}, GET {admin}/stats', flush=True)
 

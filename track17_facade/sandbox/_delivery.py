@@ -73,6 +73,8 @@ class DeliveryRecord:
     redirect: str | None = None
     """The ``Location`` of a 3xx answer: 17TRACK does not follow redirects, and neither does the
     sandbox (a framework's trailing-slash redirect is the usual cause)."""
+    reordered: bool = False
+    """Held back on purpose and delivered after the push queued next (``webhook_reorder``)."""
 
     def to_json(self) -> dict[str, object]:
         """The record as the admin route ``GET /_sandbox/deliveries`` lists it (no body)."""
@@ -88,6 +90,7 @@ class DeliveryRecord:
             "latency": self.latency,
             "finished_at": None if self.finished_at is None else self.finished_at.isoformat(),
             "redirect": self.redirect,
+            "reordered": self.reordered,
         }
 
 
@@ -169,7 +172,7 @@ class WebhookDelivery:
                 else:
                     await self._send(http, push, 2 if repeat else 1)
                 if held is not None:
-                    await self._send(http, held, 1)
+                    await self._send(http, held, 1, reordered=True)
                     held = None
 
     def _fate(self) -> tuple[bool, bool, bool]:
@@ -178,12 +181,14 @@ class WebhookDelivery:
         rolls = rng.random(), rng.random(), rng.random()
         return rolls[0] < chaos.drop, rolls[1] < chaos.repeat, rolls[2] < chaos.reorder
 
-    async def _send(self, http: httpx.AsyncClient, push: Push, copies: int) -> None:
+    async def _send(
+        self, http: httpx.AsyncClient, push: Push, copies: int, *, reordered: bool = False
+    ) -> None:
         record = await self._deliver(http, push)
         if copies > 1 and record.delivered:
             again = await self._deliver(http, push)
             record = attrs.evolve(record, copies=1 + again.delivered)
-        self._finish(record)
+        self._finish(attrs.evolve(record, reordered=True) if reordered else record)
 
     def _finish(self, record: DeliveryRecord) -> None:
         with self._finished:

@@ -124,6 +124,11 @@ class FaultInjector:
                 fault if isinstance(fault, RawAnswer) else FaultKind(fault) for fault in faults
             )
 
+    @property
+    def rate(self) -> float:
+        """The share of requests that fail at random now."""
+        return self._rate
+
     def configure(self, *, rate: float, kinds: Iterable[FaultKind] | None = None) -> None:
         """Change the random fault rate (and kinds) from now on."""
         if not 0.0 <= rate <= 1.0:

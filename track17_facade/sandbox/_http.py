@@ -23,6 +23,7 @@ from track17_facade._secrets import redacting_logger
 from track17_facade.codes import ErrorCode
 from track17_facade.sandbox._admin import Answer
 from track17_facade.sandbox._faults import FaultInjector, FaultKind, RawAnswer
+from track17_facade.sandbox._page import PageAnswer, is_page
 from track17_facade.sandbox._records import SandboxConfig
 from track17_facade.sandbox._wire import BATCHLESS, WIRES, BadRequestError, Wire, refused_body
 
@@ -32,6 +33,8 @@ ADMIN_PATH = "/_sandbox"
 _WIRES: dict[str, Wire] = {wire.prefix: wire for wire in WIRES}
 _STAMP = "track17.stamp"
 """Where a request's rate-window stamp is kept in its ASGI scope, for the request log."""
+_DETAILS = "track17.details"
+"""Where the request log's other details (items, accepted, rejected, fault) are kept in the scope."""
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -93,10 +96,17 @@ class AsgiHandling:
     def _operate(self, wire: Wire, operation: str, body: Any) -> Json:
         raise NotImplementedError  # the Sandbox's
 
-    def _count_status(self, path: str, status: int, body: bytes, arrived: float) -> None:
+    def _count_status(
+        self, path: str, status: int, body: bytes, arrived: float, details: dict[str, Any] | None = None
+    ) -> None:
         raise NotImplementedError  # the Sandbox's
 
     def _admin(self, action: str, raw: bytes) -> Answer:
+        raise NotImplementedError  # the Sandbox's
+
+    def _page(
+        self, method: str, path: str, query: bytes, headers: dict[bytes, bytes], body: bytes
+    ) -> PageAnswer:
         raise NotImplementedError  # the Sandbox's
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -105,10 +115,13 @@ class AsgiHandling:
             return
         path: str = scope["path"]
         arrived = time.monotonic()
+        if is_page(path):
+            await self._serve_page(scope, receive, send, path)
+            return
         try:
             status, payload, extra_headers = await self._handle(scope, receive, send, path)
         except _ConnectionDroppedError:
-            self._count_status(path, 0, b"", scope.get(_STAMP, arrived))
+            self._count_status(path, 0, b"", scope.get(_STAMP, arrived), scope.get(_DETAILS))
             raise
         except _BodyTooLargeError:
             status, payload, extra_headers = (
@@ -120,11 +133,29 @@ class AsgiHandling:
             logger.exception("the sandbox failed to answer %s", path)
             status, payload, extra_headers = 500, {"code": 500, "message": "the sandbox failed"}, []
         body = payload if isinstance(payload, bytes) else _json_bytes(payload)
-        self._count_status(path, status, body, scope.get(_STAMP, arrived))
+        self._count_status(path, status, body, scope.get(_STAMP, arrived), scope.get(_DETAILS))
         headers = list(extra_headers)
         if not any(name == b"content-type" for name, _ in headers):
             headers.append((b"content-type", b"application/json"))
         headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _serve_page(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
+        """The web page (``_page``): no key asked, never recorded among the requests."""
+        try:
+            raw = await self._read_body(receive, scope) if scope["method"] == "POST" else b""
+            status, body, headers = self._page(
+                scope["method"], path, scope.get("query_string", b""), dict(scope["headers"]), raw
+            )
+        except _BodyTooLargeError:
+            status, body, headers = 413, b"the body is too large", [(b"content-type", b"text/plain")]
+        except Exception:  # a bug in the page: a plain 500, never a traceback in the browser
+            logger.exception("the sandbox's page failed to answer %s", path)
+            status, body, headers = 500, b"the sandbox's page failed", [(b"content-type", b"text/plain")]
+        if scope["method"] == "HEAD":
+            body = b""
+        headers = [*headers, (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -188,8 +219,10 @@ class AsgiHandling:
             )
         fault = self.faults.next_fault()
         if fault is not None:
+            label = fault.label if isinstance(fault, RawAnswer) else fault.value
+            scope[_DETAILS] = {"fault": label}
             with self._lock:
-                self._faults_injected[fault.label if isinstance(fault, RawAnswer) else fault.value] += 1
+                self._faults_injected[label] += 1
         if isinstance(fault, RawAnswer):
             raw_headers = [(b"content-type", fault.content_type.encode("latin-1"))]
             raw_headers += [
@@ -213,7 +246,8 @@ class AsgiHandling:
         raw = await self._read_body(receive, scope)
         # The work runs in a thread so that the event loop stays free to read and stamp the next
         # arrivals at once, as a server with many workers would, even while it encodes big answers.
-        encoded = await asyncio.to_thread(self._answer, found, operation, raw)
+        encoded, counts = await asyncio.to_thread(self._answer, found, operation, raw)
+        scope[_DETAILS] = {**scope.get(_DETAILS, {}), **counts}
         if fault is FaultKind.TRUNCATED:
             return 200, encoded[: len(encoded) // 2], []
         if fault is FaultKind.DROP_AFTER_EFFECT:
@@ -222,12 +256,22 @@ class AsgiHandling:
             return 500, {"code": 500, "message": "Internal Server Error"}, []
         return 200, encoded, []
 
-    def _answer(self, wire: Wire, operation: str, raw: bytes) -> bytes:
-        """The encoded 200 answer to one operation's body (a refusal for a bad body)."""
+    def _answer(self, wire: Wire, operation: str, raw: bytes) -> tuple[bytes, dict[str, int]]:
+        """The encoded 200 answer to one operation's body (a refusal for a bad body), and its
+        counts for the request log: items sent, accepted and rejected."""
+        counts: dict[str, int] = {}
         try:
-            payload = self._operate(wire, operation, _json_body(raw))
+            body = _json_body(raw)
+            if isinstance(body, list):
+                counts["items"] = len(body)
+            payload = self._operate(wire, operation, body)
         except (ValueError, UnicodeDecodeError) as exc:
             message = exc.message if isinstance(exc, BadRequestError) else f"body is not valid JSON: {exc}"
             code = exc.code if isinstance(exc, BadRequestError) else ErrorCode.SUBMITTED_DATA_INVALID
             payload = refused_body(code, message, batch=operation not in BATCHLESS)
-        return _json_bytes(payload)
+        data = payload.get("data")
+        if isinstance(data, dict):
+            for name in ("accepted", "rejected"):
+                if isinstance(data.get(name), list):
+                    counts[name] = len(data[name])
+        return _json_bytes(payload), counts

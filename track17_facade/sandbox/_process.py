@@ -71,6 +71,8 @@ class SandboxProcess:
         self._process: subprocess.Popen[str] | None = None
         self.base_url = ""
         self.admin_url = ""
+        self.page_url = ""
+        """The sandbox's web page (see ``Sandbox.page_url``)."""
         self._http: httpx.Client | None = None
 
     def __enter__(self) -> Self:
@@ -84,6 +86,7 @@ class SandboxProcess:
             raise RuntimeError(f"the sandbox process did not start: {announced!r}")
         self.base_url = announced.rsplit(" ", 1)[-1]
         self.admin_url = self.base_url.removesuffix(V1.prefix) + "/_sandbox"
+        self.page_url = self.base_url.removesuffix(V1.prefix) + "/"
         # A fresh connection per admin call: a kept-alive one can be closed by the server's
         # keep-alive timeout just as the next call reuses it (a "connection reset" in a test).
         self._http = httpx.Client(

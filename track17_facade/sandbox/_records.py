@@ -108,6 +108,15 @@ class RequestRecord:
     """``time.monotonic()`` when it arrived (for an API request, the rate window's stamp)."""
     answered: float
     """``time.monotonic()`` when it was answered."""
+    items: int | None = None
+    """The items an API request carried; None where its body was not read (a fault answered
+    first) or was not a list."""
+    accepted: int | None = None
+    """Items its answer accepted; None for an answer without that list."""
+    rejected: int | None = None
+    """Items its answer rejected; None for an answer without that list."""
+    fault: str | None = None
+    """The fault injected into its answer (a ``FaultKind`` value, or ``raw_<status>``), if any."""
 
 
 @frozen

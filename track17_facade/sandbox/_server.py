@@ -31,6 +31,7 @@ from track17_facade.sandbox._delivery import Chaos, DeliveryRecord, Push, Target
 from track17_facade.sandbox._engine import Engine, Registration
 from track17_facade.sandbox._faults import FaultInjector
 from track17_facade.sandbox._http import ADMIN_PATH, AsgiHandling, Json, QuietDrops
+from track17_facade.sandbox._page import PageAnswer, page
 from track17_facade.sandbox._records import (
     RecordedResponse,
     RequestRecord,
@@ -299,6 +300,27 @@ class Sandbox(AsgiHandling):
             if share is not None:
                 setattr(self.config, name, float(share))
 
+    def push_now(self, number: str) -> None:
+        """Push the current track of a registered number now (as 17TRACK's ``push`` operation).
+
+        Raises:
+            KeyError: the number is not registered.
+            ValueError: no webhook is set.
+        """
+        with self._lock:
+            registration = self.engine.registrations.get(number)
+            if registration is None:
+                raise KeyError(f"no registered number {number!r}")
+            if self.config.webhook_url is None:
+                raise ValueError("no webhook URL is set: pushes have nowhere to go")
+            bodies = self._bodies("TRACKING_UPDATED", [registration])
+        self._delivery.enqueue(bodies)
+
+    @property
+    def page_url(self) -> str:
+        """The sandbox's web page: what it holds and received, live, with buttons to drive it."""
+        return f"http://{self.host}:{self.port}/"
+
     def _webhook_target(self) -> Target | None:
         url = self.config.webhook_url
         return None if url is None else Target(url, self._webhook_app)
@@ -360,9 +382,11 @@ class Sandbox(AsgiHandling):
 
     # -- records -----------------------------------------------------------------------------
 
-    def _count_status(self, path: str, status: int, body: bytes, arrived: float) -> None:
+    def _count_status(
+        self, path: str, status: int, body: bytes, arrived: float, details: dict[str, Any] | None = None
+    ) -> None:
         with self._lock:
-            self._requests.append(RequestRecord(path, status, arrived, time.monotonic()))
+            self._requests.append(RequestRecord(path, status, arrived, time.monotonic(), **(details or {})))
             if status:
                 self._by_status[status] += 1
             if self.config.record_responses and status:
@@ -401,6 +425,12 @@ class Sandbox(AsgiHandling):
                 return max(1, math.ceil(admitted[0][0] + window - now)), now
             admitted.append((now, certain))
             return None, now
+
+    def _page(
+        self, method: str, path: str, query: bytes, headers: dict[bytes, bytes], body: bytes
+    ) -> PageAnswer:
+        """The answer to a request for the web page (``_page``)."""
+        return page(self, method, path, query, headers, body)
 
     def _admin(self, action: str, raw: bytes) -> Answer:
         """The answer to the admin route ``action`` (see ``_admin``)."""
