@@ -12,6 +12,8 @@ Sessions:
     demo             the quickstart against the embedded sandbox
     bench            the benchmark suite, writes bench/results.json (BENCH_SMOKE=1: small mode)
     bench_smoke      the benchmark suite in its small mode, as CI runs it
+    docs             serve the documentation site at http://127.0.0.1:8000
+    docs_build       build the documentation site strictly (no broken link or reference)
     screenshots      the sandbox page's screenshots in docs/images (needs Chromium)
 """
 
@@ -36,10 +38,20 @@ CONTRACTS = (
 GENERATOR_REQUIREMENTS = ROOT / "generator-requirements.txt"
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 SUPPORTED_MINORS = ("3.11", "3.12", "3.13", "3.14")
+_QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "1"}  # Material's notice about its successor, at every build
 BENCH_ONLY = ("matplotlib>=3.8", "playwright>=1.49")
 """What only the benchmarks need (bench/pacing.png), never a dependency of the package."""
 
-nox.options.sessions = ["spec", "check_generated", "check_twins", "lint", "typecheck", "tests", "bench_smoke"]
+nox.options.sessions = [
+    "spec",
+    "check_generated",
+    "check_twins",
+    "lint",
+    "typecheck",
+    "tests",
+    "docs_build",
+    "bench_smoke",
+]
 nox.options.reuse_existing_virtualenvs = True
 
 
@@ -226,6 +238,21 @@ def demo(session: nox.Session) -> None:
     """Register a few hundred numbers on the embedded sandbox and show what the SDK does."""
     _install_project(session, extras="sandbox,cli,store")
     session.run("python", "examples/demo.py", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Serve the documentation site at http://127.0.0.1:8000 (rebuilt as you edit)."""
+    _install_project(session, "docs")
+    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs, env=_QUIET_MKDOCS)
+
+
+@nox.session
+def docs_build(session: nox.Session) -> None:
+    """Build the documentation site strictly: a broken link or reference fails it."""
+    _install_project(session, "docs")
+    with tempfile.TemporaryDirectory() as site:
+        session.run("mkdocs", "build", "--strict", "--site-dir", site, env=_QUIET_MKDOCS)
 
 
 @nox.session

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from starlette.routing import Route
 
 from tests.conftest import unique_key
-from tests.readme import README, readme_example, run_example
+from tests.readme import guide, readme_example, run_example
 from track17_facade import (
     AsyncTrack17Client,
     Carrier,
@@ -233,7 +233,7 @@ def test_every_knob_and_figure_of_the_sandbox_has_a_docstring(cls: type) -> None
 
 
 def test_the_readme_lists_every_option_of_the_fixture() -> None:
-    section = README.read_text().split("## Testing against the sandbox", 1)[1]
+    section = guide("testing")
     listed = set(re.findall(r"^\| `(\w+)` \|", section, re.M))
     assert listed == set(_documented_fields(SandboxConfig))
 

@@ -236,7 +236,9 @@ class HostLimiter(SlidingWindowLimiter):
     counting the last window as full once, as ``SlidingWindowLimiter`` does when it starts.
 
     Args:
-        limit, window, margin: as ``SlidingWindowLimiter``.
+        limit: starts allowed in any ``window`` (as ``SlidingWindowLimiter``).
+        window: the window's length in seconds.
+        margin: seconds added to each window (as ``SlidingWindowLimiter``).
         ledger: the key's ledger on this host.
         clock: the monotonic clock, which every process of the host shares (tests move it).
     """

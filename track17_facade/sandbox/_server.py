@@ -266,8 +266,9 @@ class Sandbox(AsgiHandling):
                 Pushes are POSTed to ``path`` on it, with the same retries, drops, repeats and
                 records as a URL.
             path: where on ``app`` pushes go (e.g. "/webhooks/17track").
-            drop, repeat, reorder: the shares of pushes dropped, delivered twice, and delivered
-                after the next one (see ``SandboxConfig.webhook_drop``); None keeps them.
+            drop: the share of pushes dropped (see ``SandboxConfig.webhook_drop``); None keeps it.
+            repeat: the share of pushes delivered twice; None keeps it.
+            reorder: the share of pushes delivered after the next one; None keeps it.
 
         Raises:
             ValueError: both ``url`` and ``app``, a ``url`` that is not http:// or https://, a
