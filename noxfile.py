@@ -260,7 +260,7 @@ def screenshots(session: nox.Session) -> None:
     """Screenshots of the sandbox's web page for the README, from the system's Chromium."""
     _install_project(session, extras="sandbox")
     session.install("playwright>=1.49")
-    session.run("python", "docs/screenshots.py")
+    session.run("python", "-m", "docs.screenshots")
 
 
 @nox.session

@@ -8,14 +8,13 @@ without either, the browser rows say so and only the server's time is measured.
 
 from __future__ import annotations
 
-import os
-import shutil
 import statistics
 import time
 from typing import Any
 
 import httpx
 
+from bench._browser import FLAGS, chromium_path
 from bench._shared import fresh_key, numbers
 from bench.report import record
 from track17_facade import Track17Client
@@ -23,19 +22,6 @@ from track17_facade.ratelimit import SlidingWindowLimiter
 from track17_facade.sandbox import Sandbox
 
 COUNT = 10_000
-FLAGS = [
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-]
-
-
-def _chromium() -> str | None:
-    named = os.environ.get("TRACK17_CHROMIUM")
-    return named or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def figure_page(smoke: bool) -> None:
@@ -64,7 +50,7 @@ def figure_page(smoke: bool) -> None:
 
 
 def _in_browser(box: Sandbox, client: Track17Client, runs: int) -> None:
-    path = _chromium()
+    path = chromium_path()
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

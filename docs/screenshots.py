@@ -1,5 +1,6 @@
-"""Screenshots of the sandbox's web page, for the README: ``nox -s screenshots`` (or
-``python docs/screenshots.py``) writes ``docs/images/sandbox-*.png`` from a real Chromium.
+"""Screenshots of the sandbox's web page, for the docs: ``nox -s screenshots`` (or ``python -m
+docs.screenshots`` from the repository's root) writes ``docs/images/sandbox-*.png`` from a real
+Chromium.
 
 The scene: a shop registers two dozen orders' numbers through API v2.4 and asks about some of
 them at the limit's pace, one request meets an injected 503, a burst from a script that ignores
@@ -9,8 +10,6 @@ of the orders.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,11 +18,11 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import sync_playwright
 
+from bench._browser import FLAGS, chromium_path
 from track17_facade import Registration, Track17Client
 from track17_facade.sandbox import FaultKind, Sandbox
 
 IMAGES = Path(__file__).parent / "images"
-FLAGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"]
 
 
 class _BuggyReceiver(BaseHTTPRequestHandler):
@@ -60,9 +59,7 @@ def _scene(sandbox: Sandbox, receiver: str) -> None:
 
 
 def main() -> int:
-    chromium = (
-        os.environ.get("TRACK17_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
+    chromium = chromium_path()
     if chromium is None:
         print("no Chromium found: apt install chromium, or set TRACK17_CHROMIUM", file=sys.stderr)
         return 1

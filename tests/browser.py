@@ -4,37 +4,13 @@ and are skipped elsewhere."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from bench._browser import FLAGS, chromium_path
 from tests.conftest import missing
-
-CHROMIUM_FLAGS = [
-    # Chromium's own background connections are refused on a closed network, many at a time;
-    # a test browser needs none of them.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-]
-
-
-def chromium_path() -> str | None:
-    """The Chromium to drive: ``$TRACK17_CHROMIUM``, or the system's."""
-    named = os.environ.get("TRACK17_CHROMIUM")
-    if named:
-        return named
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +24,7 @@ def browser() -> Iterator[Any]:
     if path is None:
         missing("no Chromium found (apt install chromium, or set TRACK17_CHROMIUM)")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        launched = playwright.chromium.launch(executable_path=path, args=FLAGS)
         try:
             yield launched
         finally:

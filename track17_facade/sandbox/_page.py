@@ -201,6 +201,7 @@ def _overview(sandbox: Sandbox, params: dict[str, str]) -> dict[str, Any]:
         "chart": _chart(sandbox.requests(), sandbox.config.rate, sandbox.config.window),
         "pushes": _pushes(sandbox.deliveries()),
         "notice": params.get("notice", ""),
+        "delivery": None,  # a number's own page offers "until delivered"
         "here": "/" + ("?" + urlencode({"q": needle, "page": number}) if needle or number > 1 else ""),
     }
 
