@@ -195,6 +195,21 @@ def test_timeout_bounds_a_request_to_a_server_that_never_answers(tmp_path: Path)
     assert "RequestTimeoutError" in result.stdout
 
 
+@pytest.fixture
+def ctrl_c_reaches_children() -> Iterator[None]:
+    """Commands started here take Ctrl-C as from a terminal, even when this suite itself runs in
+    the background (a shell starts background jobs with SIGINT ignored, and children inherit
+    that, so Python never turns it into KeyboardInterrupt)."""
+    inherited = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if inherited is not None:
+            signal.signal(signal.SIGINT, inherited)
+
+
+@pytest.mark.usefixtures("ctrl_c_reaches_children")
 def test_ctrl_c_ends_a_command_whatever_is_in_flight(tmp_path: Path) -> None:
     """The request has a minute to go; the command ends at Ctrl-C without waiting for it."""
     with Silent() as server:
@@ -208,6 +223,7 @@ def test_ctrl_c_ends_a_command_whatever_is_in_flight(tmp_path: Path) -> None:
     assert "the same command resumes" in err  # it has a journal
 
 
+@pytest.mark.usefixtures("ctrl_c_reaches_children")
 def test_ctrl_c_on_sync_says_nothing_of_a_journal(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 's.db'}"
     with Sandbox(api_keys=(KEY,), rate=10_000) as box:
