@@ -7,6 +7,7 @@ The README's older examples (the guides' quickstarts, the receivers, the sandbox
 
 from __future__ import annotations
 
+import gc
 import re
 from pathlib import Path
 from typing import Any
@@ -104,36 +105,41 @@ def test_the_store_examples_open_keep_and_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pushed: tuple[bytes, str], sandbox: Sandbox
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    opened = run_example("shipments-open")["store"]
-    assert (tmp_path / "shipments.db").exists() and opened.get(NUMBER) is None
+    with run_example("shipments-open")["store"] as opened:
+        assert (tmp_path / "shipments.db").exists() and opened.get(NUMBER) is None
     body, sign = pushed
     url = f"sqlite:///{tmp_path / 'kept.db'}"
-    ShipmentStore(url).receive(body, sign, sandbox.api_key)
+    with ShipmentStore(url) as store:
+        store.receive(body, sign, sandbox.api_key)
     kept = run_example("shipments-retention", url=url)
+    kept["store"].close()
     assert kept["push"].body == body  # the loop met the push the store received
     saved: list[int] = []
     emails: list[str] = []
-    namespace = run_example(
-        "shipments-reading",
-        store=ShipmentStore(url),
-        last_number_shown="AA000000000AA",  # before any number
-        load_saved_cursor=lambda: 0,
-        save_cursor=saved.append,
-        send_out_for_delivery_email=lambda number, event: emails.append(number),
-    )
-    assert namespace["shipment"] is not None and namespace["page"][0].number == NUMBER
-    assert saved and saved == sorted(saved)
+    with ShipmentStore(url) as store:
+        namespace = run_example(
+            "shipments-reading",
+            store=store,
+            last_number_shown="AA000000000AA",  # before any number
+            load_saved_cursor=lambda: 0,
+            save_cursor=saved.append,
+            send_out_for_delivery_email=lambda number, event: emails.append(number),
+        )
+        assert namespace["shipment"] is not None and namespace["page"][0].number == NUMBER
+        assert saved and saved == sorted(saved)
+        del namespace
+        gc.collect()  # the example's half-read page of shipments gives its connection back
 
 
 def test_the_polling_example_syncs_the_store(sandbox: Sandbox, tmp_path: Path) -> None:
-    store = ShipmentStore(f"sqlite:///{tmp_path / 'polled.db'}")
     source = _pointed(
         readme_example("shipments-polling"), 'Track17Client(API_KEY, api_version="v2.4")', sandbox, "v2.4"
     )
-    namespace = run_example(
-        "shipments-polling", source, API_KEY=sandbox.api_key, store=store, registrations=[NUMBER]
-    )
-    assert store.get(NUMBER) is not None and namespace["report"].failed == 0
+    with ShipmentStore(f"sqlite:///{tmp_path / 'polled.db'}") as store:
+        namespace = run_example(
+            "shipments-polling", source, API_KEY=sandbox.api_key, store=store, registrations=[NUMBER]
+        )
+        assert store.get(NUMBER) is not None and namespace["report"].failed == 0
 
 
 def test_the_fixture_options_example_is_a_valid_configuration() -> None:

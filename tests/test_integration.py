@@ -139,8 +139,11 @@ def test_a_store_behind_a_fastapi_app_in_process_misses_nothing_drops_included(
 def test_on_the_sandbox_clock_sync_asks_about_what_went_quiet_in_sandbox_time(sandbox: Sandbox) -> None:
     """What ``clock=`` is for: on the wall clock, a shipment polled a second ago is fresh however
     far the sandbox moved; on the sandbox's, it went quiet three days ago."""
-    wall, followed = ShipmentStore("sqlite://"), ShipmentStore("sqlite://", clock=sandbox.clock)
-    with _client(sandbox, "v2.4") as client:
+    with (
+        ShipmentStore("sqlite://") as wall,
+        ShipmentStore("sqlite://", clock=sandbox.clock) as followed,
+        _client(sandbox, "v2.4") as client,
+    ):
         wall.track(client, NUMBERS[:3])
         followed.track(client, NUMBERS[3:6])
         sandbox.advance(hours=1)
@@ -148,33 +151,36 @@ def test_on_the_sandbox_clock_sync_asks_about_what_went_quiet_in_sandbox_time(sa
         sandbox.advance(days=3)
         assert wall.sync(client).asked == 0
         assert followed.sync(client).asked == 3
-    assert followed.now() == sandbox.clock()
+        assert followed.now() == sandbox.clock()
 
 
 def test_a_mount_that_redirects_is_recorded_and_named(
     sandbox: Sandbox, caplog: pytest.LogCaptureFixture
 ) -> None:
-    store = ShipmentStore("sqlite://")
-    app = FastAPI()
-    app.mount("/webhooks/17track", webhook_app(store, sandbox.api_key))  # serves POST .../17track/
-    sandbox.set_webhook(app=app, path="/webhooks/17track")
-    with caplog.at_level(logging.WARNING, "track17.sandbox"), _client(sandbox, "v2.4") as client:
-        client.register(NUMBERS[:1])
-        sandbox.advance(days=3)
-        (record,) = sandbox.wait_for_deliveries()
-    assert (record.status_code, record.delivered) == (307, False)
-    assert record.redirect is not None and record.redirect.endswith("/webhooks/17track/")
-    assert "did you mean" in caplog.text and "/webhooks/17track/?" in caplog.text
-    sandbox.set_webhook(app=app, path="/webhooks/17track/")  # the path it meant
-    with _client(sandbox, "v2.4") as client:
-        assert client.push(NUMBERS[:1]).ok
-    assert sandbox.wait_for_deliveries()[-1].delivered
-    assert store.get(NUMBERS[0]) is not None
+    with ShipmentStore("sqlite://") as store:
+        app = FastAPI()
+        app.mount("/webhooks/17track", webhook_app(store, sandbox.api_key))  # serves POST .../17track/
+        sandbox.set_webhook(app=app, path="/webhooks/17track")
+        with caplog.at_level(logging.WARNING, "track17.sandbox"), _client(sandbox, "v2.4") as client:
+            client.register(NUMBERS[:1])
+            sandbox.advance(days=3)
+            (record,) = sandbox.wait_for_deliveries()
+        assert (record.status_code, record.delivered) == (307, False)
+        assert record.redirect is not None and record.redirect.endswith("/webhooks/17track/")
+        assert "did you mean" in caplog.text and "/webhooks/17track/?" in caplog.text
+        sandbox.set_webhook(app=app, path="/webhooks/17track/")  # the path it meant
+        with _client(sandbox, "v2.4") as client:
+            assert client.push(NUMBERS[:1]).ok
+        assert sandbox.wait_for_deliveries()[-1].delivered
+        assert store.get(NUMBERS[0]) is not None
 
 
 def test_the_store_works_from_async_code(sandbox: Sandbox) -> None:
     async def main() -> tuple[Any, Any, Any]:
-        store = ShipmentStore("sqlite://", clock=sandbox.clock)
+        with ShipmentStore("sqlite://", clock=sandbox.clock) as store:
+            return await use(store)
+
+    async def use(store: ShipmentStore) -> tuple[Any, Any, Any]:
         async with AsyncTrack17Client(
             sandbox.api_key,
             api_version="v2.4",
@@ -191,8 +197,11 @@ def test_the_store_works_from_async_code(sandbox: Sandbox) -> None:
     assert tracked.ok and len(tracked.accepted) == 5
     assert report.asked == 5 and report.refreshed >= 4 and report.failed == 0
     assert shipment is not None and shipment.status is not None
-    with pytest.raises(InvalidInputError, match="sync_async needs an AsyncTrack17Client"):
-        asyncio.run(ShipmentStore("sqlite://").sync_async(_client(sandbox, "v1")))  # type: ignore[arg-type]
+    with (
+        ShipmentStore("sqlite://") as idle,
+        pytest.raises(InvalidInputError, match="sync_async needs an AsyncTrack17Client"),
+    ):
+        asyncio.run(idle.sync_async(_client(sandbox, "v1")))  # type: ignore[arg-type]
 
 
 def test_a_registration_recovered_after_a_lost_answer_keeps_its_carrier(sandbox: Sandbox) -> None:

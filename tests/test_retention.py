@@ -110,8 +110,10 @@ def test_sync_prunes_when_it_is_done(tmp_path: Path) -> None:
     from track17_facade.sandbox import Sandbox
     from track17_facade.shipments import webhook_app
 
-    with Sandbox(api_keys=(KEY,), rate=1000) as box:
-        store = ShipmentStore(f"sqlite:///{tmp_path / 's.db'}", clock=box.clock)
+    with (
+        Sandbox(api_keys=(KEY,), rate=1000) as box,
+        ShipmentStore(f"sqlite:///{tmp_path / 's.db'}", clock=box.clock) as store,
+    ):
         box.set_webhook(app=webhook_app(store, KEY), path="/")
         with Track17Client(KEY, api_version="v2.4", base_url=box.base_url_for("v2.4")) as client:
             store.track(client, NUMBERS[:4])

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,7 @@ def test_read_commands_never_create_a_database(tmp_path: Path, command: str) -> 
 
 def test_read_commands_leave_another_applications_database_as_it_was(tmp_path: Path) -> None:
     other = tmp_path / "app.db"
-    with sqlite3.connect(other) as connection:
+    with closing(sqlite3.connect(other)) as connection, connection:
         connection.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY)")
     before = other.read_bytes()
     result = invoke("shipments", "list", "--store", f"sqlite:///{other}")
@@ -79,7 +80,7 @@ def test_read_commands_leave_another_applications_database_as_it_was(tmp_path: P
     assert other.read_bytes() == before  # no table added, journal mode unchanged
     with ShipmentStore(f"sqlite:///{other}") as store:  # opened to write: its tables, not its mode
         assert list(store.shipments()) == []
-    with sqlite3.connect(other) as connection:
+    with closing(sqlite3.connect(other)) as connection, connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "orders" in tables and "track17_shipments" in tables
@@ -88,7 +89,7 @@ def test_read_commands_leave_another_applications_database_as_it_was(tmp_path: P
 def test_a_file_the_store_creates_is_switched_to_wal(tmp_path: Path) -> None:
     with ShipmentStore(f"sqlite:///{tmp_path / 'own.db'}"):
         pass
-    with sqlite3.connect(tmp_path / "own.db") as connection:
+    with closing(sqlite3.connect(tmp_path / "own.db")) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
