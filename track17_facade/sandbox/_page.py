@@ -184,6 +184,8 @@ def _overview(sandbox: Sandbox, params: dict[str, str]) -> dict[str, Any]:
     number = min(max(1, _int(params.get("page"), 1)), pages)
     shown = found[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
 
+    received = sandbox.requests()
+
     def link(page_number: int) -> str:
         return "/?" + urlencode({"q": needle, "page": page_number} if needle else {"page": page_number})
 
@@ -197,8 +199,8 @@ def _overview(sandbox: Sandbox, params: dict[str, str]) -> dict[str, Any]:
         "pages": pages,
         "previous": link(number - 1) if number > 1 else None,
         "next": link(number + 1) if number < pages else None,
-        "requests": _requests(sandbox.requests()),
-        "chart": _chart(sandbox.requests(), sandbox.config.rate, sandbox.config.window),
+        "requests": _requests(received),
+        "chart": _chart(received, sandbox.config.rate, sandbox.config.window),
         "pushes": _pushes(sandbox.deliveries()),
         "notice": params.get("notice", ""),
         "delivery": None,  # a number's own page offers "until delivered"
