@@ -5,6 +5,8 @@ Sessions:
     generate         regenerate generated/track17_client and generated/track17_client_v2 from the contracts,
                      and track17_facade/_client.py from track17_facade/_async_client.py
     check_generated  regenerate into a temporary directory and fail with a diff if generated/ differs
+    contract         spec and check_generated, then the change report against the last commit
+                     (`-- --base REF`), the CHANGELOG, exposure and version checks
     check_twins      fail with a diff if track17_facade/_client.py is not what generator/unasync.py writes
     lint             ruff check and ruff format --check
     typecheck        mypy --strict on track17_facade and tests
@@ -36,6 +38,7 @@ CONTRACTS = (
     ("openapi-v2.4.yaml", "generator_config_v2.yaml", "track17_client_v2"),
 )
 GENERATOR_REQUIREMENTS = ROOT / "generator-requirements.txt"
+"""The generator's whole toolchain, pinned with hashes (compiled from generator-requirements.in)."""
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 SUPPORTED_MINORS = ("3.11", "3.12", "3.13", "3.14")
 _QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "1"}  # Material's notice about its successor, at every build
@@ -43,8 +46,7 @@ BENCH_ONLY = ("matplotlib>=3.8", "playwright>=1.49")
 """What only the benchmarks need (bench/pacing.png), never a dependency of the package."""
 
 nox.options.sessions = [
-    "spec",
-    "check_generated",
+    "contract",  # spec and check_generated, and the change report
     "check_twins",
     "lint",
     "typecheck",
@@ -92,10 +94,21 @@ def _install_project(session: nox.Session, *groups: str, extras: str = "sandbox,
         session.install(*nox.project.dependency_groups(PYPROJECT, group))
 
 
+def _install_generator(session: nox.Session) -> None:
+    session.install("--require-hashes", "-r", str(GENERATOR_REQUIREMENTS))
+
+
+def _spec(session: nox.Session) -> None:
+    session.run("python", "generator/spec_check.py", *[contract for contract, _, _ in CONTRACTS])
+
+
 def _generate(session: nox.Session, contract: str, config: str, output: Path) -> None:
+    """Generate one package; any warning of the generator fails it (a warning there means a part
+    of the contract it could not read, whose module it then leaves out)."""
     session.run(
         "openapi-python-client",
         "generate",
+        "--fail-on-warning",
         "--path",
         str(ROOT / contract),
         "--config",
@@ -109,6 +122,15 @@ def _generate(session: nox.Session, contract: str, config: str, output: Path) ->
         str(output),
         silent=True,
     )
+
+
+def _modules(package: Path) -> set[str]:
+    return {path.relative_to(package).as_posix() for path in package.rglob("*.py")}
+
+
+def _check_modules(session: nox.Session, contract: str, fresh: Path, package: str) -> None:
+    """Fail if the fresh generation lacks the module of an operation or object the contract holds."""
+    session.run("python", "generator/check_modules.py", contract, str(fresh), package)
 
 
 def _tree_diff(expected: Path, actual: Path, package: str) -> list[str]:
@@ -139,36 +161,43 @@ def _tree_diff(expected: Path, actual: Path, package: str) -> list[str]:
 def spec(session: nox.Session) -> None:
     """Validate both contracts against the OpenAPI schema of their version (3.0 and 3.1)."""
     session.install("openapi-spec-validator")
-    session.run("openapi-spec-validator", *[contract for contract, _, _ in CONTRACTS])
+    _spec(session)
 
 
 @nox.session
 def generate(session: nox.Session) -> None:
-    """Regenerate every package under generated/ from its contract."""
-    session.install("-r", str(GENERATOR_REQUIREMENTS))
-    for contract, config, package in CONTRACTS:
-        with tempfile.TemporaryDirectory() as tmp:
-            fresh = Path(tmp) / package
-            _generate(session, contract, config, fresh)
-            shutil.rmtree(ROOT / "generated" / package, ignore_errors=True)
-            shutil.copytree(fresh, ROOT / "generated" / package)
-        session.log(f"generated/{package} written from {contract}")
+    """Regenerate every package under generated/ from its contract; fail, writing nothing, on an
+    invalid contract, any warning of the generator, or a module it left out while the contract
+    still holds what it held."""
+    _install_generator(session)
+    session.install("openapi-spec-validator")
+    _spec(session)
+    with tempfile.TemporaryDirectory() as tmp:
+        for contract, config, package in CONTRACTS:
+            _generate(session, contract, config, Path(tmp) / package)
+            _check_modules(session, contract, Path(tmp) / package, package)
+        for contract, _, package in CONTRACTS:
+            target = ROOT / "generated" / package
+            for module in sorted(_modules(target) - _modules(Path(tmp) / package)):
+                session.log(f"generated/{package}/{module} deleted: {contract} no longer holds it")
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(Path(tmp) / package, target)
+            session.log(f"generated/{package} written from {contract}")
     session.run("python", "generator/bulk_methods.py")
     session.log("the bulk methods of track17_facade/_async_client.py written from generator/bulk_methods.py")
     session.run("python", "generator/unasync.py")
     session.log("track17_facade/_client.py written from track17_facade/_async_client.py")
-    session.log("review `git diff generated/ track17_facade/_client.py` and commit it.")
+    session.run("python", "generator/contract_check.py", "--record-only")
+    session.log("review `git diff`, then `python3 run.py -s contract`, and commit.")
 
 
-@nox.session
-def check_generated(session: nox.Session) -> None:
-    """Fail with a diff if generated/ is not exactly what the pinned generator writes."""
-    session.install("-r", str(GENERATOR_REQUIREMENTS))
+def _check_generated(session: nox.Session) -> None:
     diff: list[str] = []
     for contract, config, package in CONTRACTS:
         with tempfile.TemporaryDirectory() as tmp:
             fresh = Path(tmp) / package
             _generate(session, contract, config, fresh)
+            _check_modules(session, contract, fresh, package)
             diff += _tree_diff(fresh, ROOT / "generated" / package, package)
     if diff:
         session.error(
@@ -179,11 +208,34 @@ def check_generated(session: nox.Session) -> None:
 
 
 @nox.session
+def check_generated(session: nox.Session) -> None:
+    """Fail with a diff if generated/ is not exactly what the pinned generator writes, or if the
+    generation warns or leaves out a module of an operation or object the contract holds."""
+    _install_generator(session)
+    session.install("pyyaml")
+    _check_generated(session)
+
+
+@nox.session
+def contract(session: nox.Session) -> None:
+    """Everything a contract change must pass: both contracts valid, generated/ what they
+    generate, and the change report against the contract as last committed (`-- --base REF`):
+    it fails on a breaking change CHANGELOG.md does not acknowledge, an element the facade
+    neither covers nor lists in contract-exposure.yaml, and a contract changed at the same
+    version (see docs/guides/generated.md)."""
+    _install_generator(session)
+    session.install("openapi-spec-validator")
+    _spec(session)
+    _check_generated(session)
+    session.run("python", "generator/contract_check.py", *session.posargs)
+
+
+@nox.session
 def check_twins(session: nox.Session) -> None:
     """Fail with a diff if the clients' bulk methods are not what generator/bulk_methods.py writes
     from its table, or the synchronous client not what generator/unasync.py writes from the
     asyncio one (the only hand-written client)."""
-    session.install("-r", str(GENERATOR_REQUIREMENTS))
+    _install_generator(session)
     checks = (
         ("_async_client.py", "generator/bulk_methods.py", "edit the table in generator/bulk_methods.py"),
         ("_client.py", "generator/unasync.py", "edit _async_client.py"),
@@ -229,7 +281,7 @@ def tests(session: nox.Session) -> None:
     """The whole test suite over loopback HTTP against the sandbox (and a real redis-server)."""
     _install_project(session, "test")
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))  # the regeneration test
-    session.install("-r", str(GENERATOR_REQUIREMENTS))
+    _install_generator(session)
     session.run("pytest", *session.posargs)
 
 
