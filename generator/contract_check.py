@@ -214,7 +214,10 @@ def acknowledgement(changelog: str, base_changelog: str | None) -> tuple[str | N
 
 
 def _named(change: Change, text: str) -> bool:
-    return any(re.search(rf"(?<![\w/]){re.escape(name)}(?!\w)", text) for name in change.names)
+    """Whether ``text`` names what changed: the field (its old name, for a rename) or the path."""
+    return (
+        bool(change.names) and re.search(rf"(?<![\w/]){re.escape(change.names[0])}(?!\w)", text) is not None
+    )
 
 
 def _current_version() -> str:

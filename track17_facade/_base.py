@@ -4,7 +4,7 @@ generated client, and the per-chunk logic. The clients add how they run chunks s
 from __future__ import annotations
 
 import math
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Self
 
 import httpx
@@ -37,7 +37,10 @@ from track17_facade._operations import (
     TrackListPage,
     TrackListQuery,
     batch_outcomes,
+    check_code,
     confirm_already_done,
+    field,
+    request_error,
 )
 from track17_facade._options import (
     DEFAULT_TIMEOUT,
@@ -328,6 +331,31 @@ class BaseClient(_NamedOptions):
         if read is None:
             raise self._unsupported("get_quota")
         return attempts("getquota", read, max_retries=self._retries(max_retries), items=0)
+
+    def _generated_attempts(self, endpoint: Callable[..., Any], max_retries: int | None) -> Attempts[Any]:
+        """The attempt loop of one ``call_generated`` request: the facade's retry rules, and a
+        refused request (a non-zero top-level ``code``) raised as the facade's methods raise it."""
+        package = self._api.client_class.__module__.split(".")[0]
+        module = getattr(endpoint, "__module__", None) or ""
+        if not callable(endpoint) or not module.startswith(f"{package}.api."):
+            raise InvalidInputError(
+                f"call_generated: endpoint must be a function of {package}.api (this client speaks "
+                f"{self.api_version}), got {endpoint!r}"
+            )
+        name = module.rsplit(".", 1)[1]
+
+        def interpret(parsed: object) -> object:
+            data = field(parsed, "data")
+            check_code(name, field(parsed, "code"), request_error(data) if data is not None else (None, None))
+            return parsed
+
+        return attempts(name, interpret, max_retries=self._retries(max_retries), items=0)
+
+    @staticmethod
+    def _generated_answer(end: Answered[Any] | GiveUp, answers: list[Any]) -> Any:
+        if isinstance(end, GiveUp):
+            raise end.error
+        return answers[-1]
 
     @staticmethod
     def _quota(end: Answered[Quota] | GiveUp) -> Quota:

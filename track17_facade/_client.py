@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import closing
 from functools import partial
 from types import TracebackType
@@ -604,3 +604,46 @@ class Track17Client(BaseClient):
         """
         operation = self._realtime(cache_level, cache_level_as, batch_size)
         return self._bulk(operation, numbers, self._call(max_retries, timeout, on_progress))
+
+    def call_generated(
+        self,
+        endpoint: Callable[..., Any],
+        /,
+        *,
+        max_retries: int | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **arguments: Any,
+    ) -> Any:
+        """Send one request of a generated endpoint as this client sends its own: the key in the
+        ``17token`` header, this client's base URL and ``User-Agent``, its pacing, timeout and
+        retries. For an operation the facade has no method for yet: see "The generated client" in
+        the documentation.
+
+        Args:
+            endpoint: the endpoint module's ``sync_detailed`` (models) or ``sync_json`` (decoded
+                JSON) function for the synchronous client, ``asyncio_detailed`` or
+                ``asyncio_json`` for the asyncio one, from the package of this client's API
+                version (``track17_client_v2.api`` on v2.4, ``track17_client.api`` on v1).
+            max_retries: retries for this request (default: the client's).
+            timeout: seconds, an ``httpx.Timeout``, or None for no limit (default: the client's).
+            **arguments: the endpoint's own arguments (``body=...``), without ``client``.
+
+        Returns:
+            The endpoint's ``Response`` of the 2xx answer: ``status_code``, ``headers``,
+            ``content`` and ``parsed``.
+
+        Raises:
+            InvalidInputError: ``endpoint`` is not of this client's generated package.
+            AuthenticationError: the key was refused.
+            Track17Error: the request failed after its retries (``RateLimitError``, ``ServerError``,
+                ``APIError`` for a refused request, ...).
+        """
+        loop = self._generated_attempts(endpoint, max_retries)
+        options = self._call(max_retries, timeout)
+        answers: list[Any] = []
+
+        def send() -> Any:
+            answers.append(endpoint(client=self._generated, **arguments, **options.per_request()))
+            return answers[-1]
+
+        return self._generated_answer(drive_sync(loop, send), answers)
