@@ -272,6 +272,7 @@ def run(base: str, record: bool = False) -> int:
         base_text = _git_show(base, name)
         old = load(yaml.safe_load(base_text)) if base_text is not None else Contract()
         changes = diff(old, new)
+        failures += [f"{name}: {problem}" for problem in new.problems]
         print(f"\n{name} against {base}: {len(changes) or 'no'} change(s)")
         for change in changes:
             print("  " + change.line())

@@ -101,6 +101,8 @@ class Contract:
     """(object, wire name) to the field, for every object reachable from an operation."""
     directions: dict[str, set[str]] = field(default_factory=dict)
     """Object name to the directions it travels in: request (sent) and/or response (read)."""
+    problems: list[str] = field(default_factory=list)
+    """What could not be read (a dangling ``$ref``): the report fails on any."""
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,11 @@ class _Walker:
         if (name, direction) in self._done:
             return
         self._done.add((name, direction))
-        node = _resolve(self.spec, node)
+        try:
+            node = _resolve(self.spec, node)
+        except ValueError as exc:  # kept, so that everything else is still compared
+            self.contract.problems.append(f"{name}: {exc}")
+            return
         if not isinstance(node, Mapping):
             return
         for key in ("oneOf", "anyOf", "allOf"):
@@ -212,20 +218,27 @@ class _Walker:
             )
             self.schema(sub, owner, direction)
 
+    def _resolved(self, node: Any, where: str) -> Any:
+        try:
+            return _resolve(self.spec, node)
+        except ValueError as exc:
+            self.contract.problems.append(f"{where}: {exc}")
+            return {}
+
     def operation(self, key: str, operation: Mapping[str, Any], direction_of_body: str) -> None:
         operation_id = str(operation.get("operationId", key))
         self.contract.operations[key] = operation_id
-        body = _resolve(self.spec, operation.get("requestBody", {}))
+        body = self._resolved(operation.get("requestBody", {}), f"{key} requestBody")
         for media in (body.get("content") or {}).values():
             self.schema(media.get("schema", {}), pascal(operation_id) + "Body", direction_of_body)
         for code, given in (operation.get("responses") or {}).items():
-            response = _resolve(self.spec, given)
+            response = self._resolved(given, f"{key} response {code}")
             for media in (response.get("content") or {}).values():
                 self.schema(media.get("schema", {}), f"{pascal(operation_id)}Response{code}", RESPONSE)
 
 
 def load(spec: Mapping[str, Any]) -> Contract:
-    """The operations and fields of a parsed contract; ``ValueError`` on a dangling ``$ref``."""
+    """The operations and fields of a parsed contract (a dangling ``$ref`` in ``problems``)."""
     walker = _Walker(spec)
     for path, item in (spec.get("paths") or {}).items():
         for method in _METHODS:
