@@ -180,6 +180,26 @@ def coverage(
     return failures, notes
 
 
+def stale_reads(change: Change, new: Contract, sites: list[Site]) -> list[str]:
+    """The facade's sites that still name a field the new contract no longer has anywhere (a
+    removal or a rename): what would read nothing at run time, acknowledged or not."""
+    if change.kind not in ("field-removed", "field-renamed"):
+        return []
+    gone = change.names[0]
+    if any(wire == gone for _, wire in new.fields):
+        return []  # another object still has it: its reads may be of that one
+    return [
+        f"the facade still reads {gone!r}, which the contract no longer has, at {site}"
+        for site in sites
+        if site.covers
+    ]
+
+
+def _source_line(site: Site) -> str:
+    line = (ROOT / site.path).read_text().splitlines()[site.line - 1].strip()
+    return line if len(line) <= 90 else line[:87] + "..."
+
+
 def _git_show(ref: str, name: str) -> str | None:
     # git from PATH, as a maintainer runs it; the revision is the maintainer's own argument.
     command = ["git", "show", f"{ref}:{name}"]
@@ -280,11 +300,11 @@ def run(base: str, record: bool = False) -> int:
                 scan.operation_sites(tag, (old.operations | new.operations)[change.element])
                 if change.kind.startswith("operation")
                 else [
-                    site for wire in change.names[:2] for site in scan.field_sites(tag, change.schema, wire)
+                    site for wire in change.names[:1] for site in scan.field_sites(tag, change.schema, wire)
                 ]
             )
             for site in sites[:12]:
-                print(f"      touched at {site}")
+                print(f"      touched at {site}: {_source_line(site)}")
             if len(sites) > 12:
                 print(f"      ... and {len(sites) - 12} more")
             if change.breaking and not _named(change, acknowledged):
@@ -295,6 +315,7 @@ def run(base: str, record: bool = False) -> int:
                     f"{name}: breaking and not acknowledged ({where} in CHANGELOG.md does not name it): "
                     + change.line()
                 )
+            failures += [f"{name}: {line}" for line in stale_reads(change, new, sites)]
         known |= _elements(tag, new).keys()
         uncovered, notes = coverage(tag, new, scan, exposure)
         failures += [f"{name}: {line}" for line in uncovered]

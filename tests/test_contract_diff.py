@@ -65,6 +65,10 @@ def test_a_renamed_response_field_is_a_breaking_probable_rename_the_facade_reads
     # Its docstring mentions do not count, and the v1 reader never reads a v2 name.
     assert "track17_facade/webhooks.py" not in {site.path for site in sites}
     assert "track17_facade/_decoders_v1.py" not in {site.path for site in sites}
+    # Acknowledged or not, a read of a name the contract no longer has fails the check.
+    renamed = differ.load(_edited(V2, "TrackInfo", _rename_latest_status))
+    [stale] = [line for line in check.stale_reads(change, renamed, sites) if "_decoders_v2.py" in line]
+    assert stale.startswith("the facade still reads 'latest_status', which the contract no longer has, at ")
 
 
 def test_a_removed_field_with_no_twin_is_a_removal() -> None:
