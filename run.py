@@ -2,7 +2,7 @@
 """Run nox with nothing but python3 and pip: ``python3 run.py [nox arguments]``.
 
     python3 run.py -s demo     the demo against the embedded sandbox
-    python3 run.py             everything CI runs (spec, generated-code check, lint, types, tests, docs)
+    python3 run.py             everything CI runs (contract, generated-code checks, lint, types, tests, docs)
 
 The first run puts nox in a virtual environment of its own, ``.bootstrap/`` beside this file, and
 later runs reuse it. It gets there without touching the system Python, so it works where

@@ -3,7 +3,8 @@
     python generator/contract_check.py [--base REF] [--record]
 
 For each contract (``openapi.yaml``, ``openapi-v2.4.yaml``), against its text at REF (default
-HEAD, the contract as last committed):
+``$CONTRACT_BASE``, else HEAD: the contract as last committed; CI sets ``CONTRACT_BASE`` to the
+branch a change is to be merged into):
 
 1. prints every change (``generator/contract_diff.py``), breaking or not, with the facade's
    modules and lines that touch it;
@@ -33,6 +34,7 @@ from __future__ import annotations
 import argparse
 import ast
 import hashlib
+import os
 import re
 import subprocess
 import sys
@@ -337,7 +339,11 @@ def run(base: str, record: bool = False) -> int:
 def main(argv: list[str]) -> int:
     """Parse the arguments and run the report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--base", default="HEAD", help="the git revision to compare with (default HEAD)")
+    parser.add_argument(
+        "--base",
+        default=os.environ.get("CONTRACT_BASE", "HEAD"),
+        help="the git revision to compare with (default: $CONTRACT_BASE, else HEAD)",
+    )
     parser.add_argument("--record", action="store_true", help="record the hashes once the version moved")
     parser.add_argument("--record-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -14,6 +14,7 @@ from track17_client_v2.api.tracking import get_quota, get_track_info
 from track17_client_v2.models import NumberItem, QuotaResponse
 
 from tests.conftest import assert_paced, unique_key
+from tests.readme import readme_example, run_example
 from track17_facade import AsyncTrack17Client, AuthenticationError, InvalidInputError, Track17Client
 from track17_facade.sandbox import FaultKind, Sandbox, SandboxProcess
 
@@ -65,3 +66,18 @@ def test_an_endpoint_of_the_other_version_is_refused_before_sending(sandbox: San
     with Track17Client(sandbox.api_key, api_version="v2.4", base_url=root) as client, refused:
         client.call_generated(v1_get_track_info.sync_detailed, body=[])
     assert sandbox.requests() == []
+
+
+def test_the_guides_example_reads_the_quota_through_the_client(
+    sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    original = 'Track17Client("YOUR-17TRACK-KEY", api_version="v2.4")'
+    source = readme_example("generated-call")
+    assert original in source
+    pointed = (
+        f"Track17Client({sandbox.api_key!r}, api_version='v2.4', base_url={sandbox.base_url_for('v2.4')!r})"
+    )
+    run_example("generated-call", source.replace(original, pointed))
+    status, remaining = capsys.readouterr().out.split()
+    assert status == "200" and int(remaining) >= 0
+    assert [record.path for record in sandbox.requests()] == ["/track/v2.4/getquota"]
