@@ -17,12 +17,16 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from contract_diff import load, python_name
+from contract_diff import load, pascal, python_name
 
 
 def expected_modules(spec: dict[str, object]) -> dict[str, str]:
     """Module of the generated package -> the contract element it holds."""
     expected = {f"models/{python_name(name)}.py": f"object {name}" for name in load(spec).directions}
+    components = (spec.get("components") or {}).get("schemas") or {}
+    for name, schema in components.items():
+        if isinstance(schema, dict) and ("properties" in schema or "enum" in schema):  # a model or an enum
+            expected.setdefault(f"models/{python_name(pascal(name))}.py", f"schema {name}")
     paths = spec.get("paths") or {}
     assert isinstance(paths, dict)
     for path, item in paths.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ def _load(name: str) -> Any:
 differ = _load("contract_diff")
 check = _load("contract_check")
 spec_check = _load("spec_check")
+modules = _load("check_modules")
 V2 = yaml.safe_load((ROOT / "openapi-v2.4.yaml").read_text())
 
 
@@ -231,3 +233,35 @@ def test_a_breaking_change_is_acknowledged_only_under_a_new_major_version_naming
     assert not acknowledged(f"## [0.2.1] - 2027-01-01\n\n{rename}\n## [0.2.0] - 2026-12-05\n")
     assert not acknowledged(f"## [Unreleased]\n\n{rename}\n## [0.2.0] - 2026-12-05\n")
     assert not acknowledged("## [0.3.0] - 2027-01-01\n\n- TrackInfo's sub_status changed.\n\n## [0.2.0]\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "package"), [("openapi.yaml", "track17_client"), ("openapi-v2.4.yaml", "track17_client_v2")]
+)
+def test_generate_knows_every_module_a_contract_calls_for(name: str, package: str) -> None:
+    """Each module of generated/ is one the contract calls for, so ``generate`` refuses to lose any
+    of them while the contract still holds its object or operation."""
+    spec = yaml.safe_load((ROOT / name).read_text())
+    expected = set(modules.expected_modules(spec))
+    root = ROOT / "generated" / package
+    generated = {
+        path.relative_to(root).as_posix() for path in root.glob("*/**/*.py") if path.name != "__init__.py"
+    }
+    assert generated == expected
+
+
+def test_a_typo_that_makes_the_generator_drop_a_model_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        (ROOT / "openapi-v2.4.yaml").read_text().replace("schemas/LatestStatus'", "schemas/LatestStatsu'", 1)
+    )
+    (tmp_path / "openapi-v2.4.yaml").write_text(text)
+    shutil.copytree(ROOT / "generated" / "track17_client_v2", tmp_path / "out")
+    (tmp_path / "out" / "models" / "track_info.py").unlink()  # what the generator leaves out
+    assert modules.main(str(tmp_path / "openapi-v2.4.yaml"), str(tmp_path / "out"), "track17_client_v2") == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"missing generated/track17_client_v2/models/track_info.py: object TrackInfo is still in {tmp_path}"
+        "/openapi-v2.4.yaml",
+        "the generation of track17_client_v2 is incomplete; nothing was written",
+    ]
