@@ -278,8 +278,16 @@ def check_hashes(record: bool) -> list[str]:
     ]
 
 
+def _known_revision(ref: str) -> bool:
+    command = ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, check=False).returncode == 0  # noqa: S603
+
+
 def run(base: str, record: bool = False) -> int:
     """Print the report and every failure; 1 when anything failed."""
+    if not _known_revision(base):
+        print(f"FAIL --base {base!r} is no revision of this repository (a branch, a tag or a commit)")
+        return 1
     scan = FacadeScan(ROOT)
     exposure_path = ROOT / EXPOSURE
     exposure: dict[str, str] = (

@@ -29,6 +29,9 @@ client SDK:
   keep an unknown value (``track17_facade._lenient_enum``) instead of failing.
 - a field removed and one of the same type added in the same object: reported once, as a probable
   rename, breaking.
+
+Not compared: descriptions and examples, limits (``maxItems``, ``maximum``, ...), and parameters
+(the contracts have one, the webhooks' ``sign`` header); a change there is read in the diff.
 """
 
 from __future__ import annotations
