@@ -307,8 +307,10 @@ def run(base: str, record: bool = False) -> int:
         for change in changes:
             print("  " + change.line())
             sites = (
-                scan.operation_sites(tag, (old.operations | new.operations)[change.element])
-                if change.kind.startswith("operation")
+                scan.operation_sites(
+                    tag, (old.operations | new.operations)[change.element.removesuffix(" body")]
+                )
+                if not change.schema
                 else [
                     site for wire in change.names[:1] for site in scan.field_sites(tag, change.schema, wire)
                 ]

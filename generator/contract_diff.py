@@ -30,8 +30,12 @@ client SDK:
 - a field removed and one of the same type added in the same object: reported once, as a probable
   rename, breaking.
 
-Not compared: descriptions and examples, limits (``maxItems``, ``maximum``, ...), and parameters
-(the contracts have one, the webhooks' ``sign`` header); a change there is read in the diff.
+- a bound of a request field or body made tighter (a lower ``maxItems`` or ``maximum``, a higher
+  minimum): breaking (``request-property-max-decreased``, ``request-body-max-items-decreased``...);
+  a looser one, or any change of an answer's bounds: not.
+
+Not compared: descriptions and examples, and parameters (the contracts have one, the webhooks'
+``sign`` header); a change there is read in the diff.
 """
 
 from __future__ import annotations
@@ -92,6 +96,15 @@ class Field:
     """Whether the object must carry it."""
     enum: tuple[Any, ...] | None
     """Its allowed values, when the contract lists them."""
+    limits: tuple[tuple[str, Any], ...] = ()
+    """Its bounds (``maxItems``, ``maximum``, ``maxLength`` and their minimums), sorted by name."""
+
+
+_LIMITS = ("maxItems", "maxLength", "maximum", "minItems", "minLength", "minimum")
+
+
+def _limits(node: Any) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted((key, node[key]) for key in _LIMITS if isinstance(node, Mapping) and key in node))
 
 
 @dataclass
@@ -104,6 +117,8 @@ class Contract:
     """(object, wire name) to the field, for every object reachable from an operation."""
     directions: dict[str, set[str]] = field(default_factory=dict)
     """Object name to the directions it travels in: request (sent) and/or response (read)."""
+    bodies: dict[str, tuple[tuple[str, Any], ...]] = field(default_factory=dict)
+    """Operation to the bounds of its request body (``maxItems``: numbers per request)."""
     problems: list[str] = field(default_factory=list)
     """What could not be read (a dangling ``$ref``): the report fails on any."""
 
@@ -217,7 +232,10 @@ class _Walker:
             resolved = _resolve(self.spec, sub)
             enum = resolved.get("enum") if isinstance(resolved, Mapping) else None
             self.contract.fields[(name, wire)] = Field(
-                _types(self.spec, sub, owner), wire in required, tuple(enum) if enum else None
+                _types(self.spec, sub, owner),
+                wire in required,
+                tuple(enum) if enum else None,
+                _limits(resolved),
             )
             self.schema(sub, owner, direction)
 
@@ -234,6 +252,8 @@ class _Walker:
         body = self._resolved(operation.get("requestBody", {}), f"{key} requestBody")
         for media in (body.get("content") or {}).values():
             self.schema(media.get("schema", {}), pascal(operation_id) + "Body", direction_of_body)
+            if direction_of_body == REQUEST:
+                self.contract.bodies[key] = _limits(self._resolved(media.get("schema", {}), f"{key} body"))
         for code, given in (operation.get("responses") or {}).items():
             response = self._resolved(given, f"{key} response {code}")
             for media in (response.get("content") or {}).values():
@@ -312,6 +332,7 @@ def _same_field(
         breaking = (request and now.required) or (response and not now.required)
         detail = "now required" if now.required else "now optional"
         yield Change("required-changed", element, detail, breaking, (wire,), schema)
+    yield from _limit_changes(element, wire, schema, was.limits, now.limits, request)
     old_values, new_values = set(was.enum or ()), set(now.enum or ())
     if was.enum is not None and now.enum is None:
         yield Change("enum-values", element, "no longer an enum", response, (wire,), schema)
@@ -339,7 +360,45 @@ def diff(old: Contract, new: Contract) -> list[Change]:
         for key in new.operations
         if key not in old.operations
     ]
+    for key in sorted(old.operations.keys() & new.operations.keys()):
+        path = key.split(" ", 1)[1]
+        changes += _limit_changes(
+            f"{key} body", path, "", old.bodies.get(key, ()), new.bodies.get(key, ()), True
+        )
     return changes + list(_field_changes(old, new))
+
+
+def _limit_changes(
+    element: str,
+    wire: str,
+    schema: str,
+    was: tuple[tuple[str, Any], ...],
+    now: tuple[tuple[str, Any], ...],
+    sent: bool,
+) -> list[Change]:
+    """A tighter bound breaks what the SDK sends (a lower maximum, a higher minimum, a new one);
+    an answer's bounds are only reported."""
+    before, after = dict(was), dict(now)
+    found = []
+    for key in sorted(before.keys() | after.keys()):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if key.startswith("max"):
+            tighter = new is not None and (old is None or new < old)
+        else:
+            tighter = new is not None and (old is None or new > old)
+        found.append(
+            Change(
+                "limit-changed",
+                element,
+                f"{key} {old} -> {new}",
+                sent and tighter,
+                (wire,),
+                schema,
+            )
+        )
+    return found
 
 
 def main(argv: list[str]) -> int:

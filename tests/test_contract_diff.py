@@ -114,6 +114,25 @@ def test_an_added_optional_field_passes_as_non_breaking_and_a_required_one_break
     assert required.breaking and "required" in required.detail
 
 
+def test_fewer_numbers_per_request_break_the_batching_and_name_the_operation(scan: Any) -> None:
+    new = copy.deepcopy(V2)
+    new["paths"]["/register"]["post"]["requestBody"]["content"]["application/json"]["schema"]["maxItems"] = 20
+    [change] = _changes(V2, new)
+    assert (change.element, change.detail, change.breaking) == (
+        "POST /register body",
+        "maxItems 40 -> 20",
+        True,
+    )
+    assert change.names == ("/register",)
+    assert {site.path for site in scan.operation_sites("v2", "register")} == {"track17_facade/_api_v2.py"}
+
+    def page_from_2(schema: dict[str, Any]) -> None:
+        schema["properties"]["page_no"]["minimum"] = 2
+
+    [tighter] = _changes(V2, _edited(V2, "TrackListRequest", page_from_2))
+    assert (tighter.kind, tighter.breaking) == ("limit-changed", True)
+
+
 def _body(schema: str) -> dict[str, Any]:
     return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
 
