@@ -231,6 +231,8 @@ def tests(session: nox.Session) -> None:
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))  # the regeneration test
     session.install("-r", str(GENERATOR_REQUIREMENTS))
     session.run("pytest", *session.posargs)
+    if not session.posargs:  # the Django shop, under pytest-django with its own settings
+        session.run("pytest", "-c", "examples/django_shop/pytest.ini", "examples/django_shop")
 
 
 @nox.session

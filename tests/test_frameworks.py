@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +21,7 @@ from flask import Flask, request
 from starlette.applications import Starlette
 
 from tests.conftest import fast_limiter, unique_key
+from tests.readme import run_example
 from track17_facade import Track17Client
 from track17_facade.sandbox import DeliveryRecord, Sandbox
 from track17_facade.sandbox._delivery import app_kind
@@ -210,3 +215,46 @@ def test_the_same_seed_gives_the_same_deliveries_however_stepped_and_however_fas
     # (its last, either way) meets the same fate.
     assert len(daily_fast) > len(once_fast)
     assert _last_fates(daily_fast) == _last_fates(once_fast)
+
+
+def test_the_package_and_its_store_import_no_django() -> None:
+    """Django is optional: only ``track17_facade.contrib.django`` imports it."""
+    code = (
+        "import sys, track17_facade, track17_facade.shipments, track17_facade.sandbox, "
+        "track17_facade.contrib; "
+        "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("recipe", ["shipments-fastapi", "shipments-flask"])
+def test_the_guides_fastapi_and_flask_recipes_in_process_end_equal_to_the_truth(
+    recipe: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Each recipe as written, the sandbox pushing to it in process (ASGI, WSGI) with a third of
+    pushes dropped, repeated and reordered; ``sync`` then recovers what the drops missed."""
+    numbers = NUMBERS[:12]
+    with Sandbox(api_keys=(unique_key(),), rate=10_000, webhook_retry_delays=(0.01,)) as box:
+        monkeypatch.setenv("TRACK17_API_KEY", box.api_key)
+        monkeypatch.setenv("TRACK17_STORE_URL", f"sqlite:///{tmp_path / 'shop.db'}")
+        namespace = run_example(recipe)
+        store = namespace["store"]
+        box.set_webhook(app=namespace["app"], path="/17track/webhook", drop=0.3, repeat=0.3, reorder=0.3)
+        try:
+            with _client(box) as client:
+                assert store.track(client, numbers).ok
+                for _ in range(10):
+                    box.advance(days=2)
+                    box.wait_for_deliveries()
+                records = box.deliveries()
+                assert {r.copies for r in records} == {0, 1, 2} and any(r.reordered for r in records)
+                assert all(r.delivered for r in records if r.copies), records
+                truth = {info.number: info for info in client.get_track_info(numbers).accepted}
+                store.sync(client, stale_after=timedelta(0))
+            for number in numbers:
+                shipment = store.get(number)
+                assert shipment is not None and shipment.events == truth[number].events
+                assert shipment.status == truth[number].status
+        finally:
+            store.close()
