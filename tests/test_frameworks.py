@@ -4,6 +4,7 @@ however the clock is stepped and however fast the app answers."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import subprocess
@@ -21,7 +22,7 @@ from flask import Flask, request
 from starlette.applications import Starlette
 
 from tests.conftest import fast_limiter, unique_key
-from tests.readme import run_example
+from tests.readme import readme_example, run_example
 from track17_facade import Track17Client
 from track17_facade.sandbox import DeliveryRecord, Sandbox
 from track17_facade.sandbox._delivery import app_kind
@@ -258,3 +259,20 @@ def test_the_guides_fastapi_and_flask_recipes_in_process_end_equal_to_the_truth(
                 assert shipment.status == truth[number].status
         finally:
             store.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("django-settings", "shop/settings.py"),
+        ("django-urls", "shop/urls.py"),
+        ("django-tracking", "shop/tracking.py"),
+    ],
+)
+def test_the_django_guides_code_is_the_example_shops_which_its_tests_run(name: str, path: str) -> None:
+    """The guide shows the example shop's code, statement for statement; the shop's own suite
+    (``pytest -c examples/django_shop/pytest.ini examples/django_shop``) runs it."""
+    shop = (Path(__file__).resolve().parent.parent / "examples" / "django_shop" / path).read_text()
+    block = readme_example(name)
+    statements = [ast.get_source_segment(block, node) for node in ast.parse(block).body]
+    assert statements and all(statement and statement in shop for statement in statements)
