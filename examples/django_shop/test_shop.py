@@ -74,43 +74,50 @@ def test_pushes_to_the_live_server_over_http_keep_the_orders_equal_to_the_truth(
     assert {record.url for record in records if record.copies} == {f"{live_server.url}/webhooks/17track"}
 
 
-@pytest.mark.parametrize("kind", ["wsgi", "asgi"])
-def test_pushes_to_the_app_in_process_keep_the_orders_equal_to_the_truth(sandbox: Sandbox, kind: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "path"),
+    [("wsgi", "/webhooks/17track"), ("asgi", "/webhooks/17track"), ("asgi", "/webhooks/17track/async")],
+)
+def test_pushes_to_the_app_in_process_keep_the_orders_equal_to_the_truth(
+    sandbox: Sandbox, kind: str, path: str
+) -> None:
     app = get_wsgi_application() if kind == "wsgi" else get_asgi_application()
+    prefix = {"wsgi": "WS", "asgi": "AS"}[kind] if not path.endswith("async") else "AA"
     # Host: testserver, which the test runner allows
-    records = _run(sandbox, _numbers("WS" if kind == "wsgi" else "AS"), app=app, path="/webhooks/17track")
+    records = _run(sandbox, _numbers(prefix), app=app, path=path)
     assert {record.status_code for record in records if record.copies} == {200}
 
 
-def test_the_view_answers_as_webhook_app(sandbox: Sandbox, settings: Any) -> None:
+@pytest.mark.parametrize("view", ["/webhooks/17track", "/webhooks/17track/async"])
+def test_the_view_answers_as_webhook_app(sandbox: Sandbox, settings: Any, view: str) -> None:
     web = Client()
     body = b'{"event":"TRACKING_STOPPED","data":{"number":"VW000000001CN","carrier":3011,"tag":null}}'
     key = settings.TRACK17["API_KEY"]
     sign = compute_signature(body, key)
-    ok = web.post("/webhooks/17track", body, content_type="application/json", headers={"sign": sign})
+    ok = web.post(view, body, content_type="application/json", headers={"sign": sign})
     assert (ok.status_code, ok.json()) == (200, {"outcome": "stopped", "number": "VW000000001CN"})
-    again = web.post("/webhooks/17track", body, content_type="application/json", headers={"sign": sign})
+    again = web.post(view, body, content_type="application/json", headers={"sign": sign})
     assert again.json()["outcome"] == "duplicate"
-    forged = web.post("/webhooks/17track", body, content_type="application/json", headers={"sign": "0" * 64})
+    forged = web.post(view, body, content_type="application/json", headers={"sign": "0" * 64})
     assert forged.status_code == 401
     bad = b'{"event":"TRACKING_UPDATED"}'
     unparsed = web.post(
-        "/webhooks/17track",
+        view,
         bad,
         content_type="application/json",
         headers={"sign": compute_signature(bad, key)},
     )
     assert unparsed.status_code == 400
     assert "data" in unparsed.json()["error"]
-    assert web.get("/webhooks/17track").status_code == 405
+    assert web.get(view).status_code == 405
     settings.TRACK17 = {**settings.TRACK17, "MAX_BODY": 64}
-    assert web.post("/webhooks/17track", body, content_type="application/json").status_code == 413
+    assert web.post(view, body, content_type="application/json").status_code == 413
     # During a key rotation both keys verify pushes; the first is the one the client sends.
     settings.TRACK17 = {**settings.TRACK17, "MAX_BODY": 4096, "API_KEY": ["new-key-0123456789", key]}
-    rotated = web.post("/webhooks/17track", body, content_type="application/json", headers={"sign": sign})
+    rotated = web.post(view, body, content_type="application/json", headers={"sign": sign})
     assert rotated.json()["outcome"] == "duplicate"
     settings.TRACK17 = {**settings.TRACK17, "STORE_URL": "postgresql+psycopg://shop@127.0.0.1:1/nothing"}
-    down = web.post("/webhooks/17track", body, content_type="application/json", headers={"sign": sign})
+    down = web.post(view, body, content_type="application/json", headers={"sign": sign})
     assert down.status_code == 503
     assert down["Retry-After"] == "30"
 

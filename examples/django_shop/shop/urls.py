@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 
 from shop.models import Order
-from track17_facade.contrib.django import webhook_view
+from track17_facade.contrib.django import async_webhook_view, webhook_view
 
 
 def order(request: HttpRequest, number: str) -> JsonResponse:
@@ -14,5 +14,6 @@ def order(request: HttpRequest, number: str) -> JsonResponse:
 
 urlpatterns = [
     path("webhooks/17track", webhook_view),
+    path("webhooks/17track/async", async_webhook_view),  # the same, for an ASGI deployment
     path("orders/<str:number>", order),
 ]
