@@ -74,9 +74,10 @@ def test_a_base_url_without_the_version_path_says_which_root_was_meant(
 
 def _named_codes(text: str) -> set[str]:
     """The error codes a guide names: upper-case words in backticks ending as 17TRACK's codes end
-    (``..._INVALID``, ``..._REQUIRED``, ...), but for push events and environment variables."""
+    (``..._INVALID``, ``..._REQUIRED``, ...), but for push events, settings and environment variables."""
     endings = {name.rsplit("_", 1)[-1] for name in ErrorCode.__members__ if "_" in name}
-    others = set(WebhookEventType.__members__)
+    # Push events, and the entries of Django's TRACK17 setting (contrib.django's _KNOWN).
+    others = {*WebhookEventType.__members__, "API_KEY", "STORE_URL", "API_VERSION", "BASE_URL", "MAX_BODY"}
     tokens = re.findall(r"`(?:ErrorCode\.)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)`", text)
     return {
         token
