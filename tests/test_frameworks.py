@@ -276,3 +276,31 @@ def test_the_django_guides_code_is_the_example_shops_which_its_tests_run(name: s
     block = readme_example(name)
     statements = [ast.get_source_segment(block, node) for node in ast.parse(block).body]
     assert statements and all(statement and statement in shop for statement in statements)
+
+
+@pytest.mark.parametrize("kind", ["wsgi", "asgi"])
+def test_an_app_that_raises_is_recorded_and_the_next_push_still_goes(sandbox: Sandbox, kind: str) -> None:
+    calls: list[str] = []
+
+    def wsgi(environ: Environ, start_response: StartResponse) -> list[bytes]:
+        calls.append(environ["PATH_INFO"])
+        if len(calls) == 1:
+            raise RuntimeError("the app is broken")
+        start_response("200 OK", [])
+        return [b""]
+
+    async def asgi(scope: Any, receive: Any, send: Any) -> None:
+        calls.append(scope["path"])
+        if len(calls) == 1:
+            raise RuntimeError("the app is broken")
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    sandbox.config.webhook_retry_delays = ()
+    sandbox.set_webhook(app=wsgi if kind == "wsgi" else asgi, path="/hook")
+    with _client(sandbox) as client:
+        assert client.register(NUMBERS[:2]).ok
+        sandbox.advance(days=3)
+        first, second = sandbox.wait_for_deliveries()
+    assert not first.delivered and first.error == "the app raised RuntimeError: the app is broken"
+    assert second.delivered

@@ -362,6 +362,9 @@ class WebhookDelivery:
                     error = f"{status} redirect to {redirect}: not followed"
             except httpx.HTTPError as exc:
                 status, error, latency = None, f"{type(exc).__name__}: {exc}", None
+            except Exception as exc:  # an in-process app that raised: as a server's 500, recorded
+                status, error, latency = None, f"the app raised {type(exc).__name__}: {exc}", None
+                logger.warning("webhook for %s: %s raised", number, where, exc_info=True)
             if attempt <= len(delays):
                 await asyncio.sleep(delays[attempt - 1])
         if redirect is not None:
