@@ -18,6 +18,15 @@ Only this package imports Django: ``track17_facade`` and its store never do.
 
 from __future__ import annotations
 
+try:
+    import django  # noqa: F401
+except ModuleNotFoundError as exc:  # pragma: no cover - depends on what is installed
+    raise ModuleNotFoundError(
+        "track17_facade.contrib.django needs Django (and the store extra): "
+        "pip install 'track17[store]' django",
+        name=exc.name,
+    ) from None
+
 from track17_facade.contrib.django._core import (
     ChangeHandler,
     Track17Settings,
