@@ -288,6 +288,8 @@ def tests(session: nox.Session) -> None:
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))  # the regeneration test
     _install_generator(session)
     session.run("pytest", *session.posargs)
+    if not session.posargs:  # the Django shop, under pytest-django with its own settings
+        session.run("pytest", "-c", "examples/django_shop/pytest.ini", "examples/django_shop")
 
 
 @nox.session

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Self
+from typing import Any, Self, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 from attrs import evolve
@@ -27,6 +28,7 @@ from track17_facade._batching import (
     stream_batches,
 )
 from track17_facade._constants import (
+    BASE_URLS,
     DEFAULT_API_VERSION,
     DEFAULT_REQUESTS_PER_SECOND,
     ApiVersion,
@@ -59,7 +61,7 @@ from track17_facade._options import (
 )
 from track17_facade._secrets import checked_api_key
 from track17_facade._version import __version__
-from track17_facade.errors import InvalidInputError
+from track17_facade.errors import HTTPStatusError, InvalidInputError
 from track17_facade.models import REGISTRATION_METADATA, Accepted, BatchResult, Failure, Quota, TrackInfo
 from track17_facade.ratelimit import (
     KeyedLimiter,
@@ -72,6 +74,8 @@ from track17_facade.ratelimit import (
 )
 from track17_facade.retry import DEFAULT_MAX_RETRIES, Answered, Attempts, GiveUp, attempts
 from track17_facade.status import CacheLevel, TrackingStatus
+
+R = TypeVar("R")
 
 MAX_PAGE_SIZE = 40
 KEEPALIVE_EXPIRY = 2.0
@@ -330,7 +334,28 @@ class BaseClient(_NamedOptions):
         read = self._api.read_quota
         if read is None:
             raise self._unsupported("get_quota")
-        return attempts("getquota", read, max_retries=self._retries(max_retries), items=0)
+        return self._rooted(attempts("getquota", read, max_retries=self._retries(max_retries), items=0))
+
+    def _rooted(self, loop: Attempts[R]) -> Attempts[R]:
+        """``loop``, whose HTTP 404 says which root was meant when ``base_url`` lacks the API
+        version's path (``/track/v2.4``): every route of a bare host answers 404."""
+        end = yield from loop
+        error = end.error if isinstance(end, GiveUp) else None
+        root = urlsplit(BASE_URLS[self.api_version]).path
+        if (
+            isinstance(error, HTTPStatusError)
+            and error.status_code == 404
+            and root not in urlsplit(self.base_url).path
+        ):
+            hint = HTTPStatusError(
+                f"{error}: base_url {self.base_url!r} lacks the path {root!r} of API {self.api_version}'s "
+                f"root (e.g. {BASE_URLS[self.api_version]!r}, or {self.base_url + root!r})",
+                status_code=404,
+                operation=error.operation,
+                attempts=error.attempts,
+            )
+            return GiveUp(hint)
+        return end
 
     def _generated_attempts(self, endpoint: Callable[..., Any], max_retries: int | None) -> Attempts[Any]:
         """The attempt loop of one ``call_generated`` request: the facade's retry rules, and a
@@ -363,15 +388,16 @@ class BaseClient(_NamedOptions):
             raise end.error
         return end.result
 
-    @staticmethod
     def _chunk_attempts(
-        operation: Operation[Any], chunk: Sequence[Prepared], max_retries: int
+        self, operation: Operation[Any], chunk: Sequence[Prepared], max_retries: int
     ) -> Attempts[dict[str, Outcome]]:
-        return attempts(
-            operation.name,
-            lambda parsed: batch_outcomes(operation, chunk, parsed),
-            max_retries=max_retries,
-            items=len(chunk),
+        return self._rooted(
+            attempts(
+                operation.name,
+                lambda parsed: batch_outcomes(operation, chunk, parsed),
+                max_retries=max_retries,
+                items=len(chunk),
+            )
         )
 
     @staticmethod
@@ -429,8 +455,10 @@ class BaseClient(_NamedOptions):
 
     def _list_attempts(self, query: TrackListQuery, page: int, max_retries: int) -> Attempts[TrackListPage]:
         read = self._api.read_list
-        return attempts(
-            "gettracklist", lambda parsed: read(parsed, query, page), max_retries=max_retries, items=0
+        return self._rooted(
+            attempts(
+                "gettracklist", lambda parsed: read(parsed, query, page), max_retries=max_retries, items=0
+            )
         )
 
     @staticmethod

@@ -19,8 +19,8 @@ their simulated timelines, the API requests received with a chart of their pace 
 limit, and every push with your receiver's answer, kept current as they happen; and buttons to
 advance the clock, push a number, set the webhook and inject faults.
 
-Pushes reach a URL (``set_webhook(url)``) or, in tests, your ASGI application in this very
-process (``set_webhook(app=my_app, path="/webhooks/17track")``), in the shape of the API version
+Pushes reach a URL (``set_webhook(url)``) or, in tests, your ASGI or WSGI application in this
+very process (``set_webhook(app=my_app, path="/webhooks/17track")``), in the shape of the API version
 each number was registered through.
 """
 

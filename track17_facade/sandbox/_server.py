@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,7 +27,15 @@ import uvicorn
 
 from track17_facade.sandbox._admin import Answer, admin
 from track17_facade.sandbox._clock import ArrivalClock
-from track17_facade.sandbox._delivery import Chaos, DeliveryRecord, Push, Target, WebhookDelivery
+from track17_facade.sandbox._delivery import (
+    AppKind,
+    Chaos,
+    DeliveryRecord,
+    Push,
+    Target,
+    WebhookDelivery,
+    app_kind,
+)
 from track17_facade.sandbox._engine import Engine, Registration
 from track17_facade.sandbox._faults import FaultInjector
 from track17_facade.sandbox._http import ADMIN_PATH, AsgiHandling, Json, QuietDrops
@@ -42,8 +50,9 @@ from track17_facade.sandbox._webhooks import V1_SHAPES, WEBHOOK_FORMATS, V1Shape
 from track17_facade.sandbox._wire import V1, V1_17TRACK, WIRES, Wire
 
 BASE_PATH = V1.prefix
-IN_PROCESS_HOST = "in-process.sandbox"
-"""The host of the local URL through which pushes reach an in-process app (never resolved)."""
+IN_PROCESS_HOST = "testserver"
+"""The default ``Host`` of a push to an in-process app (never resolved): the name Django's test
+runner adds to ``ALLOWED_HOSTS`` and Starlette's and Django's test clients send."""
 
 
 class Sandbox(AsgiHandling):
@@ -80,6 +89,9 @@ class Sandbox(AsgiHandling):
         self._max_in_window_certain = 0
         self._max_items = 0
         self._webhook_app: Any = None
+        self._webhook_kind: AppKind = "asgi"
+        self._webhook_headers: dict[str, str] = {}
+        self._push_counts: Counter[str] = Counter()
         self._delivery = WebhookDelivery(
             self._webhook_target,
             lambda: self.api_key,
@@ -250,6 +262,8 @@ class Sandbox(AsgiHandling):
         *,
         app: Any = None,
         path: str = "/",
+        host: str = IN_PROCESS_HOST,
+        headers: Mapping[str, str] | None = None,
         drop: float | None = None,
         repeat: float | None = None,
         reorder: float | None = None,
@@ -261,19 +275,28 @@ class Sandbox(AsgiHandling):
             fmt: "v1" (written as ``SandboxConfig.v1_shape`` says) or 17TRACK's "v2"; None keeps
                 the shape (by default, the shape of the API version each number was registered
                 through).
-            app: an ASGI application (your FastAPI or Starlette app, or ``webhook_app(...)``)
-                that receives the pushes in this process, without a server: no thread, no port.
-                Pushes are POSTed to ``path`` on it, with the same retries, drops, repeats and
-                records as a URL.
+            app: an application that receives the pushes in this process, without a server: no
+                port. ASGI (FastAPI, Starlette, Django's ``get_asgi_application()``,
+                ``webhook_app(...)``) or WSGI (Django's ``get_wsgi_application()``, Flask, a
+                function of ``environ, start_response``), told apart here; a WSGI app is called
+                in a worker thread. Pushes are POSTed to ``http://{host}{path}`` on it, with the
+                same retries, drops, repeats and records as a URL.
             path: where on ``app`` pushes go (e.g. "/webhooks/17track").
+            host: the ``Host`` an in-process push carries: by default "testserver", which
+                Django's test runner allows (``ALLOWED_HOSTS``) and Starlette's and Django's
+                test clients send; give your own (e.g. "shop.example", "localhost:8000") when
+                the app checks for it.
+            headers: headers added to every push (in process or to ``url``) after the
+                sandbox's own ``Content-Type: application/json`` and ``sign``; None keeps them.
             drop: the share of pushes dropped (see ``SandboxConfig.webhook_drop``); None keeps it.
             repeat: the share of pushes delivered twice; None keeps it.
             reorder: the share of pushes delivered after the next one; None keeps it.
 
         Raises:
             ValueError: both ``url`` and ``app``, a ``url`` that is not http:// or https://, a
-                ``path`` that does not start with "/", ``fmt`` not "v1" or "v2", or a share not
-                between 0 and 1.
+                ``path`` that does not start with "/", a ``host`` with a scheme, a path or
+                spaces, ``fmt`` not "v1" or "v2", or a share not between 0 and 1.
+            TypeError: an ``app`` that is neither ASGI nor WSGI (see ``app_kind``).
         """
         shares = {"webhook_drop": drop, "webhook_repeat": repeat, "webhook_reorder": reorder}
         for name, share in shares.items():
@@ -287,14 +310,20 @@ class Sandbox(AsgiHandling):
             or not urlsplit(url).netloc
         ):
             raise ValueError(f"a webhook URL must be http:// or https://, got {url!r}")
-        if app is not None and (not callable(app) or not isinstance(path, str) or not path.startswith("/")):
+        kind = None if app is None else app_kind(app)
+        if app is not None and (not isinstance(path, str) or not path.startswith("/")):
+            raise ValueError(f"an in-process webhook needs a path starting with '/', got {path!r}")
+        if not isinstance(host, str) or not host or urlsplit(f"http://{host}").netloc != host or " " in host:
             raise ValueError(
-                f"an in-process webhook needs an ASGI app and a path starting with '/', got {path!r}"
+                f"an in-process push's host is a name and maybe a port, like 'testserver', got {host!r}"
             )
         if fmt is not None and fmt not in WEBHOOK_FORMATS:
             raise ValueError(f"a webhook format is one of {', '.join(WEBHOOK_FORMATS)}, got {fmt!r}")
         self._webhook_app = app
-        self.config.webhook_url = f"http://{IN_PROCESS_HOST}{path}" if app is not None else url
+        self._webhook_kind = kind or "asgi"
+        if headers is not None:
+            self._webhook_headers = {str(name): str(value) for name, value in headers.items()}
+        self.config.webhook_url = f"http://{host}{path}" if app is not None else url
         if fmt is not None:
             self.config.webhook_format = fmt
         for name, share in shares.items():
@@ -324,7 +353,9 @@ class Sandbox(AsgiHandling):
 
     def _webhook_target(self) -> Target | None:
         url = self.config.webhook_url
-        return None if url is None else Target(url, self._webhook_app)
+        if url is None:
+            return None
+        return Target(url, self._webhook_app, self._webhook_kind, self._webhook_headers)
 
     def stats(self) -> SandboxStats:
         """A snapshot of the counters."""
@@ -363,10 +394,20 @@ class Sandbox(AsgiHandling):
         config, now = self.config, self.engine.now
         pushes = []
         for reg in regs:
+            # What makes the push itself, for its seeded fate: the same push whenever and
+            # however often the clock was stepped to reach it.
+            seen = f"{reg.number}:{event}:{len(reg.visible_events(now))}"
+            self._push_counts[seen] += 1
             fmt = config.webhook_format or ("v2" if reg.api_version == "v2.4" else "v1")
             body = build_push(event, reg, now, fmt, v1_shape=config.v1_shape, api_key=self.api_key)  # type: ignore[arg-type]
             pushes.append(
-                Push(reg.number, body, event, signed_in_body=fmt == "v1" and config.v1_shape == "17track")
+                Push(
+                    reg.number,
+                    body,
+                    event,
+                    signed_in_body=fmt == "v1" and config.v1_shape == "17track",
+                    key=f"{seen}:{self._push_counts[seen]}",
+                )
             )
         return pushes
 

@@ -212,6 +212,12 @@ class ShipmentStore:
             StoreUnavailableError: the database is unavailable; nothing is stored (answer 503,
                 and 17TRACK delivers the push again).
         """
+        if not api_key:  # parse_webhook's own message names its verify=, which receive has not
+            raise InvalidInputError(
+                "ShipmentStore.receive needs the API key to verify the push's signature: pass "
+                "receive(raw_body, sign, api_key) with your 17TRACK key (the store keeps verified "
+                "pushes only)"
+            )
         event = parse_webhook(raw_body, sign=sign, api_key=api_key)
         canonical = json.dumps(event.raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         try:
@@ -573,6 +579,13 @@ class ShipmentStore:
         return run_sync(self, client, stale_after, stop_after_delivered, discover)
 
     # -- the same, for an AsyncTrack17Client --------------------------------------------------
+
+    async def receive_async(
+        self, raw_body: bytes | bytearray | str, sign: str | None, api_key: str
+    ) -> Receipt:
+        """``receive``, in a worker thread (for an async view: the event loop keeps serving while
+        the database commits). The same checks, outcomes and errors as ``receive``."""
+        return await asyncio.to_thread(self.receive, raw_body, sign, api_key)
 
     async def get_async(self, number: str) -> Shipment | None:
         """``get``, with the database read in a worker thread (for async code)."""

@@ -1,0 +1,10 @@
+"""The shop's ``manage.py``: ``python manage.py migrate``, ``track17_register``, ``track17_sync``."""
+
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)

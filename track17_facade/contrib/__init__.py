@@ -1,0 +1,4 @@
+"""Ready integrations with web frameworks: ``track17_facade.contrib.django``. Each imports its
+framework only when it is imported itself."""
+
+__all__: list[str] = []
