@@ -11,6 +11,7 @@ import httpx
 from attrs import evolve
 from httpx._client import UseClientDefault
 
+from track17_facade import _telemetry
 from track17_facade._batching import (
     CHECK_DIGIT_MODES,
     MAX_ITEMS_PER_REQUEST,
@@ -333,7 +334,7 @@ class BaseClient(_NamedOptions):
     def _quota(end: Answered[Quota] | GiveUp) -> Quota:
         if isinstance(end, GiveUp):
             raise end.error
-        return end.result
+        return _telemetry.quota_read(end.result)
 
     @staticmethod
     def _chunk_attempts(
