@@ -4,6 +4,7 @@ exporter, from real calls over loopback HTTP against the sandbox."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -234,3 +235,132 @@ def test_importing_track17_does_not_import_opentelemetry() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert run.stdout.strip() == "False", run.stderr
+
+
+# -- --metrics-port -------------------------------------------------------------------------------
+
+
+class Command:
+    """A long-running ``track17 shipments ...`` process, with the URLs it printed on stderr."""
+
+    def __init__(self, *args: str, lines: int) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "track17_facade.cli", *args], stderr=subprocess.PIPE, text=True
+        )
+        assert self.process.stderr is not None
+        self.urls: list[str] = []
+        printed: list[str] = []
+        while len(self.urls) < lines:
+            line = self.process.stderr.readline()
+            assert line, "".join(printed)
+            printed.append(line)
+            self.urls += re.findall(r"http://[\d.]+:\d+/\S*", line)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        assert self.process.stderr is not None
+        self.process.stderr.close()
+
+
+def test_serve_exposes_its_receiver_metrics_for_prometheus(tmp_path: Path) -> None:
+    key = unique_key()
+    store = f"sqlite:///{tmp_path / 'store.db'}"
+    serve = Command(
+        "--api-key",
+        key,
+        "shipments",
+        "serve",
+        "--store",
+        store,
+        "--port",
+        "0",
+        "--metrics-port",
+        "127.0.0.1:0",
+        lines=2,
+    )
+    try:
+        scrape, receiver = serve.urls
+        assert scrape.endswith("/metrics")
+        with (
+            Sandbox(api_keys=(key,), rate=1000, webhook_format="v2", webhook_url=receiver) as box,
+            Track17Client(key, base_url=box.base_url_for("v2.4"), api_version="v2.4") as client,
+        ):
+            assert client.register(NUMBERS[:3]).ok
+            sent = box.advance(days=1)
+            box.wait_for_deliveries(sent)
+        text = httpx.get(scrape).text
+    finally:
+        serve.stop()
+    assert "track17_receiver_pushes_total{" in text
+    applied = re.search(
+        r'^track17_receiver_pushes_total\{[^}]*track17_outcome="applied"[^}]*\} (\S+)$', text, re.M
+    )
+    assert applied and float(applied.group(1)) == sent
+    assert "track17_receiver_duration_seconds_count" in text
+    assert "track17_store_lag_seconds_count" in text
+    assert key not in text
+
+
+def test_sync_every_exposes_its_client_metrics_for_prometheus(tmp_path: Path, sandbox: Sandbox) -> None:
+    store_url = f"sqlite:///{tmp_path / 'store.db'}"
+    with (
+        Track17Client(sandbox.api_key, base_url=sandbox.base_url) as client,
+        ShipmentStore(store_url) as store,
+    ):
+        assert store.track(client, NUMBERS[:3]).ok
+    sync = Command(
+        "--api-key",
+        sandbox.api_key,
+        "--base-url",
+        sandbox.base_url,
+        "shipments",
+        "sync",
+        "--store",
+        store_url,
+        "--stale-after",
+        "0s",
+        "--every",
+        "1h",
+        "--metrics-port",
+        "0",
+        lines=1,
+    )
+    try:
+        (scrape,) = sync.urls
+        assert sync.process.stderr is not None
+        assert "asked 3" in sync.process.stderr.readline()  # the first run is done
+        text = httpx.get(scrape).text
+    finally:
+        sync.stop()
+    requests = r'^track17_client_requests_total\{[^}]*track17_operation="gettrackinfo"[^}]*\} (\S+)$'
+    found = re.search(requests, text, re.M)
+    assert found and float(found.group(1)) >= 1
+    assert "track17_client_numbers_total{" in text
+    assert "track17_client_pacing_wait_seconds_count" in text
+    assert sandbox.api_key not in text
+
+
+def test_sync_refuses_metrics_port_without_every(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "track17_facade.cli",
+            "--api-key",
+            "k" * 20,
+            "shipments",
+            "sync",
+            "--store",
+            f"sqlite:///{tmp_path / 'store.db'}",
+            "--metrics-port",
+            "9464",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert "--metrics-port needs --every" in run.stderr
+    assert "Traceback" not in run.stderr
