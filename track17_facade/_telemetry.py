@@ -289,22 +289,22 @@ def _stream(instruments: _Instruments, attributes: dict[str, str], stream: Itera
 
 def _request_span(instruments: _Instruments, request: httpx.Request) -> Any:
     """A span after OpenTelemetry's HTTP client conventions (named by the method alone: the
-    URL's path is not a template)."""
-    url = request.url
-    port = url.port or (443 if url.scheme == "https" else 80)
-    # The query and any user information are left out: 17TRACK's key travels in a header, and
-    # nothing else of the URL may carry a secret into a trace.
-    full = str(url.copy_with(query=None, fragment=None, username=None, password=None))
-    return instruments.tracer.start_span(
-        request.method,
-        kind=instruments.trace.SpanKind.CLIENT,
-        attributes={
-            "http.request.method": request.method,
-            "server.address": url.host,
-            "server.port": port,
-            "url.full": full,
-        },
-    )
+    URL's path is not a template). Its attributes are written only when it is recorded (an SDK
+    is configured): building them costs more than the rest of the span."""
+    span = instruments.tracer.start_span(request.method, kind=instruments.trace.SpanKind.CLIENT)
+    if span.is_recording():
+        url = request.url
+        # The query and any user information are left out (the netloc holds neither): 17TRACK's
+        # key travels in a header, and nothing else of the URL may carry a secret into a trace.
+        span.set_attributes(
+            {
+                "http.request.method": request.method,
+                "server.address": url.host,
+                "server.port": url.port or (443 if url.scheme == "https" else 80),
+                "url.full": f"{url.scheme}://{url.netloc.decode('ascii')}{url.path}",
+            }
+        )
+    return span
 
 
 def _request_attributes(request: httpx.Request, api_version: str | None) -> dict[str, str]:
