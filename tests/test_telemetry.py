@@ -20,6 +20,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from tests.conftest import ClientFactory, unique_key
+from tests.readme import readme_example
 from tests.receiver import AsgiServer
 from track17_facade import AuthenticationError, Track17Client
 from track17_facade.sandbox import RawAnswer, Sandbox
@@ -364,3 +365,23 @@ def test_sync_refuses_metrics_port_without_every(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert "--metrics-port needs --every" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_the_guide_s_sdk_wiring_exports_track17_s_metrics_and_spans(sandbox: Sandbox) -> None:
+    original = 'Track17Client("YOUR-17TRACK-KEY")'
+    source = readme_example("operating-sdk")
+    assert original in source
+    pointed = f"Track17Client({sandbox.api_key!r}, base_url={sandbox.base_url!r}, requests_per_second=1000)"
+    # its own process: OpenTelemetry's global providers can be set once per process
+    run = subprocess.run(
+        [sys.executable, "-c", source.replace(original, pointed)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert '"name": "track17.client.requests"' in run.stdout  # the metrics, at exit
+    assert '"name": "track17 register"' in run.stdout  # the call's span
+    assert '"url.full": "' + sandbox.base_url + '/register"' in run.stdout  # its request's span
+    assert sandbox.api_key not in run.stdout
