@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +188,25 @@ def test_pushes_are_counted_by_outcome_and_the_store_lag_measured(otel: Telemetr
     assert lag.attributes == {"track17.source": "push"}
     assert lag.count == sent
     assert 0 < lag.sum < sent * 86400  # each push trails its latest event by under the simulated day
+
+
+def test_a_poll_that_catches_up_records_its_lag(otel: Telemetry, tmp_path: Path) -> None:
+    key = unique_key()
+    with (
+        Sandbox(api_keys=(key,), rate=1000) as box,
+        ShipmentStore(f"sqlite:///{tmp_path / 'store.db'}", clock=box.clock) as store,
+        Track17Client(
+            key, base_url=box.base_url_for("v2.4"), api_version="v2.4", requests_per_second=1000
+        ) as c,
+    ):
+        assert store.track(c, NUMBERS[:4]).ok
+        box.advance(days=2)  # no webhook: only a poll hears of it
+        otel.reset()
+        report = store.sync(c, stale_after=timedelta(0))
+    (lag,) = otel.metrics()["track17.store.lag"]
+    assert lag.attributes == {"track17.source": "poll"}
+    assert lag.count == report.refreshed > 0
+    assert 0 < lag.sum <= report.refreshed * 2 * 86400
 
 
 def test_the_key_appears_in_no_metric_attribute_or_span(otel: Telemetry, sandbox: Sandbox) -> None:
