@@ -12,6 +12,7 @@ request's URL (17TRACK takes the key in a header, never in the URL).
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from track17_facade.models import BatchResult, Quota, TrackInfo
 
 F = TypeVar("F", bound=Callable[..., Any])
-T = TypeVar("T")
 
 SCOPE = "track17"
 """The instrumentation scope's name (with the package's version)."""
@@ -117,6 +117,13 @@ def _get() -> _Instruments | None:
                 try:
                     _instruments = _Instruments()
                 except ImportError:
+                    _instruments = None
+                except (AttributeError, TypeError) as exc:  # an API older than the extra's floor
+                    logging.getLogger("track17").warning(
+                        "telemetry is off: opentelemetry-api is too old for track17 (needs 1.27 or "
+                        "later: pip install 'track17[otel]'): %s",
+                        exc,
+                    )
                     _instruments = None
                 _acquired = True
     return _instruments
@@ -410,15 +417,27 @@ Message = MutableMapping[str, Any]
 Send = Callable[[Message], Awaitable[None]]
 
 
-def observed_push(send: Send) -> Send:
-    """The receiver's ``send`` for one push: its answer is counted by outcome and timed from now.
+def push_answered(status: int, outcome: str | None, started: float) -> None:
+    """A receiver answered a push with ``status``, having begun at ``started`` (monotonic clock):
+    count it by outcome and time it. For receivers of every kind (ASGI, WSGI, a framework's view).
 
-    The outcome is the receipt's (applied, duplicate, stale, stopped, ignored) for a 200, else
-    the refusal's, by status: invalid (400), unauthorized (401), too_large (413), unavailable
-    (503), error (anything else).
+    The outcome is the receipt's (``outcome``: applied, duplicate, stale, stopped, ignored) for a
+    200, else the refusal's, by status: invalid (400), unauthorized (401), too_large (413),
+    unavailable (503), error (anything else).
     """
     instruments = _get()
     if instruments is None:
+        return
+    named = (outcome or "error") if status == 200 else _PUSH_STATUS_OUTCOMES.get(status, "error")
+    attributes: dict[str, str | int] = {"track17.outcome": named, "http.response.status_code": status}
+    instruments.pushes.add(1, attributes)
+    instruments.receiver_duration.record(time.monotonic() - started, attributes)
+
+
+def observed_push(send: Send) -> Send:
+    """The ASGI receiver's ``send`` for one push, timed from now: ``push_answered`` once its
+    answer has gone (the receipt's outcome read from the 200's JSON body, which names it)."""
+    if _get() is None:
         return send
     started = time.monotonic()
     status: list[int] = []
@@ -428,15 +447,8 @@ def observed_push(send: Send) -> Send:
         if message["type"] == "http.response.start":
             status.append(int(message["status"]))
         elif message["type"] == "http.response.body" and not message.get("more_body", False) and status:
-            outcome = _PUSH_STATUS_OUTCOMES.get(status[0], "error")
-            if status[0] == 200:
-                outcome = str(json.loads(message.get("body", b"{}")).get("outcome", "error"))
-            attributes: dict[str, str | int] = {
-                "track17.outcome": outcome,
-                "http.response.status_code": status[0],
-            }
-            instruments.pushes.add(1, attributes)
-            instruments.receiver_duration.record(time.monotonic() - started, attributes)
+            outcome = json.loads(message.get("body", b"{}")).get("outcome") if status[0] == 200 else None
+            push_answered(status[0], outcome, started)
 
     return observed
 
