@@ -35,6 +35,8 @@ WORDS = {
     "list_async": "list_sync",
     "quota_async": "quota_sync",
     "get_async_httpx_client": "get_httpx_client",
+    "traced_bulk_async": "traced_bulk",
+    "traced_stream_async": "traced_stream",
     # asyncio's words
     "AsyncIterator": "Iterator",
     "AsyncGenerator": "Generator",

@@ -14,6 +14,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from track17_facade import _operations as ops
+from track17_facade import _telemetry
 from track17_facade._async_tasks import Ready, Workers
 from track17_facade._base import MAX_PAGE_SIZE, BaseClient
 from track17_facade._batching import CheckDigits, Outcome, Prepared, Screen, StreamBatch, merge
@@ -92,7 +93,7 @@ class AsyncTrack17Client(BaseClient):
         self, limiter: RateLimiter, limits: httpx.Limits, proxy: httpx.Proxy | None
     ) -> dict[str, Any]:
         return {
-            "transport": AsyncPacedTransport(limiter, limits, SENDERS_AT_THE_GATE, proxy),
+            "transport": AsyncPacedTransport(limiter, limits, SENDERS_AT_THE_GATE, proxy, self.api_version),
         }
 
     def _open(self) -> None:
@@ -143,6 +144,7 @@ class AsyncTrack17Client(BaseClient):
             raise
         return self._chunk_outcomes(operation, chunk, end, options.in_doubt)
 
+    @_telemetry.traced_bulk_async
     async def _bulk(
         self,
         operation: ops.Operation[R],
@@ -165,6 +167,7 @@ class AsyncTrack17Client(BaseClient):
                     options.on_progress(done, total)
         return merge(prepared, outcomes)
 
+    @_telemetry.traced_stream_async
     async def _submit_stream(
         self, operation: ops.Operation[Any], batches: Iterator[StreamBatch], options: CallOptions
     ) -> AsyncIterator[BatchResult[Any]]:

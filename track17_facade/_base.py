@@ -12,6 +12,7 @@ import httpx
 from attrs import evolve
 from httpx._client import UseClientDefault
 
+from track17_facade import _telemetry
 from track17_facade._batching import (
     CHECK_DIGIT_MODES,
     MAX_ITEMS_PER_REQUEST,
@@ -386,7 +387,7 @@ class BaseClient(_NamedOptions):
     def _quota(end: Answered[Quota] | GiveUp) -> Quota:
         if isinstance(end, GiveUp):
             raise end.error
-        return end.result
+        return _telemetry.quota_read(end.result)
 
     def _chunk_attempts(
         self, operation: Operation[Any], chunk: Sequence[Prepared], max_retries: int

@@ -13,6 +13,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from track17_facade import _operations as ops
+from track17_facade import _telemetry
 from track17_facade._base import MAX_PAGE_SIZE, BaseClient
 from track17_facade._batching import CheckDigits, Outcome, Prepared, Screen, StreamBatch, merge
 from track17_facade._constants import REALTIME_BATCH_SIZE, StreamMethod
@@ -91,7 +92,7 @@ class Track17Client(BaseClient):
         self, limiter: RateLimiter, limits: httpx.Limits, proxy: httpx.Proxy | None
     ) -> dict[str, Any]:
         return {
-            "transport": PacedTransport(limiter, limits, SENDERS_AT_THE_GATE, proxy),
+            "transport": PacedTransport(limiter, limits, SENDERS_AT_THE_GATE, proxy, self.api_version),
         }
 
     def _open(self) -> None:
@@ -142,6 +143,7 @@ class Track17Client(BaseClient):
             raise
         return self._chunk_outcomes(operation, chunk, end, options.in_doubt)
 
+    @_telemetry.traced_bulk
     def _bulk(
         self,
         operation: ops.Operation[R],
@@ -164,6 +166,7 @@ class Track17Client(BaseClient):
                     options.on_progress(done, total)
         return merge(prepared, outcomes)
 
+    @_telemetry.traced_stream
     def _submit_stream(
         self, operation: ops.Operation[Any], batches: Iterator[StreamBatch], options: CallOptions
     ) -> Iterator[BatchResult[Any]]:

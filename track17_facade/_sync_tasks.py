@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
@@ -41,7 +42,7 @@ class Workers:
             yield job(), tag
             return
         pool = self._executor()
-        futures = {pool.submit(job): tag for job, tag in queued}
+        futures = {pool.submit(contextvars.copy_context().run, job): tag for job, tag in queued}
         try:
             for future in as_completed(futures):
                 yield future.result(), futures[future]
@@ -67,7 +68,7 @@ class Workers:
                 if isinstance(job, Ready):
                     yield job.value
                     continue
-                running.add(pool.submit(job))
+                running.add(pool.submit(contextvars.copy_context().run, job))
                 yield from finished(block=False)
                 while len(running) >= self.limit:
                     yield from finished(block=True)

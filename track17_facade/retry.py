@@ -39,6 +39,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import httpx
 from attrs import frozen
 
+from track17_facade import _telemetry
 from track17_facade._batching import shorten
 from track17_facade._secrets import redacting_logger
 from track17_facade.codes import ErrorCode
@@ -343,6 +344,7 @@ def attempts(operation: str, interpret: Callable[[Any], R], *, max_retries: int,
                 reason,
                 decision.delay,
             )
+            _telemetry.retrying(operation, failed.error)
             yield Sleep(decision.delay)
             continue
         verb = "stopping the call" if isinstance(decision, Abort) else "giving up"

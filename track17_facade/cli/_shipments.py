@@ -17,6 +17,7 @@ import click
 from track17_facade.cli._common import EXIT_USAGE, FORMAT, OUTPUT, expected_errors, fail, output_to
 from track17_facade.cli._group import Settings
 from track17_facade.cli._job import EXIT_OK, EXIT_SOME_FAILED
+from track17_facade.cli._metrics import Address, metrics_option, serve_metrics
 from track17_facade.cli._output import Output
 from track17_facade.errors import StoreSchemaError
 from track17_facade.models import Failure, Rejection
@@ -137,6 +138,7 @@ def shipments_group() -> None:
     show_default=True,
     help="0 picks a free one.",
 )
+@metrics_option
 @retention_options
 @click.pass_obj
 @expected_errors
@@ -145,6 +147,7 @@ def serve_command(
     store_url: str,
     host: str,
     port: int,
+    metrics: Address | None,
     keep_bodies: timedelta | None,
     keep_digests: timedelta | None,
 ) -> None:
@@ -173,6 +176,8 @@ def serve_command(
             fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", 2)
             return
         bound_host, bound_port = listener.getsockname()[:2]
+        if metrics is not None:
+            serve_metrics(metrics)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
         click.echo(f"track17 shipments: receiving pushes at http://{bound_host}:{bound_port}/", err=True)
         sys.stderr.flush()
@@ -195,6 +200,7 @@ def serve_command(
     "--stop-after-delivered",
     help="Stop tracking shipments delivered for this long (e.g. 30d).",
 )
+@metrics_option
 @retention_options
 @click.pass_obj
 @expected_errors
@@ -205,6 +211,7 @@ def sync_command(
     every: timedelta | None,
     discover: bool,
     stop_after_delivered: timedelta | None,
+    metrics: Address | None,
     keep_bodies: timedelta | None,
     keep_digests: timedelta | None,
 ) -> None:
@@ -217,7 +224,11 @@ def sync_command(
             f"so --every is at least {MIN_EVERY}s",
             param_hint="'--every'",
         )
+    if metrics is not None and every is None:
+        raise click.UsageError("--metrics-port needs --every: a single run ends before it can be scraped")
     store = _open(store_url, keep_bodies=keep_bodies, keep_digests=keep_digests)
+    if metrics is not None:
+        serve_metrics(metrics)
     with store, settings.client() as client:
         while True:
             started = time.monotonic()

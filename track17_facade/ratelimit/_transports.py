@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from track17_facade import _telemetry
 from track17_facade._secrets import redacting_logger
 from track17_facade.errors import Track17Error
 from track17_facade.ratelimit._late import (
@@ -70,14 +71,24 @@ class PacedTransport(httpx.BaseTransport):
     """
 
     def __init__(
-        self, limiter: RateLimiter, limits: httpx.Limits, gate: int, proxy: httpx.Proxy | None = None
+        self,
+        limiter: RateLimiter,
+        limits: httpx.Limits,
+        gate: int,
+        proxy: httpx.Proxy | None = None,
+        api_version: str | None = None,
     ) -> None:
+        self.api_version = api_version
+        """The API version of the client sending through it, as telemetry names it."""
         self._inner = httpx.HTTPTransport(limits=limits, socket_options=NO_DELAY, proxy=proxy)
         self._limiter = limiter
         self._gate = threading.BoundedSemaphore(gate)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` once the limiter allows it."""
+        return _telemetry.send(self._paced, request, self.api_version)
+
+    def _paced(self, request: httpx.Request) -> httpx.Response:
         self._gate.acquire()
         released = threading.Event()
 
@@ -92,6 +103,7 @@ class PacedTransport(httpx.BaseTransport):
         def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
                 slots.append(wait_sync(self._limiter))
+                _telemetry.paced(request, self.api_version)
                 _departing(request)
             elif name.endswith(_HEADERS_SENT):
                 departed.append(time.monotonic())
@@ -120,8 +132,15 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
     """The asyncio twin of ``PacedTransport`` (for use in one event loop)."""
 
     def __init__(
-        self, limiter: RateLimiter, limits: httpx.Limits, gate: int, proxy: httpx.Proxy | None = None
+        self,
+        limiter: RateLimiter,
+        limits: httpx.Limits,
+        gate: int,
+        proxy: httpx.Proxy | None = None,
+        api_version: str | None = None,
     ) -> None:
+        self.api_version = api_version
+        """The API version of the client sending through it, as telemetry names it."""
         self._inner = httpx.AsyncHTTPTransport(limits=limits, socket_options=NO_DELAY, proxy=proxy)
         self._limiter = limiter
         self._gate_size = gate
@@ -129,6 +148,9 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` once the limiter allows it."""
+        return await _telemetry.send_async(self._paced, request, self.api_version)
+
+    async def _paced(self, request: httpx.Request) -> httpx.Response:
         if self._gate is None:
             self._gate = asyncio.Semaphore(self._gate_size)
         gate = self._gate
@@ -147,6 +169,7 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
         async def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
                 slots.append(await wait_async(self._limiter))
+                _telemetry.paced(request, self.api_version)
                 _departing(request)
             elif name.endswith(_HEADERS_SENT):
                 departed.append(time.monotonic())

@@ -9,6 +9,7 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from track17_facade import _telemetry
 from track17_facade._secrets import checked_api_key, redacting_logger
 from track17_facade.errors import SignatureError, StoreUnavailableError, WebhookParseError
 from track17_facade.shipments._store import ShipmentStore
@@ -74,6 +75,7 @@ class WebhookApp:
         if scope["method"] != "POST":
             await _answer(send, 405, {"error": "pushes are POSTed"}, [(b"allow", b"POST")])
             return
+        send = _telemetry.observed_push(send)
         body = await _body(receive, self.max_body)
         if body is None:
             await _answer(send, 413, {"error": f"the body is larger than {self.max_body} bytes"})

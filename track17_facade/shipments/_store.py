@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
+from track17_facade import _telemetry
 from track17_facade._batching import canonical_number
 from track17_facade._decoders import integer
 from track17_facade._secrets import redacting_logger
@@ -228,6 +229,7 @@ class ShipmentStore:
             ) from None
         body = signed_bytes(raw_body)  # verified above, so this cannot fail
         outcome = self._write(lambda connection, made: self._receive(connection, event, digest, body, made))
+        _telemetry.store_heard("push", event.track if outcome is Outcome.APPLIED else None, self.now())
         if next(self._receipts) % PRUNE_EVERY == 0:
             self._prune_after_receiving()
         return Receipt(outcome, event.number)
@@ -620,8 +622,10 @@ class ShipmentStore:
     # -- for run_sync -------------------------------------------------------------------------
 
     def _apply_polled(self, track: TrackInfo, api_version: str) -> tuple[bool, bool]:
-        return self._write(
+        applied = self._write(
             lambda connection, made: self._apply(
                 connection, track, api_version, Source.POLL, self.now(), made
             )
         )
+        _telemetry.store_heard("poll", track if applied[0] else None, self.now())
+        return applied
