@@ -79,7 +79,9 @@ class RequestError(Track17Error):
     def __init__(self, message: str, *, operation: str = "", attempts: int = 1) -> None:
         super().__init__(message)
         self.operation = operation
+        """The operation that failed, as 17TRACK names its endpoint (e.g. "register", "gettrackinfo")."""
         self.attempts = attempts
+        """How many attempts were made, the first included."""
 
 
 class HTTPStatusError(RequestError):
@@ -88,6 +90,8 @@ class HTTPStatusError(RequestError):
     def __init__(self, message: str, *, status_code: int, operation: str = "", attempts: int = 1) -> None:
         super().__init__(message, operation=operation, attempts=attempts)
         self.status_code = status_code
+        """The HTTP status of the last answer (e.g. 401, 429, 503; 200 for an account error that
+        17TRACK answered with HTTP 200 and a 401 code in the body)."""
 
 
 class AuthenticationError(HTTPStatusError):
@@ -110,6 +114,7 @@ class RateLimitError(HTTPStatusError):
     ) -> None:
         super().__init__(message, status_code=429, operation=operation, attempts=attempts)
         self.retry_after = retry_after
+        """The server's ``Retry-After`` in seconds, or None when it gave none."""
 
 
 class ServerError(HTTPStatusError):
@@ -122,6 +127,8 @@ class APIError(RequestError):
     def __init__(self, message: str, *, code: ErrorCode, operation: str = "", attempts: int = 1) -> None:
         super().__init__(message, operation=operation, attempts=attempts)
         self.code = code
+        """17TRACK's top-level error code (e.g. ``ErrorCode.INVALID_SECURITY_KEY``); ``code.meaning`` says
+        what it means."""
 
 
 class InvalidResponseError(RequestError):
@@ -149,6 +156,7 @@ class BatchFailedError(Track17Error):
 
     def __init__(self, failures: Sequence[Failure]) -> None:
         self.failures = tuple(failures)
+        """Every item that failed after retries, in input order."""
         first = self.failures[0]
         super().__init__(
             f"{len(self.failures)} item(s) failed after retries; first: {first.number}: {first.error}"

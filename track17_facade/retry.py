@@ -84,6 +84,7 @@ BACKOFF_CAP = 8.0
 RETRY_AFTER_CAP = 60.0
 """A Retry-After longer than this is treated as this, so one header cannot stall a job."""
 DEFAULT_MAX_RETRIES = 4
+"""Retries after the first attempt, unless a client or a call says otherwise (`max_retries`)."""
 RETRYABLE_API_CODES = frozenset({ErrorCode.INTERNAL_SERVICE_ERROR})
 """Whole-request 17TRACK codes that mean "try again later", retried like a 5xx."""
 
@@ -144,7 +145,9 @@ class Failed:
     """A classified failed attempt."""
 
     error: Track17Error
+    """The error the attempt met."""
     retryable: bool
+    """Whether another attempt may succeed (a 5xx, a 429, a timeout, a dropped connection)."""
     may_have_taken_effect: bool
     """The server may have carried the request out (a 5xx, a dropped answer, a timeout after
     sending); a later "already done" answer then confirms success rather than reports a refusal."""
@@ -227,6 +230,7 @@ class Retry:
     """Send the request again after ``delay`` seconds."""
 
     delay: float
+    """Seconds to wait first."""
 
 
 @frozen
@@ -234,6 +238,7 @@ class GiveUp:
     """The request's items fail with ``error``; the rest of the call goes on."""
 
     error: Track17Error
+    """What the request's items fail with."""
 
 
 @frozen
@@ -241,9 +246,11 @@ class Abort:
     """The whole call stops with ``error``: every other request would fail the same way."""
 
     error: Track17Error
+    """What the call raises."""
 
 
 Decision = Retry | GiveUp | Abort
+"""What `decide` answers after a failed attempt."""
 
 
 def decide(failed: Failed, attempt: int, max_retries: int, *, rng: random.Random | None = None) -> Decision:
@@ -272,6 +279,7 @@ class Sleep:
     """Wait this many seconds before the next step."""
 
     seconds: float
+    """How long to wait."""
 
 
 Step = _Send | Sleep
@@ -283,7 +291,9 @@ class Answered(Generic[R]):
     attempt failed in a way that may have taken effect on the server."""
 
     result: R
+    """What was read from the answer."""
     ambiguous: bool
+    """True when an earlier attempt may have taken effect on the server."""
 
 
 class Answer(Protocol):

@@ -46,6 +46,7 @@ class SandboxProcess:
         fault_kinds: Sequence[FaultKind] = tuple(FaultKind),
     ) -> None:
         self.api_key = api_keys[0]
+        """The sandbox's first API key: what a client sends as `17token`."""
         self._args = [
             "--port",
             "0",
@@ -70,7 +71,9 @@ class SandboxProcess:
             self._args += ["--quota", str(quota)]
         self._process: subprocess.Popen[str] | None = None
         self.base_url = ""
+        """The v1 API root to pass a client as `base_url` (empty until the process has started)."""
         self.admin_url = ""
+        """The root of the sandbox's control endpoints (`/_sandbox`), which the methods call."""
         self.page_url = ""
         """The sandbox's web page (see ``Sandbox.page_url``)."""
         self._http: httpx.Client | None = None
