@@ -1,5 +1,6 @@
-"""Every exception this SDK raises, rooted in ``Track17Error``::
+"""Every exception this SDK raises, rooted in ``Track17Error``:
 
+```text
     Track17Error
     ├── InvalidInputError             arguments the SDK cannot send (also a ValueError)
     ├── RequestError                  a request that failed (.operation, .attempts)
@@ -14,12 +15,13 @@
     ├── RateLimiterUnavailableError   a shared (Redis) rate limiter stayed unreachable through the retries
     ├── BatchFailedError              ``BatchResult.raise_for_failures()`` found failed items
     ├── WebhookError                  a push that cannot be accepted
-    │   ├── SignatureError            missing or wrong ``sign`` header
+    │   ├── SignatureError            missing or wrong signature (``sign`` header, or in a v1 body)
     │   └── WebhookParseError         not a valid push (also a ValueError)
     └── StoreError                    a shipment store that cannot do what was asked
         ├── StoreUnavailableError     its database is unreachable or busy: nothing was stored
         ├── StoreSetupError           its database cannot serve as a store as set up: try again won't help
         └── StoreSchemaError          its schema is newer than this release, or not upgraded
+```
 
 An error status is classified by its HTTP status whatever its body holds (HTML, text, nothing).
 
@@ -168,7 +170,8 @@ class WebhookError(Track17Error):
 
 
 class SignatureError(WebhookError):
-    """The ``sign`` header is missing or does not match the body and the API key."""
+    """The push's signature is missing or does not match the body and the API key: the ``sign``
+    header (v2 pushes), or the ``sign`` a v1 push carries in its body."""
 
 
 class WebhookParseError(WebhookError, ValueError):

@@ -1,9 +1,11 @@
 """One rate limit for every process and host that shares an API key, kept in Redis.
 
-Needs ``pip install 'track17[redis]'``::
+Needs ``pip install 'track17[redis]'``:
 
-    limiter = RedisRateLimiter.from_url("redis://localhost:6379/0")
-    client = Track17Client(api_key, rate_limiter=limiter)
+```python
+limiter = RedisRateLimiter.from_url("redis://localhost:6379/0")
+client = Track17Client(api_key, rate_limiter=limiter)
+```
 
 It gives the same guarantee as the in-process limiter (never more than the limit in any sliding
 window) across any number of workers. Each request atomically books the earliest allowed start in

@@ -4,11 +4,13 @@ Every attempt of every request ends in one of three ways: an HTTP answer (any st
 exception from httpx (timeout, refused or dropped connection, unreadable body), or an error from
 the rate limiter before anything was sent. This module classifies each into a ``Failed`` verdict
 (the typed error, whether it is worth retrying, whether it may already have taken effect on the
-server) and turns the verdict into a decision::
+server) and turns the verdict into a decision:
 
-    Retry(delay)   wait, then send again (429 honours Retry-After; otherwise jittered backoff)
-    GiveUp(error)  the request's items fail with this error; the rest of the call goes on
-    Abort(error)   the whole call stops with this error (a refused key: every request would fail)
+```text
+Retry(delay)   wait, then send again (429 honours Retry-After; otherwise jittered backoff)
+GiveUp(error)  the request's items fail with this error; the rest of the call goes on
+Abort(error)   the whole call stops with this error (a refused key: every request would fail)
+```
 
 The order of the checks is the policy: the HTTP status decides first, whatever the body says (a
 proxy's HTML 401 is a refused key, its HTML 503 a server error with its status code); only a 2xx

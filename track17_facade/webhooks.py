@@ -1,10 +1,12 @@
-"""Verify and parse 17TRACK webhook pushes, in any web framework::
+"""Verify and parse 17TRACK webhook pushes, in any web framework:
 
-    from track17_facade.webhooks import parse_webhook
+```python
+from track17_facade.webhooks import parse_webhook
 
-    event = parse_webhook(raw_body, sign=request_headers.get("sign"), api_key=API_KEY)
-    if event.track is not None and event.track.is_delivered:
-        ...
+event = parse_webhook(raw_body, sign=request_headers.get("sign"), api_key=API_KEY)
+if event.track is not None and event.track.is_delivered:
+    ...
+```
 
 **Pass the body exactly as received** (``await request.body()`` in FastAPI/Starlette,
 ``request.get_data()`` in Flask, ``request.body`` in Django). The signature covers those bytes; a

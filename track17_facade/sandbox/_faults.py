@@ -54,10 +54,12 @@ class RawAnswer:
     """An answer sent exactly as given in place of the real one, before the request takes effect.
 
     What a proxy, a load balancer or a CDN in front of 17TRACK sends on a bad day: an HTML error
-    page, plain text or an empty body, with any status::
+    page, plain text or an empty body, with any status:
 
-        sandbox.faults.enqueue(RawAnswer.html(503))
-        sandbox.faults.enqueue(RawAnswer(429, b"slow down", "text/plain", {"Retry-After": "3"}))
+    ```python
+    sandbox.faults.enqueue(RawAnswer.html(503))
+    sandbox.faults.enqueue(RawAnswer(429, b"slow down", "text/plain", {"Retry-After": "3"}))
+    ```
     """
 
     status: int

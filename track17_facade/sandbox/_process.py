@@ -22,12 +22,14 @@ from track17_facade.sandbox._wire import V1, url_for
 
 
 class SandboxProcess:
-    """``python -m track17_facade.sandbox`` as a context manager::
+    """``python -m track17_facade.sandbox`` as a context manager:
 
-        with SandboxProcess(rate=3, latency=0.6) as sandbox:
-            client = Track17Client(sandbox.api_key, base_url=sandbox.base_url)
-            ...
-            assert sandbox.stats().rate_limited == 0
+    ```python
+    with SandboxProcess(rate=3, latency=0.6) as sandbox:
+        client = Track17Client(sandbox.api_key, base_url=sandbox.base_url)
+        ...
+        assert sandbox.stats().rate_limited == 0
+    ```
 
     Takes the command line's options as keyword arguments.
     """

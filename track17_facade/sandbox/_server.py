@@ -49,12 +49,14 @@ IN_PROCESS_HOST = "in-process.sandbox"
 class Sandbox(AsgiHandling):
     """A local, stateful 17TRACK server on a loopback port.
 
-    Use it as a context manager to run it in a background thread::
+    Use it as a context manager to run it in a background thread:
 
-        with Sandbox(rate=3, latency=0.0) as sandbox:
-            client = Track17Client(sandbox.api_key, base_url=sandbox.base_url)
-            ...
-            sandbox.advance(days=2)   # shipments move on; webhooks are pushed
+    ```python
+    with Sandbox(rate=3, latency=0.0) as sandbox:
+        client = Track17Client(sandbox.api_key, base_url=sandbox.base_url)
+        ...
+        sandbox.advance(days=2)   # shipments move on; webhooks are pushed
+    ```
 
     Keyword arguments override fields of ``SandboxConfig``.
     """
