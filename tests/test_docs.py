@@ -78,6 +78,20 @@ def test_the_readme_is_a_short_front_page_that_leads_to_every_guide() -> None:
         assert "[figure " in paragraph, claim
 
 
+def test_every_code_line_fits_88_columns() -> None:
+    """Wider lines scroll sideways in a code block at 1280 px, and on GitHub."""
+    wide = []
+    for path in documents():
+        fence = ""
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            stripped = line.lstrip()
+            if stripped.startswith("```"):
+                fence = "" if fence else stripped
+            elif fence and len(line) > 88:
+                wide.append(f"{path.relative_to(ROOT)}:{number}: {len(line)} columns")
+    assert wide == [], "code lines over 88 columns:\n" + "\n".join(wide)
+
+
 def test_the_site_names_the_package_to_import() -> None:
     assert run_example("site-import")["Track17Client"] is Track17Client
 

@@ -22,7 +22,10 @@ class HideSentinels(griffe.Extension):
                 continue
             parameter.default = "..."
             annotation = parameter.annotation
-            if isinstance(annotation, griffe.ExprBinOp) and str(annotation.right) == "NotGiven":
+            if (
+                isinstance(annotation, griffe.ExprBinOp)
+                and str(annotation.right) == "NotGiven"
+            ):
                 parameter.annotation = annotation.left
 
 
@@ -33,7 +36,10 @@ class FieldDefaults(griffe.Extension):
     def on_attribute_instance(self, *, attr: griffe.Attribute, **kwargs: Any) -> None:
         """Replaces ``attr``'s value when it is an ``attrs.field(...)`` call."""
         value = attr.value
-        if not isinstance(value, griffe.ExprCall) or str(value.function).rsplit(".", 1)[-1] != "field":
+        if (
+            not isinstance(value, griffe.ExprCall)
+            or str(value.function).rsplit(".", 1)[-1] != "field"
+        ):
             return
         attr.value = None
         for argument in value.arguments:
