@@ -47,8 +47,9 @@ class AsyncTrack17Client(BaseClient):
     ``aclose()``:
 
     ```python
+    numbers = ["RR123456789CN", ("1Z999AA10123456784", Carrier.UPS)]
     async with AsyncTrack17Client(api_key) as client:
-        result = await client.register(["RR123456789CN", ("1Z999AA10123456784", Carrier.UPS)])
+        result = await client.register(numbers)
         async for entry in client.iter_track_list(status=MainStatus.DELIVERED):
             ...
     ```

@@ -46,8 +46,9 @@ class Track17Client(BaseClient):
     ``close()``:
 
     ```python
+    numbers = ["RR123456789CN", ("1Z999AA10123456784", Carrier.UPS)]
     with Track17Client(api_key) as client:
-        result = client.register(["RR123456789CN", ("1Z999AA10123456784", Carrier.UPS)])
+        result = client.register(numbers)
         for entry in client.iter_track_list(status=MainStatus.DELIVERED):
             ...
     ```
