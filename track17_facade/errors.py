@@ -4,23 +4,23 @@
     Track17Error
     ├── InvalidInputError             arguments the SDK cannot send (also a ValueError)
     ├── RequestError                  a request that failed (.operation, .attempts)
-    │   ├── HTTPStatusError           an HTTP error status (.status_code), e.g. 403 or 404: not retried
-    │   │   ├── AuthenticationError   401: wrong key, IP not whitelisted, account disabled (at once)
+    │   ├── HTTPStatusError           an HTTP error status (.status_code): not retried
+    │   │   ├── AuthenticationError   401: wrong key, IP not allowed, account disabled
     │   │   ├── RateLimitError        429 after the last retry (.retry_after)
     │   │   └── ServerError           5xx (520 included) after the last retry
-    │   ├── APIError                  a whole request refused with a 17TRACK code (.code: ErrorCode)
-    │   ├── InvalidResponseError      a 2xx answer that is not the contract's JSON (e.g. truncated)
-    │   └── TransportError            the request did not complete: connection refused or dropped
+    │   ├── APIError                  a request refused with a 17TRACK code (.code)
+    │   ├── InvalidResponseError      a 2xx answer that is not the contract's JSON
+    │   └── TransportError            no complete answer: connection refused or dropped
     │       └── RequestTimeoutError   no answer within the timeout
-    ├── RateLimiterUnavailableError   a shared (Redis) rate limiter stayed unreachable through the retries
-    ├── BatchFailedError              ``BatchResult.raise_for_failures()`` found failed items
+    ├── RateLimiterUnavailableError   the shared (Redis) limiter stayed unreachable
+    ├── BatchFailedError              ``raise_for_failures()`` found failed items
     ├── WebhookError                  a push that cannot be accepted
-    │   ├── SignatureError            missing or wrong signature (``sign`` header, or in a v1 body)
+    │   ├── SignatureError            missing or wrong ``sign`` (header, or v1 body)
     │   └── WebhookParseError         not a valid push (also a ValueError)
     └── StoreError                    a shipment store that cannot do what was asked
-        ├── StoreUnavailableError     its database is unreachable or busy: nothing was stored
-        ├── StoreSetupError           its database cannot serve as a store as set up: try again won't help
-        └── StoreSchemaError          its schema is newer than this release, or not upgraded
+        ├── StoreUnavailableError     database unreachable or busy: nothing stored
+        ├── StoreSetupError           database unusable as set up: retrying won't help
+        └── StoreSchemaError          schema newer than this release, or not upgraded
 ```
 
 An error status is classified by its HTTP status whatever its body holds (HTML, text, nothing).

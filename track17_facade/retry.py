@@ -7,9 +7,9 @@ the rate limiter before anything was sent. This module classifies each into a ``
 server) and turns the verdict into a decision:
 
 ```text
-Retry(delay)   wait, then send again (429 honours Retry-After; otherwise jittered backoff)
-GiveUp(error)  the request's items fail with this error; the rest of the call goes on
-Abort(error)   the whole call stops with this error (a refused key: every request would fail)
+Retry(delay)   wait, then send again (a 429's Retry-After, or jittered backoff)
+GiveUp(error)  the request's items fail with this error; the call goes on
+Abort(error)   the whole call stops with this error (a refused key)
 ```
 
 The order of the checks is the policy: the HTTP status decides first, whatever the body says (a

@@ -6,10 +6,10 @@ applied twice, never turned back by a late push.
 ```python
 from track17_facade.shipments import ShipmentStore, webhook_app
 
-store = ShipmentStore("sqlite:///shipments.db")     # or postgresql+psycopg://...
-app = webhook_app(store, API_KEY)                    # the push endpoint (ASGI)
-store.sync(client)                                   # from cron: ask about what pushes missed
-for change in store.changes(after=saved_cursor):     # each status change, once
+store = ShipmentStore("sqlite:///shipments.db")  # or postgresql+psycopg://...
+app = webhook_app(store, API_KEY)  # the push endpoint (ASGI)
+store.sync(client)  # from cron: ask about what pushes missed
+for change in store.changes(after=saved_cursor):  # each status change, once
     ...
 ```
 
