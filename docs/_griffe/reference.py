@@ -7,6 +7,8 @@ the way a reader needs it.
 - ``FieldDefaults``: an attrs field shows its default, not the ``field(...)`` call.
 - ``ErrorMeanings``: each ``ErrorCode`` member is documented by its meaning, read from the table
   ``ErrorCode.meaning`` answers from (``track17_facade.codes._MEANINGS``), the one source of them.
+- ``VocabularyDocs``: each ``SubStatus`` member by its 17TRACK name and main status, each
+  ``Carrier`` member by its entry in 17TRACK's carrier list, as the package itself answers them.
 """
 
 from __future__ import annotations
@@ -76,3 +78,41 @@ class ErrorMeanings(griffe.Extension):
                 ast.literal_eval(str(value)).replace("{0}", "…").replace("{1}", "…")
             )
             member.docstring = griffe.Docstring(f"17TRACK: {meaning}.", parent=member)
+
+
+class VocabularyDocs(griffe.Extension):
+    """Documents each ``SubStatus`` and ``Carrier`` member as the package describes it."""
+
+    def on_module_members(self, *, mod: griffe.Module, **kwargs: Any) -> None:
+        """Fills the docstrings of ``SubStatus``'s and ``Carrier``'s members."""
+        if mod.path == "track17_facade.status" and "SubStatus" in mod.members:
+            from track17_facade.status import SubStatus  # noqa: PLC0415 (only when documenting)
+
+            for sub in SubStatus:
+                _fill(
+                    mod.members["SubStatus"],
+                    sub.name,
+                    f"17TRACK's `{sub.name_17track}`, under `MainStatus.{sub.main_status.name}`.",
+                )
+        if mod.path == "track17_facade.carriers" and "Carrier" in mod.members:
+            from track17_facade.carriers import Carrier, default_directory  # noqa: PLC0415
+
+            for carrier in Carrier:
+                info = default_directory().get(int(carrier))
+                where = (
+                    f" ({info.country_iso})"
+                    if info is not None and info.country_iso
+                    else ""
+                )
+                named = f": {info.name}{where}" if info is not None else ""
+                _fill(
+                    mod.members["Carrier"],
+                    carrier.name,
+                    f"17TRACK's carrier {int(carrier)}{named}.",
+                )
+
+
+def _fill(owner: Any, name: str, text: str) -> None:
+    member = owner.members.get(name)
+    if member is not None and member.docstring is None:
+        member.docstring = griffe.Docstring(text, parent=member)
