@@ -16,7 +16,7 @@ Sessions:
     bench_smoke      the benchmark suite in its small mode, as CI runs it
     docs             serve the documentation site at http://127.0.0.1:8000
     docs_build       build the documentation site strictly (no broken link or reference)
-    screenshots      the sandbox page's screenshots in docs/images (needs Chromium)
+    screenshots      the sandbox page's and the site's screenshots in docs/images (Chromium)
 """
 
 from __future__ import annotations
@@ -316,10 +316,12 @@ def docs_build(session: nox.Session) -> None:
 
 @nox.session
 def screenshots(session: nox.Session) -> None:
-    """Screenshots of the sandbox's web page for the README, from the system's Chromium."""
+    """Screenshots of the sandbox's web page and of the documentation site, from the system's
+    Chromium."""
     _install_project(session, extras="sandbox")
-    session.install("playwright>=1.49")
+    session.install("playwright>=1.49", *nox.project.dependency_groups(PYPROJECT, "docs"))
     session.run("python", "-m", "docs.screenshots")
+    session.run("python", "-m", "docs.site_screenshots")  # the site's pages at 1280 and 390 px
 
 
 @nox.session

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 
 from tests.conftest import RedisServer
 from tests.readme import GUIDES, README, ROOT, documents, examples, readme_example, run_example
+from tests.receiver import AsgiServer
 from track17_facade import Track17Client
 from track17_facade.sandbox import Sandbox, SandboxConfig
 from track17_facade.shipments import ShipmentStore
@@ -76,6 +78,20 @@ def test_the_readme_is_a_short_front_page_that_leads_to_every_guide() -> None:
         assert "[figure " in paragraph, claim
 
 
+def test_every_code_line_fits_88_columns() -> None:
+    """Wider lines scroll sideways in a code block at 1280 px, and on GitHub."""
+    wide = []
+    for path in documents():
+        fence = ""
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            stripped = line.lstrip()
+            if stripped.startswith("```"):
+                fence = "" if fence else stripped
+            elif fence and len(line) > 88:
+                wide.append(f"{path.relative_to(ROOT)}:{number}: {len(line)} columns")
+    assert wide == [], "code lines over 88 columns:\n" + "\n".join(wide)
+
+
 def test_the_site_names_the_package_to_import() -> None:
     assert run_example("site-import")["Track17Client"] is Track17Client
 
@@ -87,10 +103,26 @@ def test_the_readme_quickstart_runs(sandbox: Sandbox, capsys: pytest.CaptureFixt
 
 
 def test_the_readme_sandbox_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    run_example("readme-sandbox")
+    pages: list[str] = []
+
+    def look(prompt: str) -> str:  # the reader opens the page before pressing Enter: it is live
+        url = re.search(r"http://127\.0\.0\.1:\d+/", prompt)
+        assert url, prompt
+        with urllib.request.urlopen(url.group(0), timeout=10) as answer:  # noqa: S310 (loopback)
+            pages.append(answer.read().decode())
+        return ""
+
+    run_example("readme-sandbox", input=look)
     printed = capsys.readouterr().out.splitlines()
     assert printed[0] in {"IN_TRANSIT", "INFO_RECEIVED", "OUT_FOR_DELIVERY", "DELIVERED", "NOT_FOUND"}
-    assert printed[1].startswith("see it at http://127.0.0.1:")
+    assert len(pages) == 1 and "RR123456789CN" in pages[0]
+
+
+def test_the_sandbox_guide_opens_with_a_status(capsys: pytest.CaptureFixture[str]) -> None:
+    run_example("sandbox-basics")
+    status, requests = capsys.readouterr().out.splitlines()
+    assert status in {"INFO_RECEIVED", "IN_TRANSIT", "OUT_FOR_DELIVERY", "DELIVERED"}  # it moved
+    assert requests == "2 requests"
 
 
 def test_the_redis_example_paces_through_redis(redis_server: RedisServer, sandbox: Sandbox) -> None:
@@ -153,3 +185,24 @@ def test_the_webhook_example_verifies_and_parses_a_real_push(
     body, sign = pushed
     event = run_example("webhooks-parse", raw_body=body, sign_header=sign, API_KEY=sandbox.api_key)["event"]
     assert event.number == NUMBER and event.track is not None
+
+
+def test_the_sandbox_delivers_to_the_guides_fastapi_app_in_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TRACK17_API_KEY", "sandbox-key")  # the recipe reads its key from there
+    recipe = run_example("fastapi")
+    run_example("webhooks-sandbox-app", app=recipe["app"], received=recipe["received"])
+    assert capsys.readouterr().out.splitlines() == ["['RR123456789CN']"]
+
+
+def test_the_sandbox_delivers_to_the_guides_fastapi_app_over_http(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TRACK17_API_KEY", "sandbox-key")
+    recipe = run_example("fastapi")
+    source = readme_example("webhooks-sandbox-http")
+    with AsgiServer(recipe["app"]) as web:
+        run_example("webhooks-sandbox-http", source.replace("http://127.0.0.1:8000", web.url))
+    assert capsys.readouterr().out.splitlines() == ["RR123456789CN 200 None"]
+    assert [event.number for event in recipe["received"]] == ["RR123456789CN"]

@@ -1,10 +1,12 @@
 """track17: the Python SDK for the 17TRACK shipment-tracking API.
 
-The public surface::
+The public surface:
 
-    from track17_facade import Track17Client, AsyncTrack17Client, MainStatus, SubStatus, ErrorCode, Carrier
-    from track17_facade import parse_webhook, WebhookEvent   # receiving pushes
-    from track17_facade import CarrierDirectory, check_number  # carriers by name, number checks
+```python
+from track17_facade import Track17Client, AsyncTrack17Client, MainStatus, SubStatus, ErrorCode, Carrier
+from track17_facade import parse_webhook, WebhookEvent   # receiving pushes
+from track17_facade import CarrierDirectory, check_number  # carriers by name, number checks
+```
 
 Modules: ``errors`` (the exception tree), ``models``, ``status``, ``codes``, ``carriers``,
 ``numbers``, ``ratelimit``, ``retry``, ``webhooks``, ``redis_limiter`` (``track17[redis]``) and ``sandbox``

@@ -45,12 +45,15 @@ class AsyncTrack17Client(BaseClient):
     Bulk methods take any number of items, send them 40 per request, at most ``max_concurrency``
     at once as asyncio tasks while the rate limiter spaces their starts, retry what can be
     retried, and return a ``BatchResult`` in input order. Use it as a context manager, or call
-    ``aclose()``::
+    ``aclose()``:
 
-        async with AsyncTrack17Client(api_key) as client:
-            result = await client.register(["RR123456789CN", ("1Z999AA10123456784", Carrier.UPS)])
-            async for entry in client.iter_track_list(status=MainStatus.DELIVERED):
-                ...
+    ```python
+    numbers = ["RR123456789CN", ("1Z999AA10123456784", Carrier.UPS)]
+    async with AsyncTrack17Client(api_key) as client:
+        result = await client.register(numbers)
+        async for entry in client.iter_track_list(status=MainStatus.DELIVERED):
+            ...
+    ```
 
     Args:
         api_key: the 17TRACK access key, sent in the ``17token`` header (never logged or shown).

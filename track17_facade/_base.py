@@ -163,16 +163,22 @@ class BaseClient(_NamedOptions):
                 f"{owner}: max_concurrency must be an integer >= 1, got {max_concurrency!r}"
             )
         self.base_url = checked_base_url(base_url or self._api.base_url, api_version, owner)
+        """The API root every request goes to (17TRACK's for the client's `api_version`, unless given)."""
         self.max_retries = max_retries
+        """Retries after a failed first attempt, unless a call says otherwise."""
         self.requests_per_second = requests_per_second
+        """The key's rate the client paces itself to (17TRACK's: 3)."""
         self.rate_limiter: RateLimiter = (
             shared_limiter(api_key, requests_per_second, ledger=pacing_ledger)
             if rate_limiter is None
             else _bind(rate_limiter, api_key)
         )
+        """The limiter every request books its start with: the one given, bound to the key, or the limiter
+        every client of the key in this process shares."""
         # Enough requests in flight to keep the limiter's pace when each answer takes longer than
         # the spacing between starts (two windows' worth covers answers of up to ~2 s at 3/s).
         self.max_concurrency = max_concurrency or min(32, max(4, math.ceil(2 * limit / window)))
+        """How many requests may be in flight at once."""
         limits = httpx.Limits(
             max_connections=self.max_concurrency + 4,
             max_keepalive_connections=self.max_concurrency,

@@ -30,6 +30,7 @@ BASE_URLS: Final = {
 """17TRACK's root of each API version."""
 DEFAULT_API_VERSION: Final = "v1"
 DEFAULT_BASE_URL: Final = BASE_URLS["v1"]
+"""17TRACK's v1 API root, where a client sends unless given `base_url` or `api_version="v2.4"`."""
 DEFAULT_REQUESTS_PER_SECOND: Final = 3.0
 """17TRACK's documented limit per key."""
 REALTIME_BATCH_SIZE: Final = 1

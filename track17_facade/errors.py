@@ -1,25 +1,27 @@
-"""Every exception this SDK raises, rooted in ``Track17Error``::
+"""Every exception this SDK raises, rooted in ``Track17Error``:
 
+```text
     Track17Error
     ├── InvalidInputError             arguments the SDK cannot send (also a ValueError)
     ├── RequestError                  a request that failed (.operation, .attempts)
-    │   ├── HTTPStatusError           an HTTP error status (.status_code), e.g. 403 or 404: not retried
-    │   │   ├── AuthenticationError   401: wrong key, IP not whitelisted, account disabled (at once)
+    │   ├── HTTPStatusError           an HTTP error status (.status_code): not retried
+    │   │   ├── AuthenticationError   401: wrong key, IP not allowed, account disabled
     │   │   ├── RateLimitError        429 after the last retry (.retry_after)
     │   │   └── ServerError           5xx (520 included) after the last retry
-    │   ├── APIError                  a whole request refused with a 17TRACK code (.code: ErrorCode)
-    │   ├── InvalidResponseError      a 2xx answer that is not the contract's JSON (e.g. truncated)
-    │   └── TransportError            the request did not complete: connection refused or dropped
+    │   ├── APIError                  a request refused with a 17TRACK code (.code)
+    │   ├── InvalidResponseError      a 2xx answer that is not the contract's JSON
+    │   └── TransportError            no complete answer: connection refused or dropped
     │       └── RequestTimeoutError   no answer within the timeout
-    ├── RateLimiterUnavailableError   a shared (Redis) rate limiter stayed unreachable through the retries
-    ├── BatchFailedError              ``BatchResult.raise_for_failures()`` found failed items
+    ├── RateLimiterUnavailableError   the shared (Redis) limiter stayed unreachable
+    ├── BatchFailedError              ``raise_for_failures()`` found failed items
     ├── WebhookError                  a push that cannot be accepted
-    │   ├── SignatureError            missing or wrong ``sign`` header
+    │   ├── SignatureError            missing or wrong ``sign`` (header, or v1 body)
     │   └── WebhookParseError         not a valid push (also a ValueError)
     └── StoreError                    a shipment store that cannot do what was asked
-        ├── StoreUnavailableError     its database is unreachable or busy: nothing was stored
-        ├── StoreSetupError           its database cannot serve as a store as set up: try again won't help
-        └── StoreSchemaError          its schema is newer than this release, or not upgraded
+        ├── StoreUnavailableError     database unreachable or busy: nothing stored
+        ├── StoreSetupError           database unusable as set up: retrying won't help
+        └── StoreSchemaError          schema newer than this release, or not upgraded
+```
 
 An error status is classified by its HTTP status whatever its body holds (HTML, text, nothing).
 
@@ -79,7 +81,9 @@ class RequestError(Track17Error):
     def __init__(self, message: str, *, operation: str = "", attempts: int = 1) -> None:
         super().__init__(message)
         self.operation = operation
+        """The operation that failed, as 17TRACK names its endpoint (e.g. "register", "gettrackinfo")."""
         self.attempts = attempts
+        """How many attempts were made, the first included."""
 
 
 class HTTPStatusError(RequestError):
@@ -88,6 +92,8 @@ class HTTPStatusError(RequestError):
     def __init__(self, message: str, *, status_code: int, operation: str = "", attempts: int = 1) -> None:
         super().__init__(message, operation=operation, attempts=attempts)
         self.status_code = status_code
+        """The HTTP status of the last answer (e.g. 401, 429, 503; 200 for an account error that
+        17TRACK answered with HTTP 200 and a 401 code in the body)."""
 
 
 class AuthenticationError(HTTPStatusError):
@@ -110,6 +116,7 @@ class RateLimitError(HTTPStatusError):
     ) -> None:
         super().__init__(message, status_code=429, operation=operation, attempts=attempts)
         self.retry_after = retry_after
+        """The server's ``Retry-After`` in seconds, or None when it gave none."""
 
 
 class ServerError(HTTPStatusError):
@@ -122,6 +129,8 @@ class APIError(RequestError):
     def __init__(self, message: str, *, code: ErrorCode, operation: str = "", attempts: int = 1) -> None:
         super().__init__(message, operation=operation, attempts=attempts)
         self.code = code
+        """17TRACK's top-level error code (e.g. ``ErrorCode.INVALID_SECURITY_KEY``); ``code.meaning`` says
+        what it means."""
 
 
 class InvalidResponseError(RequestError):
@@ -149,6 +158,7 @@ class BatchFailedError(Track17Error):
 
     def __init__(self, failures: Sequence[Failure]) -> None:
         self.failures = tuple(failures)
+        """Every item that failed after retries, in input order."""
         first = self.failures[0]
         super().__init__(
             f"{len(self.failures)} item(s) failed after retries; first: {first.number}: {first.error}"
@@ -160,7 +170,8 @@ class WebhookError(Track17Error):
 
 
 class SignatureError(WebhookError):
-    """The ``sign`` header is missing or does not match the body and the API key."""
+    """The push's signature is missing or does not match the body and the API key: the ``sign``
+    header (v2 pushes), or the ``sign`` a v1 push carries in its body."""
 
 
 class WebhookParseError(WebhookError, ValueError):

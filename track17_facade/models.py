@@ -82,6 +82,7 @@ class CarrierModel(JsonModel):
 
     __slots__ = ()
     carrier: Carrier | None
+    """The carrier's 17TRACK key; None when none is named."""
 
     @property
     def carrier_info(self) -> CarrierInfo | None:
@@ -110,11 +111,17 @@ class Address(JsonModel):
     country: str | None = None
     """ISO 3166 country code, e.g. "DE"."""
     state: str | None = None
+    """The state, province or region, as the carrier names it."""
     city: str | None = None
+    """The city or town."""
     street: str | None = None
+    """The street address, when the carrier gives one."""
     postal_code: str | None = None
+    """The postal code."""
     longitude: float | None = None
+    """The longitude in decimal degrees (17TRACK's `coordinates.longitude`, sent as a string or a number)."""
     latitude: float | None = None
+    """The latitude in decimal degrees (17TRACK's `coordinates.latitude`)."""
 
 
 class CarrierLeg(StrEnum):
@@ -138,9 +145,14 @@ class TrackEvent(JsonModel):
     """
 
     status: MainStatus
+    """The main status this event put the shipment in (v2.4); on v1, the track's status for the latest event
+    and `UNKNOWN` for the others."""
     sub_status: SubStatus
+    """The finer status under `status` (e.g. `IN_TRANSIT_CUSTOMS_PROCESSING`), with the same v1 rule."""
     location: str | None
+    """Where the event happened, as the carrier wrote it; None when not said."""
     description: str | None
+    """What happened, in the carrier's words (e.g. "Arrived at sorting centre")."""
     time_raw: str | None = field(repr=False)
     """The time exactly as the carrier reported it, in the carrier's local time: v1's ``d``, or
     v2.4's ``time_raw`` date and time joined by a space."""
@@ -164,6 +176,8 @@ class Milestone(JsonModel):
     """v2.4: when a shipment reached a key stage (e.g. "InfoReceived", "PickedUp", "Delivered")."""
 
     stage: str
+    """The stage's name as 17TRACK gives it: "InfoReceived", "PickedUp", "Departure", "Arrival",
+    "AvailableForPickup", "OutForDelivery", "Delivered", "Returning" or "Returned"."""
     time: datetime | None
     """Aware (from ``time_iso``), or None when the stage has not been reached."""
 
@@ -173,8 +187,11 @@ class EstimatedDelivery(JsonModel):
     """v2.4: the delivery window the carrier or 17TRACK estimates."""
 
     source: str | None
+    """Who estimated the window, as 17TRACK's `source` names it (the carrier or 17TRACK)."""
     earliest: datetime | None
+    """The window's start (17TRACK's `from`); None when not given."""
     latest: datetime | None
+    """The window's end (17TRACK's `to`); None when not given."""
 
 
 @frozen
@@ -186,11 +203,19 @@ class TrackInfo(CarrierModel):
     """
 
     number: str
+    """The tracking number, as 17TRACK reports it."""
     carrier: Carrier | None
+    """The carrier's 17TRACK key, as a `Carrier` (a key it does not name is `Carrier.UNKNOWN`,
+    keeping the key); None when 17TRACK names none. `carrier_info` gives its name and country."""
     status: MainStatus
+    """The shipment's current main status (e.g. `IN_TRANSIT`, `DELIVERED`)."""
     sub_status: SubStatus
+    """The finer current status under `status` (e.g. `DELIVERY_FAILURE_INVALID_ADDRESS`)."""
     latest_event: TrackEvent | None
+    """The newest event, or None before the carrier reports any."""
     events: tuple[TrackEvent, ...] = field(repr=lambda events: f"<{len(events)} events>")
+    """Every event, oldest first (on v1, the origin and destination carriers' merged; `TrackEvent.leg` says
+    whose)."""
     tag: str | None = field(default=None, repr=False)
     """v2.4: your label of the number (``Registration.tag``); None on v1."""
     provider: str | None = field(default=None, repr=False)
@@ -243,11 +268,13 @@ class Registration(JsonModel):
     """
 
     number: str
+    """The tracking number to register."""
     carrier: CarrierLike | None = None
     """Without a carrier, 17TRACK detects it. A key, a ``CarrierInfo`` or a carrier name."""
     tag: str | None = None
     """Your own label, e.g. an order reference; echoed in pushes, track info and lists."""
     order_no: str | None = None
+    """Your order number, kept by 17TRACK beside the registration."""
     lang: str | None = None
     """Ask for events translated into this language (e.g. "en"); costs 1 more quota."""
     param: str | None = None
@@ -263,9 +290,13 @@ class Quota(JsonModel):
     """The account's quota balance (v2.4 ``getquota``)."""
 
     total: int
+    """Registrations the account's plan holds in all (17TRACK's `quota_total`)."""
     used: int
+    """Registrations used so far (`quota_used`)."""
     remaining: int
+    """Registrations left (`quota_remain`): each new number registered with a carrier costs one."""
     today_used: int
+    """Registrations used today."""
     daily_limit: int | None
     """Registrations allowed per day; None when there is no daily limit."""
     free_email_total: int | None = None
@@ -283,11 +314,17 @@ class TrackListEntry(CarrierModel):
     """
 
     number: str
+    """The registered tracking number."""
     carrier: Carrier | None = None
+    """The carrier it is registered with (v2.4); None on v1."""
     tracking_status: TrackingStatus | None = None
+    """v2.4: whether 17TRACK is still tracking the number (`TRACKING`) or stopped (`STOPPED`)."""
     package_status: MainStatus | None = None
+    """v2.4: the shipment's current main status."""
     register_time: datetime | None = None
+    """v2.4: when the number was registered."""
     tag: str | None = None
+    """v2.4: your label of the number (`Registration.tag`)."""
     sync_status: bool | None = None
     """v2.4: whether 17TRACK's last update with the carrier succeeded (None: not said)."""
     stop_track_reason: str | None = None
@@ -306,8 +343,12 @@ class Accepted(CarrierModel):
     """
 
     number: str
+    """The tracking number 17TRACK accepted."""
     carrier: Carrier | None = None
+    """The carrier 17TRACK registered or acted on (detected when none was given); None when it names none."""
     recovered: bool = False
+    """True when the item was accepted on a retry answered "already done" after an attempt that may have
+    reached 17TRACK: it took effect exactly once."""
     number_suspect: bool = False
     """``register(..., check_digits="warn")``: the number's check digit is wrong for every reading
     (see ``check_number``); it was registered anyway and is almost surely mistyped."""
@@ -324,9 +365,16 @@ class Rejection(JsonModel):
     """
 
     number: str
+    """The number refused: as 17TRACK echoed it, or as given (stripped, at most 60 characters) when the SDK
+    refused it; `""` when the item held no string."""
     code: ErrorCode
+    """Why, as 17TRACK's code (e.g. `ALREADY_REGISTERED`, `CARRIER_NOT_DETECTED`) or the SDK's
+    (`FIELD_FORMAT_INVALID`, `CHECK_DIGIT_FAILED`)."""
     message: str
+    """The reason in words: 17TRACK's message, or the SDK's naming what was expected and what came."""
     index: int | None = None
+    """The item's position in your input when the SDK refused it before sending; None when
+    17TRACK refused it."""
     carrier: Carrier | None = field(default=None, repr=False)
     """The carrier 17TRACK names beside its refusal (v2.4 names the registered one, e.g. for
     ALREADY_REGISTERED); None when it names none."""
@@ -337,7 +385,10 @@ class Failure(JsonModel):
     """An item whose request still failed after every retry; ``error`` says why."""
 
     number: str
+    """The tracking number whose request failed."""
     error: Track17Error
+    """What the last attempt met: a `RequestError` (a 5xx, a timeout, a refused connection, ...) or a
+    `RateLimiterUnavailableError`."""
 
 
 @frozen
@@ -346,8 +397,12 @@ class BatchResult(JsonModel, Generic[T]):
     each list in input order."""
 
     accepted: tuple[T, ...] = field(repr=lambda items: f"<{len(items)} items>")
+    """What the call gave for each accepted item, in input order: `Accepted` for a write, `TrackInfo` for
+    `get_track_info`."""
     rejected: tuple[Rejection, ...]
+    """Items refused, by 17TRACK or by the SDK before sending, with their codes and messages."""
     failed: tuple[Failure, ...]
+    """Items whose request still failed after every retry, with the error met."""
 
     @property
     def ok(self) -> bool:

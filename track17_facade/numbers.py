@@ -70,8 +70,12 @@ class NumberCheck:
     number: str
     """The number as checked: spaces removed, letters in capitals."""
     formats: tuple[str, ...]
+    """The names of the formats the verdict speaks of (see above), e.g. ("UPU S10",)."""
     check_digit_ok: bool | None
+    """True: the check digit is right for a format the number fits; False: wrong for every reading; None: not
+    judged."""
     likely_carriers: tuple[Carrier, ...]
+    """The carriers that issue numbers of the passing (or unchecked) formats."""
     carrier: Carrier | None = None
     """The carrier the number was judged for, when one was given."""
 
@@ -100,13 +104,19 @@ class NumberFormat:
     """One carrier format: its pattern, and the check digit it carries, if any."""
 
     id: str
+    """The format's identifier in the data set (e.g. "s10")."""
     name: str
+    """The format's name, as messages give it (e.g. "UPU S10")."""
     courier: str
+    """The courier the data set files the format under (e.g. "UPS")."""
     carriers: tuple[int, ...]
     """17TRACK's keys of the carriers that issue it (for UPU S10: the country's post, found per
     number)."""
     pattern: re.Pattern[str]
+    """The whole number's regular expression, with named groups such as `SerialNumber` and `CheckDigit`."""
     checksum: Mapping[str, Any] | None
+    """The check-digit rule (its `name`, e.g. "mod10", and its parameters), or None for a format
+    without one."""
     prepend: tuple[re.Pattern[str], str] | None
     """(when the serial number matches this, text put before it for the check)."""
     owned: str | None
@@ -114,6 +124,8 @@ class NumberFormat:
     countries: frozenset[str] = frozenset()
     """UPU S10 only: the country codes of the posts that issue such numbers."""
     source: str = ""
+    """Where the format comes from, when not from the data set (the sources of the Japanese carriers'
+    formats)."""
 
     def read(self, number: str) -> bool | str | None:
         """The number's check against this format: True or False, None when the format has no

@@ -1,10 +1,12 @@
 """A pytest plugin, registered through the ``pytest11`` entry point: ``track17_sandbox``.
 
-In a project that installed ``track17[sandbox]``, any test can ask for a running sandbox::
+In a project that installed ``track17[sandbox]``, any test can ask for a running sandbox:
 
-    def test_my_importer(track17_sandbox):
-        client = Track17Client(track17_sandbox.api_key, base_url=track17_sandbox.base_url)
-        ...
+```python
+def test_my_importer(track17_sandbox):
+    client = Track17Client(track17_sandbox.api_key, base_url=track17_sandbox.base_url)
+    ...
+```
 
 Override the ``track17_sandbox_options`` fixture to configure it (rate, latency, faults, ...).
 The sandbox is imported only when the fixture is used, so the plugin costs nothing otherwise.

@@ -1,9 +1,11 @@
 """One rate limit for every process and host that shares an API key, kept in Redis.
 
-Needs ``pip install 'track17[redis]'``::
+Needs ``pip install 'track17[redis]'``:
 
-    limiter = RedisRateLimiter.from_url("redis://localhost:6379/0")
-    client = Track17Client(api_key, rate_limiter=limiter)
+```python
+limiter = RedisRateLimiter.from_url("redis://localhost:6379/0")
+client = Track17Client(api_key, rate_limiter=limiter)
+```
 
 It gives the same guarantee as the in-process limiter (never more than the limit in any sliding
 window) across any number of workers. Each request atomically books the earliest allowed start in
@@ -59,6 +61,8 @@ _SAME_BOOKING = 0.5
 read the clock just after the booking, microseconds apart, unless the host stalls between them."""
 
 OnUnavailable = Literal["raise", "fallback"]
+"""What a `RedisRateLimiter` does while Redis cannot be reached: fail the requests ("raise") or limit in
+process ("fallback")."""
 
 
 class RedisRateLimiter:
@@ -92,9 +96,13 @@ class RedisRateLimiter:
         if on_unavailable not in ("raise", "fallback"):
             raise ValueError("on_unavailable must be 'raise' or 'fallback'")
         self.url = url
+        """The Redis URL."""
         self.requests_per_second = requests_per_second
+        """The key's rate, shared by every process and machine that uses the key."""
         self.on_unavailable: OnUnavailable = on_unavailable
+        """"raise" or "fallback": see `OnUnavailable`."""
         self.prefix = prefix
+        """The prefix of the Redis keys the limiter writes."""
         self.limit, self.window = window_for_rate(requests_per_second)
         self._learns_per_key = margin is None
         self._margin = Margin.of(margin)

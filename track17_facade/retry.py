@@ -4,11 +4,13 @@ Every attempt of every request ends in one of three ways: an HTTP answer (any st
 exception from httpx (timeout, refused or dropped connection, unreadable body), or an error from
 the rate limiter before anything was sent. This module classifies each into a ``Failed`` verdict
 (the typed error, whether it is worth retrying, whether it may already have taken effect on the
-server) and turns the verdict into a decision::
+server) and turns the verdict into a decision:
 
-    Retry(delay)   wait, then send again (429 honours Retry-After; otherwise jittered backoff)
-    GiveUp(error)  the request's items fail with this error; the rest of the call goes on
-    Abort(error)   the whole call stops with this error (a refused key: every request would fail)
+```text
+Retry(delay)   wait, then send again (a 429's Retry-After, or jittered backoff)
+GiveUp(error)  the request's items fail with this error; the call goes on
+Abort(error)   the whole call stops with this error (a refused key)
+```
 
 The order of the checks is the policy: the HTTP status decides first, whatever the body says (a
 proxy's HTML 401 is a refused key, its HTML 503 a server error with its status code); only a 2xx
@@ -85,6 +87,7 @@ BACKOFF_CAP = 8.0
 RETRY_AFTER_CAP = 60.0
 """A Retry-After longer than this is treated as this, so one header cannot stall a job."""
 DEFAULT_MAX_RETRIES = 4
+"""Retries after the first attempt, unless a client or a call says otherwise (`max_retries`)."""
 RETRYABLE_API_CODES = frozenset({ErrorCode.INTERNAL_SERVICE_ERROR})
 """Whole-request 17TRACK codes that mean "try again later", retried like a 5xx."""
 
@@ -145,7 +148,9 @@ class Failed:
     """A classified failed attempt."""
 
     error: Track17Error
+    """The error the attempt met."""
     retryable: bool
+    """Whether another attempt may succeed (a 5xx, a 429, a timeout, a dropped connection)."""
     may_have_taken_effect: bool
     """The server may have carried the request out (a 5xx, a dropped answer, a timeout after
     sending); a later "already done" answer then confirms success rather than reports a refusal."""
@@ -228,6 +233,7 @@ class Retry:
     """Send the request again after ``delay`` seconds."""
 
     delay: float
+    """Seconds to wait first."""
 
 
 @frozen
@@ -235,6 +241,7 @@ class GiveUp:
     """The request's items fail with ``error``; the rest of the call goes on."""
 
     error: Track17Error
+    """What the request's items fail with."""
 
 
 @frozen
@@ -242,9 +249,11 @@ class Abort:
     """The whole call stops with ``error``: every other request would fail the same way."""
 
     error: Track17Error
+    """What the call raises."""
 
 
 Decision = Retry | GiveUp | Abort
+"""What `decide` answers after a failed attempt."""
 
 
 def decide(failed: Failed, attempt: int, max_retries: int, *, rng: random.Random | None = None) -> Decision:
@@ -273,6 +282,7 @@ class Sleep:
     """Wait this many seconds before the next step."""
 
     seconds: float
+    """How long to wait."""
 
 
 Step = _Send | Sleep
@@ -284,7 +294,9 @@ class Answered(Generic[R]):
     attempt failed in a way that may have taken effect on the server."""
 
     result: R
+    """What was read from the answer."""
     ambiguous: bool
+    """True when an earlier attempt may have taken effect on the server."""
 
 
 class Answer(Protocol):

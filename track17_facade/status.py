@@ -21,14 +21,23 @@ class MainStatus(LenientIntEnum):
     """The main status of a shipment (the ``z`` field), 0-8 in 17TRACK's documented order."""
 
     NOT_FOUND = 0
+    """The carrier has no information on the number yet (or the number or carrier is wrong)."""
     INFO_RECEIVED = 1
+    """The carrier has the shipment's data (a label was made) but not the parcel yet."""
     IN_TRANSIT = 2
+    """On its way: picked up, between facilities, or in customs."""
     EXPIRED = 3
+    """No news for a long time: 17TRACK stopped expecting any."""
     AVAILABLE_FOR_PICKUP = 4
+    """Waiting at a pick-up point or post office for the recipient."""
     OUT_FOR_DELIVERY = 5
+    """On the delivery vehicle, to be delivered today."""
     DELIVERY_FAILURE = 6
+    """A delivery attempt failed (nobody home, wrong address, refused, ...); the carrier may try again."""
     DELIVERED = 7
+    """Delivered to the recipient."""
     EXCEPTION = 8
+    """Something went wrong: returned, lost, damaged, delayed, cancelled (`sub_status` says which)."""
 
     @property
     def name_17track(self) -> str:
@@ -164,4 +173,6 @@ class TrackingStatus(StrEnum):
     """Whether 17TRACK is still tracking a registered number."""
 
     TRACKING = "Tracking"
+    """17TRACK is tracking the number and pushes its updates."""
     STOPPED = "Stopped"
+    """Tracking stopped (expired, stopped by request or an invalid carrier); `retrack` restarts it once."""

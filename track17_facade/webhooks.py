@@ -1,10 +1,12 @@
-"""Verify and parse 17TRACK webhook pushes, in any web framework::
+"""Verify and parse 17TRACK webhook pushes, in any web framework:
 
-    from track17_facade.webhooks import parse_webhook
+```python
+from track17_facade.webhooks import parse_webhook
 
-    event = parse_webhook(raw_body, sign=request_headers.get("sign"), api_key=API_KEY)
-    if event.track is not None and event.track.is_delivered:
-        ...
+event = parse_webhook(raw_body, sign=request_headers.get("sign"), api_key=API_KEY)
+if event.track is not None and event.track.is_delivered:
+    ...
+```
 
 **Pass the body exactly as received** (``await request.body()`` in FastAPI/Starlette,
 ``request.get_data()`` in Flask, ``request.body`` in Django). The signature covers those bytes; a
@@ -45,13 +47,16 @@ from track17_facade.errors import InvalidInputError, SignatureError, WebhookPars
 from track17_facade.models import CarrierModel, TrackInfo
 
 SIGN_HEADER = "sign"
+"""The header that carries a v2 push's signature (v1 pushes carry `sign` in the body)."""
 
 
 class WebhookEventType(StrEnum):
     """The push events 17TRACK documents. Others arrive as plain strings."""
 
     TRACKING_UPDATED = "TRACKING_UPDATED"
+    """The number's tracking changed: the push carries its track (`WebhookEvent.track`)."""
     TRACKING_STOPPED = "TRACKING_STOPPED"
+    """17TRACK stopped tracking the number (expired, stopped by request, invalid carrier): no track."""
 
 
 @frozen
@@ -61,11 +66,17 @@ class WebhookEvent(CarrierModel):
     type: WebhookEventType | str
     """A WebhookEventType, or the event name verbatim when 17TRACK sends a new one."""
     number: str
+    """The tracking number the push is about."""
     carrier: Carrier | None
+    """The carrier's 17TRACK key: the push's `carrier` (v2), or its track's origin carrier (v1 pushes name
+    none); None when neither says."""
     tag: str | None
+    """Your label of the number, as registered (`Registration.tag`); None when it has none."""
     track: TrackInfo | None
     """The tracking information; None for TRACKING_STOPPED."""
     param: str | None = None
+    """The extra carrier parameter registered with the number (`Registration.param`), when the
+    push echoes it."""
     raw: Mapping[str, Any] = field(default={}, repr=False, eq=False)
     """The decoded JSON body, untouched."""
 

@@ -337,6 +337,7 @@ class CarrierNotFoundError(InvalidInputError):
     def __init__(self, message: str, candidates: tuple[CarrierInfo, ...]) -> None:
         super().__init__(message)
         self.candidates = candidates
+        """The carriers a name could mean, best first (empty for an unknown key or a name that fits none)."""
 
 
 def _info(

@@ -86,6 +86,7 @@ class HostLedger:
     def __init__(self, directory: Path, fingerprint: str) -> None:
         host = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
         self.path = directory / f"{host}-{fingerprint}.ledger"
+        """The ledger file, shared by every process of this host that uses the key."""
         self._fd: int | None = None
         self._broken = fcntl is None
 

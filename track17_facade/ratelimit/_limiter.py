@@ -163,7 +163,9 @@ class SlidingWindowLimiter:
         if not isinstance(window, int | float) or not math.isfinite(window) or window <= 0:
             raise ValueError(f"window must be a number of seconds > 0, got {window!r}")
         self.limit = limit
+        """How many requests may start in any `window` seconds."""
         self.window = window
+        """The window's length in seconds."""
         self._margin = Margin.of(margin)
         self._clock = clock
         created = clock()

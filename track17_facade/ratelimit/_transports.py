@@ -42,6 +42,7 @@ _HEADERS_SENT = ".send_request_headers.complete"
 # httpcore writes a request's headers and body separately; with Nagle's algorithm on, the body
 # can wait for the server's delayed ACK of the headers (40 ms or more on every request).
 NO_DELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+"""The socket options of the SDK's connections: TCP_NODELAY, so that no request waits for a delayed ACK."""
 SENDERS_AT_THE_GATE = 1
 """Requests per client that may hold a connection while waiting for their rate-limit slot."""
 

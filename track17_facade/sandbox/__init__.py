@@ -2,15 +2,17 @@
 
 It serves all nine operations of the contract over real HTTP, enforces the 40-item and
 rate limits, simulates shipments on a clock you control, pushes signed webhooks, and injects
-faults on demand::
+faults on demand:
 
-    from track17_facade.sandbox import Sandbox, FaultKind, RawAnswer
+```python
+from track17_facade.sandbox import Sandbox, FaultKind, RawAnswer
 
-    with Sandbox() as sandbox:
-        sandbox.faults.enqueue(FaultKind.HTTP_503)     # the next request gets a 503
-        sandbox.faults.enqueue(RawAnswer.html(502))    # then a proxy's HTML 502 page
-        ...                                            # point a client at sandbox.base_url
-        sandbox.advance(days=3)                        # shipments move on
+with Sandbox() as sandbox:
+    sandbox.faults.enqueue(FaultKind.HTTP_503)     # the next request gets a 503
+    sandbox.faults.enqueue(RawAnswer.html(502))    # then a proxy's HTML 502 page
+    ...                                            # point a client at sandbox.base_url
+    sandbox.advance(days=3)                        # shipments move on
+```
 
 Or from a shell: ``python -m track17_facade.sandbox --port 8017`` (or ``track17 sandbox``).
 

@@ -16,9 +16,13 @@ class FaultKind(StrEnum):
     """A way for a request to go wrong. ``*_AFTER_EFFECT`` kinds fail once the request took effect."""
 
     HTTP_500 = "500"
+    """Answer 500 Internal Server Error, before the request takes effect."""
     HTTP_503 = "503"
+    """Answer 503 Service Unavailable, before the request takes effect."""
     HTTP_429 = "429"
+    """Answer 429 Too Many Requests, as if the key's limit were exceeded."""
     HTTP_520 = "520"
+    """Answer 520 (a CDN's "unknown error" in front of the server), before the request takes effect."""
     SLOW = "slow"
     """Answer only after ``slow_seconds``, longer than a client's timeout should be."""
     DROP = "drop"
@@ -50,16 +54,22 @@ class RawAnswer:
     """An answer sent exactly as given in place of the real one, before the request takes effect.
 
     What a proxy, a load balancer or a CDN in front of 17TRACK sends on a bad day: an HTML error
-    page, plain text or an empty body, with any status::
+    page, plain text or an empty body, with any status:
 
-        sandbox.faults.enqueue(RawAnswer.html(503))
-        sandbox.faults.enqueue(RawAnswer(429, b"slow down", "text/plain", {"Retry-After": "3"}))
+    ```python
+    sandbox.faults.enqueue(RawAnswer.html(503))
+    sandbox.faults.enqueue(RawAnswer(429, b"slow down", "text/plain", {"Retry-After": "3"}))
+    ```
     """
 
     status: int
+    """The HTTP status to answer with."""
     body: bytes = field(default=b"", repr=lambda body: f"<{len(body)} bytes>")
+    """The body, sent as it is."""
     content_type: str = "text/html; charset=utf-8"
+    """The answer's Content-Type."""
     headers: Mapping[str, str] = field(factory=dict, converter=_header_copy)
+    """More headers to send (e.g. `Retry-After`)."""
 
     @classmethod
     def html(cls, status: int, headers: Mapping[str, str] | None = None) -> RawAnswer:

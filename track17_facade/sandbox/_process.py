@@ -22,12 +22,14 @@ from track17_facade.sandbox._wire import V1, url_for
 
 
 class SandboxProcess:
-    """``python -m track17_facade.sandbox`` as a context manager::
+    """``python -m track17_facade.sandbox`` as a context manager:
 
-        with SandboxProcess(rate=3, latency=0.6) as sandbox:
-            client = Track17Client(sandbox.api_key, base_url=sandbox.base_url)
-            ...
-            assert sandbox.stats().rate_limited == 0
+    ```python
+    with SandboxProcess(rate=3, latency=0.6) as sandbox:
+        client = Track17Client(sandbox.api_key, base_url=sandbox.base_url)
+        ...
+        assert sandbox.stats().rate_limited == 0
+    ```
 
     Takes the command line's options as keyword arguments.
     """
@@ -46,6 +48,7 @@ class SandboxProcess:
         fault_kinds: Sequence[FaultKind] = tuple(FaultKind),
     ) -> None:
         self.api_key = api_keys[0]
+        """The sandbox's first API key: what a client sends as `17token`."""
         self._args = [
             "--port",
             "0",
@@ -70,7 +73,9 @@ class SandboxProcess:
             self._args += ["--quota", str(quota)]
         self._process: subprocess.Popen[str] | None = None
         self.base_url = ""
+        """The v1 API root to pass a client as `base_url` (empty until the process has started)."""
         self.admin_url = ""
+        """The root of the sandbox's control endpoints (`/_sandbox`), which the methods call."""
         self.page_url = ""
         """The sandbox's web page (see ``Sandbox.page_url``)."""
         self._http: httpx.Client | None = None

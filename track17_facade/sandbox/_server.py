@@ -58,12 +58,14 @@ runner adds to ``ALLOWED_HOSTS`` and Starlette's and Django's test clients send.
 class Sandbox(AsgiHandling):
     """A local, stateful 17TRACK server on a loopback port.
 
-    Use it as a context manager to run it in a background thread::
+    Use it as a context manager to run it in a background thread:
 
-        with Sandbox(rate=3, latency=0.0) as sandbox:
-            client = Track17Client(sandbox.api_key, base_url=sandbox.base_url)
-            ...
-            sandbox.advance(days=2)   # shipments move on; webhooks are pushed
+    ```python
+    with Sandbox(rate=3, latency=0.0) as sandbox:
+        client = Track17Client(sandbox.api_key, base_url=sandbox.base_url)
+        ...
+        sandbox.advance(days=2)   # shipments move on; webhooks are pushed
+    ```
 
     Keyword arguments override fields of ``SandboxConfig``.
     """
@@ -71,11 +73,16 @@ class Sandbox(AsgiHandling):
     def __init__(self, config: SandboxConfig | None = None, **overrides: Any) -> None:
         base = attrs.evolve(config or SandboxConfig(), **overrides)
         self.config = base
+        """The configuration the sandbox runs with."""
         self.engine = Engine(
             seed=base.seed, now=base.start_time, quota=base.quota, daily_limit=base.daily_limit
         )
+        """The simulation: registrations, their planned events and the clock (what the answers and pushes are
+        made from)."""
         self.faults = FaultInjector(rate=base.fault_rate, kinds=base.fault_kinds, seed=base.seed)
+        """The fault injector: `enqueue` a fault for the next request, or set a random rate."""
         self.responses: list[RecordedResponse] = []
+        """Every answer the sandbox sent, in order (status, body, the fault injected, ...)."""
         self._requests: list[RequestRecord] = []
         self._clock = ArrivalClock()
         self._jitter = random.Random(f"jitter:{base.seed}")
@@ -104,7 +111,9 @@ class Sandbox(AsgiHandling):
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
         self.host = "127.0.0.1"
+        """The address the server listens on (loopback)."""
         self.port = 0
+        """The port the server listens on, chosen at start (0 before)."""
 
     # -- lifecycle ---------------------------------------------------------------------------
 

@@ -16,10 +16,12 @@ from track17_facade.sandbox._simulation import PlannedEvent
 from track17_facade.status import MainStatus, SubStatus
 
 WebhookFormat = Literal["v1", "v2"]
+"""A push shape: "v1" (in the shape `V1Shape` chooses) or "v2" (17TRACK's current shape)."""
 WEBHOOK_FORMATS: tuple[WebhookFormat, ...] = ("v1", "v2")
 """The push shapes the sandbox can send: v1 (in the shape ``V1Shape`` chooses), and 17TRACK's
 current v2 shape."""
 V1Shape = Literal["contract", "17track"]
+"""How v1 answers and pushes name their fields: as the contract does, or as 17TRACK's service does."""
 V1_SHAPES: tuple[V1Shape, ...] = ("contract", "17track")
 """How v1 answers and pushes are written: as the contract (``openapi.yaml``) names the fields, or
 as 17TRACK's service sends them."""

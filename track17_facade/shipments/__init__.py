@@ -1,15 +1,17 @@
 """A store of shipments kept current from 17TRACK's pushes and polls: nothing lost, nothing
 applied twice, never turned back by a late push.
 
-``pip install 'track17[store]'``, then::
+``pip install 'track17[store]'``, then:
 
-    from track17_facade.shipments import ShipmentStore, webhook_app
+```python
+from track17_facade.shipments import ShipmentStore, webhook_app
 
-    store = ShipmentStore("sqlite:///shipments.db")     # or postgresql+psycopg://...
-    app = webhook_app(store, API_KEY)                    # the push endpoint (ASGI)
-    store.sync(client)                                   # from cron: ask about what pushes missed
-    for change in store.changes(after=saved_cursor):     # each status change, once
-        ...
+store = ShipmentStore("sqlite:///shipments.db")  # or postgresql+psycopg://...
+app = webhook_app(store, API_KEY)  # the push endpoint (ASGI)
+store.sync(client)  # from cron: ask about what pushes missed
+for change in store.changes(after=saved_cursor):  # each status change, once
+    ...
+```
 
 Every update, pushed or polled, goes through one rule (``freshness``): a later latest-event
 time wins; at an equal time, more events wins; anything else is stale.

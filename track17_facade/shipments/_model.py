@@ -128,8 +128,11 @@ class Source(StrEnum):
     """Where a shipment's last change came from."""
 
     PUSH = "push"
+    """A webhook push the store received."""
     POLL = "poll"
+    """A poll of 17TRACK (`ShipmentStore.sync`)."""
     REGISTER = "register"
+    """The number's registration through the store (`ShipmentStore.track`)."""
 
 
 @frozen
@@ -137,7 +140,9 @@ class Receipt(JsonModel):
     """The store's answer to one push: what it did, and for which number."""
 
     outcome: Outcome
+    """What the store did with the push."""
     number: str
+    """The tracking number the push was about."""
 
 
 @frozen
@@ -149,15 +154,21 @@ class Shipment(CarrierModel):
     """
 
     number: str
+    """The tracking number."""
     carrier: Carrier | None
+    """The carrier's 17TRACK key, from the last track or the registration; None when unknown."""
     api_version: str
     """The API version the last track came from: "v1" (the contract's shape) or "v2.4"."""
     status: MainStatus | None
+    """The current main status; None before the first track."""
     sub_status: SubStatus | None
+    """The current sub-status; None before the first track."""
     latest_event: TrackEvent | None
+    """The newest event; None before the first track, or while the carrier has reported none."""
     events: tuple[TrackEvent, ...] = field(repr=lambda events: f"<{len(events)} events>")
     """Oldest first, as ``TrackInfo`` has them."""
     tag: str | None
+    """Your label of the number (`Registration.tag`), as the last track or the registration gave it."""
     tracking: bool
     """True while 17TRACK still tracks the number (False after a TRACKING_STOPPED push or a stop)."""
     updated_at: datetime
@@ -188,9 +199,13 @@ class StatusChange(JsonModel):
     """
 
     id: int
+    """The change's place in the store's order: the cursor to save, for `store.changes(after=id)`."""
     number: str
+    """The tracking number whose status changed."""
     old_status: MainStatus | None
+    """The main status before; None for the shipment's first known status."""
     new_status: MainStatus
+    """The main status after."""
     event: TrackEvent | None
     """The latest event of the update that made the change (None when it had none)."""
     at: datetime

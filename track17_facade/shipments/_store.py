@@ -127,6 +127,7 @@ class ShipmentStore:
             StoreUnavailableError: the database cannot be reached.
         """
         self.retention = Retention.of(keep_bodies, keep_digests)
+        """How long the store keeps pushes' bodies and digests (`prune` drops what is older)."""
         self._receipts = itertools.count(1)
         self._clock = clock or utc_now
         self._on_change = on_change
