@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from track17_facade.codes import ErrorCode
     from track17_facade.errors import (
         APIError,
+        ApiKeyUnavailableError,
         AuthenticationError,
         BatchFailedError,
         HTTPStatusError,
@@ -78,6 +79,7 @@ if TYPE_CHECKING:
 
 _EXPORTS: dict[str, str] = {
     "APIError": "track17_facade.errors",
+    "ApiKeyUnavailableError": "track17_facade.errors",
     "Accepted": "track17_facade.models",
     "Address": "track17_facade.models",
     "ApiVersion": "track17_facade._constants",
@@ -156,6 +158,7 @@ __all__ = [
     "APIError",
     "Accepted",
     "Address",
+    "ApiKeyUnavailableError",
     "ApiVersion",
     "AsyncTrack17Client",
     "AuthenticationError",

@@ -52,7 +52,11 @@ class Track17Client(BaseClient):
 
     Args:
         api_key: the 17TRACK access key, sent in the ``17token`` header (never logged or shown).
-            Surrounding whitespace is removed (the newline a key file ends with).
+            Surrounding whitespace is removed (the newline a key file ends with). Or a
+            zero-argument callable returning the key, asked at construction and before each
+            request (every retry included), for a key that rotates while the client lives: each
+            request is paced with the others of the key it carries. A callable that raises, or
+            returns no usable key, stops the call with ``ApiKeyUnavailableError``.
         api_version: "v1" (the default) or "v2.4": the wire format and the default ``base_url``.
             Both versions give the same methods, results and enums; v2.4 adds ``get_quota``,
             ``get_realtime_track_info``, ``Registration`` metadata and richer ``TrackInfo``.
@@ -85,13 +89,15 @@ class Track17Client(BaseClient):
             ``timeout``, ``max_retries`` or rate. The message names the problem, never the key.
         TypeError: an argument of the wrong type, or a ``rate_limiter`` that is a class or
             lacks ``reserve`` and ``reserve_async``.
+        ApiKeyUnavailableError: the ``api_key`` callable raised or gave no usable key.
     """
 
     def _httpx_args(
         self, limiter: RateLimiter, limits: httpx.Limits, proxy: httpx.Proxy | None
     ) -> dict[str, Any]:
+        limiter_for = None if self._keys is None else self._limiter_for
         return {
-            "transport": PacedTransport(limiter, limits, SENDERS_AT_THE_GATE, proxy),
+            "transport": PacedTransport(limiter, limits, SENDERS_AT_THE_GATE, proxy, limiter_for),
         }
 
     def _open(self) -> None:
@@ -127,20 +133,25 @@ class Track17Client(BaseClient):
         chunk: Sequence[Prepared],
         options: CallOptions,
         stopped: threading.Event,
+        halt: threading.Event,
     ) -> dict[str, Outcome] | None:
-        """The chunk's outcomes; None: not sent, the call is stopping (a refused key)."""
+        """The chunk's outcomes; None: not sent, the call is stopping (a refused key). Once
+        ``halt`` is set (the quota ran out), its items are rejected unsent."""
         if stopped.is_set():
             return None
+        if halt.is_set():
+            return self._not_sent(chunk)
         # Built only once a worker is free, so that a huge call holds few request bodies at once.
         body = operation.body(chunk)
         loop = self._chunk_attempts(operation, chunk, options.retries)
-        send = partial(operation.sync_call, client=self._generated, body=body, **options.per_request(chunk))
+        per_request = options.per_request(chunk, halt)
+        send = partial(operation.sync_call, client=self._generated, body=body, **per_request)
         try:
             end = drive_sync(loop, send)
         except Track17Error:
             stopped.set()  # before this worker takes the next chunk
             raise
-        return self._chunk_outcomes(operation, chunk, end, options.in_doubt)
+        return self._chunk_end(operation, chunk, end, options.in_doubt, halt)
 
     def _bulk(
         self,
@@ -152,9 +163,10 @@ class Track17Client(BaseClient):
         prepared, chunks = self._plan(operation, items, screen)
         outcomes: dict[str, Outcome] = {}
         total, done = len(prepared.items), 0
-        stopped = threading.Event()
+        stopped, halt = threading.Event(), threading.Event()
         jobs = [
-            (partial(self._run_chunk, operation, chunk, options, stopped), len(chunk)) for chunk in chunks
+            (partial(self._run_chunk, operation, chunk, options, stopped, halt), len(chunk))
+            for chunk in chunks
         ]
         with closing(self._workers.as_completed(jobs)) as completed:
             for chunk_outcomes, size in completed:
@@ -167,10 +179,10 @@ class Track17Client(BaseClient):
     def _submit_stream(
         self, operation: ops.Operation[Any], batches: Iterator[StreamBatch], options: CallOptions
     ) -> Iterator[BatchResult[Any]]:
-        stopped = threading.Event()
+        stopped, halt = threading.Event(), threading.Event()
 
         def run(chunk: tuple[Prepared, ...]) -> BatchResult[Any]:
-            return self._chunk_result(chunk, self._run_chunk(operation, chunk, options, stopped))
+            return self._chunk_result(chunk, self._run_chunk(operation, chunk, options, stopped, halt))
 
         def jobs() -> Iterator[Ready[BatchResult[Any]] | partial[Any]]:
             for batch in batches:

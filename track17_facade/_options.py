@@ -5,6 +5,7 @@ filters, the before-send and progress callbacks."""
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Container, Sequence
 from typing import Any, Final, Literal
 
@@ -20,7 +21,7 @@ from track17_facade._constants import (
     BASE_URLS,
     version_in_url,
 )
-from track17_facade.errors import InvalidInputError
+from track17_facade.errors import InvalidInputError, Track17Error
 from track17_facade.ratelimit import DEPARTING
 from track17_facade.status import CacheLevel, MainStatus
 
@@ -54,25 +55,41 @@ class CallOptions:
     on_progress: ProgressCallback | None = None
     """Called as ``on_progress(done, total)`` after each request of a bulk call."""
 
-    def per_request(self, chunk: Sequence[Prepared] = ()) -> dict[str, Any]:
-        """The keyword arguments of a generated call for a request of ``chunk``."""
-        departing = announcer(self.before_send, chunk)
+    def per_request(
+        self, chunk: Sequence[Prepared] = (), halt: threading.Event | None = None
+    ) -> dict[str, Any]:
+        """The keyword arguments of a generated call for a request of ``chunk``; ``halt``: the
+        call's "quota exhausted" flag, checked when the request gets its slot."""
+        departing = announcer(self.before_send, chunk, halt)
         return {"timeout": self.timeout, "extensions": None if departing is None else {DEPARTING: departing}}
 
 
-def announcer(before_send: BeforeSend | None, chunk: Sequence[Prepared]) -> Callable[[], None] | None:
+class QuotaHaltError(Track17Error):
+    """A request not sent because an earlier request of its call found the quota exhausted (the
+    clients turn it into QUOTA_EXHAUSTED rejections saying so; never raised to a user)."""
+
+
+def announcer(
+    before_send: BeforeSend | None, chunk: Sequence[Prepared], halt: threading.Event | None = None
+) -> Callable[[], None] | None:
     """A departure callback that calls ``before_send(numbers)`` once, when the chunk's request
-    first gets its rate-limit slot (later attempts change nothing for a journal)."""
-    if before_send is None:
+    first gets its rate-limit slot (later attempts change nothing for a journal), after checking
+    that the call has not found the quota exhausted meanwhile (a request's first attempt only:
+    a retry of one that may have taken effect goes on, so that recovery can confirm it)."""
+    if before_send is None and halt is None:
         return None
     numbers = [item.number for item in chunk]
     announced = False
 
     def announce() -> None:
         nonlocal announced
-        if not announced:
+        if announced:
+            return
+        if halt is not None and halt.is_set():
+            raise QuotaHaltError("not sent: the quota ran out on an earlier request of this call")
+        if before_send is not None:
             before_send(numbers)
-            announced = True
+        announced = True
 
     return announce
 

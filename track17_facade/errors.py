@@ -11,6 +11,7 @@
     │   ├── InvalidResponseError      a 2xx answer that is not the contract's JSON (e.g. truncated)
     │   └── TransportError            the request did not complete: connection refused or dropped
     │       └── RequestTimeoutError   no answer within the timeout
+    ├── ApiKeyUnavailableError        the client's ``api_key`` callable raised or gave no usable key
     ├── RateLimiterUnavailableError   a shared (Redis) rate limiter stayed unreachable through the retries
     ├── BatchFailedError              ``BatchResult.raise_for_failures()`` found failed items
     ├── WebhookError                  a push that cannot be accepted
@@ -36,6 +37,7 @@ from track17_facade.codes import ErrorCode
 
 __all__ = [
     "APIError",
+    "ApiKeyUnavailableError",
     "AuthenticationError",
     "BatchFailedError",
     "HTTPStatusError",
@@ -134,6 +136,15 @@ class TransportError(RequestError):
 
 class RequestTimeoutError(TransportError):
     """No complete answer arrived within the timeout."""
+
+
+class ApiKeyUnavailableError(Track17Error):
+    """The client's ``api_key`` callable raised, or returned something that is not a usable key.
+
+    A setup error, not a transient one: the call stops at once (nothing more is sent), as for a
+    refused key. The message names the problem, never a key; ``__cause__`` is what the callable
+    raised.
+    """
 
 
 class RateLimiterUnavailableError(Track17Error):

@@ -6,6 +6,7 @@ import asyncio
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -51,12 +52,19 @@ headers are about to go out: the last moment before a request can take effect, f
 what may have been sent (the clients put ``before_send`` there, per request)."""
 
 
+LimiterFor = Callable[[httpx.Request], RateLimiter]
+"""Called with each request before it queues for its slot: readies the request (its key header)
+and answers the limiter that paces it (a client whose key changes is paced by the key in use)."""
+
+
 def _departing(request: httpx.Request) -> None:
     callback = request.extensions.get(DEPARTING)
     if callback is None:
         return
     try:
         callback()
+    except Track17Error:  # the call's own decision not to send (the quota ran out)
+        raise
     except Exception as exc:  # not retried: the request stays unsent and fails with this
         raise Track17Error(
             f"the request was not sent: its before-send callback failed ({type(exc).__name__}: {exc})"
@@ -66,18 +74,26 @@ def _departing(request: httpx.Request) -> None:
 class PacedTransport(httpx.BaseTransport):
     """An httpx transport that starts each request exactly when its rate limiter allows.
 
-    ``proxy`` routes every request through that proxy (as ``httpx.HTTPTransport`` does).
+    ``proxy`` routes every request through that proxy (as ``httpx.HTTPTransport`` does);
+    ``limiter_for``, when given, picks each request's limiter instead of ``limiter``.
     """
 
     def __init__(
-        self, limiter: RateLimiter, limits: httpx.Limits, gate: int, proxy: httpx.Proxy | None = None
+        self,
+        limiter: RateLimiter,
+        limits: httpx.Limits,
+        gate: int,
+        proxy: httpx.Proxy | None = None,
+        limiter_for: LimiterFor | None = None,
     ) -> None:
         self._inner = httpx.HTTPTransport(limits=limits, socket_options=NO_DELAY, proxy=proxy)
         self._limiter = limiter
+        self._limiter_for = limiter_for
         self._gate = threading.BoundedSemaphore(gate)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` once the limiter allows it."""
+        limiter = self._limiter if self._limiter_for is None else self._limiter_for(request)
         self._gate.acquire()
         released = threading.Event()
 
@@ -91,13 +107,13 @@ class PacedTransport(httpx.BaseTransport):
 
         def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
-                slots.append(wait_sync(self._limiter))
+                slots.append(wait_sync(limiter))
                 _departing(request)
             elif name.endswith(_HEADERS_SENT):
                 departed.append(time.monotonic())
                 try:
                     if slots:
-                        count_departure(self._limiter, slots[0].due, departed[0])
+                        count_departure(limiter, slots[0].due, departed[0])
                 finally:
                     release()
 
@@ -108,7 +124,7 @@ class PacedTransport(httpx.BaseTransport):
             release()
         if slots:
             round_trip = time.monotonic() - departed[0] if departed else None
-            teach(self._limiter, slots[0], response.status_code, round_trip, request.url.path)
+            teach(limiter, slots[0], response.status_code, round_trip, request.url.path)
         return response
 
     def close(self) -> None:
@@ -120,15 +136,22 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
     """The asyncio twin of ``PacedTransport`` (for use in one event loop)."""
 
     def __init__(
-        self, limiter: RateLimiter, limits: httpx.Limits, gate: int, proxy: httpx.Proxy | None = None
+        self,
+        limiter: RateLimiter,
+        limits: httpx.Limits,
+        gate: int,
+        proxy: httpx.Proxy | None = None,
+        limiter_for: LimiterFor | None = None,
     ) -> None:
         self._inner = httpx.AsyncHTTPTransport(limits=limits, socket_options=NO_DELAY, proxy=proxy)
         self._limiter = limiter
+        self._limiter_for = limiter_for
         self._gate_size = gate
         self._gate: asyncio.Semaphore | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` once the limiter allows it."""
+        limiter = self._limiter if self._limiter_for is None else self._limiter_for(request)
         if self._gate is None:
             self._gate = asyncio.Semaphore(self._gate_size)
         gate = self._gate
@@ -146,13 +169,13 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
 
         async def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
-                slots.append(await wait_async(self._limiter))
+                slots.append(await wait_async(limiter))
                 _departing(request)
             elif name.endswith(_HEADERS_SENT):
                 departed.append(time.monotonic())
                 try:
                     if slots:
-                        await count_departure_async(self._limiter, slots[0].due, departed[0])
+                        await count_departure_async(limiter, slots[0].due, departed[0])
                 finally:
                     release()
 
@@ -163,7 +186,7 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
             release()
         if slots:
             round_trip = time.monotonic() - departed[0] if departed else None
-            teach(self._limiter, slots[0], response.status_code, round_trip, request.url.path)
+            teach(limiter, slots[0], response.status_code, round_trip, request.url.path)
         return response
 
     async def aclose(self) -> None:

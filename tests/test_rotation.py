@@ -1,0 +1,206 @@
+"""Key rotation without a lost push: receivers take the current and the previous key, clients
+take a key callable, and the sandbox rotates its key as 17TRACK does (both keys work, and pushes
+stay signed with the old one, for an overlap on the sandbox clock; then the old key is refused)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.conftest import AsyncTwin, unique_key
+from track17_facade import (
+    ApiKeyUnavailableError,
+    ApiVersion,
+    AsyncTrack17Client,
+    AuthenticationError,
+    InvalidInputError,
+    Track17Client,
+)
+from track17_facade.ratelimit import shared_limiter
+from track17_facade.sandbox import Sandbox
+from track17_facade.shipments import ShipmentStore, webhook_app
+from track17_facade.webhooks import SignatureError, compute_signature, parse_webhook, verify_signature
+
+NUMBERS = [f"RR{i:09d}CN" for i in range(12)]
+BODY = b'{"event":"TRACKING_STOPPED","data":{"number":"RR000000001CN"}}'
+RATE = 30.0
+"""Fast enough for tests not about pacing, and within the host ledger's reach (32 a window), so a
+fresh key's limiter sends at once instead of waiting a window for what the key might have done."""
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(api_keys=(unique_key(),), rate=10_000) as running:
+        yield running
+
+
+def _client(sandbox: Sandbox, api_key: Any, version: ApiVersion = "v2.4") -> Track17Client:
+    return Track17Client(
+        api_key, api_version=version, base_url=sandbox.base_url_for(version), requests_per_second=RATE
+    )
+
+
+# -- receivers take a key or a sequence of keys ----------------------------------------------------
+
+
+def test_a_push_verifies_against_any_key_of_a_sequence() -> None:
+    current, previous = unique_key(), unique_key()
+    for signer in (current, previous):
+        sign = compute_signature(BODY, signer)
+        assert parse_webhook(BODY, sign=sign, api_key=[current, previous]).number == "RR000000001CN"
+        assert parse_webhook(BODY, sign=sign, api_key=(current, previous)).number == "RR000000001CN"
+    with pytest.raises(SignatureError, match="does not match"):
+        parse_webhook(BODY, sign=compute_signature(BODY, unique_key()), api_key=[current, previous])
+    with pytest.raises(SignatureError):
+        verify_signature(BODY, compute_signature(BODY, previous), [current])
+
+
+@pytest.mark.parametrize(
+    ("api_key", "error", "message"),
+    [
+        ([], InvalidInputError, "empty sequence"),
+        ((), InvalidInputError, "empty sequence"),
+        (b"bytes-key-1234", TypeError, "got bytes"),
+        (1234, TypeError, "got int"),
+        (["good-key-1234", b"bytes"], TypeError, r"api_key\[1\] must be a string, got bytes"),
+        (["good-key-1234", " \n"], InvalidInputError, "non-empty"),
+    ],
+)
+def test_a_key_sequence_that_cannot_verify_fails_closed(api_key: Any, error: type, message: str) -> None:
+    sign = compute_signature(BODY, "good-key-1234")
+    with pytest.raises(error, match=message) as raised:
+        parse_webhook(BODY, sign=sign, api_key=api_key)
+    assert "good-key-1234" not in str(raised.value)
+    with ShipmentStore("sqlite://") as store, pytest.raises(error, match=message):
+        webhook_app(store, api_key)
+    with ShipmentStore("sqlite://") as store, pytest.raises(error, match=message):
+        store.receive(BODY, sign, api_key)
+
+
+# -- the sandbox rotates -----------------------------------------------------------------------------
+
+
+def test_during_the_overlap_both_keys_work_then_the_old_one_gets_401(sandbox: Sandbox) -> None:
+    old = sandbox.api_key
+    new = sandbox.rotate_key(overlap=timedelta(minutes=5))
+    assert new != old and sandbox.api_key == new and sandbox.signing_key() == old
+    versions: tuple[ApiVersion, ...] = ("v1", "v2.4")
+    clients = {(key, version): _client(sandbox, key, version) for key in (old, new) for version in versions}
+    try:
+        assert clients[old, "v1"].register([NUMBERS[0]]).ok
+        for client in clients.values():
+            assert client.get_track_info([NUMBERS[0]]).ok
+        sandbox.advance(minutes=4)
+        assert clients[old, "v2.4"].get_track_info([NUMBERS[0]]).ok and sandbox.signing_key() == old
+        sandbox.advance(minutes=1)
+        assert sandbox.signing_key() == new
+        for version in versions:
+            with pytest.raises(AuthenticationError) as raised:
+                clients[old, version].get_track_info([NUMBERS[0]])
+            assert old not in str(raised.value)
+            assert clients[new, version].get_track_info([NUMBERS[0]]).ok
+    finally:
+        for client in clients.values():
+            client.close()
+
+
+def test_a_store_receiving_through_a_rotation_loses_no_push(sandbox: Sandbox) -> None:
+    """The runbook's steps: the receiver takes [new, old] as soon as the new key exists, and the
+    new key alone once the overlap is over. Every push before, during and after is stored; a
+    receiver left on the old key alone refuses every push signed with the new one."""
+    old = sandbox.api_key
+    with ShipmentStore("sqlite://", clock=sandbox.clock) as store:
+        sandbox.set_webhook(app=webhook_app(store, old), path="/hook")
+        with _client(sandbox, old) as client:
+            assert client.register(NUMBERS).ok
+        sandbox.advance(days=1)
+        new = sandbox.rotate_key(overlap=timedelta(minutes=5))
+        sandbox.set_webhook(app=webhook_app(store, [new, old]), path="/hook")
+        sandbox.advance(minutes=4)  # within the overlap: pushes signed with the old key
+        during = len(sandbox.wait_for_deliveries())
+        sandbox.advance(days=2)  # past it: pushes signed with the new key
+        sandbox.set_webhook(app=webhook_app(store, new), path="/hook")
+        sandbox.advance(days=3)
+        records = sandbox.wait_for_deliveries()
+        assert len(records) > during > 0
+        assert [record for record in records if not record.delivered] == []
+        with _client(sandbox, new) as client:
+            truth = {info.number: info.status for info in client.get_track_info(NUMBERS).accepted}
+        assert {number: store.get(number).status for number in NUMBERS} == truth  # type: ignore[union-attr]
+        stale = webhook_app(store, old)
+        sandbox.set_webhook(app=stale, path="/hook")
+        sandbox.push_now(NUMBERS[0])
+        assert sandbox.wait_for_deliveries()[-1].status_code == 401
+
+
+# -- clients take a key callable -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_client_whose_key_callable_switches_keys_keeps_working(
+    sandbox: Sandbox, kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A long-running worker reads its key from where the operator puts it; each request carries
+    the key the callable gives then, and is paced with that key's other requests."""
+    caplog.set_level(logging.DEBUG)
+    keys = [sandbox.api_key]
+    asked: list[str] = []
+
+    def current() -> str:
+        asked.append(keys[0])
+        return keys[0]
+
+    base_url = sandbox.base_url_for("v2.4")
+    options: dict[str, Any] = {"api_version": "v2.4", "base_url": base_url, "requests_per_second": RATE}
+    client: Any
+    if kind == "sync":
+        client = Track17Client(current, **options)
+    else:
+        client = AsyncTwin(AsyncTrack17Client(current, **options))
+    texts = [repr(client.client if kind == "async" else client)]
+
+    assert client.register(NUMBERS).ok
+    first_limiter = client.rate_limiter
+    assert first_limiter is shared_limiter(keys[0], RATE, ledger=True)
+    keys[0] = sandbox.rotate_key(overlap=timedelta(minutes=5))
+    sandbox.advance(minutes=10)  # the old key is refused from now on
+    asked.clear()
+    result = client.get_track_info(NUMBERS)
+    assert result.ok and len(result.accepted) == len(NUMBERS)
+    assert asked and set(asked) == {keys[0]}  # asked before each request
+    assert client.rate_limiter is not first_limiter
+    assert client.rate_limiter is shared_limiter(keys[0], RATE, ledger=True)
+    texts += [repr(result)] + [record.getMessage() for record in caplog.records]
+    assert [text for text in texts if keys[0] in text or sandbox.signing_key() in text] == []
+    client.close()
+
+
+def test_a_key_callable_that_fails_stops_the_call_with_a_typed_error(sandbox: Sandbox) -> None:
+    """A callable that raises is a setup error: the call stops at once (nothing sent, no retry
+    loop); its message names the problem, never a key."""
+    secret = sandbox.api_key
+    calls = [0]
+
+    def flaky() -> str:
+        calls[0] += 1
+        if calls[0] > 1:
+            raise OSError(f"vault unreachable (last key {secret})")
+        return secret
+
+    with _client(sandbox, flaky) as client:
+        before = sandbox.stats().requests
+        with pytest.raises(ApiKeyUnavailableError, match="the api_key callable raised OSError") as raised:
+            client.register(NUMBERS * 1)
+        assert sandbox.stats().requests == before
+        assert calls[0] == 2  # asked once at construction, once for the first request: no retries
+        assert secret not in str(raised.value) and secret not in repr(raised.value)
+    with pytest.raises(ApiKeyUnavailableError, match="must return a string, got bytes"):
+        _client(sandbox, secret.encode)
+    with pytest.raises(ApiKeyUnavailableError, match="non-empty"):
+        _client(sandbox, lambda: "  ")
+    with pytest.raises(TypeError, match="a zero-argument callable"):
+        _client(sandbox, secret.encode())
