@@ -4,14 +4,19 @@ number reported once, and the requests already in flight finish."""
 
 from __future__ import annotations
 
+import json
+import logging
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from tests.conftest import ClientFactory
-from track17_facade import ErrorCode
+from tests.conftest import FAST, AsyncTwin, ClientFactory, fast_limiter
+from tests.test_cli import run
+from track17_facade import AsyncTrack17Client, ErrorCode, InvalidInputError, Track17Client
 from track17_facade.ratelimit import shared_limiter
 from track17_facade.sandbox import Sandbox
+from track17_facade.shipments import ShipmentStore
 
 NUMBERS = [f"RR{i:09d}CN" for i in range(800)]
 
@@ -66,3 +71,79 @@ def test_streaming_stops_too_and_a_later_call_sends_again(
     again = client.register(NUMBERS[-80:])
     assert sandbox.stats().requests <= 6  # two more: sent, refused by 17TRACK, stopped
     assert [item.number for item in again.rejected] == NUMBERS[-80:]
+
+
+# -- knowing the quota before it runs out (v2.4's getquota; v1 has no way to ask) -----------------
+
+
+def test_a_v2_client_warns_once_at_the_end_of_a_call_that_leaves_the_quota_low(
+    v2_client: Any, sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="track17")
+    client = _v2(sandbox, v2_client, quota_warning=70)
+    assert client.register(NUMBERS[:20]).ok
+    assert [record for record in caplog.records if record.levelno == logging.WARNING] == []
+    assert client.last_quota is not None and client.last_quota.remaining == 80
+    assert client.register(NUMBERS[20:40]).ok
+    (line,) = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert "quota low: 60 left of 100 (quota_warning=70)" in line
+    assert client.last_quota.remaining == 60
+    assert sandbox.api_key not in caplog.text
+    client.close()
+
+
+def _v2(sandbox: Sandbox, like: Any, **options: Any) -> Any:
+    """A v2.4 client of the fixture's kind (sync or async), with ``options``."""
+    base = {
+        "api_version": "v2.4",
+        "base_url": sandbox.base_url_for("v2.4"),
+        "requests_per_second": FAST,
+        "rate_limiter": fast_limiter(sandbox.api_key),
+        **options,
+    }
+    if isinstance(like, AsyncTwin):
+        return AsyncTwin(AsyncTrack17Client(sandbox.api_key, **base))
+    return Track17Client(sandbox.api_key, **base)
+
+
+def test_the_store_s_track_and_sync_end_with_the_check(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="track17")
+    with (
+        Track17Client(
+            sandbox.api_key,
+            api_version="v2.4",
+            base_url=sandbox.base_url_for("v2.4"),
+            requests_per_second=1000,
+            rate_limiter=shared_limiter(sandbox.api_key, 1000, assume_used=False),
+            quota_warning=1000,
+        ) as client,
+        ShipmentStore("sqlite://", clock=sandbox.clock) as store,
+    ):
+        store.track(client, NUMBERS[:5])
+        sandbox.advance(days=1)
+        store.sync(client, stale_after=timedelta(0))
+    lines = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert [line[:32] for line in lines] == ["17TRACK quota low: 95 left of 10"] * 2
+
+
+def test_v1_cannot_know_its_quota_and_says_so() -> None:
+    with pytest.raises(InvalidInputError, match=r"quota_warning needs API v2\.4"):
+        Track17Client("some-key-1234", quota_warning=10)
+    with pytest.raises(InvalidInputError, match="integer >= 0"):
+        Track17Client("some-key-1234", api_version="v2.4", quota_warning=-1)
+
+
+def test_quota_min_exits_1_below_the_threshold_for_a_cron_alert(sandbox: Sandbox) -> None:
+    assert run(sandbox, "register", *NUMBERS[:40], version="v2.4").exit_code == 0
+    enough = run(sandbox, "quota", "--min", "60", "--format", "json", version="v2.4")
+    assert enough.exit_code == 0, enough.output
+    assert json.loads(enough.stdout)[0]["remaining"] == 60
+    low = run(sandbox, "quota", "--min", "61", "--format", "json", version="v2.4")
+    assert low.exit_code == 1
+    assert json.loads(low.stdout)[0]["remaining"] == 60  # the figures are still written
+    assert "quota low: 60 left of 100, fewer than --min 61" in low.stderr
+    assert "Traceback" not in low.output and sandbox.api_key not in low.output
+    v1 = run(sandbox, "quota", "--min", "1")
+    assert v1.exit_code == 2 and "needs API v2.4" in v1.stderr

@@ -5,11 +5,19 @@ stay signed with the old one, for an overlap on the sandbox clock; then the old 
 from __future__ import annotations
 
 import logging
+import os
+import re
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import AsyncTwin, unique_key
 from track17_facade import (
@@ -20,6 +28,7 @@ from track17_facade import (
     InvalidInputError,
     Track17Client,
 )
+from track17_facade.cli._app import cli
 from track17_facade.ratelimit import shared_limiter
 from track17_facade.sandbox import Sandbox
 from track17_facade.shipments import ShipmentStore, webhook_app
@@ -204,3 +213,73 @@ def test_a_key_callable_that_fails_stops_the_call_with_a_typed_error(sandbox: Sa
         _client(sandbox, lambda: "  ")
     with pytest.raises(TypeError, match="a zero-argument callable"):
         _client(sandbox, secret.encode())
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def test_shipments_sync_falls_back_to_the_previous_key_while_the_new_one_is_refused(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """A new key entered before 17TRACK takes it up: the run goes through with the previous key
+    (and says so, naming neither key); without a previous key, the refusal ends the run (3)."""
+    old, new = sandbox.api_key, unique_key()
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    with _client(sandbox, old) as client, ShipmentStore(url, clock=sandbox.clock) as store:
+        store.track(client, NUMBERS)
+    sandbox.advance(days=2)
+    base = ["--base-url", sandbox.base_url_for("v2.4"), "--rate", "30"]
+    args = [*base, "shipments", "sync", "--store", url, "--stale-after", "0s"]
+    env = {"TRACK17_API_KEY": new, "TRACK17_PREVIOUS_API_KEY": old}
+    synced = CliRunner().invoke(cli, args, env=env)
+    assert synced.exit_code == 0, synced.output
+    assert "uses the previous key" in synced.stderr and f"asked {len(NUMBERS)}:" in synced.stderr
+    assert old not in synced.output and new not in synced.output
+    alone = CliRunner().invoke(cli, args, env={"TRACK17_API_KEY": new, "TRACK17_PREVIOUS_API_KEY": ""})
+    assert alone.exit_code == 3 and new not in alone.output and "Traceback" not in alone.output
+    shown = CliRunner().invoke(cli, ["--help"], env=env)
+    assert "--previous-api-key" in shown.stdout and old not in shown.stdout and new not in shown.stdout
+
+
+def test_shipments_serve_takes_pushes_signed_with_either_key(tmp_path: Path) -> None:
+    """A real receiver process given both keys by its environment (never on its command line,
+    where ``ps`` shows it): each key's pushes are stored, a third key's refused."""
+    current, previous = unique_key(), unique_key()
+    url = f"sqlite:///{tmp_path / 'served.db'}"
+    command = [
+        sys.executable,
+        "-m",
+        "track17_facade.cli",
+        "shipments",
+        "serve",
+        "--store",
+        url,
+        "--port",
+        "0",
+    ]
+    env = {**os.environ, "TRACK17_API_KEY": current, "TRACK17_PREVIOUS_API_KEY": previous}
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        found = re.search(r"http://[\d.]+:\d+/", line)
+        assert found, line
+        bodies = [
+            f'{{"event":"TRACKING_STOPPED","data":{{"number":"{number}"}}}}'.encode()
+            for number in NUMBERS[:3]
+        ]
+        with httpx.Client(timeout=30) as http:
+            answers = [
+                http.post(found.group(0), content=body, headers={"sign": compute_signature(body, key)})
+                for body, key in zip(bodies, (current, previous, unique_key()), strict=True)
+            ]
+        assert [answer.status_code for answer in answers] == [200, 200, 401]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        rest = process.stderr.read() if process.stderr else ""
+        if process.stderr:
+            process.stderr.close()
+    assert current not in line + rest and previous not in line + rest
+    with ShipmentStore(url) as store:
+        assert store.inbox_count() == 2

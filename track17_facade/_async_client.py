@@ -15,7 +15,7 @@ import httpx
 
 from track17_facade import _operations as ops
 from track17_facade._async_tasks import Ready, Workers
-from track17_facade._base import MAX_PAGE_SIZE, BaseClient
+from track17_facade._base import MAX_PAGE_SIZE, BaseClient, logger
 from track17_facade._batching import CheckDigits, Outcome, Prepared, Screen, StreamBatch, merge
 from track17_facade._constants import REALTIME_BATCH_SIZE, StreamMethod
 from track17_facade._options import (
@@ -82,6 +82,11 @@ class AsyncTrack17Client(BaseClient):
             and processes side by side share one limit. False: pace in this process alone, and
             wait one window before the first request in case another process just used the key.
             (Across machines, use ``RedisRateLimiter``.)
+        quota_warning: v2.4 only: at the end of each ``register`` and
+            ``get_realtime_track_info`` call (and the store's ``track`` and ``sync``), read the
+            quota left (getquota: free, one request) and log one WARNING line on the ``track17``
+            logger when it is below this many; the balance is kept as ``last_quota``. None (the
+            default): never checked. v1 has no getquota, so the option needs v2.4.
 
     Raises:
         InvalidInputError: (a ValueError) an empty key or one holding a control or non-ASCII
@@ -175,6 +180,8 @@ class AsyncTrack17Client(BaseClient):
                 done += size
                 if options.on_progress:
                     options.on_progress(done, total)
+        if self._checks_quota(operation):
+            await self.check_quota()
         return merge(prepared, outcomes)
 
     async def _submit_stream(
@@ -583,6 +590,26 @@ class AsyncTrack17Client(BaseClient):
             api.quota_async, client=self._generated, body=api.quota_body(), **options.per_request()
         )
         return self._quota(await drive_async(loop, call))
+
+    async def check_quota(self) -> Quota | None:
+        """Read the quota left (free) and log one WARNING line when it is below
+        ``quota_warning``; run at the end of ``register``, ``get_realtime_track_info`` and the
+        store's ``track`` and ``sync``, or call it from a scheduled job.
+
+        Returns:
+            The balance (also kept as ``last_quota``); None when ``quota_warning`` is not set, or
+            when the quota could not be read (that is logged as a WARNING too, and never fails the
+            call it ends).
+        """
+        if self.quota_warning is None:
+            return None
+        try:
+            quota = await self.get_quota()
+        except Track17Error as exc:
+            logger.warning("could not read the quota to check it against quota_warning: %s", exc)
+            return None
+        self._warn_if_low(quota)
+        return quota
 
     async def get_realtime_track_info(
         self,

@@ -92,6 +92,8 @@ QUOTA_NOT_SENT = (
     "not sent (not failed, not charged); send it again once the quota is topped up"
 )
 """The message of a QUOTA_EXHAUSTED rejection the SDK made itself, without sending the item."""
+CHARGING_OPERATIONS = frozenset({"register", "getRealTimeTrackInfo"})
+"""The operations that charge quota, after which ``quota_warning`` is checked."""
 API_KEY_HEADER = "17token"
 USER_AGENT = f"track17/{__version__}"
 
@@ -104,6 +106,20 @@ ApiKey = str | Callable[[], str]
 def _bind(limiter: RateLimiter, api_key: str) -> RateLimiter:
     """A limiter that namespaces per key (``for_key``, like RedisRateLimiter) gets bound to ours."""
     return limiter.for_key(api_key) if isinstance(limiter, KeyedLimiter) else limiter
+
+
+def _checked_quota_warning(threshold: object, has_quota: bool, owner: str) -> int | None:
+    """The ``quota_warning`` option, checked: an integer >= 0, on a version that reads the quota."""
+    if threshold is None:
+        return None
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
+        raise InvalidInputError(f"{owner}: quota_warning must be an integer >= 0 or None, got {threshold!r}")
+    if not has_quota:
+        raise InvalidInputError(
+            f"{owner}: quota_warning needs API v2.4, whose getquota tells the quota left; v1 has no "
+            "such call (create the client with api_version='v2.4')"
+        )
+    return threshold
 
 
 class _KeySource:
@@ -195,6 +211,7 @@ class BaseClient(_NamedOptions):
         trust_env: bool = True,
         headers: Mapping[str, str] | None = None,
         pacing_ledger: PacingLedger = True,
+        quota_warning: int | None = None,
     ) -> None:
         owner = type(self).__name__
         if not isinstance(api_key, str) and not callable(api_key):
@@ -208,6 +225,11 @@ class BaseClient(_NamedOptions):
         self.api_version: ApiVersion = api_version
         """The API version this client speaks: "v1" or "v2.4"."""
         self._api = API_VERSIONS[api_version]
+        self.quota_warning = _checked_quota_warning(quota_warning, self._api.read_quota is not None, owner)
+        """Log a WARNING at the end of each ``register`` (and real-time lookup, and store
+        ``track`` or ``sync``) when fewer quota than this are left; None: never check."""
+        self.last_quota: Quota | None = None
+        """The quota balance as last read (by ``get_quota`` or ``check_quota``); None before."""
         check_retries(max_retries, owner)
         if rate_limiter is not None:
             check_rate_limiter(rate_limiter, owner)
@@ -419,11 +441,27 @@ class BaseClient(_NamedOptions):
             raise self._unsupported("get_quota")
         return attempts("getquota", read, max_retries=self._retries(max_retries), items=0)
 
-    @staticmethod
-    def _quota(end: Answered[Quota] | GiveUp) -> Quota:
+    def _quota(self, end: Answered[Quota] | GiveUp) -> Quota:
+        """A getquota answer's balance, kept as ``last_quota`` (every read of it passes here)."""
         if isinstance(end, GiveUp):
             raise end.error
+        self.last_quota = end.result
         return end.result
+
+    def _checks_quota(self, operation: Operation[Any]) -> bool:
+        """Whether a call of ``operation`` ends with the low-quota check."""
+        return self.quota_warning is not None and operation.name in CHARGING_OPERATIONS
+
+    def _warn_if_low(self, quota: Quota) -> None:
+        """One WARNING line when ``quota`` is below ``quota_warning``."""
+        if self.quota_warning is not None and quota.remaining < self.quota_warning:
+            logger.warning(
+                "17TRACK quota low: %d left of %d (quota_warning=%d); registrations are refused "
+                "with QUOTA_EXHAUSTED once none is left",
+                quota.remaining,
+                quota.total,
+                self.quota_warning,
+            )
 
     @staticmethod
     def _chunk_attempts(

@@ -13,7 +13,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from track17_facade import _operations as ops
-from track17_facade._base import MAX_PAGE_SIZE, BaseClient
+from track17_facade._base import MAX_PAGE_SIZE, BaseClient, logger
 from track17_facade._batching import CheckDigits, Outcome, Prepared, Screen, StreamBatch, merge
 from track17_facade._constants import REALTIME_BATCH_SIZE, StreamMethod
 from track17_facade._options import (
@@ -81,6 +81,11 @@ class Track17Client(BaseClient):
             and processes side by side share one limit. False: pace in this process alone, and
             wait one window before the first request in case another process just used the key.
             (Across machines, use ``RedisRateLimiter``.)
+        quota_warning: v2.4 only: at the end of each ``register`` and
+            ``get_realtime_track_info`` call (and the store's ``track`` and ``sync``), read the
+            quota left (getquota: free, one request) and log one WARNING line on the ``track17``
+            logger when it is below this many; the balance is kept as ``last_quota``. None (the
+            default): never checked. v1 has no getquota, so the option needs v2.4.
 
     Raises:
         InvalidInputError: (a ValueError) an empty key or one holding a control or non-ASCII
@@ -174,6 +179,8 @@ class Track17Client(BaseClient):
                 done += size
                 if options.on_progress:
                     options.on_progress(done, total)
+        if self._checks_quota(operation):
+            self.check_quota()
         return merge(prepared, outcomes)
 
     def _submit_stream(
@@ -570,6 +577,26 @@ class Track17Client(BaseClient):
         assert api.quota_body is not None
         call = partial(api.quota_sync, client=self._generated, body=api.quota_body(), **options.per_request())
         return self._quota(drive_sync(loop, call))
+
+    def check_quota(self) -> Quota | None:
+        """Read the quota left (free) and log one WARNING line when it is below
+        ``quota_warning``; run at the end of ``register``, ``get_realtime_track_info`` and the
+        store's ``track`` and ``sync``, or call it from a scheduled job.
+
+        Returns:
+            The balance (also kept as ``last_quota``); None when ``quota_warning`` is not set, or
+            when the quota could not be read (that is logged as a WARNING too, and never fails the
+            call it ends).
+        """
+        if self.quota_warning is None:
+            return None
+        try:
+            quota = self.get_quota()
+        except Track17Error as exc:
+            logger.warning("could not read the quota to check it against quota_warning: %s", exc)
+            return None
+        self._warn_if_low(quota)
+        return quota
 
     def get_realtime_track_info(
         self,
