@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import FAST, AsyncTwin, ClientFactory, fast_limiter
+from tests.readme import readme_example, run_example
 from tests.test_cli import run
 from track17_facade import AsyncTrack17Client, ErrorCode, InvalidInputError, Track17Client
 from track17_facade.ratelimit import shared_limiter
@@ -147,3 +148,20 @@ def test_quota_min_exits_1_below_the_threshold_for_a_cron_alert(sandbox: Sandbox
     assert "Traceback" not in low.output and sandbox.api_key not in low.output
     v1 = run(sandbox, "quota", "--min", "1")
     assert v1.exit_code == 2 and "needs API v2.4" in v1.stderr
+
+
+def test_the_quota_guide_s_examples_run(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    with Track17Client(
+        sandbox.api_key,
+        base_url=sandbox.base_url,
+        requests_per_second=FAST,
+        rate_limiter=fast_limiter(sandbox.api_key),
+    ) as client:
+        run_example("quota-not-sent", client=client, numbers=NUMBERS[:200])
+    assert capsys.readouterr().out.strip().startswith("100 registered; 100 refused for quota;")
+    source = readme_example("quota-warning").replace(
+        "quota_warning=500)", f"quota_warning=500, base_url={sandbox.base_url_for('v2.4')!r})"
+    )
+    namespace = run_example("quota-warning", source, API_KEY=sandbox.api_key, numbers=NUMBERS[:1])
+    assert capsys.readouterr().out.strip() == "0 registered; 0 quota left"
+    assert namespace["client"].last_quota.remaining == 0

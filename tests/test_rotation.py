@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import AsyncTwin, unique_key
+from tests.readme import readme_example, run_example
 from track17_facade import (
     ApiKeyUnavailableError,
     ApiVersion,
@@ -283,3 +284,33 @@ def test_shipments_serve_takes_pushes_signed_with_either_key(tmp_path: Path) -> 
     assert current not in line + rest and previous not in line + rest
     with ShipmentStore(url) as store:
         assert store.inbox_count() == 2
+
+
+# -- the guide's examples --------------------------------------------------------------------------
+
+
+def test_the_rotation_guide_s_examples_run(
+    sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current, previous = unique_key(), unique_key()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TRACK17_API_KEY", current)
+    monkeypatch.setenv("TRACK17_PREVIOUS_API_KEY", previous)
+    receiver = run_example("rotation-receiver")
+    assert receiver["keys"] == [current, previous]
+    with receiver["store"] as store:
+        assert (
+            store.receive(BODY, compute_signature(BODY, previous), receiver["keys"]).number == "RR000000001CN"
+        )
+    key_file = tmp_path / "track17-key"
+    key_file.write_text(sandbox.api_key + "\n")
+    source = readme_example("rotation-client").replace(
+        'api_version="v2.4")', f'api_version="v2.4", base_url={sandbox.base_url_for("v2.4")!r})'
+    )
+    client = run_example("rotation-client", source, KEY_FILE=str(key_file), numbers=NUMBERS[:2])
+    assert client["result"].ok
+    key_file.write_text(sandbox.rotate_key(overlap=timedelta(0)))  # the old key is refused at once
+    assert client["client"].get_track_info(NUMBERS[:2]).ok
+    client["client"].close()
+    run_example("rotation-sandbox")
+    assert capsys.readouterr().out.splitlines() == ["True", "the old key is refused"]
