@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -165,3 +166,23 @@ def test_the_quota_guide_s_examples_run(sandbox: Sandbox, capsys: pytest.Capture
     namespace = run_example("quota-warning", source, API_KEY=sandbox.api_key, numbers=NUMBERS[:1])
     assert capsys.readouterr().out.strip() == "0 registered; 0 quota left"
     assert namespace["client"].last_quota.remaining == 0
+
+
+def test_a_journaled_job_sends_what_the_quota_refused_again_once_topped_up(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Numbers refused (or left unsent) for want of quota charged nothing: the job run again, once
+    the quota is topped up, sends them and only them."""
+    numbers = tmp_path / "numbers.txt"
+    numbers.write_text("\n".join(NUMBERS[:200]) + "\n")
+    journal = ["--journal", str(tmp_path / "job.db"), "--format", "json"]
+    first = run(sandbox, "register", str(numbers), *journal)
+    assert first.exit_code == 1 and sandbox.stats().registered == 100
+    sent = sandbox.stats().requests
+    sandbox.set_quota(250)
+    second = run(sandbox, "register", str(numbers), *journal)
+    assert second.exit_code == 0, second.output
+    rows = json.loads(second.stdout)
+    assert len(rows) == 200 and {row["outcome"] for row in rows} == {"accepted"}
+    assert sandbox.stats().registered == 200 and sandbox.stats().quota_used == 200
+    assert sandbox.stats().requests - sent == 3  # the 100 refused, 40 a request: none of the others

@@ -151,6 +151,18 @@ class Sandbox(AsgiHandling):
             self.config.api_keys = (key, *others)
             return key
 
+    def set_quota(self, total: int | None) -> None:
+        """Set the account's quota in all (what was used stays used): top it up, or lower it to
+        run it out; None: no limit.
+
+        Raises:
+            ValueError: not an integer >= 0 or None.
+        """
+        if total is not None and (isinstance(total, bool) or not isinstance(total, int) or total < 0):
+            raise ValueError(f"the quota is an integer >= 0 or None, got {total!r}")
+        with self._lock:
+            self.engine.quota = self.config.quota = total
+
     def _forget_retired(self) -> None:
         """Drop the replaced keys whose overlap has passed (with the lock held)."""
         now = self.engine.now
