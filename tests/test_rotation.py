@@ -31,7 +31,7 @@ from track17_facade import (
 )
 from track17_facade.cli._app import cli
 from track17_facade.ratelimit import shared_limiter
-from track17_facade.sandbox import Sandbox
+from track17_facade.sandbox import Sandbox, SandboxProcess
 from track17_facade.shipments import ShipmentStore, webhook_app
 from track17_facade.webhooks import SignatureError, compute_signature, parse_webhook, verify_signature
 
@@ -314,3 +314,21 @@ def test_the_rotation_guide_s_examples_run(
     client["client"].close()
     run_example("rotation-sandbox")
     assert capsys.readouterr().out.splitlines() == ["True", "the old key is refused"]
+
+
+def test_a_sandbox_in_another_process_rotates_and_tops_up_through_its_admin_routes() -> None:
+    with SandboxProcess(api_keys=(unique_key(),), rate=1000, quota=1) as box:
+        old = box.api_key
+        new = box.rotate_key(timedelta(minutes=5))
+        assert box.api_key == new != old
+        with (
+            Track17Client(old, base_url=box.base_url, requests_per_second=RATE) as before,
+            Track17Client(new, base_url=box.base_url, requests_per_second=RATE) as after,
+        ):
+            assert before.register(NUMBERS[:1]).ok
+            box.advance(timedelta(minutes=5))  # the admin call carries the new key
+            with pytest.raises(AuthenticationError):
+                before.get_track_info(NUMBERS[:1])
+            assert after.register(NUMBERS[1:2]).rejected[0].code.name == "QUOTA_EXHAUSTED"
+            box.set_quota(2)
+            assert after.register(NUMBERS[1:2]).ok
