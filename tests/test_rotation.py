@@ -332,3 +332,16 @@ def test_a_sandbox_in_another_process_rotates_and_tops_up_through_its_admin_rout
             assert after.register(NUMBERS[1:2]).rejected[0].code.name == "QUOTA_EXHAUSTED"
             box.set_quota(2)
             assert after.register(NUMBERS[1:2]).ok
+
+
+def test_webhook_verify_takes_the_previous_key_too(tmp_path: Path) -> None:
+    current, previous = unique_key(), unique_key()
+    body = tmp_path / "push.json"
+    body.write_bytes(BODY)
+    env = {"TRACK17_API_KEY": current, "TRACK17_PREVIOUS_API_KEY": previous}
+    for key, code in ((current, 0), (previous, 0), (unique_key(), 1)):
+        checked = CliRunner().invoke(
+            cli, ["webhook", "verify", "--sign", compute_signature(BODY, key), str(body)], env=env
+        )
+        assert checked.exit_code == code, checked.output
+        assert current not in checked.output and previous not in checked.output
