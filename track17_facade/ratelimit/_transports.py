@@ -57,6 +57,18 @@ LimiterFor = Callable[[httpx.Request], RateLimiter]
 and answers the limiter that paces it (a client whose key changes is paced by the key in use)."""
 
 
+QUEUEING = "track17.queueing"
+"""The request extension holding what to call just before the request books its rate-limit slot:
+it may raise a ``Track17Error`` to leave the request unsent without spending a slot (a call that
+found the quota exhausted meanwhile)."""
+
+
+def _queueing(request: httpx.Request) -> None:
+    callback = request.extensions.get(QUEUEING)
+    if callback is not None:
+        callback()
+
+
 def _departing(request: httpx.Request) -> None:
     callback = request.extensions.get(DEPARTING)
     if callback is None:
@@ -107,6 +119,7 @@ class PacedTransport(httpx.BaseTransport):
 
         def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
+                _queueing(request)
                 slots.append(wait_sync(limiter))
                 _departing(request)
             elif name.endswith(_HEADERS_SENT):
@@ -169,6 +182,7 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
 
         async def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
+                _queueing(request)
                 slots.append(await wait_async(limiter))
                 _departing(request)
             elif name.endswith(_HEADERS_SENT):
