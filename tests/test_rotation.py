@@ -131,12 +131,17 @@ def test_a_store_receiving_through_a_rotation_loses_no_push(sandbox: Sandbox) ->
         new = sandbox.rotate_key(overlap=timedelta(minutes=5))
         sandbox.set_webhook(app=webhook_app(store, [new, old]), path="/hook")
         sandbox.advance(minutes=4)  # within the overlap: pushes signed with the old key
-        during = len(sandbox.wait_for_deliveries())
+        sandbox.push_now(NUMBERS[0])
+        during = sandbox.wait_for_deliveries()
+        assert during[-1].sign == compute_signature(during[-1].body, old) and during[-1].delivered
         sandbox.advance(days=2)  # past it: pushes signed with the new key
+        sandbox.push_now(NUMBERS[1])
+        after = sandbox.wait_for_deliveries()
+        assert after[-1].sign == compute_signature(after[-1].body, new) and after[-1].delivered
         sandbox.set_webhook(app=webhook_app(store, new), path="/hook")
         sandbox.advance(days=3)
         records = sandbox.wait_for_deliveries()
-        assert len(records) > during > 0
+        assert len(records) > len(after) > len(during)
         assert [record for record in records if not record.delivered] == []
         with _client(sandbox, new) as client:
             truth = {info.number: info.status for info in client.get_track_info(NUMBERS).accepted}
