@@ -56,6 +56,7 @@ def test_every_option_is_a_named_keyword(client_class: type[Any]) -> None:
         "trust_env",
         "headers",
         "pacing_ledger",
+        "quota_warning",
     ]
     documented = client_class.__doc__ or ""
     assert all(f"{name}:" in documented for name in parameters)

@@ -14,10 +14,12 @@ from click.testing import CliRunner
 
 from tests.conftest import ClientFactory, unique_key
 from tests.ports import free_port
-from track17_facade import InvalidInputError, Track17Client, TransportError
+from track17_facade import ApiKeyUnavailableError, InvalidInputError, Track17Client, TransportError
 from track17_facade._secrets import REDACTED, redact
 from track17_facade.cli._app import cli
 from track17_facade.sandbox import FaultKind, Sandbox
+from track17_facade.shipments import ShipmentStore, webhook_app
+from track17_facade.webhooks import SignatureError, compute_signature, parse_webhook
 
 NUMBERS = [f"RR{i:09d}CN" for i in range(5)]
 DIRT = ["\n", "\r\n", "\r", " ", "\t "]
@@ -116,3 +118,41 @@ def test_the_command_line_refuses_a_key_it_cannot_send_without_a_traceback(tmp_p
     assert result.exit_code == 2, result.output
     assert "non-ASCII character" in result.stderr
     assert "secret-key" not in result.output and "Traceback" not in result.output
+
+
+def test_a_key_callable_and_a_key_sequence_never_show(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """A key asked of a callable (refused by the server, or the callable failing) and the keys of
+    a receiver's sequence: absent from reprs, errors and log lines alike."""
+    caplog.set_level(logging.DEBUG)
+    secret, previous, wrong = sandbox.api_key, unique_key(), unique_key()
+    given = [wrong]
+    base_url = sandbox.base_url_for("v2.4")
+    client = Track17Client(lambda: given[0], api_version="v2.4", base_url=base_url, requests_per_second=30)
+    texts = [repr(client)]
+    with pytest.raises(Exception) as refused:  # noqa: PT011 (AuthenticationError; its text is the point)
+        client.register(NUMBERS)
+    given[0] = "\n" + secret + "\n"
+    texts += [str(refused.value), repr(refused.value), repr(client.register(NUMBERS)), repr(client)]
+
+    def failing() -> str:
+        raise RuntimeError(f"could not read {secret} from the vault")
+
+    with pytest.raises(ApiKeyUnavailableError) as unavailable:
+        Track17Client(failing, api_version="v2.4", base_url=base_url)
+    texts += [str(unavailable.value), repr(unavailable.value)]
+    client.close()
+    body = b'{"event":"TRACKING_STOPPED","data":{"number":"RR000000001CN"}}'
+    with ShipmentStore(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        texts.append(repr(webhook_app(store, [secret, previous])))
+        for sign in ("0" * 64, compute_signature(body, wrong)):
+            with pytest.raises(SignatureError) as forged:
+                store.receive(body, sign, [secret, previous])
+            texts += [str(forged.value), repr(forged.value)]
+        with pytest.raises(InvalidInputError) as bad:
+            parse_webhook(body, sign="0" * 64, api_key=[secret, previous + "\x00"])
+        texts += [str(bad.value), repr(bad.value)]
+    texts += [record.getMessage() for record in caplog.records]
+    keys = (secret, previous, wrong)
+    assert [text for text in texts if any(key in text for key in keys)] == []

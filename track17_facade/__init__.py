@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from track17_facade.codes import ErrorCode
     from track17_facade.errors import (
         APIError,
+        ApiKeyUnavailableError,
         AuthenticationError,
         BatchFailedError,
         HTTPStatusError,
@@ -80,6 +81,7 @@ if TYPE_CHECKING:
 
 _EXPORTS: dict[str, str] = {
     "APIError": "track17_facade.errors",
+    "ApiKeyUnavailableError": "track17_facade.errors",
     "Accepted": "track17_facade.models",
     "Address": "track17_facade.models",
     "ApiVersion": "track17_facade._constants",
@@ -158,6 +160,7 @@ __all__ = [
     "APIError",
     "Accepted",
     "Address",
+    "ApiKeyUnavailableError",
     "ApiVersion",
     "AsyncTrack17Client",
     "AuthenticationError",

@@ -16,7 +16,7 @@ import httpx
 from track17_facade import _operations as ops
 from track17_facade import _telemetry
 from track17_facade._async_tasks import Ready, Workers
-from track17_facade._base import MAX_PAGE_SIZE, BaseClient
+from track17_facade._base import MAX_PAGE_SIZE, BaseClient, logger
 from track17_facade._batching import CheckDigits, Outcome, Prepared, Screen, StreamBatch, merge
 from track17_facade._constants import REALTIME_BATCH_SIZE, StreamMethod
 from track17_facade._options import (
@@ -57,7 +57,11 @@ class AsyncTrack17Client(BaseClient):
 
     Args:
         api_key: the 17TRACK access key, sent in the ``17token`` header (never logged or shown).
-            Surrounding whitespace is removed (the newline a key file ends with).
+            Surrounding whitespace is removed (the newline a key file ends with). Or a
+            zero-argument callable returning the key, asked at construction and before each
+            request (every retry included), for a key that rotates while the client lives: each
+            request is paced with the others of the key it carries. A callable that raises, or
+            returns no usable key, stops the call with ``ApiKeyUnavailableError``.
         api_version: "v1" (the default) or "v2.4": the wire format and the default ``base_url``.
             Both versions give the same methods, results and enums; v2.4 adds ``get_quota``,
             ``get_realtime_track_info``, ``Registration`` metadata and richer ``TrackInfo``.
@@ -82,6 +86,11 @@ class AsyncTrack17Client(BaseClient):
             and processes side by side share one limit. False: pace in this process alone, and
             wait one window before the first request in case another process just used the key.
             (Across machines, use ``RedisRateLimiter``.)
+        quota_warning: v2.4 only: at the end of each ``register`` and
+            ``get_realtime_track_info`` call (and the store's ``track`` and ``sync``), read the
+            quota left (getquota: free, one request) and log one WARNING line on the ``track17``
+            logger when it is below this many; the balance is kept as ``last_quota``. None (the
+            default): never checked. v1 has no getquota, so the option needs v2.4.
 
     Raises:
         InvalidInputError: (a ValueError) an empty key or one holding a control or non-ASCII
@@ -90,13 +99,22 @@ class AsyncTrack17Client(BaseClient):
             ``timeout``, ``max_retries`` or rate. The message names the problem, never the key.
         TypeError: an argument of the wrong type, or a ``rate_limiter`` that is a class or
             lacks ``reserve`` and ``reserve_async``.
+        ApiKeyUnavailableError: the ``api_key`` callable raised or gave no usable key.
     """
 
     def _httpx_args(
         self, limiter: RateLimiter, limits: httpx.Limits, proxy: httpx.Proxy | None
     ) -> dict[str, Any]:
+        limiter_for = None if self._keys is None else self._limiter_for
         return {
-            "transport": AsyncPacedTransport(limiter, limits, SENDERS_AT_THE_GATE, proxy, self.api_version),
+            "transport": AsyncPacedTransport(
+                limiter,
+                limits,
+                SENDERS_AT_THE_GATE,
+                proxy,
+                api_version=self.api_version,
+                limiter_for=limiter_for,
+            ),
         }
 
     def _open(self) -> None:
@@ -132,20 +150,25 @@ class AsyncTrack17Client(BaseClient):
         chunk: Sequence[Prepared],
         options: CallOptions,
         stopped: threading.Event,
+        halt: threading.Event,
     ) -> dict[str, Outcome] | None:
-        """The chunk's outcomes; None: not sent, the call is stopping (a refused key)."""
+        """The chunk's outcomes; None: not sent, the call is stopping (a refused key). Once
+        ``halt`` is set (the quota ran out), its items are rejected unsent."""
         if stopped.is_set():
             return None
+        if halt.is_set():
+            return self._not_sent(chunk)
         # Built only once a worker is free, so that a huge call holds few request bodies at once.
         body = operation.body(chunk)
         loop = self._chunk_attempts(operation, chunk, options.retries)
-        send = partial(operation.async_call, client=self._generated, body=body, **options.per_request(chunk))
+        per_request = options.per_request(chunk, halt)
+        send = partial(operation.async_call, client=self._generated, body=body, **per_request)
         try:
             end = await drive_async(loop, send)
         except Track17Error:
             stopped.set()  # before this worker takes the next chunk
             raise
-        return self._chunk_outcomes(operation, chunk, end, options.in_doubt)
+        return self._chunk_end(operation, chunk, end, options.in_doubt, halt)
 
     @_telemetry.traced_bulk_async
     async def _bulk(
@@ -158,9 +181,10 @@ class AsyncTrack17Client(BaseClient):
         prepared, chunks = self._plan(operation, items, screen)
         outcomes: dict[str, Outcome] = {}
         total, done = len(prepared.items), 0
-        stopped = threading.Event()
+        stopped, halt = threading.Event(), threading.Event()
         jobs = [
-            (partial(self._run_chunk, operation, chunk, options, stopped), len(chunk)) for chunk in chunks
+            (partial(self._run_chunk, operation, chunk, options, stopped, halt), len(chunk))
+            for chunk in chunks
         ]
         async with aclosing(self._workers.as_completed(jobs)) as completed:
             async for chunk_outcomes, size in completed:
@@ -168,16 +192,18 @@ class AsyncTrack17Client(BaseClient):
                 done += size
                 if options.on_progress:
                     options.on_progress(done, total)
+        if self._checks_quota(operation):
+            await self.check_quota()
         return merge(prepared, outcomes)
 
     @_telemetry.traced_stream_async
     async def _submit_stream(
         self, operation: ops.Operation[Any], batches: Iterator[StreamBatch], options: CallOptions
     ) -> AsyncIterator[BatchResult[Any]]:
-        stopped = threading.Event()
+        stopped, halt = threading.Event(), threading.Event()
 
         async def run(chunk: tuple[Prepared, ...]) -> BatchResult[Any]:
-            return self._chunk_result(chunk, await self._run_chunk(operation, chunk, options, stopped))
+            return self._chunk_result(chunk, await self._run_chunk(operation, chunk, options, stopped, halt))
 
         def jobs() -> Iterator[Ready[BatchResult[Any]] | partial[Any]]:
             for batch in batches:
@@ -577,6 +603,26 @@ class AsyncTrack17Client(BaseClient):
             api.quota_async, client=self._generated, body=api.quota_body(), **options.per_request()
         )
         return self._quota(await drive_async(loop, call))
+
+    async def check_quota(self) -> Quota | None:
+        """Read the quota left (free) and log one WARNING line when it is below
+        ``quota_warning``; run at the end of ``register``, ``get_realtime_track_info`` and the
+        store's ``track`` and ``sync``, or call it from a scheduled job.
+
+        Returns:
+            The balance (also kept as ``last_quota``); None when ``quota_warning`` is not set, or
+            when the quota could not be read (that is logged as a WARNING too, and never fails the
+            call it ends).
+        """
+        if self.quota_warning is None:
+            return None
+        try:
+            quota = await self.get_quota()
+        except Track17Error as exc:
+            logger.warning("could not read the quota to check it against quota_warning: %s", exc)
+            return None
+        self._warn_if_low(quota)
+        return quota
 
     async def get_realtime_track_info(
         self,

@@ -4,6 +4,7 @@ generated client, and the per-chunk logic. The clients add how they run chunks s
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Self, TypeVar
 from urllib.parse import urlsplit
@@ -51,6 +52,7 @@ from track17_facade._options import (
     CallOptions,
     NotGiven,
     ProgressCallback,
+    QuotaHaltError,
     TimeoutTypes,
     cache_level_wire,
     check_retries,
@@ -60,10 +62,19 @@ from track17_facade._options import (
     checked_timeout,
     environment_proxy,
 )
-from track17_facade._secrets import checked_api_key
+from track17_facade._secrets import checked_api_key, redacting_logger
 from track17_facade._version import __version__
-from track17_facade.errors import HTTPStatusError, InvalidInputError
-from track17_facade.models import REGISTRATION_METADATA, Accepted, BatchResult, Failure, Quota, TrackInfo
+from track17_facade.codes import ErrorCode
+from track17_facade.errors import ApiKeyUnavailableError, HTTPStatusError, InvalidInputError
+from track17_facade.models import (
+    REGISTRATION_METADATA,
+    Accepted,
+    BatchResult,
+    Failure,
+    Quota,
+    Rejection,
+    TrackInfo,
+)
 from track17_facade.ratelimit import (
     KeyedLimiter,
     LearningLimiter,
@@ -77,18 +88,103 @@ from track17_facade.retry import DEFAULT_MAX_RETRIES, Answered, Attempts, GiveUp
 from track17_facade.status import CacheLevel, TrackingStatus
 
 R = TypeVar("R")
+logger = redacting_logger("track17")
 
 MAX_PAGE_SIZE = 40
 KEEPALIVE_EXPIRY = 2.0
 """Seconds an idle connection is kept. Well under common server keep-alive timeouts (5 s for
 uvicorn), because a request may still wait for its rate-limit slot on the connection it took."""
+QUOTA_NOT_SENT = (
+    "not sent: 17TRACK answered QUOTA_EXHAUSTED to an earlier request of this call, so this item was "
+    "not sent (not failed, not charged); send it again once the quota is topped up"
+)
+"""The message of a QUOTA_EXHAUSTED rejection the SDK made itself, without sending the item."""
+CHARGING_OPERATIONS = frozenset({"register", "getRealTimeTrackInfo"})
+"""The operations that charge quota, after which ``quota_warning`` is checked."""
 API_KEY_HEADER = "17token"
 USER_AGENT = f"track17/{__version__}"
+
+
+ApiKey = str | Callable[[], str]
+"""A client's key: the key itself, or a zero-argument callable asked for it before each request
+(a key that rotates while a long-running worker keeps its client)."""
 
 
 def _bind(limiter: RateLimiter, api_key: str) -> RateLimiter:
     """A limiter that namespaces per key (``for_key``, like RedisRateLimiter) gets bound to ours."""
     return limiter.for_key(api_key) if isinstance(limiter, KeyedLimiter) else limiter
+
+
+def _limiter_source(
+    rate_limiter: RateLimiter | None, requests_per_second: float, ledger: Any
+) -> Callable[[str], RateLimiter]:
+    """The limiter of each key a client sends with: the one given, bound to the key, or the
+    limiter every client of the key in this process shares."""
+
+    def limiter_of(key: str) -> RateLimiter:
+        if rate_limiter is None:
+            return shared_limiter(key, requests_per_second, ledger=ledger)
+        return _bind(rate_limiter, key)
+
+    return limiter_of
+
+
+def _checked_quota_warning(threshold: object, has_quota: bool, owner: str) -> int | None:
+    """The ``quota_warning`` option, checked: an integer >= 0, on a version that reads the quota."""
+    if threshold is None:
+        return None
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
+        raise InvalidInputError(f"{owner}: quota_warning must be an integer >= 0 or None, got {threshold!r}")
+    if not has_quota:
+        raise InvalidInputError(
+            f"{owner}: quota_warning needs API v2.4, whose getquota tells the quota left; v1 has no "
+            "such call (create the client with api_version='v2.4')"
+        )
+    return threshold
+
+
+class _KeySource:
+    """A client's key asked of its callable, and the limiter of each key it gave: 17TRACK's limit
+    is per key, so a request is paced with the other requests of the key it carries."""
+
+    def __init__(
+        self, source: Callable[[], str], owner: str, limiter_of: Callable[[str], RateLimiter]
+    ) -> None:
+        self._source, self._owner, self._limiter_of = source, owner, limiter_of
+        self._limiters: dict[str, RateLimiter] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return "<api key callable>"
+
+    def key(self) -> str:
+        """The key the callable gives now, checked.
+
+        Raises:
+            ApiKeyUnavailableError: the callable raised, or gave no usable key.
+        """
+        try:
+            given = self._source()
+        except Exception as exc:
+            raise ApiKeyUnavailableError(
+                f"{self._owner}: the api_key callable raised {type(exc).__name__}: {exc}"
+            ) from exc
+        if not isinstance(given, str):
+            raise ApiKeyUnavailableError(
+                f"{self._owner}: the api_key callable must return a string, got {type(given).__name__}"
+            )
+        try:
+            return checked_api_key(given, f"{self._owner} (from the api_key callable)")
+        except InvalidInputError as exc:
+            raise ApiKeyUnavailableError(str(exc)) from None
+
+    def limiter(self, key: str) -> RateLimiter:
+        """The limiter that paces ``key``'s requests (made on its first request)."""
+        with self._lock:
+            found = self._limiters.get(key)
+            if found is None:
+                found = self._limiters[key] = self._limiter_of(key)
+            return found
 
 
 class _NamedOptions:
@@ -123,7 +219,7 @@ class BaseClient(_NamedOptions):
 
     def __init__(
         self,
-        api_key: str,
+        api_key: ApiKey,
         *,
         api_version: ApiVersion = DEFAULT_API_VERSION,
         base_url: str | None = None,
@@ -136,15 +232,25 @@ class BaseClient(_NamedOptions):
         trust_env: bool = True,
         headers: Mapping[str, str] | None = None,
         pacing_ledger: PacingLedger = True,
+        quota_warning: int | None = None,
     ) -> None:
         owner = type(self).__name__
-        api_key = checked_api_key(api_key, owner)
+        if not isinstance(api_key, str) and not callable(api_key):
+            raise TypeError(
+                f"{owner}: api_key must be a string or a zero-argument callable returning one, "
+                f"got {type(api_key).__name__}"
+            )
         if api_version not in API_VERSIONS:
             known = ", ".join(repr(version) for version in API_VERSIONS)
             raise InvalidInputError(f"{owner}: api_version must be one of {known}, got {api_version!r}")
         self.api_version: ApiVersion = api_version
         """The API version this client speaks: "v1" or "v2.4"."""
         self._api = API_VERSIONS[api_version]
+        self.quota_warning = _checked_quota_warning(quota_warning, self._api.read_quota is not None, owner)
+        """Log a WARNING at the end of each ``register`` (and real-time lookup, and store
+        ``track`` or ``sync``) when fewer quota than this are left; None: never check."""
+        self.last_quota: Quota | None = None
+        """The quota balance as last read (by ``get_quota`` or ``check_quota``); None before."""
         check_retries(max_retries, owner)
         if rate_limiter is not None:
             check_rate_limiter(rate_limiter, owner)
@@ -168,13 +274,17 @@ class BaseClient(_NamedOptions):
         """Retries after a failed first attempt, unless a call says otherwise."""
         self.requests_per_second = requests_per_second
         """The key's rate the client paces itself to (17TRACK's: 3)."""
-        self.rate_limiter: RateLimiter = (
-            shared_limiter(api_key, requests_per_second, ledger=pacing_ledger)
-            if rate_limiter is None
-            else _bind(rate_limiter, api_key)
+
+        limiter_of = _limiter_source(rate_limiter, requests_per_second, pacing_ledger)
+        self._keys: _KeySource | None = (
+            None if isinstance(api_key, str) else _KeySource(api_key, owner, limiter_of)
         )
-        """The limiter every request books its start with: the one given, bound to the key, or the limiter
-        every client of the key in this process shares."""
+        # a callable that cannot give a key fails here, not later
+        api_key = checked_api_key(api_key, owner) if self._keys is None else self._keys.key()
+        self.rate_limiter: RateLimiter = limiter_of(api_key)
+        """The limiter every request books its start with: the one given, bound to the key, or the
+        limiter every client of the key in this process shares (with a key callable: those of the
+        key it gave last)."""
         # Enough requests in flight to keep the limiter's pace when each answer takes longer than
         # the spacing between starts (two windows' worth covers answers of up to ~2 s at 3/s).
         self.max_concurrency = max_concurrency or min(32, max(4, math.ceil(2 * limit / window)))
@@ -212,6 +322,15 @@ class BaseClient(_NamedOptions):
     ) -> dict[str, Any]:
         """The paced transport and request hooks for this client's kind (sync or async)."""
         raise NotImplementedError
+
+    def _limiter_for(self, request: httpx.Request) -> RateLimiter:
+        """A request's limiter, its key asked of the key callable now and set in its header (the
+        transport's ``limiter_for``; only for a client given a callable)."""
+        assert self._keys is not None
+        key = self._keys.key()
+        request.headers[API_KEY_HEADER] = key
+        self.rate_limiter = self._keys.limiter(key)
+        return self.rate_limiter
 
     def _open(self) -> None:
         """Build the httpx client now, not in the first worker threads or tasks at once."""
@@ -389,11 +508,27 @@ class BaseClient(_NamedOptions):
             raise end.error
         return answers[-1]
 
-    @staticmethod
-    def _quota(end: Answered[Quota] | GiveUp) -> Quota:
+    def _quota(self, end: Answered[Quota] | GiveUp) -> Quota:
+        """A getquota answer's balance, kept as ``last_quota`` (every read of it passes here)."""
         if isinstance(end, GiveUp):
             raise end.error
+        self.last_quota = end.result
         return _telemetry.quota_read(end.result)
+
+    def _checks_quota(self, operation: Operation[Any]) -> bool:
+        """Whether a call of ``operation`` ends with the low-quota check."""
+        return self.quota_warning is not None and operation.name in CHARGING_OPERATIONS
+
+    def _warn_if_low(self, quota: Quota) -> None:
+        """One WARNING line when ``quota`` is below ``quota_warning``."""
+        if self.quota_warning is not None and quota.remaining < self.quota_warning:
+            logger.warning(
+                "17TRACK quota low: %d left of %d (quota_warning=%d); registrations are refused "
+                "with QUOTA_EXHAUSTED once none is left",
+                quota.remaining,
+                quota.total,
+                self.quota_warning,
+            )
 
     def _chunk_attempts(
         self, operation: Operation[Any], chunk: Sequence[Prepared], max_retries: int
@@ -430,6 +565,35 @@ class BaseClient(_NamedOptions):
             if item.suspect and isinstance(outcome, Accepted):
                 outcomes[item.number] = evolve(outcome, number_suspect=True)
         return outcomes
+
+    def _chunk_end(
+        self,
+        operation: Operation[Any],
+        chunk: Sequence[Prepared],
+        end: Answered[dict[str, Outcome]] | GiveUp,
+        in_doubt: Container[str] | None,
+        halt: threading.Event,
+    ) -> dict[str, Outcome]:
+        """A sent chunk's outcomes, raising the call's ``halt`` flag once 17TRACK answers
+        QUOTA_EXHAUSTED for any of its items: every request of the call that has not left yet
+        stays unsent (those in flight finish)."""
+        if isinstance(end, GiveUp) and isinstance(end.error, QuotaHaltError):
+            return self._not_sent(chunk)
+        outcomes = self._chunk_outcomes(operation, chunk, end, in_doubt)
+        if not halt.is_set() and any(
+            isinstance(outcome, Rejection) and outcome.code is ErrorCode.QUOTA_EXHAUSTED
+            for outcome in outcomes.values()
+        ):
+            halt.set()
+            logger.debug("%s: the quota is exhausted; the call sends no more requests", operation.name)
+        return outcomes
+
+    @staticmethod
+    def _not_sent(chunk: Sequence[Prepared]) -> dict[str, Outcome]:
+        """The outcomes of a chunk left unsent because the call's quota ran out."""
+        return {
+            item.number: Rejection(item.number, ErrorCode.QUOTA_EXHAUSTED, QUOTA_NOT_SENT) for item in chunk
+        }
 
     @staticmethod
     def _chunk_result(chunk: Sequence[Prepared], outcomes: dict[str, Outcome] | None) -> BatchResult[Any]:

@@ -5,6 +5,7 @@ filters, the before-send and progress callbacks."""
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Container, Sequence
 from typing import Any, Final, Literal
 
@@ -20,8 +21,8 @@ from track17_facade._constants import (
     BASE_URLS,
     version_in_url,
 )
-from track17_facade.errors import InvalidInputError
-from track17_facade.ratelimit import DEPARTING
+from track17_facade.errors import InvalidInputError, Track17Error
+from track17_facade.ratelimit import DEPARTING, QUEUEING
 from track17_facade.status import CacheLevel, MainStatus
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
@@ -54,27 +55,52 @@ class CallOptions:
     on_progress: ProgressCallback | None = None
     """Called as ``on_progress(done, total)`` after each request of a bulk call."""
 
-    def per_request(self, chunk: Sequence[Prepared] = ()) -> dict[str, Any]:
-        """The keyword arguments of a generated call for a request of ``chunk``."""
-        departing = announcer(self.before_send, chunk)
-        return {"timeout": self.timeout, "extensions": None if departing is None else {DEPARTING: departing}}
+    def per_request(
+        self, chunk: Sequence[Prepared] = (), halt: threading.Event | None = None
+    ) -> dict[str, Any]:
+        """The keyword arguments of a generated call for a request of ``chunk``; ``halt``: the
+        call's "quota exhausted" flag, checked before the request books its slot and again when
+        it has it."""
+        if self.before_send is None and halt is None:
+            return {"timeout": self.timeout, "extensions": None}
+        departure = Departure(self.before_send, chunk, halt)
+        return {
+            "timeout": self.timeout,
+            "extensions": {QUEUEING: departure.check, DEPARTING: departure.depart},
+        }
 
 
-def announcer(before_send: BeforeSend | None, chunk: Sequence[Prepared]) -> Callable[[], None] | None:
-    """A departure callback that calls ``before_send(numbers)`` once, when the chunk's request
-    first gets its rate-limit slot (later attempts change nothing for a journal)."""
-    if before_send is None:
-        return None
-    numbers = [item.number for item in chunk]
-    announced = False
+class QuotaHaltError(Track17Error):
+    """A request not sent because an earlier request of its call found the quota exhausted (the
+    clients turn it into QUOTA_EXHAUSTED rejections saying so; never raised to a user)."""
 
-    def announce() -> None:
-        nonlocal announced
-        if not announced:
-            before_send(numbers)
-            announced = True
 
-    return announce
+class Departure:
+    """A chunk's request leaving: ``before_send(numbers)`` called once, when it first gets its
+    rate-limit slot (later attempts change nothing for a journal), and the call's ``halt`` flag
+    checked before it books a slot and again once it has one. Only a request that never left is
+    halted: a retry of one that may have taken effect goes on, so that recovery can confirm it."""
+
+    def __init__(
+        self, before_send: BeforeSend | None, chunk: Sequence[Prepared], halt: threading.Event | None
+    ) -> None:
+        self._before_send, self._halt = before_send, halt
+        self._numbers = [item.number for item in chunk]
+        self._departed = False
+
+    def check(self) -> None:
+        """Raise ``QuotaHaltError`` if the call is halted and this request never left."""
+        if not self._departed and self._halt is not None and self._halt.is_set():
+            raise QuotaHaltError("not sent: the quota ran out on an earlier request of this call")
+
+    def depart(self) -> None:
+        """The request has its slot: check again, then announce it (the first time)."""
+        if self._departed:
+            return
+        self.check()
+        if self._before_send is not None:
+            self._before_send(self._numbers)
+        self._departed = True
 
 
 class NotGiven:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from typing import Final
 
 REDACTED: Final = "[api key]"
@@ -33,6 +34,8 @@ class _Known:
         self.longest_first: tuple[str, ...] = ()
 
     def add(self, *secrets: str) -> None:
+        if self._keys.issuperset(secrets):  # a receiver checks its keys on every push
+            return
         with self._lock:
             self._keys.update(secrets)
             self.longest_first = tuple(sorted(self._keys, key=len, reverse=True))
@@ -63,6 +66,39 @@ def checked_api_key(api_key: object, owner: str) -> str:
             )
     remember(key)
     return key
+
+
+def checked_api_keys(api_key: object, owner: str) -> tuple[str, ...]:
+    """The keys a push may be signed with, from one key or a sequence of them (the current key
+    first, then the previous ones still valid while a rotation takes effect), each checked as
+    ``checked_api_key`` checks one.
+
+    Raises:
+        TypeError: neither a string nor a sequence of strings (``bytes`` included: decode it).
+        InvalidInputError: an empty sequence (a receiver with no key must fail closed), or a key
+            that ``checked_api_key`` refuses.
+    """
+    from track17_facade.errors import InvalidInputError  # noqa: PLC0415 (errors imports this module)
+
+    if isinstance(api_key, str):
+        return (checked_api_key(api_key, owner),)
+    if isinstance(api_key, bytes | bytearray | memoryview) or not isinstance(api_key, Sequence):
+        raise TypeError(
+            f"{owner}: api_key must be a string or a sequence of strings (current key first), "
+            f"got {type(api_key).__name__}"
+        )
+    if not api_key:
+        raise InvalidInputError(
+            f"{owner}: api_key is an empty sequence: at least one key is needed to verify pushes"
+        )
+    keys: list[str] = []
+    for position, key in enumerate(api_key):
+        if not isinstance(key, str):
+            raise TypeError(f"{owner}: api_key[{position}] must be a string, got {type(key).__name__}")
+        checked = checked_api_key(key, f"{owner} (api_key[{position}])")
+        if checked not in keys:
+            keys.append(checked)
+    return tuple(keys)
 
 
 def remember(secret: str) -> None:

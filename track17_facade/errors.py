@@ -12,6 +12,7 @@
     │   ├── InvalidResponseError      a 2xx answer that is not the contract's JSON
     │   └── TransportError            no complete answer: connection refused or dropped
     │       └── RequestTimeoutError   no answer within the timeout
+    ├── ApiKeyUnavailableError        the ``api_key`` callable raised or gave no key
     ├── RateLimiterUnavailableError   the shared (Redis) limiter stayed unreachable
     ├── BatchFailedError              ``raise_for_failures()`` found failed items
     ├── WebhookError                  a push that cannot be accepted
@@ -38,6 +39,7 @@ from track17_facade.codes import ErrorCode
 
 __all__ = [
     "APIError",
+    "ApiKeyUnavailableError",
     "AuthenticationError",
     "BatchFailedError",
     "HTTPStatusError",
@@ -143,6 +145,15 @@ class TransportError(RequestError):
 
 class RequestTimeoutError(TransportError):
     """No complete answer arrived within the timeout."""
+
+
+class ApiKeyUnavailableError(Track17Error):
+    """The client's ``api_key`` callable raised, or returned something that is not a usable key.
+
+    A setup error, not a transient one: the call stops at once (nothing more is sent), as for a
+    refused key. The message names the problem, never a key; ``__cause__`` is what the callable
+    raised.
+    """
 
 
 class RateLimiterUnavailableError(Track17Error):

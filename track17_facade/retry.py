@@ -47,6 +47,7 @@ from track17_facade._secrets import redacting_logger
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import (
     APIError,
+    ApiKeyUnavailableError,
     AuthenticationError,
     HTTPStatusError,
     InvalidResponseError,
@@ -258,7 +259,7 @@ Decision = Retry | GiveUp | Abort
 
 def decide(failed: Failed, attempt: int, max_retries: int, *, rng: random.Random | None = None) -> Decision:
     """What to do after attempt number ``attempt`` failed as ``failed``."""
-    if isinstance(failed.error, AuthenticationError):
+    if isinstance(failed.error, AuthenticationError | ApiKeyUnavailableError):
         return Abort(failed.error)
     if not failed.retryable or attempt > max_retries:
         return GiveUp(failed.error)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -41,7 +41,7 @@ from track17_facade._batching import shorten, tracking_number
 from track17_facade._decoders import ShapeError, carrier, text
 from track17_facade._decoders_v1 import v1_track
 from track17_facade._decoders_v2 import track_info_from_v2
-from track17_facade._secrets import checked_api_key
+from track17_facade._secrets import checked_api_keys
 from track17_facade.carriers import Carrier
 from track17_facade.errors import InvalidInputError, SignatureError, WebhookParseError
 from track17_facade.models import CarrierModel, TrackInfo
@@ -94,7 +94,9 @@ def compute_body_signature(event: str, data: str, api_key: str) -> str:
     return hashlib.sha256(f"{event}/{data}/{api_key}".encode()).hexdigest()
 
 
-def verify_signature(raw_body: bytes | bytearray | str, sign: str | bytes | None, api_key: str) -> None:
+def verify_signature(
+    raw_body: bytes | bytearray | str, sign: str | bytes | None, api_key: str | Sequence[str]
+) -> None:
     """Check a push's signature in constant time: the ``sign`` header against the body as
     received, or, for a v1 push that carries its ``sign`` in the body, that one against the
     body's ``event`` and ``data``.
@@ -105,19 +107,19 @@ def verify_signature(raw_body: bytes | bytearray | str, sign: str | bytes | None
             be the bytes that were signed: a ``str`` holding characters UTF-8 cannot encode, or
             neither ``bytes`` nor ``str``).
     """
+    keys = checked_api_keys(api_key, "verify_signature")
     body = signed_bytes(raw_body)
     if isinstance(sign, bytes | bytearray):
         sign = bytes(sign).decode("latin-1")
     header = sign.strip().lower() if isinstance(sign, str) else ""
     is_hex = _is_hex(header)
-    if header and is_hex and hmac.compare_digest(compute_signature(body, api_key), header):
+    if header and is_hex and _any_match([compute_signature(body, key) for key in keys], header):
         return
     carried = _body_signature(body)
     if carried is not None:
         digest, event, candidates = carried
-        if _is_hex(digest) and any(
-            hmac.compare_digest(compute_body_signature(event, data, api_key), digest) for data in candidates
-        ):
+        expected = [compute_body_signature(event, data, key) for key in keys for data in candidates]
+        if _is_hex(digest) and _any_match(expected, digest):
             return
         raise SignatureError(
             "the 'sign' in the body does not match its event and data: wrong API key, or the body "
@@ -131,6 +133,12 @@ def verify_signature(raw_body: bytes | bytearray | str, sign: str | bytes | None
         "the 'sign' header does not match the body: wrong API key, or the body was changed "
         "(re-serialised JSON never matches; pass the raw bytes)"
     )
+
+
+def _any_match(expected: Sequence[str], given: str) -> bool:
+    """Whether ``given`` is one of ``expected``, comparing against every one in constant time."""
+    matches = [hmac.compare_digest(digest, given) for digest in expected]
+    return any(matches)
 
 
 def _is_hex(text: str) -> bool:
@@ -229,7 +237,7 @@ def parse_webhook(
     raw_body: bytes | bytearray | str,
     *,
     sign: str | None = None,
-    api_key: str | None = None,
+    api_key: str | Sequence[str] | None = None,
     verify: bool = True,
 ) -> WebhookEvent:
     """Verify and parse one push. Verification is on unless you turn it off explicitly.
@@ -238,26 +246,29 @@ def parse_webhook(
         raw_body: the request body exactly as received. Never re-serialise it.
         sign: the ``sign`` request header (None when the push has none: 17TRACK's v1 pushes carry
             their signature in the body, and it is checked there).
-        api_key: your 17TRACK key, which the signature is checked against. Required unless
-            ``verify`` is False, so that a key missing from your app's configuration fails closed
-            instead of accepting forged pushes.
+        api_key: your 17TRACK key, which the signature is checked against, or a sequence of keys
+            while a rotation takes effect (the current first, then the previous one: a push
+            signed with any of them is accepted). Required unless ``verify`` is False, so that a
+            key missing from your app's configuration fails closed instead of accepting forged
+            pushes; an empty sequence fails closed the same way.
         verify: set False only to parse a body you verified some other way.
 
     Raises:
-        InvalidInputError: ``verify`` is on but no ``api_key`` was given (a configuration error,
-            deliberately not a ``WebhookError``, so that a receiver answering 400 to bad pushes
-            answers 500 to this).
+        InvalidInputError: ``verify`` is on but no ``api_key`` was given, or an empty sequence
+            of them (a configuration error, deliberately not a ``WebhookError``, so that a
+            receiver answering 400 to bad pushes answers 500 to this).
+        TypeError: ``api_key`` is neither a string nor a sequence of strings (``bytes``: decode it).
         SignatureError: the signature is missing or wrong.
         WebhookParseError: the body is not a valid push; the message says what and where. No other
             exception escapes, whatever the body contains.
     """
     if verify:
-        if not api_key:
+        if api_key is None or api_key == "":
             raise InvalidInputError(
                 "parse_webhook needs the API key to verify the push's signature: "
                 "pass api_key=..., or verify=False to skip verification"
             )
-        verify_signature(raw_body, sign, checked_api_key(api_key, "parse_webhook"))
+        verify_signature(raw_body, sign, checked_api_keys(api_key, "parse_webhook"))
     if not isinstance(raw_body, bytes | bytearray | str):
         raise WebhookParseError(f"the body must be bytes or str, got {type(raw_body).__name__}")
     try:

@@ -27,11 +27,12 @@ from track17_facade.cli._common import (
     OUTPUT,
     broken_pipe,
     expected_errors,
+    fail,
     output_to,
 )
 from track17_facade.cli._group import Settings, Track17Group
 from track17_facade.cli._input import Inputs
-from track17_facade.cli._job import EXIT_OK, Job
+from track17_facade.cli._job import EXIT_OK, EXIT_SOME_FAILED, Job
 from track17_facade.cli._output import Output
 from track17_facade.cli._shipments import shipments_group
 from track17_facade.cli._tools import journal_group, sandbox_command, webhook_group
@@ -53,6 +54,14 @@ F = TypeVar("F", bound=Callable[..., Any])
     envvar="TRACK17_API_KEY",
     metavar="KEY",
     help="Your 17TRACK key (default: the TRACK17_API_KEY variable). Never printed.",
+)
+@click.option(
+    "--previous-api-key",
+    envvar="TRACK17_PREVIOUS_API_KEY",
+    metavar="KEY",
+    help="During a key rotation, the key being replaced (default: the TRACK17_PREVIOUS_API_KEY "
+    "variable): 'shipments serve' accepts pushes signed with either key, and 'shipments sync' "
+    "falls back to it while the new key is refused. Never printed.",
 )
 @click.option(
     "--base-url",
@@ -244,12 +253,19 @@ def list_command(
 
 
 @cli.command("quota")
+@click.option(
+    "--min",
+    "minimum",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Exit 1, with a message on stderr, when fewer than N are left (for a cron alert).",
+)
 @FORMAT
 @OUTPUT
 @click.pass_obj
 @expected_errors
-def quota_command(settings: Settings, fmt: str | None, output: str | None) -> None:
-    """The account's quota balance (API v2.4)."""
+def quota_command(settings: Settings, minimum: int | None, fmt: str | None, output: str | None) -> None:
+    """The account's quota balance (API v2.4; v1 has no way to ask it)."""
     if settings.version == "v1":
         raise click.UsageError("quota needs API v2.4, which reports it: add --api-version v2.4")
     with settings.client() as client:
@@ -258,6 +274,12 @@ def quota_command(settings: Settings, fmt: str | None, output: str | None) -> No
         out = Output(fmt, ("total", "used", "remaining", "today_used", "daily_limit"), stream)
         out.write(quota.to_dict())
         out.close()
+    if minimum is not None and quota.remaining < minimum:
+        fail(
+            f"quota low: {quota.remaining} left of {quota.total}, fewer than --min {minimum}; "
+            "registrations are refused with QUOTA_EXHAUSTED once none is left",
+            EXIT_SOME_FAILED,
+        )
 
 
 @cli.command("completion")

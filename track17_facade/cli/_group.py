@@ -3,6 +3,7 @@ parsed wherever they are typed (``Track17Group``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -24,6 +25,7 @@ class Settings:
 
     def __init__(self, **options: Any) -> None:
         self.api_key: str | None = options["api_key"]
+        self.previous_api_key: str | None = options.get("previous_api_key") or None
         self.base_url: str | None = options["base_url"]
         self.api_version: str | None = options["api_version"]
         self.rate: float = options["rate"]
@@ -49,9 +51,18 @@ class Settings:
             )
         return self.api_version
 
-    def client(self) -> Track17Client:
-        """A client from the options; a missing key is a usage error."""
+    @property
+    def receiving_keys(self) -> str | tuple[str, str]:
+        """The keys a push may be signed with: the key, and the previous one during a rotation;
+        a missing key is a usage error."""
         if not self.api_key:
+            raise click.UsageError("an API key is needed: --api-key KEY or the TRACK17_API_KEY variable")
+        return (self.api_key, self.previous_api_key) if self.previous_api_key else self.api_key
+
+    def client(self, api_key: str | Callable[[], str] | None = None) -> Track17Client:
+        """A client from the options (``api_key``: instead of ``--api-key``, e.g. a callable);
+        a missing key is a usage error."""
+        if api_key is None and not self.api_key:
             raise click.UsageError("an API key is needed: --api-key KEY or the TRACK17_API_KEY variable")
         options: dict[str, Any] = {"api_version": self.version, "requests_per_second": self.rate}
         if self.base_url:
@@ -63,7 +74,7 @@ class Settings:
         # Imported here, as the HTTP stack is: `track17 --help` and the offline commands need neither.
         from track17_facade import Track17Client  # noqa: PLC0415
 
-        return Track17Client(self.api_key, **options)
+        return Track17Client(api_key or self.api_key or "", **options)
 
 
 class Track17Group(click.Group):

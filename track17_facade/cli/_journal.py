@@ -6,7 +6,8 @@ keeps it on a power cut too, except the last few transactions, which then count 
 
 States: ``queued`` (read in some run, not yet sent), ``sent`` (its request was about to go out:
 no final outcome, the request may or may not have taken effect), and the final outcomes
-``accepted``, ``rejected`` and ``failed`` (failed is tried again on the next run).
+``accepted``, ``rejected`` and ``failed`` (failed, and rejected for want of quota, are tried again
+on the next run).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ CREATE TABLE IF NOT EXISTS numbers (
 ) WITHOUT ROWID;
 """
 FINAL: Final = ("accepted", "rejected")
+RETRIED_CODE: Final = "QUOTA_EXHAUSTED"
+"""A rejection sent again by the next run: refused (or left unsent) for want of quota, which
+charges nothing and may have been topped up since."""
 
 
 class JournalError(Exception):
@@ -214,7 +218,9 @@ class Journal:
             state, _, row = found
             self._db.execute("UPDATE numbers SET run = ? WHERE number = ?", (self.run, number))
         if state in FINAL:
-            return Admission.DONE, json.loads(row)
+            done = json.loads(row)
+            if done.get("code") != RETRIED_CODE:
+                return Admission.DONE, done
         # A failed request may have taken effect before failing, like one in flight at a crash.
         return (Admission.IN_DOUBT if state in ("sent", "failed") else Admission.SEND), None
 

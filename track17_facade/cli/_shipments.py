@@ -19,7 +19,7 @@ from track17_facade.cli._group import Settings
 from track17_facade.cli._job import EXIT_OK, EXIT_SOME_FAILED
 from track17_facade.cli._metrics import Address, metrics_option, serve_metrics
 from track17_facade.cli._output import Output
-from track17_facade.errors import StoreSchemaError
+from track17_facade.errors import AuthenticationError, StoreSchemaError
 from track17_facade.models import Failure, Rejection
 from track17_facade.status import MainStatus
 
@@ -169,7 +169,7 @@ def serve_command(
                 "the store is in memory: it would answer 200 to pushes and forget them when it stops, "
                 "and 17TRACK does not send a push again; give it a file (--store sqlite:///shipments.db)"
             )
-        app = webhook_app(store, settings.api_key)
+        app = webhook_app(store, settings.receiving_keys)
         try:
             listener = socket.create_server((host, port), backlog=1024)
         except OSError as exc:
@@ -226,15 +226,35 @@ def sync_command(
         )
     if metrics is not None and every is None:
         raise click.UsageError("--metrics-port needs --every: a single run ends before it can be scraped")
+    key = _RotatingKey(settings)
     store = _open(store_url, keep_bodies=keep_bodies, keep_digests=keep_digests)
     if metrics is not None:
         serve_metrics(metrics)
-    with store, settings.client() as client:
+    with store, settings.client(key) as client:
         while True:
             started = time.monotonic()
-            report = store.sync(
-                client, stale_after=stale_after, stop_after_delivered=stop_after_delivered, discover=discover
-            )
+            key.use_current()
+            try:
+                report = store.sync(
+                    client,
+                    stale_after=stale_after,
+                    stop_after_delivered=stop_after_delivered,
+                    discover=discover,
+                )
+            except AuthenticationError:
+                if not key.fall_back():
+                    raise
+                settings.err.print(
+                    "the API key was refused: this run uses the previous key (--previous-api-key); "
+                    "the next one tries the key again",
+                    soft_wrap=True,
+                )
+                report = store.sync(
+                    client,
+                    stale_after=stale_after,
+                    stop_after_delivered=stop_after_delivered,
+                    discover=discover,
+                )
             settings.err.print(
                 f"asked {report.asked}: {report.refreshed} refreshed ({report.changed} changed status), "
                 f"{report.unchanged} unchanged, {report.failed} failed"
@@ -248,6 +268,35 @@ def sync_command(
             if every is None:
                 sys.exit(EXIT_OK if report.failed == 0 else EXIT_SOME_FAILED)
             time.sleep(max(0.0, every.total_seconds() - (time.monotonic() - started)))  # the schedule
+
+
+class _RotatingKey:
+    """``sync``'s key: ``--api-key``, or for the rest of a run whose requests it got refused,
+    ``--previous-api-key`` (a new key entered before 17TRACK has taken it up: "within 5
+    minutes"). Asked by the client before each request, so the switch needs no new client."""
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.api_key:
+            raise click.UsageError("an API key is needed: --api-key KEY or the TRACK17_API_KEY variable")
+        self._current, self._previous = settings.api_key, settings.previous_api_key
+        self._key = self._current
+
+    def __call__(self) -> str:
+        return self._key
+
+    def __repr__(self) -> str:
+        return "<the API key>"
+
+    def use_current(self) -> None:
+        """Ask with ``--api-key`` again (each run starts with it)."""
+        self._key = self._current
+
+    def fall_back(self) -> bool:
+        """Switch to the previous key; False when there is none, or it is in use already."""
+        if self._previous is None or self._key == self._previous:
+            return False
+        self._key = self._previous
+        return True
 
 
 @shipments_group.command("list")

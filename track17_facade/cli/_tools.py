@@ -41,7 +41,8 @@ def webhook_group() -> None:
 @expected_errors
 def webhook_verify(settings: Settings, sign: str | None, body: str) -> None:
     """Check a push's signature against its raw BODY (a file, or '-' for stdin) and print the
-    parsed event as JSON. Exit code 1 when the signature or the body is wrong."""
+    parsed event as JSON. Exit code 1 when the signature or the body is wrong. During a key
+    rotation, a push signed with --previous-api-key is valid too."""
     if not settings.api_key:
         raise click.UsageError("an API key is needed: --api-key KEY or the TRACK17_API_KEY variable")
     try:
@@ -56,7 +57,7 @@ def webhook_verify(settings: Settings, sign: str | None, body: str) -> None:
     from track17_facade.webhooks import parse_webhook  # noqa: PLC0415 (as in Settings.client)
 
     try:
-        event = parse_webhook(raw, sign=sign, api_key=settings.api_key)
+        event = parse_webhook(raw, sign=sign, api_key=settings.receiving_keys)
     except WebhookError as exc:
         fail(f"{type(exc).__name__}: {exc}", EXIT_SOME_FAILED)
         return

@@ -58,6 +58,7 @@ from track17_facade.ratelimit._margin import (
 from track17_facade.ratelimit._transports import (
     DEPARTING,
     NO_DELAY,
+    QUEUEING,
     SENDERS_AT_THE_GATE,
     AsyncPacedTransport,
     PacedTransport,
@@ -74,6 +75,7 @@ __all__ = [
     "MARGIN_START",
     "MARGIN_WIDEN",
     "NO_DELAY",
+    "QUEUEING",
     "ROUTE_MEMORY",
     "SENDERS_AT_THE_GATE",
     "SPREAD_FACTOR",

@@ -6,6 +6,7 @@ import asyncio
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -53,12 +54,31 @@ headers are about to go out: the last moment before a request can take effect, f
 what may have been sent (the clients put ``before_send`` there, per request)."""
 
 
+LimiterFor = Callable[[httpx.Request], RateLimiter]
+"""Called with each request before it queues for its slot: readies the request (its key header)
+and answers the limiter that paces it (a client whose key changes is paced by the key in use)."""
+
+
+QUEUEING = "track17.queueing"
+"""The request extension holding what to call just before the request books its rate-limit slot:
+it may raise a ``Track17Error`` to leave the request unsent without spending a slot (a call that
+found the quota exhausted meanwhile)."""
+
+
+def _queueing(request: httpx.Request) -> None:
+    callback = request.extensions.get(QUEUEING)
+    if callback is not None:
+        callback()
+
+
 def _departing(request: httpx.Request) -> None:
     callback = request.extensions.get(DEPARTING)
     if callback is None:
         return
     try:
         callback()
+    except Track17Error:  # the call's own decision not to send (the quota ran out)
+        raise
     except Exception as exc:  # not retried: the request stays unsent and fails with this
         raise Track17Error(
             f"the request was not sent: its before-send callback failed ({type(exc).__name__}: {exc})"
@@ -68,7 +88,8 @@ def _departing(request: httpx.Request) -> None:
 class PacedTransport(httpx.BaseTransport):
     """An httpx transport that starts each request exactly when its rate limiter allows.
 
-    ``proxy`` routes every request through that proxy (as ``httpx.HTTPTransport`` does).
+    ``proxy`` routes every request through that proxy (as ``httpx.HTTPTransport`` does);
+    ``limiter_for``, when given, picks each request's limiter instead of ``limiter``.
     """
 
     def __init__(
@@ -78,11 +99,13 @@ class PacedTransport(httpx.BaseTransport):
         gate: int,
         proxy: httpx.Proxy | None = None,
         api_version: str | None = None,
+        limiter_for: LimiterFor | None = None,
     ) -> None:
         self.api_version = api_version
         """The API version of the client sending through it, as telemetry names it."""
         self._inner = httpx.HTTPTransport(limits=limits, socket_options=NO_DELAY, proxy=proxy)
         self._limiter = limiter
+        self._limiter_for = limiter_for
         self._gate = threading.BoundedSemaphore(gate)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -90,6 +113,7 @@ class PacedTransport(httpx.BaseTransport):
         return _telemetry.send(self._paced, request, self.api_version)
 
     def _paced(self, request: httpx.Request) -> httpx.Response:
+        limiter = self._limiter if self._limiter_for is None else self._limiter_for(request)
         self._gate.acquire()
         released = threading.Event()
 
@@ -103,14 +127,15 @@ class PacedTransport(httpx.BaseTransport):
 
         def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
-                slots.append(wait_sync(self._limiter))
+                _queueing(request)
+                slots.append(wait_sync(limiter))
                 _telemetry.paced(request, self.api_version)
                 _departing(request)
             elif name.endswith(_HEADERS_SENT):
                 departed.append(time.monotonic())
                 try:
                     if slots:
-                        count_departure(self._limiter, slots[0].due, departed[0])
+                        count_departure(limiter, slots[0].due, departed[0])
                 finally:
                     release()
 
@@ -121,7 +146,7 @@ class PacedTransport(httpx.BaseTransport):
             release()
         if slots:
             round_trip = time.monotonic() - departed[0] if departed else None
-            teach(self._limiter, slots[0], response.status_code, round_trip, request.url.path)
+            teach(limiter, slots[0], response.status_code, round_trip, request.url.path)
         return response
 
     def close(self) -> None:
@@ -139,11 +164,13 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
         gate: int,
         proxy: httpx.Proxy | None = None,
         api_version: str | None = None,
+        limiter_for: LimiterFor | None = None,
     ) -> None:
         self.api_version = api_version
         """The API version of the client sending through it, as telemetry names it."""
         self._inner = httpx.AsyncHTTPTransport(limits=limits, socket_options=NO_DELAY, proxy=proxy)
         self._limiter = limiter
+        self._limiter_for = limiter_for
         self._gate_size = gate
         self._gate: asyncio.Semaphore | None = None
 
@@ -152,6 +179,7 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
         return await _telemetry.send_async(self._paced, request, self.api_version)
 
     async def _paced(self, request: httpx.Request) -> httpx.Response:
+        limiter = self._limiter if self._limiter_for is None else self._limiter_for(request)
         if self._gate is None:
             self._gate = asyncio.Semaphore(self._gate_size)
         gate = self._gate
@@ -169,14 +197,15 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
 
         async def on_time(name: str, info: dict[str, Any]) -> None:
             if name.endswith(_HEADERS_STARTED):
-                slots.append(await wait_async(self._limiter))
+                _queueing(request)
+                slots.append(await wait_async(limiter))
                 _telemetry.paced(request, self.api_version)
                 _departing(request)
             elif name.endswith(_HEADERS_SENT):
                 departed.append(time.monotonic())
                 try:
                     if slots:
-                        await count_departure_async(self._limiter, slots[0].due, departed[0])
+                        await count_departure_async(limiter, slots[0].due, departed[0])
                 finally:
                     release()
 
@@ -187,7 +216,7 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
             release()
         if slots:
             round_trip = time.monotonic() - departed[0] if departed else None
-            teach(self._limiter, slots[0], response.status_code, round_trip, request.url.path)
+            teach(limiter, slots[0], response.status_code, round_trip, request.url.path)
         return response
 
     async def aclose(self) -> None:

@@ -33,7 +33,8 @@ def admin(sandbox: Sandbox, action: str, raw: bytes) -> Answer:
 
     Actions: ``advance {"seconds": N}``, ``stats``, ``faults {"enqueue": [...], "rate": R}``,
     ``webhook {"url": ..., "format": "v1" | "v2", "drop"/"repeat"/"reorder": shares}``,
-    ``v1-shape {"shape": "contract" | "17track"}``, ``requests``, ``deliveries``.
+    ``v1-shape {"shape": "contract" | "17track"}``, ``requests``, ``deliveries``,
+    ``rotate-key {"overlap_seconds": N}`` (answers the new key), ``quota {"total": N | null}``.
     """
     try:
         body = json.loads(raw) if raw else {}
@@ -63,6 +64,20 @@ def admin(sandbox: Sandbox, action: str, raw: bytes) -> Answer:
                 repeat=body.get("repeat"),
                 reorder=body.get("reorder"),
             )
+            return 200, {"code": 0}, []
+        if action == "rotate-key":
+            overlap = body.get("overlap_seconds", 300)
+            if (
+                isinstance(overlap, bool)
+                or not isinstance(overlap, int | float)
+                or not 0 <= overlap <= MAX_ADVANCE
+            ):
+                raise ValueError(
+                    f"'overlap_seconds' must be a number from 0 to {MAX_ADVANCE:.0f}, got {overlap!r}"
+                )
+            return 200, {"code": 0, "key": sandbox.rotate_key(timedelta(seconds=overlap))}, []
+        if action == "quota":
+            sandbox.set_quota(body.get("total"))
             return 200, {"code": 0}, []
         if action == "v1-shape":
             sandbox.set_v1_shape(str(body.get("shape")))

@@ -134,6 +134,18 @@ class SandboxProcess:
         """Move the sandbox clock forward; returns the pushes queued."""
         return int(str(self._admin("advance", {"seconds": delta.total_seconds()})["pushes"]))
 
+    def rotate_key(self, overlap: timedelta = timedelta(minutes=5)) -> str:
+        """Rotate the key as ``Sandbox.rotate_key`` does; ``api_key`` becomes the new key."""
+        key = str(self._admin("rotate-key", {"overlap_seconds": overlap.total_seconds()})["key"])
+        self.api_key = key
+        assert self._http is not None
+        self._http.headers["17token"] = key
+        return key
+
+    def set_quota(self, total: int | None) -> None:
+        """Set the quota in all, as ``Sandbox.set_quota`` does."""
+        self._admin("quota", {"total": total})
+
     def enqueue_faults(self, *faults: FaultKind | RawAnswer) -> None:
         """Make the next requests fail in these ways."""
         queued = [fault.to_json() if isinstance(fault, RawAnswer) else fault.value for fault in faults]

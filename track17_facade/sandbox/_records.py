@@ -30,7 +30,8 @@ class SandboxConfig:
     """How a sandbox behaves. Every field has a default that mirrors 17TRACK."""
 
     api_keys: tuple[str, ...] = (DEFAULT_API_KEY,)
-    """Keys accepted in the ``17token`` header; the first one signs webhooks."""
+    """Keys accepted in the ``17token`` header; the first one signs webhooks (during the overlap of
+    ``Sandbox.rotate_key``, the key it replaced does)."""
     rate: int = 3
     """Requests each key may make in any sliding ``window`` (17TRACK: 3 per second)."""
     window: float = 1.0

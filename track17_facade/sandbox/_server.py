@@ -99,9 +99,11 @@ class Sandbox(AsgiHandling):
         self._webhook_kind: AppKind = "asgi"
         self._webhook_headers: dict[str, str] = {}
         self._push_counts: Counter[str] = Counter()
+        self._retiring: dict[str, datetime] = {}
+        self._rotations = 0
         self._delivery = WebhookDelivery(
             self._webhook_target,
-            lambda: self.api_key,
+            self.signing_key,
             lambda: self.config.webhook_retry_delays,
             lambda: Chaos(self.config.webhook_drop, self.config.webhook_repeat, self.config.webhook_reorder),
             base.seed,
@@ -121,6 +123,73 @@ class Sandbox(AsgiHandling):
     def api_key(self) -> str:
         """The first configured API key."""
         return self.config.api_keys[0]
+
+    def signing_key(self) -> str:
+        """The key pushes are signed with now: during a rotation's overlap the old key (as
+        17TRACK may go on signing with it), else the first configured key."""
+        with self._lock:
+            self._forget_retired()
+            return next(reversed(self._retiring), self.config.api_keys[0])
+
+    def accepts_key(self, key: str) -> bool:
+        """Whether a request carrying ``key`` is served: a configured key, or one a rotation
+        replaced whose overlap has not yet passed on the sandbox clock."""
+        if key in self.config.api_keys:
+            return True
+        with self._lock:
+            self._forget_retired()
+            return key in self._retiring
+
+    def rotate_key(self, overlap: timedelta = timedelta(minutes=5), *, new_key: str | None = None) -> str:
+        """Replace the first key by a new one, as a key update in 17TRACK's console does: for
+        ``overlap`` on the sandbox clock (17TRACK: "takes effect within 5 minutes") both keys are
+        served and pushes stay signed with the old one; after it (``advance`` past it), the old
+        key is refused with 401, and pushes are signed with the new key.
+
+        Args:
+            overlap: how long the old key keeps working, in sandbox time (zero: not at all).
+            new_key: the new key (default: one drawn from the seed, the same in every run).
+
+        Returns:
+            The new key.
+
+        Raises:
+            ValueError: a negative ``overlap``, or a ``new_key`` that is empty or already a key.
+        """
+        if not isinstance(overlap, timedelta) or overlap < timedelta():
+            raise ValueError(f"overlap must be a timedelta >= 0, got {overlap!r}")
+        with self._lock:
+            self._rotations += 1
+            key = (
+                new_key
+                or "sandbox-" + random.Random(f"key:{self.config.seed}:{self._rotations}").randbytes(16).hex()
+            )
+            if not isinstance(key, str) or not key.strip() or key in self.config.api_keys:
+                raise ValueError("new_key must be a non-empty string that is not already a key")
+            old, *others = self.config.api_keys
+            if overlap > timedelta():
+                self._retiring[old] = self.engine.now + overlap
+            self.config.api_keys = (key, *others)
+            return key
+
+    def set_quota(self, total: int | None) -> None:
+        """Set the account's quota in all (what was used stays used): top it up, or lower it to
+        run it out; None: no limit.
+
+        Raises:
+            ValueError: not an integer >= 0 or None.
+        """
+        if total is not None and (isinstance(total, bool) or not isinstance(total, int) or total < 0):
+            raise ValueError(f"the quota is an integer >= 0 or None, got {total!r}")
+        with self._lock:
+            self.engine.quota = self.config.quota = total
+
+    def _forget_retired(self) -> None:
+        """Drop the replaced keys whose overlap has passed (with the lock held)."""
+        now = self.engine.now
+        for key, until in list(self._retiring.items()):
+            if now >= until:
+                del self._retiring[key]
 
     @property
     def base_url(self) -> str:
@@ -401,6 +470,7 @@ class Sandbox(AsgiHandling):
         if self.config.webhook_url is None:  # an in-process app has its local URL here too
             return []
         config, now = self.config, self.engine.now
+        self._forget_retired()  # the lock is held
         pushes = []
         for reg in regs:
             # What makes the push itself, for its seeded fate: the same push whenever and
@@ -408,7 +478,8 @@ class Sandbox(AsgiHandling):
             seen = f"{reg.number}:{event}:{len(reg.visible_events(now))}"
             self._push_counts[seen] += 1
             fmt = config.webhook_format or ("v2" if reg.api_version == "v2.4" else "v1")
-            body = build_push(event, reg, now, fmt, v1_shape=config.v1_shape, api_key=self.api_key)  # type: ignore[arg-type]
+            key = next(reversed(self._retiring), config.api_keys[0])
+            body = build_push(event, reg, now, fmt, v1_shape=config.v1_shape, api_key=key)  # type: ignore[arg-type]
             pushes.append(
                 Push(
                     reg.number,

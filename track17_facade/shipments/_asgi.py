@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from track17_facade import _telemetry
-from track17_facade._secrets import checked_api_key, redacting_logger
+from track17_facade._secrets import checked_api_keys, redacting_logger
 from track17_facade.errors import SignatureError, StoreUnavailableError, WebhookParseError
 from track17_facade.shipments._store import ShipmentStore
 
@@ -27,7 +27,9 @@ MAX_BODY = 4 * 1024 * 1024
 logger = redacting_logger("track17.shipments")
 
 
-def webhook_app(store: ShipmentStore, api_key: str, *, max_body: int = MAX_BODY) -> WebhookApp:
+def webhook_app(
+    store: ShipmentStore, api_key: str | Sequence[str], *, max_body: int = MAX_BODY
+) -> WebhookApp:
     """An ASGI application that stores 17TRACK's pushes in ``store``.
 
     It answers a POST (at any path it is given):
@@ -48,10 +50,15 @@ def webhook_app(store: ShipmentStore, api_key: str, *, max_body: int = MAX_BODY)
     it answers at ``path/`` only: the framework redirects ``path`` there, and 17TRACK does not
     follow redirects.
 
+    ``api_key`` is your key, or a sequence of keys while a rotation takes effect (the current
+    first, then the previous one): a push signed with any of them is stored.
+
     Raises:
-        InvalidInputError: ``api_key`` is not a usable key (at the call, not per push).
+        InvalidInputError: ``api_key`` is not a usable key, or an empty sequence (at the call, not
+            per push).
+        TypeError: ``api_key`` is neither a string nor a sequence of strings.
     """
-    return WebhookApp(store, checked_api_key(api_key, "webhook_app"), max_body)
+    return WebhookApp(store, checked_api_keys(api_key, "webhook_app"), max_body)
 
 
 class WebhookApp:
@@ -59,8 +66,9 @@ class WebhookApp:
     function), so that Starlette's routes take it as an application rather than as a
     request handler."""
 
-    def __init__(self, store: ShipmentStore, api_key: str, max_body: int = MAX_BODY) -> None:
-        self.store, self._key, self.max_body = store, api_key, max_body
+    def __init__(self, store: ShipmentStore, api_key: str | Sequence[str], max_body: int = MAX_BODY) -> None:
+        self.store, self.max_body = store, max_body
+        self._key = checked_api_keys(api_key, "WebhookApp")
 
     def __repr__(self) -> str:
         return f"<WebhookApp into {self.store!r}>"

@@ -7,7 +7,7 @@ import hashlib
 import itertools
 import json
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -193,13 +193,16 @@ class ShipmentStore:
 
     # -- receiving pushes ---------------------------------------------------------------------
 
-    def receive(self, raw_body: bytes | bytearray | str, sign: str | None, api_key: str) -> Receipt:
+    def receive(
+        self, raw_body: bytes | bytearray | str, sign: str | None, api_key: str | Sequence[str]
+    ) -> Receipt:
         """Verify one push, record it in the inbox and apply it, in one transaction.
 
         Args:
             raw_body: the request body exactly as received.
             sign: the request's ``sign`` header.
-            api_key: your 17TRACK key, which the signature is checked against.
+            api_key: your 17TRACK key, which the signature is checked against, or a sequence of
+                keys while a rotation takes effect (the current first): any of them verifies.
 
         Returns:
             A ``Receipt``: APPLIED, DUPLICATE (this push was received before), STALE (not newer
@@ -210,7 +213,8 @@ class ShipmentStore:
         Raises:
             SignatureError: the signature is missing or wrong; nothing is stored.
             WebhookParseError: the body is not a push; nothing is stored.
-            InvalidInputError: no ``api_key`` (a configuration error).
+            InvalidInputError: no ``api_key``, or an empty sequence (a configuration error).
+            TypeError: ``api_key`` is neither a string nor a sequence of strings.
             StoreUnavailableError: the database is unavailable; nothing is stored (answer 503,
                 and 17TRACK delivers the push again).
         """

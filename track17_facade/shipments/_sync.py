@@ -173,6 +173,7 @@ def run_sync(
             run.mark_stopped(batch)
     for batch in client.stream("get_track_info", run.stale()):
         run.apply(batch)
+    client.check_quota()
     return run.report(store.prune())
 
 
@@ -196,6 +197,7 @@ async def run_sync_async(
             await asyncio.to_thread(run.mark_stopped, batch)
     async for batch in client.stream("get_track_info", run.stale()):
         await asyncio.to_thread(run.apply, batch)
+    await client.check_quota()
     return run.report(await asyncio.to_thread(store.prune))
 
 
