@@ -218,7 +218,7 @@ class ShipmentStore:
             StoreUnavailableError: the database is unavailable; nothing is stored (answer 503,
                 and 17TRACK delivers the push again).
         """
-        if not api_key:  # parse_webhook's own message names its verify=, which receive has not
+        if api_key is None or api_key == "":  # parse_webhook's message names its verify=, receive has none
             raise InvalidInputError(
                 "ShipmentStore.receive needs the API key to verify the push's signature: pass "
                 "receive(raw_body, sign, api_key) with your 17TRACK key (the store keeps verified "
