@@ -19,7 +19,6 @@ from track17_facade._batching import (
     Prepared,
     Screen,
     StreamBatch,
-    bulk_items,
     check_digit_screen,
     chunks,
     merge,
@@ -58,6 +57,7 @@ from track17_facade._secrets import checked_api_key
 from track17_facade._version import __version__
 from track17_facade.errors import InvalidInputError
 from track17_facade.models import REGISTRATION_METADATA, Accepted, BatchResult, Failure, Quota, TrackInfo
+from track17_facade.numbers import bulk_items
 from track17_facade.ratelimit import (
     KeyedLimiter,
     LearningLimiter,

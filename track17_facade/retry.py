@@ -39,8 +39,8 @@ from typing import Any, Generic, Protocol, TypeVar
 import httpx
 from attrs import frozen
 
-from track17_facade._batching import shorten
 from track17_facade._secrets import redacting_logger
+from track17_facade._text import shorten
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import (
     APIError,
