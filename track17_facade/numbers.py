@@ -57,10 +57,8 @@ from track17_facade.carriers import Carrier, CarrierLike, default_directory
 from track17_facade.errors import InvalidInputError
 
 __all__ = [
-    "NUMBER_PATTERN",
     "NumberCheck",
     "NumberFormat",
-    "bulk_items",
     "canonical_number",
     "check_number",
     "number_formats",
