@@ -25,7 +25,6 @@ earlier attempt may have taken effect; those are a few lines here but custom hoo
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import math
 import random
@@ -374,6 +373,8 @@ def drive_sync(loop: Attempts[R], send: Callable[[], Answer]) -> Answered[R] | G
 
 async def drive_async(loop: Attempts[R], send: Callable[[], Awaitable[Answer]]) -> Answered[R] | GiveUp:
     """Run an attempt loop in the current event loop."""
+    import asyncio  # noqa: PLC0415 (only async callers wait here; a sync process never imports it)
+
     value: Answer | BaseException | None = None
     while True:
         try:

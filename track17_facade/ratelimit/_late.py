@@ -3,7 +3,6 @@ count it where it really left."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -169,6 +168,8 @@ def wait_sync(limiter: RateLimiter) -> Slot:
 
 async def wait_async(limiter: RateLimiter) -> Slot:
     """``wait_sync`` for asyncio: the same bookings, waiting without blocking the loop."""
+    import asyncio  # noqa: PLC0415 (only async clients wait here; a sync process never imports it)
+
     booked = time.monotonic()
     delay = await reserve_async(limiter)
     for attempt in range(MAX_REBOOKINGS + 1):

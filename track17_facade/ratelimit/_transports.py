@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+if TYPE_CHECKING:
+    import asyncio
 
 from track17_facade._secrets import redacting_logger
 from track17_facade.errors import Track17Error
@@ -130,6 +132,8 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` once the limiter allows it."""
         if self._gate is None:
+            import asyncio  # noqa: PLC0415 (only async clients wait here; a sync process never imports it)
+
             self._gate = asyncio.Semaphore(self._gate_size)
         gate = self._gate
         await gate.acquire()
