@@ -56,7 +56,15 @@ from track17_facade._options import (
 from track17_facade._secrets import checked_api_key
 from track17_facade._version import __version__
 from track17_facade.errors import InvalidInputError
-from track17_facade.models import REGISTRATION_METADATA, Accepted, BatchResult, Failure, Quota, TrackInfo
+from track17_facade.models import (
+    REGISTRATION_METADATA,
+    Accepted,
+    BatchResult,
+    Failure,
+    Quota,
+    Rejection,
+    TrackInfo,
+)
 from track17_facade.numbers import bulk_items
 from track17_facade.ratelimit import (
     KeyedLimiter,
@@ -368,6 +376,8 @@ class BaseClient(_NamedOptions):
             outcome = outcomes.get(item.number)
             if item.suspect and isinstance(outcome, Accepted):
                 outcomes[item.number] = evolve(outcome, number_suspect=True)
+            elif isinstance(outcome, Rejection) and outcome.index is None:
+                outcomes[item.number] = evolve(outcome, index=item.index)  # as the SDK's own refusals
         return outcomes
 
     @staticmethod

@@ -71,6 +71,8 @@ class Prepared:
     """change_carrier: the carrier the number is registered with, when the caller named it."""
     suspect: bool = False
     """register(check_digits="warn"): the number's check digit is wrong; it is sent anyway."""
+    index: int | None = None
+    """The item's position in the caller's input, which 17TRACK's refusal of it carries too."""
 
 
 @frozen
@@ -141,7 +143,7 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
                 f"a tag must be a string or None, got {type(extra).__name__} {shown(extra)}",
                 index,
             )
-        return Prepared(number, tag=extra)
+        return Prepared(number, tag=extra, index=index)
     if extra is None and kind is ItemKind.CARRIER:
         return _invalid(number, ErrorCode.NEW_CARRIER_REQUIRED, "a new carrier must be given", index)
     carrier = carrier_key(extra)
@@ -156,6 +158,7 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
         tag=None if registration is None else registration.tag,
         registration=registration,
         carrier_old=carrier_old,
+        index=index,
     )
 
 
