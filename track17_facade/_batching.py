@@ -195,6 +195,23 @@ Screen = Callable[[Prepared, int], "Prepared | Rejection"]
 """A last look at a valid item before it is sent: the item (perhaps marked), or its rejection."""
 
 
+def _checked(
+    kind: ItemKind,
+    items: Iterable[object],
+    refuse: Callable[[Prepared], str | None],
+    screen: Screen | None,
+) -> Iterator[Prepared | Rejection]:
+    """Each input row read by ``bulk_items`` and validated, then ``refuse``'s and ``screen``'s
+    verdicts on the valid ones: what ``plan`` and ``stream_batches`` both go through."""
+    for index, item in enumerate(bulk_items(items)):
+        checked = _check(kind, item, index)
+        if isinstance(checked, Prepared) and (reason := refuse(checked)) is not None:
+            checked = _invalid(checked.number, ErrorCode.FIELD_VALUE_INVALID, reason, index)
+        if screen is not None and isinstance(checked, Prepared):
+            checked = screen(checked, index)
+        yield checked
+
+
 def plan(
     kind: ItemKind,
     items: Iterable[object],
@@ -209,16 +226,10 @@ def plan(
     Items are read by ``bulk_items``: a bare string is refused, a mapping is its pairs.
     ``refuse`` may turn a valid item into a rejection (its message), as in ``stream_batches``.
     """
-    items = bulk_items(items)
     prepared: list[Prepared] = []
     order: list[str | Rejection] = []
     seen: set[str] = set()
-    for index, item in enumerate(items):
-        checked = _check(kind, item, index)
-        if isinstance(checked, Prepared) and (reason := refuse(checked)) is not None:
-            checked = _invalid(checked.number, ErrorCode.FIELD_VALUE_INVALID, reason, index)
-        if screen is not None and isinstance(checked, Prepared):
-            checked = screen(checked, index)
+    for checked in _checked(kind, items, refuse, screen):
         if isinstance(checked, Rejection):
             order.append(checked)
         elif checked.number.upper() not in seen:
@@ -252,12 +263,7 @@ def stream_batches(
     """
     rejected: list[Rejection] = []
     chunk: dict[str, Prepared] = {}
-    for index, item in enumerate(bulk_items(items)):
-        checked = _check(kind, item, index)
-        if isinstance(checked, Prepared) and (reason := refuse(checked)) is not None:
-            checked = _invalid(checked.number, ErrorCode.FIELD_VALUE_INVALID, reason, index)
-        if screen is not None and isinstance(checked, Prepared):
-            checked = screen(checked, index)
+    for checked in _checked(kind, items, refuse, screen):
         if isinstance(checked, Rejection):
             rejected.append(checked)
         else:

@@ -151,12 +151,8 @@ def wait_sync(limiter: RateLimiter) -> Slot:
             and isinstance(limiter, RebookingLimiter)
             and _best_effort(partial(limiter.move_to_now, due), "moving")
         ):
-            logger.debug("woke %.0f ms after its rate-limit slot; moved it to now", late * 1000)
-            return Slot(time.monotonic(), booked, delay > 0)
-        if late:
-            logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
-        else:
-            logger.debug("a request ahead left late and took the rate-limit slot; booking a new one")
+            return _moved_to_now(late, booked, delay)
+        _rebooking(late)
         if isinstance(limiter, ReleasingLimiter):
             _best_effort(partial(limiter.release, due), "giving back")
         try:
@@ -164,6 +160,19 @@ def wait_sync(limiter: RateLimiter) -> Slot:
         except Track17Error:
             return Slot(due, booked, delay > 0)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _moved_to_now(late: float, booked: float, delay: float) -> Slot:
+    """The slot a request that woke ``late`` holds once its booking was moved to now."""
+    logger.debug("woke %.0f ms after its rate-limit slot; moved it to now", late * 1000)
+    return Slot(time.monotonic(), booked, delay > 0)
+
+
+def _rebooking(late: float) -> None:
+    if late:
+        logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
+    else:
+        logger.debug("a request ahead left late and took the rate-limit slot; booking a new one")
 
 
 async def wait_async(limiter: RateLimiter) -> Slot:
@@ -184,12 +193,8 @@ async def wait_async(limiter: RateLimiter) -> Slot:
             and isinstance(limiter, RebookingLimiter)
             and await _best_effort_async(partial(limiter.move_to_now_async, due), "moving")
         ):
-            logger.debug("woke %.0f ms after its rate-limit slot; moved it to now", late * 1000)
-            return Slot(time.monotonic(), booked, delay > 0)
-        if late:
-            logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
-        else:
-            logger.debug("a request ahead left late and took the rate-limit slot; booking a new one")
+            return _moved_to_now(late, booked, delay)
+        _rebooking(late)
         if isinstance(limiter, ReleasingLimiter):
             await _best_effort_async(partial(limiter.release_async, due), "giving back")
         try:

@@ -47,7 +47,7 @@ from track17_facade.ratelimit._limiter import (
     shared_margin,
     window_for_rate,
 )
-from track17_facade.ratelimit._margin import Margin
+from track17_facade.ratelimit._margin import Margin, MarginLearner
 from track17_facade.ratelimit._redis_scripts import BOOK_SLOT, MOVE_SLOT_TO_NOW, RELEASE_SLOT
 
 __all__ = ["OnUnavailable", "RedisRateLimiter"]
@@ -63,7 +63,7 @@ read the clock just after the booking, microseconds apart, unless the host stall
 OnUnavailable = Literal["raise", "fallback"]
 
 
-class RedisRateLimiter:
+class RedisRateLimiter(MarginLearner):
     """A sliding-window limiter shared through Redis (see the module docstring).
 
     Pass it unbound to a client (``rate_limiter=RedisRateLimiter.from_url(url)``): the client binds
@@ -136,18 +136,6 @@ class RedisRateLimiter:
             else SlidingWindowLimiter(self.limit, self.window, margin=bound._margin)
         )
         return bound
-
-    @property
-    def margin(self) -> float:
-        """The seconds added to each window now (see ``track17_facade.ratelimit.Margin``)."""
-        return self._margin.seconds
-
-    def learn(
-        self, booked: float, paced: bool, refused: bool, round_trip: float | None = None, route: str = ""
-    ) -> None:
-        """Tell this process's margin how a request booked at ``booked`` fared (see
-        ``SlidingWindowLimiter.learn``)."""
-        self._margin.answered(booked, paced, refused, self.limit, round_trip, route)
 
     @property
     def redis_key(self) -> str:

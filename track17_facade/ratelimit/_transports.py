@@ -65,6 +65,20 @@ def _departing(request: httpx.Request) -> None:
         ) from exc
 
 
+def _taught(
+    limiter: RateLimiter,
+    slots: list[Slot],
+    departed: list[float],
+    request: httpx.Request,
+    response: httpx.Response,
+) -> httpx.Response:
+    """``response``, once the limiter learnt how its request fared (when the request was paced)."""
+    if slots:
+        round_trip = time.monotonic() - departed[0] if departed else None
+        teach(limiter, slots[0], response.status_code, round_trip, request.url.path)
+    return response
+
+
 class PacedTransport(httpx.BaseTransport):
     """An httpx transport that starts each request exactly when its rate limiter allows.
 
@@ -108,10 +122,7 @@ class PacedTransport(httpx.BaseTransport):
             response = self._inner.handle_request(request)
         finally:
             release()
-        if slots:
-            round_trip = time.monotonic() - departed[0] if departed else None
-            teach(self._limiter, slots[0], response.status_code, round_trip, request.url.path)
-        return response
+        return _taught(self._limiter, slots, departed, request, response)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -165,10 +176,7 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
             response = await self._inner.handle_async_request(request)
         finally:
             release()
-        if slots:
-            round_trip = time.monotonic() - departed[0] if departed else None
-            teach(self._limiter, slots[0], response.status_code, round_trip, request.url.path)
-        return response
+        return _taught(self._limiter, slots, departed, request, response)
 
     async def aclose(self) -> None:
         """Close the connection pool."""
