@@ -18,7 +18,19 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from bench import carriers, cli, decoding, faults, first_request, memory, pacing, page, store, workers
+from bench import (
+    carriers,
+    cli,
+    cold_start,
+    decoding,
+    faults,
+    first_request,
+    memory,
+    pacing,
+    page,
+    store,
+    workers,
+)
 from bench.report import HERE, HOST, ROWS, host_noise
 
 
@@ -52,6 +64,7 @@ def main() -> int:
         16: partial(first_request.figure_first_request, args.smoke),
         17: partial(first_request.figure_regimes, args.smoke),
         18: partial(page.figure_page, args.smoke),
+        19: partial(cold_start.figure_cold_start, args.smoke),
     }
     chosen = sorted({int(part) for part in args.only.split(",") if part.strip()}) or sorted(figures)
     print(f"track17 benchmarks ({'smoke' if args.smoke else 'full'}), Python {platform.python_version()}")

@@ -230,11 +230,12 @@ def _register_unpaced(base_url: str, key: str, listed: list[str]) -> None:
 def _adopt(url: str, listed: list[str]) -> None:
     """Put ``listed`` in a new store as tracked shipments never heard of (setup, one transaction)."""
     from track17_facade.shipments import ShipmentStore, Source
+    from track17_facade.shipments._receiving import create
 
     now = datetime.datetime.now(datetime.UTC)
     with ShipmentStore(url) as store, store._db.transaction() as connection:
         for number in listed:
-            store._create(connection, number, None, "v1", Source.POLL, now, checked=False)
+            create(store, connection, number, None, "v1", Source.POLL, now, checked=False)
 
 
 def _sync_in_process(url: str, key: str, base_url: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ def register_worker(
 ) -> None:
     """One worker: build its client, wait for the others, register its share, report times."""
     from track17_facade import Track17Client
-    from track17_facade.redis_limiter import RedisRateLimiter
+    from track17_facade.ratelimit import RedisRateLimiter
 
     with (
         RedisRateLimiter.from_url(redis_url) as limiter,

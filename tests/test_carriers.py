@@ -414,3 +414,15 @@ def test_a_csv_and_the_cli_take_carrier_names(tmp_path: Path) -> None:
     assert [row["carrier_name"] for row in rows] == ["China Post", "Royal Mail", None, "La Poste (Colissimo)"]
     assert "line 4: carrier name 'DHL' is ambiguous" in rows[2]["message"]
     assert registered == {"RR000000001CN": 3011, "RR000000002GB": 11031, "RR000000004FR": 6051}
+
+
+def test_a_carrier_of_the_directory_is_named_with_or_without_a_member() -> None:
+    """A v1 answer names carrier 12021, which has no member: the directory knows it as Latvia Post."""
+    latvia = Carrier(12021)
+    assert not latvia.is_known and latvia.info is not None
+    assert str(latvia) == latvia.info.name == "Latvia Post"
+    assert repr(latvia) == "<Carrier.UNKNOWN: 12021 (Latvia Post)>"
+    assert (str(Carrier.UPS), repr(Carrier.UPS)) == ("UPS", "<Carrier.UPS: 100002>")
+    nowhere = Carrier(987654321)
+    assert (str(nowhere), repr(nowhere)) == ("987654321", "<Carrier.UNKNOWN: 987654321>")
+    assert f"{latvia}" == "12021" and json.dumps(latvia) == "12021"  # the key, where a key is written

@@ -122,6 +122,22 @@ def test_every_operation(sandbox: Sandbox, client: Any) -> None:
     assert len(list(client.iter_track_list())) == 43
 
 
+def test_every_rejection_names_its_items_place_in_the_input(client: Any) -> None:
+    """The SDK's refusals and 17TRACK's alike carry ``index``, in a call and in a stream."""
+    known, unknown = NUMBERS[0], NUMBERS[1]
+    assert client.register([known]).ok
+    items = ["bad!", unknown, known, unknown.lower()]
+    result = client.get_track_info(items)
+    assert [info.number for info in result.accepted] == [known]
+    assert {(r.number, r.code, r.index) for r in result.rejected} == {
+        ("bad!", ErrorCode.FIELD_FORMAT_INVALID, 0),
+        (unknown, ErrorCode.NOT_REGISTERED, 1),
+    }
+    batches = client.stream("get_track_info", [known, "bad!", unknown])
+    streamed = [rejection for batch in batches for rejection in batch.rejected]
+    assert {(r.number, r.index) for r in streamed} == {("bad!", 1), (unknown, 2)}
+
+
 @pytest.mark.parametrize(
     "kind",
     [

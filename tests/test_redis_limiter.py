@@ -268,3 +268,12 @@ def test_an_unreachable_redis_is_a_clear_error() -> None:
     ):
         shared.for_key("k").reserve()
     assert "hunter2" not in str(raised.value)
+
+
+def test_the_limiter_is_in_ratelimit_and_still_where_it_was() -> None:
+    import track17_facade.redis_limiter as moved
+    from track17_facade import ratelimit
+
+    assert ratelimit.RedisRateLimiter is moved.RedisRateLimiter is RedisRateLimiter
+    assert RedisRateLimiter.__module__ == "track17_facade.ratelimit._redis"
+    assert "Moved" in (moved.__doc__ or "")

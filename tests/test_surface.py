@@ -80,3 +80,21 @@ def test_every_bulk_operation_has_a_method_written_from_the_table() -> None:
             getattr(Track17Client, operation.name).__doc__
             == getattr(AsyncTrack17Client, operation.name).__doc__
         )
+
+
+def test_a_sync_client_loads_no_asyncio_and_no_endpoint_before_its_first_call() -> None:
+    loaded = _loaded_after(
+        "from track17_facade import Track17Client\nTrack17Client('k' * 32, requests_per_second=1000).close()"
+    )
+    assert "asyncio" not in loaded
+    assert not {name for name in loaded if name.startswith("track17_client.api.")}
+    models = {name for name in loaded if name.startswith("track17_client.models.")}
+    assert 0 < len(models) <= 10, sorted(models)  # the bodies' and answers' classes, not all 100
+
+
+def test_a_generated_models_package_gives_every_model_when_named() -> None:
+    from track17_client import models
+
+    assert models.__all__ and all(getattr(models, name).__name__ == name for name in models.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        models.Nope  # noqa: B018

@@ -9,8 +9,8 @@ from track17_facade import CarrierDirectory, check_number  # carriers by name, n
 ```
 
 Modules: ``errors`` (the exception tree), ``models``, ``status``, ``codes``, ``carriers``,
-``numbers``, ``ratelimit``, ``retry``, ``webhooks``, ``redis_limiter`` (``track17[redis]``) and ``sandbox``
-(``track17[sandbox]``).
+``numbers``, ``ratelimit`` (its ``RedisRateLimiter`` needs ``track17[redis]``; the old
+``redis_limiter`` re-exports it), ``retry``, ``webhooks`` and ``sandbox`` (``track17[sandbox]``).
 """
 
 from __future__ import annotations

@@ -7,17 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from track17_client import AuthenticatedClient
-from track17_client.api.tracking import (
-    change_carrier,
-    change_info,
-    delete_track,
-    get_track_info,
-    get_track_list,
-    register_tracking,
-    retrack,
-    stop_track,
-)
-from track17_client.api.webhooks import push_notification
 from track17_client.models.batch_response import BatchResponse
 from track17_client.models.change_carrier_request import ChangeCarrierRequest
 from track17_client.models.change_info_request import ChangeInfoRequest
@@ -35,6 +24,7 @@ from track17_facade._operations import (
     Operation,
     TrackListPage,
     TrackListQuery,
+    endpoints,
     envelope,
     field,
 )
@@ -43,6 +33,28 @@ from track17_facade.errors import InvalidResponseError
 from track17_facade.models import Accepted, TrackInfo, TrackListEntry, parse_event_time
 
 BASE_URL = BASE_URLS["v1"]
+
+(
+    change_carrier,
+    change_info,
+    delete_track,
+    get_track_info,
+    get_track_list,
+    register_tracking,
+    retrack,
+    stop_track,
+) = endpoints(
+    "track17_client.api.tracking",
+    "change_carrier",
+    "change_info",
+    "delete_track",
+    "get_track_info",
+    "get_track_list",
+    "register_tracking",
+    "retrack",
+    "stop_track",
+)
+(push_notification,) = endpoints("track17_client.api.webhooks", "push_notification")
 
 
 def _numbers(items: Sequence[Prepared]) -> list[Any]:

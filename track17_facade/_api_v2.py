@@ -12,19 +12,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from track17_client_v2 import AuthenticatedClient
-from track17_client_v2.api.tracking import (
-    change_carrier,
-    change_info,
-    delete_track,
-    get_quota,
-    get_real_time_track_info,
-    get_track_info,
-    get_track_list,
-    register,
-    retrack,
-    stop_track,
-)
-from track17_client_v2.api.webhooks import push
 from track17_client_v2.models import (
     BatchResponse,
     ChangeCarrierItem,
@@ -56,6 +43,7 @@ from track17_facade._operations import (
     Operation,
     TrackListPage,
     TrackListQuery,
+    endpoints,
     envelope,
 )
 from track17_facade.codes import ErrorCode
@@ -71,6 +59,32 @@ from track17_facade.models import (
 from track17_facade.status import MainStatus, TrackingStatus
 
 BASE_URL = BASE_URLS["v2.4"]
+
+(
+    change_carrier,
+    change_info,
+    delete_track,
+    get_quota,
+    get_real_time_track_info,
+    get_track_info,
+    get_track_list,
+    register,
+    retrack,
+    stop_track,
+) = endpoints(
+    "track17_client_v2.api.tracking",
+    "change_carrier",
+    "change_info",
+    "delete_track",
+    "get_quota",
+    "get_real_time_track_info",
+    "get_track_info",
+    "get_track_list",
+    "register",
+    "retrack",
+    "stop_track",
+)
+(push,) = endpoints("track17_client_v2.api.webhooks", "push")
 
 
 def _given(value: Any) -> Any:

@@ -6,22 +6,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
-from typing import Generic, TypeVar
+from typing import TypeVar
+
+from track17_facade._sync_tasks import Ready  # one class for both (a sync process never imports asyncio)
 
 __all__ = ["Ready", "Workers"]
 
 T = TypeVar("T")
 K = TypeVar("K")
-
-
-class Ready(Generic[T]):
-    """A result known without running anything (rows refused before sending), handed to
-    ``Workers.stream`` among its jobs so that it comes back in its place."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: T) -> None:
-        self.value = value
 
 
 class Workers:

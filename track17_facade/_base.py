@@ -22,7 +22,6 @@ from track17_facade._batching import (
     Prepared,
     Screen,
     StreamBatch,
-    bulk_items,
     check_digit_screen,
     chunks,
     merge,
@@ -75,6 +74,7 @@ from track17_facade.models import (
     Rejection,
     TrackInfo,
 )
+from track17_facade.numbers import bulk_items
 from track17_facade.ratelimit import (
     KeyedLimiter,
     LearningLimiter,
@@ -564,6 +564,8 @@ class BaseClient(_NamedOptions):
             outcome = outcomes.get(item.number)
             if item.suspect and isinstance(outcome, Accepted):
                 outcomes[item.number] = evolve(outcome, number_suspect=True)
+            elif isinstance(outcome, Rejection) and outcome.index is None:
+                outcomes[item.number] = evolve(outcome, index=item.index)  # as the SDK's own refusals
         return outcomes
 
     def _chunk_end(

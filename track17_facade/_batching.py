@@ -5,7 +5,6 @@ Pure functions: validation, de-duplication, chunking and merging in input order.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from typing import Literal, TypeVar
@@ -13,6 +12,7 @@ from typing import Literal, TypeVar
 from attrs import evolve, frozen
 
 from track17_facade._secrets import redacting_logger
+from track17_facade._text import shorten, shown
 from track17_facade.carriers import Carrier, CarrierInfo, CarrierNotFoundError, default_directory
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidInputError, InvalidResponseError
@@ -25,11 +25,11 @@ from track17_facade.models import (
     Rejection,
     TrackInfo,
 )
+from track17_facade.numbers import bulk_items, check_number, tracking_number
 
 logger = redacting_logger("track17")
 
 MAX_ITEMS_PER_REQUEST = 40
-NUMBER_PATTERN = re.compile(r"^[a-zA-Z0-9]{5,50}$")
 
 T = TypeVar("T", Accepted, TrackInfo)
 
@@ -56,18 +56,6 @@ _EXPECTED = {
     ItemKind.CARRIER: "a (number, carrier) pair or a (number, old carrier, new carrier) triple",
     ItemKind.TAG: "a (number, tag) pair",
 }
-SHOWN_CHARS = 60
-"""Longer input values are cut to this many characters in rejections (a tracking number has 50)."""
-
-
-def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
-    """``text`` cut to ``limit`` characters (the last one an ellipsis), for messages."""
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"
-
-
-def shown(value: object) -> str:
-    """``repr(value)``, cut to ``SHOWN_CHARS`` so that a huge bad value cannot flood a message."""
-    return shorten(repr(value))
 
 
 @frozen
@@ -83,6 +71,8 @@ class Prepared:
     """change_carrier: the carrier the number is registered with, when the caller named it."""
     suspect: bool = False
     """register(check_digits="warn"): the number's check digit is wrong; it is sent anyway."""
+    index: int | None = None
+    """The item's position in the caller's input, which 17TRACK's refusal of it carries too."""
 
 
 @frozen
@@ -153,7 +143,7 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
                 f"a tag must be a string or None, got {type(extra).__name__} {shown(extra)}",
                 index,
             )
-        return Prepared(number, tag=extra)
+        return Prepared(number, tag=extra, index=index)
     if extra is None and kind is ItemKind.CARRIER:
         return _invalid(number, ErrorCode.NEW_CARRIER_REQUIRED, "a new carrier must be given", index)
     carrier = carrier_key(extra)
@@ -168,53 +158,8 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
         tag=None if registration is None else registration.tag,
         registration=registration,
         carrier_old=carrier_old,
+        index=index,
     )
-
-
-def tracking_number(value: object) -> str:
-    """A tracking number as everything in track17 reads one, the clients, the shipment store and
-    its receiver alike: surrounding whitespace removed, then 5 to 50 letters and digits. (17TRACK
-    compares numbers without regard to letter case; ``canonical_number`` gives that form.)
-
-    Raises:
-        InvalidInputError: not a string, or not such a number; the message says which.
-    """
-    if not isinstance(value, str):
-        raise InvalidInputError(
-            f"a tracking number must be a string, got {type(value).__name__} {shown(value)}"
-        )
-    number = value.strip()
-    if not NUMBER_PATTERN.match(number):
-        raise InvalidInputError(
-            f"tracking number {shown(number)} is invalid: expected 5 to 50 letters and digits"
-        )
-    return number
-
-
-def canonical_number(value: object) -> str:
-    """``tracking_number(value)`` in capitals: one spelling for a number 17TRACK treats as one,
-    under which the shipment store keeps it.
-
-    Raises:
-        InvalidInputError: as ``tracking_number``.
-    """
-    return tracking_number(value).upper()
-
-
-def bulk_items(items: object) -> Iterable[object]:
-    """A bulk call's items as every bulk entry point reads them. A mapping is its
-    ``(key, value)`` pairs (``{"RR123456785CN": "China Post"}`` is a number with its carrier).
-
-    Raises:
-        TypeError: a single string (it would be split into characters), or not iterable.
-    """
-    if isinstance(items, str | bytes):
-        raise TypeError("expected a list of items, not a single string; wrap it in a list")
-    if isinstance(items, Mapping):
-        return list(items.items())
-    if not isinstance(items, Iterable):
-        raise TypeError(f"expected a list of items, got {type(items).__name__}")
-    return items
 
 
 def carrier_key(carrier: object) -> int | str | None:
@@ -250,6 +195,23 @@ Screen = Callable[[Prepared, int], "Prepared | Rejection"]
 """A last look at a valid item before it is sent: the item (perhaps marked), or its rejection."""
 
 
+def _checked(
+    kind: ItemKind,
+    items: Iterable[object],
+    refuse: Callable[[Prepared], str | None],
+    screen: Screen | None,
+) -> Iterator[Prepared | Rejection]:
+    """Each input row read by ``bulk_items`` and validated, then ``refuse``'s and ``screen``'s
+    verdicts on the valid ones: what ``plan`` and ``stream_batches`` both go through."""
+    for index, item in enumerate(bulk_items(items)):
+        checked = _check(kind, item, index)
+        if isinstance(checked, Prepared) and (reason := refuse(checked)) is not None:
+            checked = _invalid(checked.number, ErrorCode.FIELD_VALUE_INVALID, reason, index)
+        if screen is not None and isinstance(checked, Prepared):
+            checked = screen(checked, index)
+        yield checked
+
+
 def plan(
     kind: ItemKind,
     items: Iterable[object],
@@ -264,16 +226,10 @@ def plan(
     Items are read by ``bulk_items``: a bare string is refused, a mapping is its pairs.
     ``refuse`` may turn a valid item into a rejection (its message), as in ``stream_batches``.
     """
-    items = bulk_items(items)
     prepared: list[Prepared] = []
     order: list[str | Rejection] = []
     seen: set[str] = set()
-    for index, item in enumerate(items):
-        checked = _check(kind, item, index)
-        if isinstance(checked, Prepared) and (reason := refuse(checked)) is not None:
-            checked = _invalid(checked.number, ErrorCode.FIELD_VALUE_INVALID, reason, index)
-        if screen is not None and isinstance(checked, Prepared):
-            checked = screen(checked, index)
+    for checked in _checked(kind, items, refuse, screen):
         if isinstance(checked, Rejection):
             order.append(checked)
         elif checked.number.upper() not in seen:
@@ -307,12 +263,7 @@ def stream_batches(
     """
     rejected: list[Rejection] = []
     chunk: dict[str, Prepared] = {}
-    for index, item in enumerate(bulk_items(items)):
-        checked = _check(kind, item, index)
-        if isinstance(checked, Prepared) and (reason := refuse(checked)) is not None:
-            checked = _invalid(checked.number, ErrorCode.FIELD_VALUE_INVALID, reason, index)
-        if screen is not None and isinstance(checked, Prepared):
-            checked = screen(checked, index)
+    for checked in _checked(kind, items, refuse, screen):
         if isinstance(checked, Rejection):
             rejected.append(checked)
         else:
@@ -373,7 +324,6 @@ def check_digit_screen(mode: CheckDigits) -> Screen | None:
     digit is wrong for every reading (``check_number``, with the item's carrier when it names one)."""
     if mode == "off":
         return None
-    from track17_facade.numbers import check_number  # noqa: PLC0415 (only register's checks need it)
 
     def screen(item: Prepared, index: int) -> Prepared | Rejection:
         check = check_number(item.number, item.carrier)

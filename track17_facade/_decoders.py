@@ -18,9 +18,6 @@ import logging
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from track17_client.types import Unset
-from track17_client_v2.types import Unset as UnsetV2
-
 from track17_facade._secrets import redacting_logger
 from track17_facade.carriers import Carrier
 from track17_facade.models import (
@@ -125,9 +122,15 @@ def text(value: object, path: str) -> str | None:
     return None
 
 
+_UNSET_MODULES = frozenset({"track17_client.types", "track17_client_v2.types"})
+
+
 def is_unset(value: object) -> bool:
-    """True for either generated package's UNSET (each package has its own class)."""
-    return isinstance(value, (Unset, UnsetV2))
+    """True for either generated package's UNSET (each package has its own class). Told by its
+    class's name and module, so that reading an answer of one version never imports the other's
+    package."""
+    kind = type(value)
+    return kind.__name__ == "Unset" and kind.__module__ in _UNSET_MODULES
 
 
 def optional_str(value: object, path: str) -> str | None:

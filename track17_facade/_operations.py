@@ -268,6 +268,31 @@ def confirm_already_done(
     return outcomes
 
 
+class Endpoint:
+    """A generated endpoint module, imported when one of its functions is first called: each pulls
+    in its own answer models, and a one-number call should pay for its operation's alone."""
+
+    def __init__(self, module: str) -> None:
+        self._module = module
+
+    def __getattr__(self, function: str) -> Callable[..., Any]:
+        module = self._module
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return getattr(importlib.import_module(module), function)(*args, **kwargs)
+
+        call.__name__ = call.__qualname__ = function
+        return call
+
+    def __repr__(self) -> str:
+        return f"<Endpoint {self._module}>"
+
+
+def endpoints(package: str, *names: str) -> tuple[Endpoint, ...]:
+    """The endpoint modules ``names`` of ``package``, each imported when first called."""
+    return tuple(Endpoint(f"{package}.{name}") for name in names)
+
+
 class _ApiTables(Mapping[str, Api]):
     """The API table of each version, imported when first asked for: a version's generated
     package takes tens of milliseconds to import, and only a process that builds a client of that

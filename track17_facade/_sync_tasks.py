@@ -7,14 +7,22 @@ import contextvars
 import threading
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
-from typing import TypeVar
-
-from track17_facade._async_tasks import Ready
+from typing import Generic, TypeVar
 
 __all__ = ["Ready", "Workers"]
 
 T = TypeVar("T")
 K = TypeVar("K")
+
+
+class Ready(Generic[T]):
+    """A result known without running anything (rows refused before sending), handed to
+    ``Workers.stream`` among its jobs so that it comes back in its place."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: T) -> None:
+        self.value = value
 
 
 class Workers:

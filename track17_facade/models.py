@@ -361,7 +361,8 @@ class Rejection(JsonModel):
     For an item the SDK refused, ``index`` is its position in the input and ``number`` the number
     as given (stripped, and cut to 60 characters), or ``""`` when the item held no string at all
     (``None``, an int, a tuple of the wrong size); the message names what was expected and what
-    came. For an item 17TRACK refused, ``index`` is None.
+    came. For an item 17TRACK refused, ``index`` is its position in the input too (None only for
+    a number the caller did not send, such as one a webhook or a list names).
     """
 
     number: str

@@ -1,4 +1,6 @@
-"""Tracking-number checks that run before anything is sent: which carriers' formats a number fits,
+"""Tracking numbers, read once for everything in track17: ``tracking_number`` and
+``canonical_number`` read a number as the clients send it and the shipment store and its receiver
+keep it; ``check_number`` says, before anything is sent, which carriers' formats a number fits
 and whether its check digit is right for them.
 
 **A verdict only where the format is certain.** A wrong "mistyped" costs a real shipment (the
@@ -44,15 +46,74 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
 from attrs import frozen
 
+from track17_facade._text import shown
 from track17_facade.carriers import Carrier, CarrierLike, default_directory
+from track17_facade.errors import InvalidInputError
 
-__all__ = ["NumberCheck", "NumberFormat", "check_number", "number_formats"]
+__all__ = [
+    "NumberCheck",
+    "NumberFormat",
+    "canonical_number",
+    "check_number",
+    "number_formats",
+    "tracking_number",
+]
+
+NUMBER_PATTERN = re.compile(r"^[a-zA-Z0-9]{5,50}$")
+"""What 17TRACK takes as a tracking number: 5 to 50 letters and digits."""
+
+
+def tracking_number(value: object) -> str:
+    """A tracking number as everything in track17 reads one, the clients, the shipment store and
+    its receiver alike: surrounding whitespace removed, then 5 to 50 letters and digits. (17TRACK
+    compares numbers without regard to letter case; ``canonical_number`` gives that form.)
+
+    Raises:
+        InvalidInputError: not a string, or not such a number; the message says which.
+    """
+    if not isinstance(value, str):
+        raise InvalidInputError(
+            f"a tracking number must be a string, got {type(value).__name__} {shown(value)}"
+        )
+    number = value.strip()
+    if not NUMBER_PATTERN.match(number):
+        raise InvalidInputError(
+            f"tracking number {shown(number)} is invalid: expected 5 to 50 letters and digits"
+        )
+    return number
+
+
+def canonical_number(value: object) -> str:
+    """``tracking_number(value)`` in capitals: one spelling for a number 17TRACK treats as one,
+    under which the shipment store keeps it.
+
+    Raises:
+        InvalidInputError: as ``tracking_number``.
+    """
+    return tracking_number(value).upper()
+
+
+def bulk_items(items: object) -> Iterable[object]:
+    """A bulk call's items as every bulk entry point reads them (the clients, the command line and
+    ``ShipmentStore.track``). A mapping is its ``(key, value)`` pairs (``{"RR123456785CN": "China
+    Post"}`` is a number with its carrier).
+
+    Raises:
+        TypeError: a single string (it would be split into characters), or not iterable.
+    """
+    if isinstance(items, str | bytes):
+        raise TypeError("expected a list of items, not a single string; wrap it in a list")
+    if isinstance(items, Mapping):
+        return list(items.items())
+    if not isinstance(items, Iterable):
+        raise TypeError(f"expected a list of items, got {type(items).__name__}")
+    return items
 
 
 @frozen

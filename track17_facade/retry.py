@@ -27,7 +27,6 @@ earlier attempt may have taken effect; those are a few lines here but custom hoo
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import math
 import random
@@ -42,8 +41,8 @@ import httpx
 from attrs import frozen
 
 from track17_facade import _telemetry
-from track17_facade._batching import shorten
 from track17_facade._secrets import redacting_logger
+from track17_facade._text import shorten
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import (
     APIError,
@@ -389,6 +388,8 @@ def drive_sync(loop: Attempts[R], send: Callable[[], Answer]) -> Answered[R] | G
 
 async def drive_async(loop: Attempts[R], send: Callable[[], Awaitable[Answer]]) -> Answered[R] | GiveUp:
     """Run an attempt loop in the current event loop."""
+    import asyncio  # noqa: PLC0415 (only async callers wait here; a sync process never imports it)
+
     value: Answer | BaseException | None = None
     while True:
         try:

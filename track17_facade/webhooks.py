@@ -37,14 +37,15 @@ from typing import Any
 
 from attrs import field, frozen
 
-from track17_facade._batching import shorten, tracking_number
 from track17_facade._decoders import ShapeError, carrier, text
 from track17_facade._decoders_v1 import v1_track
 from track17_facade._decoders_v2 import track_info_from_v2
 from track17_facade._secrets import checked_api_keys
+from track17_facade._text import shorten
 from track17_facade.carriers import Carrier
 from track17_facade.errors import InvalidInputError, SignatureError, WebhookParseError
 from track17_facade.models import CarrierModel, TrackInfo
+from track17_facade.numbers import tracking_number
 
 SIGN_HEADER = "sign"
 """The header that carries a v2 push's signature (v1 pushes carry `sign` in the body)."""

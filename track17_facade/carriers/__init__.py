@@ -65,6 +65,31 @@ class Carrier(LenientIntEnum):
     FOUR_PX = 190094
     CAINIAO = 190271
 
+    @property
+    def info(self) -> CarrierInfo | None:
+        """The carrier's entry in 17TRACK's directory (``default_directory()``), for a member or
+        an UNKNOWN key alike; None for a key the directory lacks."""
+        return default_directory().get(int(self))
+
+    def __repr__(self) -> str:
+        """``<Carrier.UPS: 100002>``; a key without a member is named from the directory:
+        ``<Carrier.UNKNOWN: 12021 (Latvia Post)>``."""
+        shown = super().__repr__()
+        info = None if self.is_known else self.info
+        return shown if info is None else f"{shown[:-1]} ({info.name})>"
+
+    def __str__(self) -> str:
+        """The carrier's name in the directory ("Latvia Post"), member or not; for a key the
+        directory lacks, the member's name, or the key's digits. (``format`` and f-strings still
+        give the key, as for any integer.)"""
+        info = self.info
+        if info is not None:
+            return info.name
+        return self._name_ if self.is_known else str(int(self))
+
+    def __format__(self, spec: str) -> str:
+        return format(int(self), spec)  # the key, as before: messages and requests format keys
+
 
 CarrierLike = Carrier | CarrierInfo | int | str
 """Wherever a carrier is taken: a key (``Carrier.UPS``, ``100002``, ``"100002"``), a

@@ -211,7 +211,8 @@ class Job:
     def _name_lines(self, rows_of: list[tuple[dict[str, Any], int | None]]) -> None:
         """Rows refused before sending say "line 12" of the file, not "item 12" of this run."""
         for row, index in rows_of:
-            if index is not None and index in self.lines:
+            refused_here = _ITEM_PREFIX.match(str(row.get("message", "")))  # 17TRACK's keep their words
+            if index is not None and index in self.lines and refused_here:
                 line = self.lines[index][0]
                 row["message"] = f"line {line}: {_ITEM_PREFIX.sub('', str(row.get('message', '')))}"
 

@@ -16,12 +16,17 @@ put ``limit + 1`` requests into one server-side window. How much is enough depen
 (a millisecond on loopback, tens of milliseconds across the internet), so the margin learns it:
 see ``Margin``.
 
+``RedisRateLimiter`` (``pip install 'track17[redis]'``) is in ``ratelimit/_redis.py``, loaded when
+first named: ``from track17_facade.ratelimit import RedisRateLimiter``.
+
 Libraries such as pyrate-limiter and limits answer "may I go now?" and leave waiting to polling,
 which either idles past the moment a slot opens or hammers the check; a reservation log is both
 exact and a few lines, so it is written here.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from track17_facade._constants import DEFAULT_REQUESTS_PER_SECOND
 from track17_facade.ratelimit._ledger import LEDGER_ENV, HostLedger, default_directory
@@ -64,6 +69,10 @@ from track17_facade.ratelimit._transports import (
     PacedTransport,
 )
 
+if TYPE_CHECKING:  # for type checkers; at run time, ``__getattr__`` loads them when first named
+    from track17_facade.ratelimit._redis import OnUnavailable as OnUnavailable
+    from track17_facade.ratelimit._redis import RedisRateLimiter as RedisRateLimiter
+
 __all__ = [
     "DEFAULT_REQUESTS_PER_SECOND",
     "DEPARTING",
@@ -102,3 +111,14 @@ __all__ = [
     "shared_margin",
     "window_for_rate",
 ]
+
+_REDIS = frozenset({"OnUnavailable", "RedisRateLimiter"})
+"""Names of the Redis limiter, loaded when first asked for: it needs the redis extra."""
+
+
+def __getattr__(name: str) -> object:
+    if name in _REDIS:
+        from track17_facade.ratelimit import _redis  # noqa: PLC0415 (the optional redis extra)
+
+        return getattr(_redis, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

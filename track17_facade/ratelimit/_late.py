@@ -3,7 +3,6 @@ count it where it really left."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -152,12 +151,8 @@ def wait_sync(limiter: RateLimiter) -> Slot:
             and isinstance(limiter, RebookingLimiter)
             and _best_effort(partial(limiter.move_to_now, due), "moving")
         ):
-            logger.debug("woke %.0f ms after its rate-limit slot; moved it to now", late * 1000)
-            return Slot(time.monotonic(), booked, delay > 0)
-        if late:
-            logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
-        else:
-            logger.debug("a request ahead left late and took the rate-limit slot; booking a new one")
+            return _moved_to_now(late, booked, delay)
+        _rebooking(late)
         if isinstance(limiter, ReleasingLimiter):
             _best_effort(partial(limiter.release, due), "giving back")
         try:
@@ -167,8 +162,23 @@ def wait_sync(limiter: RateLimiter) -> Slot:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _moved_to_now(late: float, booked: float, delay: float) -> Slot:
+    """The slot a request that woke ``late`` holds once its booking was moved to now."""
+    logger.debug("woke %.0f ms after its rate-limit slot; moved it to now", late * 1000)
+    return Slot(time.monotonic(), booked, delay > 0)
+
+
+def _rebooking(late: float) -> None:
+    if late:
+        logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
+    else:
+        logger.debug("a request ahead left late and took the rate-limit slot; booking a new one")
+
+
 async def wait_async(limiter: RateLimiter) -> Slot:
     """``wait_sync`` for asyncio: the same bookings, waiting without blocking the loop."""
+    import asyncio  # noqa: PLC0415 (only async clients wait here; a sync process never imports it)
+
     booked = time.monotonic()
     delay = await reserve_async(limiter)
     for attempt in range(MAX_REBOOKINGS + 1):
@@ -183,12 +193,8 @@ async def wait_async(limiter: RateLimiter) -> Slot:
             and isinstance(limiter, RebookingLimiter)
             and await _best_effort_async(partial(limiter.move_to_now_async, due), "moving")
         ):
-            logger.debug("woke %.0f ms after its rate-limit slot; moved it to now", late * 1000)
-            return Slot(time.monotonic(), booked, delay > 0)
-        if late:
-            logger.debug("woke %.0f ms after its rate-limit slot; booking a new one", late * 1000)
-        else:
-            logger.debug("a request ahead left late and took the rate-limit slot; booking a new one")
+            return _moved_to_now(late, booked, delay)
+        _rebooking(late)
         if isinstance(limiter, ReleasingLimiter):
             await _best_effort_async(partial(limiter.release_async, due), "giving back")
         try:

@@ -15,7 +15,7 @@ from typing import Protocol, runtime_checkable
 
 from track17_facade._secrets import redacting_logger
 from track17_facade.ratelimit._ledger import SLOTS, HostLedger, default_directory
-from track17_facade.ratelimit._margin import Margin
+from track17_facade.ratelimit._margin import Margin, MarginLearner
 
 PacingLedger = bool | str | os.PathLike[str]
 """Where a client's in-process limiter shares its key's starts with the host's other processes:
@@ -127,7 +127,7 @@ def window_for_rate(requests_per_second: float) -> tuple[int, float]:
     return limit, limit / requests_per_second
 
 
-class SlidingWindowLimiter:
+class SlidingWindowLimiter(MarginLearner):
     """At most ``limit`` request starts in any ``window`` seconds, in one process.
 
     Thread-safe and usable from any number of event loops at once.
@@ -203,19 +203,6 @@ class SlidingWindowLimiter:
             return False
         self._starts[-1] = max(self._starts[-1], departed)
         return True
-
-    @property
-    def margin(self) -> float:
-        """The seconds added to each window now (see ``Margin``)."""
-        return self._margin.seconds
-
-    def learn(
-        self, booked: float, paced: bool, refused: bool, round_trip: float | None = None, route: str = ""
-    ) -> None:
-        """Tell the margin how a request booked at ``booked`` fared: answered 429 (``refused``) or
-        not, after waiting for its slot (``paced``) or not, ``round_trip`` seconds after its bytes
-        left for ``route`` (see ``Margin``)."""
-        self._margin.answered(booked, paced, refused, self.limit, round_trip, route)
 
     def __repr__(self) -> str:
         return (

@@ -239,6 +239,26 @@ class Margin:
         return f"<Margin {self._seconds * 1000:.1f} ms, {kind}>"
 
 
+class MarginLearner:
+    """What every limiter with a ``Margin`` gives the clients: the margin now, and ``learn``."""
+
+    limit: int
+    _margin: Margin
+
+    @property
+    def margin(self) -> float:
+        """The seconds added to each window now (see ``Margin``)."""
+        return self._margin.seconds
+
+    def learn(
+        self, booked: float, paced: bool, refused: bool, round_trip: float | None = None, route: str = ""
+    ) -> None:
+        """Tell the margin how a request booked at ``booked`` fared: answered 429 (``refused``) or
+        not, after waiting for its slot (``paced``) or not, ``round_trip`` seconds after its bytes
+        left for ``route`` (see ``Margin``)."""
+        self._margin.answered(booked, paced, refused, self.limit, round_trip, route)
+
+
 def _quantile(ordered: list[float], q: float) -> float:
     """The ``q`` quantile of a sorted, non-empty list (the nearest rank at or below it)."""
     return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1)))]

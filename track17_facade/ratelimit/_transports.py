@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -23,6 +22,9 @@ from track17_facade.ratelimit._late import (
     wait_sync,
 )
 from track17_facade.ratelimit._limiter import RateLimiter
+
+if TYPE_CHECKING:
+    import asyncio
 
 logger = redacting_logger("track17")
 
@@ -85,6 +87,20 @@ def _departing(request: httpx.Request) -> None:
         ) from exc
 
 
+def _taught(
+    limiter: RateLimiter,
+    slots: list[Slot],
+    departed: list[float],
+    request: httpx.Request,
+    response: httpx.Response,
+) -> httpx.Response:
+    """``response``, once the limiter learnt how its request fared (when the request was paced)."""
+    if slots:
+        round_trip = time.monotonic() - departed[0] if departed else None
+        teach(limiter, slots[0], response.status_code, round_trip, request.url.path)
+    return response
+
+
 class PacedTransport(httpx.BaseTransport):
     """An httpx transport that starts each request exactly when its rate limiter allows.
 
@@ -144,10 +160,7 @@ class PacedTransport(httpx.BaseTransport):
             response = self._inner.handle_request(request)
         finally:
             release()
-        if slots:
-            round_trip = time.monotonic() - departed[0] if departed else None
-            teach(limiter, slots[0], response.status_code, round_trip, request.url.path)
-        return response
+        return _taught(limiter, slots, departed, request, response)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -181,6 +194,8 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
     async def _paced(self, request: httpx.Request) -> httpx.Response:
         limiter = self._limiter if self._limiter_for is None else self._limiter_for(request)
         if self._gate is None:
+            import asyncio  # noqa: PLC0415 (only async clients wait here; a sync process never imports it)
+
             self._gate = asyncio.Semaphore(self._gate_size)
         gate = self._gate
         await gate.acquire()
@@ -214,10 +229,7 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
             response = await self._inner.handle_async_request(request)
         finally:
             release()
-        if slots:
-            round_trip = time.monotonic() - departed[0] if departed else None
-            teach(limiter, slots[0], response.status_code, round_trip, request.url.path)
-        return response
+        return _taught(limiter, slots, departed, request, response)
 
     async def aclose(self) -> None:
         """Close the connection pool."""

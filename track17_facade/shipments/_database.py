@@ -16,8 +16,8 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from track17_facade._batching import shorten
 from track17_facade._secrets import redacting_logger
+from track17_facade._text import shorten
 from track17_facade.errors import InvalidInputError, StoreSchemaError, StoreSetupError, StoreUnavailableError
 from track17_facade.shipments._schema import SCHEMA_HEAD, VERSION_TABLE
 

@@ -3,57 +3,35 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import itertools
-import json
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.engine import Connection, Engine
 
-from track17_facade import _telemetry
-from track17_facade._batching import canonical_number
-from track17_facade._decoders import integer
 from track17_facade._secrets import redacting_logger
-from track17_facade.carriers import Carrier, CarrierLike
-from track17_facade.errors import InvalidInputError, WebhookParseError
-from track17_facade.models import Accepted, BatchResult, Registration, TrackInfo
+from track17_facade.carriers import CarrierLike
+from track17_facade.models import Accepted, BatchResult, Registration
+from track17_facade.shipments import _reading, _receiving, _retention
 from track17_facade.shipments._database import Database
 from track17_facade.shipments._model import (
     KEEP_BODIES,
     KEEP_DIGESTS,
     PRUNE_BATCH,
-    PRUNE_EVERY,
-    Freshness,
-    Outcome,
     PruneReport,
     Receipt,
     ReceivedPush,
     Retention,
     Shipment,
-    Source,
     StatusChange,
     SyncReport,
-    freshness,
-    is_newer,
 )
-from track17_facade.shipments._rows import (
-    carrier_key,
-    change_from_row,
-    pack,
-    pages,
-    shipment_from_row,
-    status_name,
-    storable,
-    utc_now,
-)
-from track17_facade.shipments._schema import Statements, bodies, changes, inbox, shipments
+from track17_facade.shipments._rows import utc_now
+from track17_facade.shipments._schema import Statements
 from track17_facade.status import MainStatus
-from track17_facade.webhooks import WebhookEvent, WebhookEventType, parse_webhook, signed_bytes
 
 if TYPE_CHECKING:
     from track17_facade._async_client import AsyncTrack17Client
@@ -218,175 +196,7 @@ class ShipmentStore:
             StoreUnavailableError: the database is unavailable; nothing is stored (answer 503,
                 and 17TRACK delivers the push again).
         """
-        if api_key is None or api_key == "":  # parse_webhook's message names its verify=, receive has none
-            raise InvalidInputError(
-                "ShipmentStore.receive needs the API key to verify the push's signature: pass "
-                "receive(raw_body, sign, api_key) with your 17TRACK key (the store keeps verified "
-                "pushes only)"
-            )
-        event = parse_webhook(raw_body, sign=sign, api_key=api_key)
-        canonical = json.dumps(event.raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        try:
-            digest = hashlib.sha256(canonical.encode()).digest()
-        except UnicodeEncodeError:  # JSON may escape a lone UTF-16 surrogate; no text holds one
-            raise WebhookParseError(
-                "the push holds a lone surrogate escape (such as \\ud800), which is not text"
-            ) from None
-        body = signed_bytes(raw_body)  # verified above, so this cannot fail
-        outcome = self._write(lambda connection, made: self._receive(connection, event, digest, body, made))
-        _telemetry.store_heard("push", event.track if outcome is Outcome.APPLIED else None, self.now())
-        if next(self._receipts) % PRUNE_EVERY == 0:
-            self._prune_after_receiving()
-        return Receipt(outcome, event.number)
-
-    def _receive(
-        self,
-        connection: Connection,
-        event: WebhookEvent,
-        digest: bytes,
-        body: bytes,
-        made: list[StatusChange],
-    ) -> Outcome:
-        now = self.now()
-        recorded = connection.execute(
-            self._sql.record,
-            {
-                "digest": digest,
-                "number": canonical_number(event.number),
-                "event": str(event.type)[:64],
-                "outcome": "",
-                "received_at": now,
-            },
-        ).first()
-        if recorded is None:
-            connection.execute(self._sql.delivered_again, {"b_digest": digest})
-            return Outcome.DUPLICATE
-        if self.retention.bodies != timedelta(0):
-            connection.execute(self._sql.keep_body, {"id": recorded.id, "body": zlib.compress(body)})
-        outcome = self._apply_event(connection, event, now, made)
-        connection.execute(self._sql.outcome, {"b_id": recorded.id, "outcome": str(outcome)})
-        return outcome
-
-    def _apply_event(
-        self, connection: Connection, event: WebhookEvent, now: datetime, made: list[StatusChange]
-    ) -> Outcome:
-        data = event.raw.get("data")
-        v2_shape = isinstance(data, Mapping) and ("track_info" in data or "param" in data)
-        api_version = "v2.4" if v2_shape else "v1"
-        if event.type is WebhookEventType.TRACKING_STOPPED:
-            self._stop(connection, event.number, event.carrier, api_version, Source.PUSH, now)
-            return Outcome.STOPPED
-        if event.track is None:
-            return Outcome.IGNORED
-        applied, _ = self._apply(connection, event.track, api_version, Source.PUSH, now, made, event.tag)
-        return Outcome.APPLIED if applied else Outcome.STALE
-
-    def _stop(
-        self,
-        connection: Connection,
-        number: str,
-        carrier: Carrier | None,
-        api_version: str,
-        source: Source,
-        now: datetime,
-    ) -> None:
-        number = canonical_number(number)
-        row = self._locked(connection, number)
-        if row is None:
-            created = self._create(connection, number, carrier, api_version, source, now, tracking=False)
-            if created:
-                return
-        stopped = {"tracking": False, "source": str(source), "updated_at": now, "checked_at": now}
-        connection.execute(self._sql.update, {"b_number": number, **stopped})
-
-    def _apply(
-        self,
-        connection: Connection,
-        track: TrackInfo,
-        api_version: str,
-        source: Source,
-        now: datetime,
-        made: list[StatusChange],
-        tag: str | None = None,
-    ) -> tuple[bool, bool]:
-        """Apply ``track`` if it is newer than the store's: (applied, changed the main status)."""
-        number = canonical_number(track.number)
-        row = self._locked(connection, number)
-        if row is None:
-            # Added here, or by a transaction that committed while this one waited on the key.
-            self._create(connection, number, track.carrier, api_version, source, now)
-            row = self._locked(connection, number)
-        assert row is not None
-        held: Freshness | None = None
-        if row.track is not None:
-            held = (row.latest_at or "", row.event_count)
-        candidate = freshness(track)
-        if not is_newer(candidate, held):
-            connection.execute(self._sql.update, {"b_number": number, "checked_at": now})
-            return False, False
-        status = storable(track.status.name_17track)
-        values: dict[str, Any] = {
-            "carrier": carrier_key(track.carrier) or row.carrier,
-            "api_version": api_version,
-            "status": status,
-            "sub_status": storable(track.sub_status.name_17track),
-            "latest_at": candidate[0],
-            "event_count": candidate[1],
-            "tag": storable(track.tag or tag) or row.tag,
-            "track": pack(dict(track.raw)),
-            "source": str(source),
-            "updated_at": now,
-            "checked_at": now,
-        }
-        if source is Source.PUSH:
-            values["tracking"] = True  # 17TRACK pushes updates only for numbers it tracks
-        if status != row.status:
-            values["status_since"] = now
-            self._db.lock_changes(connection)
-            event = None if track.latest_event is None else json.dumps(track.latest_event.to_dict())
-            change = {
-                "number": number,
-                "old_status": row.status,
-                "new_status": status,
-                "event": event,
-                "at": now,
-            }
-            made.append(change_from_row(connection.execute(self._sql.change, change).one()))
-        connection.execute(self._sql.update, {"b_number": number, **values})
-        return True, status != row.status
-
-    def _locked(self, connection: Connection, number: str) -> Row[Any] | None:
-        """The shipment's row, locked until the transaction ends (PostgreSQL; SQLite's write
-        transaction already excludes every other writer)."""
-        return connection.execute(self._sql.locked, {"b_number": number}).first()
-
-    def _create(
-        self,
-        connection: Connection,
-        number: str,
-        carrier: Carrier | None,
-        api_version: str,
-        source: Source,
-        now: datetime,
-        *,
-        tracking: bool = True,
-        tag: str | None = None,
-        checked: bool = True,
-    ) -> bool:
-        """Add a shipment with no track yet; False when another transaction added it first."""
-        shipment = {
-            "number": canonical_number(number),
-            "carrier": carrier_key(carrier),
-            "api_version": api_version,
-            "tracking": tracking,
-            "tag": tag,
-            "source": str(source),
-            "created_at": now,
-            "updated_at": now,
-            "checked_at": now if checked else None,
-        }
-        created = connection.execute(self._sql.create, shipment).first()
-        return created is not None
+        return _receiving.receive(self, raw_body, sign, api_key)
 
     # -- retention ----------------------------------------------------------------------------
 
@@ -402,35 +212,7 @@ class ShipmentStore:
             StoreSetupError: the store is read-only.
             StoreUnavailableError: the database cannot be reached.
         """
-        if batch < 1:
-            raise InvalidInputError(f"batch must be at least 1, got {batch}")
-        pruned = PruneReport(0, 0)
-        while True:
-            step = self._prune_step(batch)
-            pruned = PruneReport(pruned.bodies + step.bodies, pruned.digests + step.digests)
-            if step.bodies < batch and step.digests < batch:
-                return pruned
-
-    def _prune_step(self, limit: int) -> PruneReport:
-        """One batch of each kind, each in its own transaction."""
-        now, keep = self.now(), self.retention
-        dropped = forgotten = 0
-        if keep.bodies is not None:
-            body_cutoff = now - keep.bodies
-            dropped = self._db.write(lambda connection: self._sql.drop_bodies(connection, body_cutoff, limit))
-        if keep.digests is not None:
-            cutoff = now - keep.digests
-            forgotten = self._db.write(lambda connection: self._sql.forget_pushes(connection, cutoff, limit))
-        return PruneReport(dropped, forgotten)
-
-    def _prune_after_receiving(self) -> None:
-        """A batch of pruning after a push was stored: never the push's failure."""
-        if self.retention.unbounded:
-            return
-        try:
-            self._prune_step(PRUNE_BATCH)
-        except Exception:
-            logger.warning("pruning the inbox failed; it is tried again later", exc_info=True)
+        return _retention.prune(self, batch)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -442,10 +224,7 @@ class ShipmentStore:
             InvalidInputError: not a tracking number the clients would send.
             StoreUnavailableError: the database cannot be reached.
         """
-        key = canonical_number(number)
-        with self._db.reading() as connection:
-            row = connection.execute(sa.select(shipments).where(shipments.c.number == key)).first()
-        return None if row is None else shipment_from_row(row)
+        return _reading.get(self, number)
 
     def shipments(
         self,
@@ -469,17 +248,7 @@ class ShipmentStore:
             InvalidInputError: a status that is not one of 17TRACK's, or ``after`` not a number.
             StoreUnavailableError: the database cannot be reached (when a page is read).
         """
-        conditions = []
-        if status is not None:
-            conditions.append(shipments.c.status == status_name(status))
-        if tracking is not None:
-            conditions.append(shipments.c.tracking == tracking)
-        if stale_for is not None:
-            cutoff = self.now() - stale_for
-            conditions.append(sa.or_(shipments.c.checked_at.is_(None), shipments.c.checked_at <= cutoff))
-        query = sa.select(shipments).where(*conditions)
-        start = None if after is None else (canonical_number(after),)
-        return (shipment_from_row(row) for row in pages(self._db, query, shipments.c.number, after=start))
+        return _reading.shipments_where(self, status, tracking, stale_for, after)
 
     def changes(self, after: int | str = 0) -> Iterator[StatusChange]:
         """Every change of a shipment's main status recorded after the change ``after``, in order.
@@ -492,11 +261,7 @@ class ShipmentStore:
             InvalidInputError: ``after`` is not a change id (an integer, or its digits, from 0).
             StoreUnavailableError: the database cannot be reached (when a page is read).
         """
-        cursor = integer(after) if not isinstance(after, bool) else None
-        if cursor is None or cursor < 0:
-            raise InvalidInputError(f"after must be a change id (an integer from 0), got {after!r}")
-        query = sa.select(changes).where(changes.c.id > cursor)
-        return (change_from_row(row) for row in pages(self._db, query, changes.c.id))
+        return _reading.changes_after(self, after)
 
     def pushes(self, number: str | None = None, *, after: int = 0) -> Iterator[ReceivedPush]:
         """The pushes the store still remembers (``keep_digests``), oldest first, each with its
@@ -510,33 +275,11 @@ class ShipmentStore:
             InvalidInputError: not a tracking number, or ``after`` not an integer from 0.
             StoreUnavailableError: the database cannot be reached (when a page is read).
         """
-        cursor = integer(after) if not isinstance(after, bool) else None
-        if cursor is None or cursor < 0:
-            raise InvalidInputError(f"after must be a push id (an integer from 0), got {after!r}")
-        query = (
-            sa.select(inbox, bodies.c.body)
-            .outerjoin(bodies, bodies.c.id == inbox.c.id)
-            .where(inbox.c.id > cursor)
-        )
-        if number is not None:
-            query = query.where(inbox.c.number == canonical_number(number))
-        return (
-            ReceivedPush(
-                id=row.id,
-                number=row.number,
-                event=row.event,
-                outcome=row.outcome,
-                deliveries=row.deliveries,
-                received_at=row.received_at,
-                body=None if row.body is None else zlib.decompress(row.body),
-            )
-            for row in pages(self._db, query, inbox.c.id)
-        )
+        return _reading.pushes(self, number, after)
 
     def inbox_count(self) -> int:
         """How many distinct pushes the store remembers (its inbox's size)."""
-        with self._db.reading() as connection:
-            return int(connection.execute(sa.select(sa.func.count()).select_from(inbox)).scalar_one())
+        return _reading.count_inbox(self)
 
     # -- polling ------------------------------------------------------------------------------
 
@@ -588,7 +331,7 @@ class ShipmentStore:
     # -- the same, for an AsyncTrack17Client --------------------------------------------------
 
     async def receive_async(
-        self, raw_body: bytes | bytearray | str, sign: str | None, api_key: str
+        self, raw_body: bytes | bytearray | str, sign: str | None, api_key: str | Sequence[str]
     ) -> Receipt:
         """``receive``, in a worker thread (for an async view: the event loop keeps serving while
         the database commits). The same checks, outcomes and errors as ``receive``."""
@@ -623,14 +366,3 @@ class ShipmentStore:
         from track17_facade.shipments._sync import run_sync_async  # noqa: PLC0415 (as sync)
 
         return await run_sync_async(self, client, stale_after, stop_after_delivered, discover)
-
-    # -- for run_sync -------------------------------------------------------------------------
-
-    def _apply_polled(self, track: TrackInfo, api_version: str) -> tuple[bool, bool]:
-        applied = self._write(
-            lambda connection, made: self._apply(
-                connection, track, api_version, Source.POLL, self.now(), made
-            )
-        )
-        _telemetry.store_heard("poll", track if applied[0] else None, self.now())
-        return applied

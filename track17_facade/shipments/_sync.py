@@ -15,8 +15,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
-from track17_facade._batching import bulk_items, canonical_number
+from track17_facade import _telemetry
 from track17_facade.carriers import CarrierLike
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidInputError
@@ -29,7 +30,9 @@ from track17_facade.models import (
     TrackInfo,
     TrackListEntry,
 )
-from track17_facade.shipments._model import PruneReport, Source, SyncReport
+from track17_facade.numbers import bulk_items, canonical_number
+from track17_facade.shipments._model import PruneReport, Source, StatusChange, SyncReport
+from track17_facade.shipments._receiving import apply, create
 from track17_facade.shipments._rows import PAGE, pages
 from track17_facade.shipments._schema import shipments
 from track17_facade.status import MainStatus, TrackingStatus
@@ -67,7 +70,8 @@ class SyncRun:
         """A number of the account's list, added when the store lacks it (discover)."""
         tracking = entry.tracking_status is not TrackingStatus.STOPPED
         adopt = partial(
-            self.store._create,
+            create,
+            self.store,
             number=entry.number,
             carrier=entry.carrier,
             api_version=self.api_version,
@@ -110,12 +114,19 @@ class SyncRun:
         self.failures += [*batch.rejected, *batch.failed]
         for info in batch.accepted:
             assert isinstance(info, TrackInfo)
-            applied, status_changed = self.store._apply_polled(info, self.api_version)
+            applied, status_changed = self.store._write(partial(self._apply_polled, info))
+            _telemetry.store_heard("poll", info if applied else None, self.store.now())
             if applied:
                 self.refreshed += 1
                 self.changed += status_changed
             else:
                 self.unchanged += 1
+
+    def _apply_polled(
+        self, track: TrackInfo, connection: Connection, made: list[StatusChange]
+    ) -> tuple[bool, bool]:
+        """One answer applied in the store's write transaction: (applied, changed the main status)."""
+        return apply(self.store, connection, track, self.api_version, Source.POLL, self.store.now(), made)
 
     def report(self, pruned: PruneReport) -> SyncReport:
         return SyncReport(
@@ -225,7 +236,8 @@ def added(store: ShipmentStore, listed: list[Any], result: BatchResult[Accepted]
         with store._db.transaction() as connection:
             for accepted in result.accepted[start : start + PAGE]:
                 number = canonical_number(accepted.number)
-                created = store._create(
+                created = create(
+                    store,
                     connection,
                     number,
                     accepted.carrier,
