@@ -5,6 +5,12 @@ The public API is what the public modules (no part of their path starts with ``_
 inherited ones included: methods, properties, and fields (an attrs field or an attribute set in
 ``__init__`` is documented by a string literal right below it). griffe reads the source the way
 mkdocstrings renders it, so what passes here is what the reference shows.
+
+Two parts of a Django app are Django's plumbing, not API, and are left out: the ``migrations``
+package (Django's migration loader reads its modules by file name, ``0001_initial`` is no name
+one could import, and their ``Migration`` attributes are the schema's history, for Django alone),
+and a model's inner ``Meta`` class (the model's options: Django's ``ModelBase`` takes it off the
+class as it makes the model, so ``ChangeCursor.Meta`` does not exist at run time).
 """
 
 from __future__ import annotations
@@ -29,10 +35,21 @@ def _package() -> griffe.Module:
     return loaded
 
 
+def _is_django_migrations(module: griffe.Module) -> bool:
+    """A Django app's ``migrations`` package: one beside the app's ``apps`` module."""
+    return module.name == "migrations" and module.parent is not None and "apps" in module.parent.modules
+
+
+def _is_django_meta(member: griffe.Object, owner: griffe.Object) -> bool:
+    """A Django model's ``Meta`` options class, which the model class does not keep."""
+    bases = [getattr(base, "canonical_path", str(base)) for base in getattr(owner, "bases", [])]
+    return member.name == "Meta" and member.is_class and "django.db.models.Model" in bases
+
+
 def _public_modules(module: griffe.Module) -> list[griffe.Module]:
     found = [module]
     for name, sub in module.modules.items():
-        if not name.startswith("_"):
+        if not name.startswith("_") and not _is_django_migrations(sub):
             found += _public_modules(sub)
     return found
 
@@ -51,6 +68,8 @@ def _undocumented(obj: griffe.Object, shown_as: str, seen: set[str]) -> list[str
             target = member.final_target if isinstance(member, griffe.Alias) else member
         except griffe.AliasResolutionError:
             continue  # inherited from outside the package (Exception, StrEnum, ...)
+        if _is_django_meta(target, obj):
+            continue
         missing += _undocumented(target, f"{shown_as}.{name}", seen)
     return missing
 
@@ -89,3 +108,16 @@ def test_the_check_reads_attribute_docstrings() -> None:
     assert _undocumented(models["Failure"].members["number"], "Failure.number", set()) == []
     bare = griffe.Attribute("number", parent=models["Failure"])
     assert _undocumented(bare, "Failure.number", set()) == ["Failure.number"]
+
+
+def test_only_djangos_plumbing_is_left_out() -> None:
+    """The app's migrations and a model's ``Meta`` are skipped; its other modules and classes are not."""
+    app = _package()["contrib"]["django"]
+    modules = {module.path for module in _public_modules(app)}
+    assert "track17_facade.contrib.django.management.commands.track17_sync" in modules
+    assert "track17_facade.contrib.django.models" in modules
+    assert not any(".migrations" in path for path in modules)
+    cursor = app["models"]["ChangeCursor"]
+    assert _is_django_meta(cursor.members["Meta"], cursor)
+    command = app["management"]["commands"]["track17_sync"]["Command"]
+    assert not _is_django_meta(griffe.Class("Meta", parent=command), command)

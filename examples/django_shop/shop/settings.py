@@ -14,7 +14,7 @@ STATIC_URL = "static/"
 USE_TZ = True
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
-    "track17_facade.contrib.django",  # the change-feed cursor, track17_register, track17_sync
+    "track17_facade.contrib.django",  # the feed's cursor, the track17_* commands
     "shop",
 ]
 DATABASES = {

@@ -14,6 +14,7 @@ def order(request: HttpRequest, number: str) -> JsonResponse:
 
 urlpatterns = [
     path("webhooks/17track", webhook_view),
-    path("webhooks/17track/async", async_webhook_view),  # the same, for an ASGI deployment
+    # the same, for an ASGI deployment
+    path("webhooks/17track/async", async_webhook_view),
     path("orders/<str:number>", order),
 ]

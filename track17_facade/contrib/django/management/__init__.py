@@ -1,0 +1,1 @@
+"""The app's ``manage.py`` commands, where Django looks for them (``management.commands``)."""

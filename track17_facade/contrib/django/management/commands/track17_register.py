@@ -18,6 +18,7 @@ class Command(BaseCommand):  # type: ignore[misc]  # Django ships no types
     """``store.track`` with the client and store of ``settings.TRACK17``."""
 
     help = "Register tracking numbers with 17TRACK (and in the store); '-' reads them from stdin, one a line."
+    """The summary ``manage.py help track17_register`` prints."""
 
     def add_arguments(self, parser: Any) -> None:
         """The numbers, or "-" for stdin."""

@@ -18,6 +18,7 @@ class Command(BaseCommand):  # type: ignore[misc]  # Django ships no types
     """``store.sync`` with the client and store of ``settings.TRACK17``, then ``apply_changes``."""
 
     help = "Poll 17TRACK for shipments the pushes missed, then apply the store's changes to the app's rows."
+    """The summary ``manage.py help track17_sync`` prints."""
 
     def add_arguments(self, parser: Any) -> None:
         """``--stale-after HOURS`` (12) and ``--discover``."""
