@@ -9,7 +9,7 @@ function as v2 pushes, so ``get_track_info`` and a push of the same number give 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from track17_client_v2 import AuthenticatedClient
 from track17_client_v2.api.tracking import (
@@ -34,11 +34,16 @@ from track17_client_v2.models import (
     QuotaResponse,
     RealTimeItem,
     RegisterItem,
+    TrackListData,
     TrackListRequest,
     TrackListResponse,
 )
-from track17_client_v2.types import UNSET
+from track17_client_v2.models import (
+    Quota as QuotaData,
+)
+from track17_client_v2.types import UNSET, Unset
 
+from track17_facade import _fields as F  # noqa: N812 (read as F.V2TrackInfo.latest_status)
 from track17_facade._batching import ItemKind, Prepared, known_carrier
 from track17_facade._constants import BASE_URLS
 from track17_facade._decoders import (
@@ -71,6 +76,10 @@ from track17_facade.models import (
 from track17_facade.status import MainStatus, TrackingStatus
 
 BASE_URL = BASE_URLS["v2.4"]
+# The contract's names of what is read here as decoded JSON (the rest is read through the models).
+CARRIER: Final = F.V2TrackInfoItem.carrier
+TAG: Final = F.V2TrackInfoItem.tag
+TRACK_INFO: Final = F.V2TrackInfoItem.track_info
 
 
 def _given(value: Any) -> Any:
@@ -134,10 +143,10 @@ def _track(item: Any, path: str, sent: Prepared) -> TrackInfo:
     the same reader as v2 pushes."""
     return track_info_from_v2(
         sent.number,
-        carrier(item.get("carrier"), f"{path}.carrier"),
-        text(item.get("tag"), f"{path}.tag"),
-        item.get("track_info"),
-        f"{path}.track_info",
+        carrier(item.get(CARRIER), f"{path}.{CARRIER}"),
+        text(item.get(TAG), f"{path}.{TAG}"),
+        item.get(TRACK_INFO),
+        f"{path}.{TRACK_INFO}",
     )
 
 
@@ -195,10 +204,10 @@ def _sync_status(value: object, path: str) -> bool | None:
 
 
 def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPage:
-    data = envelope("gettracklist", (TrackListResponse,), parsed)
+    data: TrackListData = envelope("gettracklist", (TrackListResponse,), parsed)
     entries = []
     try:
-        for index, item in enumerate([] if is_unset(data.accepted) else data.accepted):
+        for index, item in enumerate([] if isinstance(data.accepted, Unset) else data.accepted):
             path = f"data.accepted[{index}]"
             number = optional_str(item.number, f"{path}.number")
             if not number:
@@ -219,8 +228,8 @@ def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPag
             )
     except (ShapeError, AttributeError, TypeError) as exc:
         raise InvalidResponseError(f"gettracklist: {exc}", operation="gettracklist") from None
-    total = getattr(parsed, "page", None)
-    page_total = None if total is None or is_unset(total) else total.page_total
+    total = parsed.page if isinstance(parsed, TrackListResponse) else None
+    page_total = None if total is None or isinstance(total, Unset) else total.page_total
     if isinstance(page_total, int) and not isinstance(page_total, bool):
         return TrackListPage(entries, more=page < page_total)
     return TrackListPage(entries, more=len(entries) >= query.page_size)
@@ -235,7 +244,7 @@ def _count(value: object, path: str) -> int:
 
 
 def _read_quota(parsed: object) -> Quota:
-    data = envelope("getquota", (QuotaResponse,), parsed)
+    data: QuotaData = envelope("getquota", (QuotaResponse,), parsed)
     daily = _count(data.max_track_daily, "data.max_track_daily")
     spelt = data.free_email_quota_used
     if spelt is None or is_unset(spelt):  # 17TRACK's documentation example spells it without "_"
