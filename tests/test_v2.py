@@ -62,6 +62,60 @@ def test_registration_metadata_is_kept_and_a_translation_costs_one_more(
     assert info.tag == "order-1001"
 
 
+def test_every_field_of_the_contracts_register_item_reaches_the_sandbox(
+    sandbox: Sandbox, v2_client: Any
+) -> None:
+    """Each RegisterItem field the v2.4 contract defines can be given through Registration, and
+    arrives under the contract's name; one not given is not sent."""
+    given: dict[str, Any] = {
+        "tag": "order-7",
+        "order_no": "7",
+        "order_time": "2026-01-05 08:00",
+        "lang": "en",
+        "param": "10115",
+        "destination_postal_code": "10115",
+        "phone_number": "+49 30 1234567",
+        "ship_date": "2026-01-06",
+        "email": "buyer@example.com",
+        "remark": "fragile",
+        "auto_detection": False,
+    }
+    result = v2_client.register(
+        [
+            Registration("RR000000001CN", Carrier.CHINA_POST, final_carrier=Carrier.DEUTSCHE_POST, **given),
+            Registration("RR000000002CN", Carrier.CHINA_POST, remark="only this"),
+        ]
+    )
+    assert result.ok
+    sent = sandbox.engine.registrations["RR000000001CN"].sent
+    assert sent == {
+        "number": "RR000000001CN",
+        "carrier": int(Carrier.CHINA_POST),
+        "final_carrier": int(Carrier.DEUTSCHE_POST),
+        **given,
+    }
+    contract = set(contracts.v2_4().spec["components"]["schemas"]["RegisterItem"]["properties"])
+    assert set(sent) == contract  # every field of today's contract, and nothing else
+    assert sandbox.engine.registrations["RR000000002CN"].sent == {
+        "number": "RR000000002CN",
+        "carrier": int(Carrier.CHINA_POST),
+        "remark": "only this",
+    }
+
+
+def test_the_sandbox_refuses_a_register_field_of_the_wrong_type(sandbox: Sandbox, api_key: str) -> None:
+    url = f"{sandbox.base_url_for('v2.4')}/register"
+    for field, value in (("auto_detection", "yes"), ("final_carrier", "DHL"), ("ship_date", 20260106)):
+        answer = httpx.post(
+            url, json=[{"number": "RR000000001CN", field: value}], headers={"17token": api_key}
+        )
+        assert answer.status_code == 200
+        body = answer.json()
+        assert body["code"] == ErrorCode.FIELD_VALUE_INVALID.raw, (field, body)
+        assert f"'{field}'" in json.dumps(body)
+    assert "RR000000001CN" not in sandbox.engine.registrations
+
+
 def test_a_registration_field_v1_cannot_send_rejects_its_row_before_sending(
     sandbox: Sandbox, make_client: Any
 ) -> None:
@@ -82,6 +136,20 @@ def test_a_registration_field_of_the_wrong_type_rejects_only_its_row(v2_client: 
     (rejection,) = result.rejected
     assert rejection.index == 0 and rejection.code is ErrorCode.FIELD_VALUE_INVALID
     assert "Registration.tag must be a string or None, got int 7" in rejection.message
+
+
+def test_a_final_carrier_or_detection_flag_of_the_wrong_kind_rejects_only_its_row(v2_client: Any) -> None:
+    result = v2_client.register(
+        [
+            Registration("RR000000001CN", auto_detection="yes"),  # type: ignore[arg-type]
+            Registration("RR000000002CN", final_carrier="no such carrier at all"),
+            "RR000000003CN",
+        ]
+    )
+    assert [a.number for a in result.accepted] == ["RR000000003CN"]
+    first, second = result.rejected
+    assert first.index == 0 and "Registration.auto_detection must be True, False or None" in first.message
+    assert second.index == 1 and "the final carrier" in second.message
 
 
 def test_v2_only_calls_on_v1_name_the_version_and_send_nothing(sandbox: Sandbox, make_client: Any) -> None:

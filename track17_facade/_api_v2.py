@@ -66,7 +66,7 @@ from track17_facade._operations import (
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidResponseError
 from track17_facade.models import (
-    REGISTRATION_METADATA,
+    REGISTRATION_FIELDS,
     Accepted,
     Quota,
     TrackInfo,
@@ -94,14 +94,26 @@ def _registrations(items: Sequence[Prepared]) -> list[Any]:
     bodies = []
     for item in items:
         meta = item.registration
+        if meta is None:
+            bodies.append(RegisterItem(number=item.number, carrier=_given(item.carrier)))
+            continue
+        # Through the generated model: each field under the contract's name, sent only when given.
         bodies.append(
             RegisterItem(
                 number=item.number,
                 carrier=_given(item.carrier),
+                final_carrier=_given(item.final_carrier),
+                auto_detection=_given(meta.auto_detection),
                 tag=_given(item.tag),
-                order_no=UNSET if meta is None else _given(meta.order_no),
-                lang=UNSET if meta is None else _given(meta.lang),
-                param=UNSET if meta is None else _given(meta.param),
+                order_no=_given(meta.order_no),
+                order_time=_given(meta.order_time),
+                lang=_given(meta.lang),
+                param=_given(meta.param),
+                destination_postal_code=_given(meta.destination_postal_code),
+                phone_number=_given(meta.phone_number),
+                ship_date=_given(meta.ship_date),
+                email=_given(meta.email),
+                remark=_given(meta.remark),
             )
         )
     return bodies
@@ -307,7 +319,7 @@ V2_4 = Api(
     quota_async=get_quota.asyncio_detailed,
     quota_body=list,  # an empty array: see the contract's getquota
     read_quota=_read_quota,
-    registration_fields=frozenset(REGISTRATION_METADATA),
+    registration_fields=frozenset(REGISTRATION_FIELDS),
     list_filters=frozenset({"tracking_status"}),
     fixed_page_size=40,
 )

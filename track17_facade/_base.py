@@ -57,7 +57,7 @@ from track17_facade._options import (
 from track17_facade._secrets import checked_api_key
 from track17_facade._version import __version__
 from track17_facade.errors import InvalidInputError
-from track17_facade.models import REGISTRATION_METADATA, Accepted, BatchResult, Failure, Quota, TrackInfo
+from track17_facade.models import REGISTRATION_FIELDS, Accepted, BatchResult, Failure, Quota, TrackInfo
 from track17_facade.ratelimit import (
     KeyedLimiter,
     LearningLimiter,
@@ -272,7 +272,7 @@ class BaseClient(_NamedOptions):
         allowed = self._api.registration_fields
         extra = [
             name
-            for name in REGISTRATION_METADATA
+            for name in REGISTRATION_FIELDS
             if getattr(item.registration, name) is not None and name not in allowed
         ]
         if not extra:

@@ -17,7 +17,7 @@ from track17_facade.carriers import Carrier, CarrierInfo, CarrierNotFoundError, 
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidInputError, InvalidResponseError
 from track17_facade.models import (
-    REGISTRATION_METADATA,
+    REGISTRATION_TEXT,
     Accepted,
     BatchResult,
     Failure,
@@ -81,6 +81,8 @@ class Prepared:
     """The Registration the item came as, for the metadata beyond number and carrier."""
     carrier_old: int | None = None
     """change_carrier: the carrier the number is registered with, when the caller named it."""
+    final_carrier: int | None = None
+    """register: ``Registration.final_carrier``'s key, when given."""
     suspect: bool = False
     """register(check_digits="warn"): the number's check digit is wrong; it is sent anyway."""
 
@@ -107,7 +109,7 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
     if kind is ItemKind.REGISTER and isinstance(item, Registration):
         registration = item
         number, extra = item.number, item.carrier
-        for name in REGISTRATION_METADATA:
+        for name in REGISTRATION_TEXT:
             value = getattr(item, name)
             if value is not None and not isinstance(value, str):
                 return _invalid(
@@ -117,6 +119,14 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
                     f"got {type(value).__name__} {shown(value)}",
                     index,
                 )
+        detect: object = item.auto_detection  # typed bool | None, but a caller may pass anything
+        if detect is not None and not isinstance(detect, bool):
+            return _invalid(
+                number.strip() if isinstance(number, str) else "",
+                ErrorCode.FIELD_VALUE_INVALID,
+                f"Registration.auto_detection must be True, False or None, got {shown(detect)}",
+                index,
+            )
     elif kind is ItemKind.NUMBER or (
         kind in (ItemKind.REGISTER, ItemKind.LOOKUP) and not isinstance(item, tuple)
     ):
@@ -162,12 +172,16 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
     carrier_old = carrier_key(old)
     if isinstance(carrier_old, str):
         return _invalid(number, ErrorCode.FIELD_VALUE_INVALID, f"the old carrier: {carrier_old}", index)
+    final_carrier = None if registration is None else carrier_key(registration.final_carrier)
+    if isinstance(final_carrier, str):
+        return _invalid(number, ErrorCode.FIELD_VALUE_INVALID, f"the final carrier: {final_carrier}", index)
     return Prepared(
         number,
         carrier=carrier,
         tag=None if registration is None else registration.tag,
         registration=registration,
         carrier_old=carrier_old,
+        final_carrier=final_carrier,
     )
 
 

@@ -235,7 +235,8 @@ class TrackInfo(CarrierModel):
 
 @frozen
 class Registration(JsonModel):
-    """A number to register, with the metadata v2.4 can carry.
+    """A number to register, with the metadata v2.4 can carry (every field of its contract's
+    ``RegisterItem``; each is sent only when given).
 
     On v1 only ``number`` and ``carrier`` can be sent; the others raise ``InvalidInputError``
     before anything is sent. Plain strings and ``(number, carrier)`` pairs are still accepted
@@ -251,11 +252,41 @@ class Registration(JsonModel):
     lang: str | None = None
     """Ask for events translated into this language (e.g. "en"); costs 1 more quota."""
     param: str | None = None
-    """An extra parameter some carriers need (postal code, phone number, ...)."""
+    """An extra parameter some carriers need (postal code, phone number, ...); v2.4 prefers the
+    named fields below."""
+    final_carrier: CarrierLike | None = None
+    """The last-mile carrier, when another one than ``carrier`` delivers. A key, a ``CarrierInfo``
+    or a carrier name."""
+    auto_detection: bool | None = None
+    """Whether 17TRACK detects the carrier when none is given (its default when not sent)."""
+    order_time: str | None = None
+    """When the order was placed, e.g. "2026-01-05 08:00"."""
+    destination_postal_code: str | None = None
+    """The recipient's postal code, for carriers that need it."""
+    phone_number: str | None = None
+    """A phone number, for carriers that need it."""
+    ship_date: str | None = None
+    """The shipping date, for carriers that need it."""
+    email: str | None = None
+    """An e-mail address for 17TRACK's e-mail notifications."""
+    remark: str | None = None
+    """Free text, kept with the registration."""
 
 
 REGISTRATION_METADATA = ("tag", "order_no", "lang", "param")
-"""The ``Registration`` fields beyond number and carrier (strings; v2.4 only)."""
+"""The ``Registration`` text fields the command line's CSV files carry as columns."""
+REGISTRATION_TEXT = (
+    *REGISTRATION_METADATA,
+    "order_time",
+    "destination_postal_code",
+    "phone_number",
+    "ship_date",
+    "email",
+    "remark",
+)
+"""The ``Registration`` fields that are text."""
+REGISTRATION_FIELDS = (*REGISTRATION_TEXT, "final_carrier", "auto_detection")
+"""The ``Registration`` fields beyond number and carrier (v2.4 only)."""
 
 
 @frozen
