@@ -142,7 +142,12 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'track17_facade' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    try:
+        value = getattr(importlib.import_module(module), name)
+    except AttributeError as exc:
+        # Raised while importing (a contract field gone from _fields): `from track17_facade import
+        # name` would turn it into "cannot import name" and lose which field it was.
+        raise ImportError(f"track17_facade.{name}: {exc}") from exc
     globals()[name] = value  # the next look-up is a plain attribute
     return value
 
