@@ -11,20 +11,26 @@ builders, or listed in ``contract-exposure.yaml`` with why.
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import math
+import pkgutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+import attrs
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import contracts
 from tests.contracts import ROOT
-from track17_facade import Registration
+from track17_facade import Registration, _fields
 from track17_facade._batching import ItemKind, Prepared, plan
+from track17_facade._decoders import same_name
 from track17_facade._operations import API_VERSIONS, TrackListQuery
 from track17_facade.carriers import Carrier
 from track17_facade.models import TrackEvent, TrackInfo
@@ -561,3 +567,35 @@ def test_every_request_field_of_both_contracts_is_sent_or_listed_as_not_exposed(
 
 def contract_file(contract: contracts.Contract) -> str:
     return "openapi-v2.4.yaml" if contract.prefix.endswith("v2.4") else "openapi.yaml"
+
+
+# -- the field table ---------------------------------------------------------------------------
+
+
+def test_the_field_table_holds_every_generated_model_and_its_wire_names() -> None:
+    """``_fields`` (written by generator/contract_fields.py) has one class per generated model,
+    whose values are the names the model itself reads from and writes to the wire."""
+    for prefix, package in (("V1", "track17_client"), ("V2", "track17_client_v2")):
+        models = importlib.import_module(f"{package}.models")
+        for module in pkgutil.iter_modules(models.__path__):
+            for name, model in vars(importlib.import_module(f"{package}.models.{module.name}")).items():
+                if not (isinstance(model, type) and hasattr(model, "from_dict")) or model.__module__ != (
+                    f"{package}.models.{module.name}"
+                ):
+                    continue
+                table = getattr(_fields, f"{prefix}{name}", None)
+                assert table is not None, f"{package}.models.{name} has no {prefix}{name} in _fields"
+                names = {key: value for key, value in vars(table).items() if not key.startswith("_")}
+                fields = [f.name for f in attrs.fields(model) if f.name != "additional_properties"]
+                assert sorted(names) == sorted(fields), f"{prefix}{name}: Python names"
+                source = inspect.getsource(model)
+                unread = [wire for wire in names.values() if f'_remaining.pop("{wire}"' not in source]
+                assert unread == [], f"{prefix}{name}: the model does not read {unread} from the wire"
+
+
+def test_a_field_two_contracts_name_differently_fails_at_import() -> None:
+    assert same_name("accepted", "accepted") == "accepted"
+    with pytest.raises(
+        ImportError, match="the contracts name one field differently: accepted, accepted_items"
+    ):
+        same_name("accepted", "accepted_items")
