@@ -28,12 +28,12 @@ from hypothesis import strategies as st
 
 from tests import contracts
 from tests.contracts import ROOT
-from track17_facade import Registration, _fields
+from track17_facade import CarrierChange, InfoChange, Registration, _fields
 from track17_facade._batching import ItemKind, Prepared, plan
 from track17_facade._decoders import same_name
 from track17_facade._operations import API_VERSIONS, TrackListQuery
 from track17_facade.carriers import Carrier
-from track17_facade.models import TrackEvent, TrackInfo
+from track17_facade.models import INFO_CHANGE_TEXT, TrackEvent, TrackInfo
 from track17_facade.status import MainStatus, SubStatus, TrackingStatus
 
 EXAMPLES = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
@@ -520,8 +520,14 @@ def sent_fields(version: str) -> dict[str, set[str]]:
         ItemKind.REGISTER: [full],
         ItemKind.NUMBER: ["RR123456789CN"],
         ItemKind.LOOKUP: [("RR123456789CN", Carrier.CHINA_POST)],
-        ItemKind.CARRIER: [("RR123456789CN", Carrier.CHINA_POST, Carrier.CHINA_EMS)],
-        ItemKind.TAG: [("RR123456789CN", "t")],
+        ItemKind.CARRIER: [
+            ("RR123456789CN", Carrier.CHINA_POST, Carrier.CHINA_EMS),
+            CarrierChange("RR223456789CN", 3013, 3011, final_carrier_old=7044, final_carrier_new=7041),
+        ],
+        ItemKind.TAG: [
+            ("RR123456789CN", "t"),
+            InfoChange("RR223456789CN", "t", 3011, **dict.fromkeys(INFO_CHANGE_TEXT[1:], "x")),
+        ],
     }
     operations = dict(api.bulk)
     if api.realtime is not None:

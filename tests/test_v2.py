@@ -16,7 +16,9 @@ from tests.receiver import Receiver
 from track17_facade import (
     CacheLevel,
     Carrier,
+    CarrierChange,
     ErrorCode,
+    InfoChange,
     InvalidInputError,
     MainStatus,
     Registration,
@@ -101,6 +103,33 @@ def test_every_field_of_the_contracts_register_item_reaches_the_sandbox(
         "carrier": int(Carrier.CHINA_POST),
         "remark": "only this",
     }
+
+
+def test_carrier_and_info_changes_send_every_field_of_their_contract_items(
+    sandbox: Sandbox, v2_client: Any, make_client: Any
+) -> None:
+    assert v2_client.register(
+        [("RR000000001CN", Carrier.CHINA_POST), ("RR000000002CN", Carrier.CHINA_POST)]
+    ).ok
+    changed = v2_client.change_carrier(
+        [CarrierChange("RR000000001CN", Carrier.CHINA_EMS, Carrier.CHINA_POST, 7044, Carrier.DEUTSCHE_POST)]
+    )
+    assert changed.ok
+    kept = sandbox.engine.registrations["RR000000001CN"]
+    assert kept.carrier == int(Carrier.CHINA_EMS)
+    assert (kept.sent["final_carrier_old"], kept.sent["final_carrier_new"]) == (
+        7044,
+        int(Carrier.DEUTSCHE_POST),
+    )
+    fields = {"order_no": "9", "order_time": "2026-01-05 08:00", "destination_postal_code": "10115"}
+    fields |= {"phone_number": "1", "email": "a@example.com", "remark": "r", "lang": "de"}
+    assert v2_client.change_info([InfoChange("RR000000002CN", carrier=Carrier.CHINA_POST, **fields)]).ok
+    other = sandbox.engine.registrations["RR000000002CN"]
+    assert {name: other.sent[name] for name in fields} == fields
+    assert other.tag is None  # an InfoChange without a tag leaves it as it was
+    v1 = make_client(api_version="v1")
+    (rejection,) = v1.change_info([InfoChange("RR000000002CN", tag="t", remark="r")]).rejected
+    assert "API v1 cannot send InfoChange.remark" in rejection.message
 
 
 def test_the_sandbox_refuses_a_register_field_of_the_wrong_type(sandbox: Sandbox, api_key: str) -> None:

@@ -77,7 +77,13 @@ def _carrier_changes(items: Sequence[Prepared]) -> list[Any]:
 
 
 def _tags(items: Sequence[Prepared]) -> list[Any]:
-    return [ChangeInfoRequest(number=item.number, tag=item.tag or "") for item in items]
+    # A pair's None clears the tag (""); an InfoChange's None leaves it as it is (not sent).
+    return [
+        ChangeInfoRequest(
+            number=item.number, tag=UNSET if item.change is not None and item.tag is None else item.tag or ""
+        )
+        for item in items
+    ]
 
 
 def _track(item: Any, path: str, sent: Prepared) -> TrackInfo:

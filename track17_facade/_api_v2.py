@@ -67,7 +67,9 @@ from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidResponseError
 from track17_facade.models import (
     REGISTRATION_FIELDS,
+    V2_ONLY_CHANGES,
     Accepted,
+    InfoChange,
     Quota,
     TrackInfo,
     TrackListEntry,
@@ -124,14 +126,38 @@ def _carrier_changes(items: Sequence[Prepared]) -> list[Any]:
     # whenever the caller named it (a (number, old, new) triple).
     return [
         ChangeCarrierItem(
-            number=item.number, carrier_old=_given(item.carrier_old), carrier_new=item.carrier or 0
+            number=item.number,
+            carrier_old=_given(item.carrier_old),
+            carrier_new=item.carrier or 0,
+            final_carrier_old=_given(item.final_carrier_old),
+            final_carrier_new=_given(item.final_carrier),
         )
         for item in items
     ]
 
 
 def _tags(items: Sequence[Prepared]) -> list[Any]:
-    return [ChangeInfoItem(number=item.number, items=ChangeInfoFields(tag=item.tag or "")) for item in items]
+    return [
+        ChangeInfoItem(number=item.number, carrier=_given(item.carrier), items=_info_fields(item))
+        for item in items
+    ]
+
+
+def _info_fields(item: Prepared) -> ChangeInfoFields:
+    """A pair's tag ("" clears it), or an InfoChange's fields, each sent only when given."""
+    info = item.change
+    if not isinstance(info, InfoChange):
+        return ChangeInfoFields(tag=item.tag or "")
+    return ChangeInfoFields(
+        tag=_given(info.tag),
+        order_no=_given(info.order_no),
+        order_time=_given(info.order_time),
+        destination_postal_code=_given(info.destination_postal_code),
+        phone_number=_given(info.phone_number),
+        email=_given(info.email),
+        remark=_given(info.remark),
+        lang=_given(info.lang),
+    )
 
 
 def _lookups(level: str | int | None) -> Any:
@@ -320,6 +346,7 @@ V2_4 = Api(
     quota_body=list,  # an empty array: see the contract's getquota
     read_quota=_read_quota,
     registration_fields=frozenset(REGISTRATION_FIELDS),
+    change_fields=frozenset(name for names in V2_ONLY_CHANGES.values() for name in names),
     list_filters=frozenset({"tracking_status"}),
     fixed_page_size=40,
 )

@@ -17,10 +17,13 @@ from track17_facade.carriers import Carrier, CarrierInfo, CarrierNotFoundError, 
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidInputError, InvalidResponseError
 from track17_facade.models import (
+    INFO_CHANGE_TEXT,
     REGISTRATION_TEXT,
     Accepted,
     BatchResult,
+    CarrierChange,
     Failure,
+    InfoChange,
     Registration,
     Rejection,
     TrackInfo,
@@ -82,7 +85,11 @@ class Prepared:
     carrier_old: int | None = None
     """change_carrier: the carrier the number is registered with, when the caller named it."""
     final_carrier: int | None = None
-    """register: ``Registration.final_carrier``'s key, when given."""
+    """register: ``Registration.final_carrier``'s key; change_carrier: ``final_carrier_new``'s."""
+    final_carrier_old: int | None = None
+    """change_carrier: ``CarrierChange.final_carrier_old``'s key, when given."""
+    change: CarrierChange | InfoChange | None = None
+    """The CarrierChange or InfoChange the item came as, for the fields beyond the pair's."""
     suspect: bool = False
     """register(check_digits="warn"): the number's check digit is wrong; it is sent anyway."""
 
@@ -127,6 +134,19 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
                 f"Registration.auto_detection must be True, False or None, got {shown(detect)}",
                 index,
             )
+    elif kind is ItemKind.CARRIER and isinstance(item, CarrierChange):
+        number, old, extra = item.number, item.carrier_old, item.carrier_new
+    elif kind is ItemKind.TAG and isinstance(item, InfoChange):
+        number, extra = item.number, item.tag
+        for name in INFO_CHANGE_TEXT[1:]:
+            value = getattr(item, name)
+            if value is not None and not isinstance(value, str):
+                return _invalid(
+                    number.strip() if isinstance(number, str) else "",
+                    ErrorCode.FIELD_VALUE_INVALID,
+                    f"InfoChange.{name} must be a string or None, got {type(value).__name__} {shown(value)}",
+                    index,
+                )
     elif kind is ItemKind.NUMBER or (
         kind in (ItemKind.REGISTER, ItemKind.LOOKUP) and not isinstance(item, tuple)
     ):
@@ -163,7 +183,12 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
                 f"a tag must be a string or None, got {type(extra).__name__} {shown(extra)}",
                 index,
             )
-        return Prepared(number, tag=extra)
+        if not isinstance(item, InfoChange):
+            return Prepared(number, tag=extra)
+        which = carrier_key(item.carrier)
+        if isinstance(which, str):
+            return _invalid(number, ErrorCode.FIELD_VALUE_INVALID, which, index)
+        return Prepared(number, carrier=which, tag=extra, change=item)
     if extra is None and kind is ItemKind.CARRIER:
         return _invalid(number, ErrorCode.NEW_CARRIER_REQUIRED, "a new carrier must be given", index)
     carrier = carrier_key(extra)
@@ -172,16 +197,27 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
     carrier_old = carrier_key(old)
     if isinstance(carrier_old, str):
         return _invalid(number, ErrorCode.FIELD_VALUE_INVALID, f"the old carrier: {carrier_old}", index)
-    final_carrier = None if registration is None else carrier_key(registration.final_carrier)
-    if isinstance(final_carrier, str):
-        return _invalid(number, ErrorCode.FIELD_VALUE_INVALID, f"the final carrier: {final_carrier}", index)
+    change = item if isinstance(item, CarrierChange) else None
+    finals = (
+        (registration.final_carrier, None)
+        if registration is not None
+        else (change.final_carrier_new, change.final_carrier_old)
+        if change is not None
+        else (None, None)
+    )
+    final_carrier, final_old = (carrier_key(given) for given in finals)
+    for which, said in ((final_carrier, "the final carrier"), (final_old, "the old final carrier")):
+        if isinstance(which, str):
+            return _invalid(number, ErrorCode.FIELD_VALUE_INVALID, f"{said}: {which}", index)
     return Prepared(
         number,
         carrier=carrier,
         tag=None if registration is None else registration.tag,
         registration=registration,
         carrier_old=carrier_old,
-        final_carrier=final_carrier,
+        final_carrier=final_carrier if not isinstance(final_carrier, str) else None,
+        final_carrier_old=final_old if not isinstance(final_old, str) else None,
+        change=change,
     )
 
 

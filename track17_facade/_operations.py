@@ -152,6 +152,8 @@ class Api:
     read_quota: Callable[[object], Quota] | None = None
     registration_fields: frozenset[str] = frozenset()
     """The ``Registration`` fields beyond number and carrier that this version can send."""
+    change_fields: frozenset[str] = frozenset()
+    """The ``CarrierChange``/``InfoChange`` fields of ``V2_ONLY_CHANGES`` this version can send."""
     list_filters: frozenset[str] = frozenset()
     """``iter_track_list`` filters beyond ``status`` that this version understands."""
     fixed_page_size: int | None = None

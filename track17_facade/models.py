@@ -24,10 +24,12 @@ __all__ = [
     "Accepted",
     "Address",
     "BatchResult",
+    "CarrierChange",
     "CarrierLeg",
     "CarrierModel",
     "EstimatedDelivery",
     "Failure",
+    "InfoChange",
     "JsonModel",
     "Milestone",
     "Quota",
@@ -272,6 +274,70 @@ class Registration(JsonModel):
     remark: str | None = None
     """Free text, kept with the registration."""
 
+
+@frozen
+class CarrierChange(JsonModel):
+    """A carrier change for ``change_carrier``, with the last-mile carriers v2.4 can change too
+    (every field of its contract's ``ChangeCarrierItem``; each sent only when given).
+
+    ``(number, new)`` pairs and ``(number, old, new)`` triples are still accepted beside it. On v1
+    only ``number`` and ``carrier_new`` are sent; a last-mile carrier raises ``InvalidInputError``
+    for its row before anything is sent.
+    """
+
+    number: str
+    carrier_new: CarrierLike
+    """The carrier to use from now on. A key, a ``CarrierInfo`` or a carrier name."""
+    carrier_old: CarrierLike | None = None
+    """The carrier it is registered with: picks the registration when a number has two (v2.4)."""
+    final_carrier_old: CarrierLike | None = None
+    """The current last-mile carrier (v2.4)."""
+    final_carrier_new: CarrierLike | None = None
+    """The new last-mile carrier (v2.4)."""
+
+
+@frozen
+class InfoChange(JsonModel):
+    """New registration fields for ``change_info`` (every field of v2.4's ``ChangeInfoItem``;
+    each sent only when given, the others kept as they are).
+
+    ``(number, tag)`` pairs are still accepted beside it. On v1 only ``number`` and ``tag`` are
+    sent; another field raises ``InvalidInputError`` for its row before anything is sent.
+    """
+
+    number: str
+    tag: str | None = None
+    """Your label of the number."""
+    carrier: CarrierLike | None = None
+    """The carrier of the registration to change, when the number has two (v2.4)."""
+    order_no: str | None = None
+    order_time: str | None = None
+    """When the order was placed, e.g. "2026-01-05 08:00"."""
+    destination_postal_code: str | None = None
+    phone_number: str | None = None
+    email: str | None = None
+    """An e-mail address for 17TRACK's e-mail notifications."""
+    remark: str | None = None
+    lang: str | None = None
+    """Translate events into this language from now on (e.g. "en")."""
+
+
+INFO_CHANGE_TEXT = (
+    "tag",
+    "order_no",
+    "order_time",
+    "destination_postal_code",
+    "phone_number",
+    "email",
+    "remark",
+    "lang",
+)
+"""The ``InfoChange`` fields that are text."""
+V2_ONLY_CHANGES = {
+    "CarrierChange": ("final_carrier_old", "final_carrier_new"),
+    "InfoChange": ("carrier", *INFO_CHANGE_TEXT[1:]),
+}
+"""The ``CarrierChange`` and ``InfoChange`` fields that only v2.4 can send."""
 
 REGISTRATION_METADATA = ("tag", "order_no", "lang", "param")
 """The ``Registration`` text fields the command line's CSV files carry as columns."""

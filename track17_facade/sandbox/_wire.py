@@ -321,11 +321,19 @@ def _v2_change_carrier(engine: Engine, body: Any, webhook_set: bool) -> tuple[Js
     for index, item in enumerate(items):
         _int_field(item, index, "carrier_new", required=True)
         _int_field(item, index, "carrier_old")
+        _int_field(item, index, "final_carrier_old")
+        _int_field(item, index, "final_carrier_new")
     changes = [
         {"number": item["number"], "carrier": item["carrier_new"], "carrier_old": item.get("carrier_old")}
         for item in items
     ]
     accepted, rejected = engine.change_carrier(changes)
+    for item in items:  # the last-mile carriers are kept as sent (Registration.sent)
+        reg = engine.registrations.get(item["number"])
+        if reg is not None and {"number": item["number"]} in accepted:
+            reg.sent.update(
+                {key: item[key] for key in ("final_carrier_old", "final_carrier_new") if key in item}
+            )
     return batch_body(_v2_accepted(engine, accepted), rejected), []
 
 
@@ -336,6 +344,7 @@ def _v2_change_info(engine: Engine, body: Any, webhook_set: bool) -> tuple[Json,
         fields = item.get("items")
         if not isinstance(fields, dict):
             raise BadRequestError(ErrorCode.FIELD_REQUIRED, f"item {index}: 'items' must be an object")
+        _int_field(item, index, "carrier")
         for name in _REGISTER_TEXT:
             _str_field(fields, index, name)
         changes.append({"number": item["number"], **fields})
