@@ -7,7 +7,8 @@ Sessions:
     check_generated  regenerate into a temporary directory and fail with a diff if generated/ differs
     contract         spec and check_generated, then the change report against the last commit
                      (`-- --base REF`), the CHANGELOG, exposure and version checks
-    check_twins      fail with a diff if track17_facade/_client.py is not what generator/unasync.py writes
+    check_twins      fail with a diff if track17_facade/_client.py is not what generator/unasync.py writes,
+                     or track17_facade/_fields.py not what generator/contract_fields.py writes
     lint             ruff check and ruff format --check
     typecheck        mypy --strict on track17_facade and tests
     tests            pytest, on every CPython 3.11+ found on this machine
@@ -184,6 +185,8 @@ def generate(session: nox.Session) -> None:
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(Path(tmp) / package, target)
             session.log(f"generated/{package} written from {contract}")
+    session.run("python", "generator/contract_fields.py")
+    session.log("track17_facade/_fields.py written from both contracts")
     session.run("python", "generator/bulk_methods.py")
     session.log("the bulk methods of track17_facade/_async_client.py written from generator/bulk_methods.py")
     session.run("python", "generator/unasync.py")
@@ -238,12 +241,14 @@ def contract(session: nox.Session) -> None:
 @nox.session
 def check_twins(session: nox.Session) -> None:
     """Fail with a diff if the clients' bulk methods are not what generator/bulk_methods.py writes
-    from its table, or the synchronous client not what generator/unasync.py writes from the
-    asyncio one (the only hand-written client)."""
+    from its table, the synchronous client not what generator/unasync.py writes from the
+    asyncio one (the only hand-written client), or the field table not what
+    generator/contract_fields.py writes from the contracts."""
     _install_generator(session)
     checks = (
         ("_async_client.py", "generator/bulk_methods.py", "edit the table in generator/bulk_methods.py"),
         ("_client.py", "generator/unasync.py", "edit _async_client.py"),
+        ("_fields.py", "generator/contract_fields.py", "it follows the contracts: never edit it"),
     )
     for name, script, advice in checks:
         committed = ROOT / "track17_facade" / name

@@ -127,18 +127,21 @@ OPERATIONS = (
         name="change_carrier",
         summary="Assign other carriers to registered numbers (at most 5 changes per number).",
         items="items",
-        items_type="Iterable[tuple[str, CarrierLike] | tuple[str, CarrierLike | None, CarrierLike]]",
+        items_type="Iterable[tuple[str, CarrierLike] | tuple[str, CarrierLike | None, CarrierLike] "
+        "| CarrierChange]",
         items_doc="``(number, new carrier)`` pairs, or ``(number, old carrier, new carrier)`` triples: "
         "on v2.4 the old carrier is sent as ``carrier_old``, which tells 17TRACK which registration "
-        "to change when a number is registered with two carriers.",
+        "to change when a number is registered with two carriers; or ``CarrierChange`` items, which "
+        "also change the last-mile carrier (v2.4).",
         returns=recovered("change made"),
     ),
     BulkOperation(
         name="change_info",
         summary="Set the tag (e.g. an order reference) of registered numbers.",
         items="items",
-        items_type="Iterable[tuple[str, str | None]]",
-        items_doc="``(number, tag)`` pairs; a tag of None clears it.",
+        items_type="Iterable[tuple[str, str | None] | InfoChange]",
+        items_doc="``(number, tag)`` pairs, a tag of None clearing it; or ``InfoChange`` items, which "
+        "change the other registration fields too (v2.4) and leave those they do not give as they are.",
     ),
 )
 """The bulk methods, in the order the clients list them."""

@@ -72,6 +72,35 @@ class Site:
         return f"{self.path}:{self.line}" + ("" if self.covers else " (sandbox)")
 
 
+def _table_wire_names(path: Path) -> dict[tuple[str, str], str]:
+    """(class, attribute) -> wire name, read from the field table's source (``from_`` is
+    ``"from"``, ``cache_level`` is ``"cacheLevel"``); empty where there is no table."""
+    names: dict[tuple[str, str], str] = {}
+    if not path.exists():
+        return names
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                if (
+                    isinstance(statement, ast.AnnAssign)
+                    and isinstance(statement.target, ast.Name)
+                    and isinstance(statement.value, ast.Constant)
+                    and isinstance(statement.value.value, str)
+                ):
+                    names[(node.name, statement.target.id)] = statement.value.value
+    return names
+
+
+def _lazy_endpoints(node: ast.AST) -> bool:
+    """A call of ``_operations.endpoints`` naming a generated package's endpoint modules."""
+    return (
+        isinstance(node, ast.Call)
+        and getattr(node.func, "id", getattr(node.func, "attr", None)) == "endpoints"
+        and len(node.args) > 1
+        and all(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in node.args)
+    )
+
+
 class FacadeScan:
     """Where the facade touches each operation and field, from its modules' syntax trees."""
 
@@ -85,6 +114,7 @@ class FacadeScan:
         self.endpoints: dict[tuple[str, str], list[Site]] = defaultdict(list)
         """(version, endpoint module) -> sites: imports of generated endpoints."""
         package = root / "track17_facade"
+        self._wire = _table_wire_names(package / "_fields.py")
         for path in sorted(package.rglob("*.py")):
             relative = path.relative_to(root).as_posix()
             if path.name in _NOT_SCANNED and path.parent == package:
@@ -119,13 +149,18 @@ class FacadeScan:
                 owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
                 match = _TABLE_CLASS.match(owner_name)
                 if match:
-                    self.table[(f"v{match[1]}", match[2], node.attr)].append(site)
+                    wire = self._wire.get((owner_name, node.attr), node.attr)
+                    self.table[(f"v{match[1]}", match[2], wire)].append(site)
                 else:
                     self.members[(version, node.attr)].append(site)
             elif isinstance(node, ast.keyword) and node.arg:
                 self.members[(version, node.arg)].append(site)
             elif isinstance(node, ast.ImportFrom) and node.module:
                 self._import(node.module, [alias.name for alias in node.names], site)
+            elif _lazy_endpoints(node):
+                # endpoints("track17_client_v2.api.tracking", "register", ...): imported when called
+                package, *names = [arg.value for arg in node.args if isinstance(arg, ast.Constant)]
+                self._import(package, names, site)
 
     def _import(self, module: str, names: list[str], site: Site) -> None:
         for tag, (_, package) in CONTRACTS.items():

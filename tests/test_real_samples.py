@@ -354,6 +354,26 @@ def test_a_parcel_returning_to_its_sender(sandbox: Sandbox, v2_client: Any) -> N
     assert len(info.events) == 1
 
 
+# -- v2: a live answer, anonymised by the public client that captured it (track17-skill) ------------
+
+
+def test_a_carrier_notice_given_as_plain_text_is_kept(sandbox: Sandbox, v2_client: Any) -> None:
+    """A FedEx label created, not yet handed over: the live answer gives the provider's notice as
+    one string, not the documented array of ``{"tip": ...}``."""
+    serve(sandbox, sample("v2/track17-skill-gettrackinfo_fedex_info_received.json"))
+    (info,) = v2_client.get_track_info(["123456789012"]).accepted
+    assert info.provider_tips == (
+        "Label created, Please check back later for shipment status or subscribe for e-mail notifications",
+    )
+    assert (info.status, info.sub_status) == (MainStatus.INFO_RECEIVED, SubStatus.INFO_RECEIVED)
+    assert info.provider == "FedEx"
+    assert (info.shipping_country, info.recipient_country) == ("US", "US")
+    (event,) = info.events
+    assert event.description == "Shipment information sent to FedEx"
+    assert event.time == datetime(2026, 9, 17, 11, 40, 22, tzinfo=timezone(timedelta(hours=-5)))
+    assert [milestone.stage for milestone in info.milestones][:2] == ["InfoReceived", "PickedUp"]
+
+
 def test_a_v2_track_list_page_and_the_page_after_it(sandbox: Sandbox, v2_client: Any) -> None:
     page = sample("v2/aio17track-gettracklist_page.json")
     serve(sandbox, page, page)  # page_total: 2, so the client asks for page 2

@@ -16,7 +16,9 @@ from tests.receiver import Receiver
 from track17_facade import (
     CacheLevel,
     Carrier,
+    CarrierChange,
     ErrorCode,
+    InfoChange,
     InvalidInputError,
     MainStatus,
     Registration,
@@ -62,6 +64,87 @@ def test_registration_metadata_is_kept_and_a_translation_costs_one_more(
     assert info.tag == "order-1001"
 
 
+def test_every_field_of_the_contracts_register_item_reaches_the_sandbox(
+    sandbox: Sandbox, v2_client: Any
+) -> None:
+    """Each RegisterItem field the v2.4 contract defines can be given through Registration, and
+    arrives under the contract's name; one not given is not sent."""
+    given: dict[str, Any] = {
+        "tag": "order-7",
+        "order_no": "7",
+        "order_time": "2026-01-05 08:00",
+        "lang": "en",
+        "param": "10115",
+        "destination_postal_code": "10115",
+        "phone_number": "+49 30 1234567",
+        "ship_date": "2026-01-06",
+        "email": "buyer@example.com",
+        "remark": "fragile",
+        "auto_detection": False,
+    }
+    result = v2_client.register(
+        [
+            Registration("RR000000001CN", Carrier.CHINA_POST, final_carrier=Carrier.DEUTSCHE_POST, **given),
+            Registration("RR000000002CN", Carrier.CHINA_POST, remark="only this"),
+        ]
+    )
+    assert result.ok
+    sent = sandbox.engine.registrations["RR000000001CN"].sent
+    assert sent == {
+        "number": "RR000000001CN",
+        "carrier": int(Carrier.CHINA_POST),
+        "final_carrier": int(Carrier.DEUTSCHE_POST),
+        **given,
+    }
+    contract = set(contracts.v2_4().spec["components"]["schemas"]["RegisterItem"]["properties"])
+    assert set(sent) == contract  # every field of today's contract, and nothing else
+    assert sandbox.engine.registrations["RR000000002CN"].sent == {
+        "number": "RR000000002CN",
+        "carrier": int(Carrier.CHINA_POST),
+        "remark": "only this",
+    }
+
+
+def test_carrier_and_info_changes_send_every_field_of_their_contract_items(
+    sandbox: Sandbox, v2_client: Any, make_client: Any
+) -> None:
+    assert v2_client.register(
+        [("RR000000001CN", Carrier.CHINA_POST), ("RR000000002CN", Carrier.CHINA_POST)]
+    ).ok
+    changed = v2_client.change_carrier(
+        [CarrierChange("RR000000001CN", Carrier.CHINA_EMS, Carrier.CHINA_POST, 7044, Carrier.DEUTSCHE_POST)]
+    )
+    assert changed.ok
+    kept = sandbox.engine.registrations["RR000000001CN"]
+    assert kept.carrier == int(Carrier.CHINA_EMS)
+    assert (kept.sent["final_carrier_old"], kept.sent["final_carrier_new"]) == (
+        7044,
+        int(Carrier.DEUTSCHE_POST),
+    )
+    fields = {"order_no": "9", "order_time": "2026-01-05 08:00", "destination_postal_code": "10115"}
+    fields |= {"phone_number": "1", "email": "a@example.com", "remark": "r", "lang": "de"}
+    assert v2_client.change_info([InfoChange("RR000000002CN", carrier=Carrier.CHINA_POST, **fields)]).ok
+    other = sandbox.engine.registrations["RR000000002CN"]
+    assert {name: other.sent[name] for name in fields} == fields
+    assert other.tag is None  # an InfoChange without a tag leaves it as it was
+    v1 = make_client(api_version="v1")
+    (rejection,) = v1.change_info([InfoChange("RR000000002CN", tag="t", remark="r")]).rejected
+    assert "API v1 cannot send InfoChange.remark" in rejection.message
+
+
+def test_the_sandbox_refuses_a_register_field_of_the_wrong_type(sandbox: Sandbox, api_key: str) -> None:
+    url = f"{sandbox.base_url_for('v2.4')}/register"
+    for field, value in (("auto_detection", "yes"), ("final_carrier", "DHL"), ("ship_date", 20260106)):
+        answer = httpx.post(
+            url, json=[{"number": "RR000000001CN", field: value}], headers={"17token": api_key}
+        )
+        assert answer.status_code == 200
+        body = answer.json()
+        assert body["code"] == ErrorCode.FIELD_VALUE_INVALID.raw, (field, body)
+        assert f"'{field}'" in json.dumps(body)
+    assert "RR000000001CN" not in sandbox.engine.registrations
+
+
 def test_a_registration_field_v1_cannot_send_rejects_its_row_before_sending(
     sandbox: Sandbox, make_client: Any
 ) -> None:
@@ -82,6 +165,20 @@ def test_a_registration_field_of_the_wrong_type_rejects_only_its_row(v2_client: 
     (rejection,) = result.rejected
     assert rejection.index == 0 and rejection.code is ErrorCode.FIELD_VALUE_INVALID
     assert "Registration.tag must be a string or None, got int 7" in rejection.message
+
+
+def test_a_final_carrier_or_detection_flag_of_the_wrong_kind_rejects_only_its_row(v2_client: Any) -> None:
+    result = v2_client.register(
+        [
+            Registration("RR000000001CN", auto_detection="yes"),  # type: ignore[arg-type]
+            Registration("RR000000002CN", final_carrier="no such carrier at all"),
+            "RR000000003CN",
+        ]
+    )
+    assert [a.number for a in result.accepted] == ["RR000000003CN"]
+    first, second = result.rejected
+    assert first.index == 0 and "Registration.auto_detection must be True, False or None" in first.message
+    assert second.index == 1 and "the final carrier" in second.message
 
 
 def test_v2_only_calls_on_v1_name_the_version_and_send_nothing(sandbox: Sandbox, make_client: Any) -> None:
@@ -255,6 +352,9 @@ def test_every_v2_4_answer_matches_the_contract(api_key: str) -> None:
         post = http.post
         post("/register", json=[{"number": "RR000000001CN", "tag": "a", "lang": "en"}, {"number": "bad!"}])
         post("/register", json=[{"number": "RR000000002CN", "carrier": 3011}, {"number": "RR000000001CN"}])
+        every = {"final_carrier": 7044, "auto_detection": True, "order_time": "2026-01-05 08:00"}
+        every |= {"destination_postal_code": "10115", "phone_number": "1", "ship_date": "2026-01-06"}
+        post("/register", json=[{"number": "RR000000004CN", **every, "email": "a@b.c", "remark": "r"}])
         box.advance(days=12)
         post("/gettrackinfo", json=[{"number": "RR000000001CN"}, {"number": "NOTREGD1"}])
         post("/getRealTimeTrackInfo", json=[{"number": "RR000000003CN", "cacheLevel": 2}])
@@ -270,9 +370,9 @@ def test_every_v2_4_answer_matches_the_contract(api_key: str) -> None:
         post("/deletetrack", json=[{"number": "RR000000002CN"}])
         post("/register", content=b"{", headers={"content-type": "application/json"})
         assert http.post("/getquota", json={}, headers={"17token": unique_key()}).status_code == 401
-        assert contracts.v2_4().check(box) == 16
+        assert contracts.v2_4().check(box) == 17
         listed = post("/gettracklist", json={}).json()
-        assert listed["page"] == {"data_total": 1, "page_total": 1, "page_no": 1, "page_size": 40}
+        assert listed["page"] == {"data_total": 2, "page_total": 1, "page_no": 1, "page_size": 40}
 
 
 def test_the_cache_level_is_accepted_as_a_name_or_an_integer(api_key: str) -> None:

@@ -57,9 +57,11 @@ if TYPE_CHECKING:
         Accepted,
         Address,
         BatchResult,
+        CarrierChange,
         CarrierLeg,
         EstimatedDelivery,
         Failure,
+        InfoChange,
         Milestone,
         Quota,
         Registration,
@@ -114,6 +116,8 @@ _EXPORTS: dict[str, str] = {
     "RateLimiter": "track17_facade.ratelimit",
     "RateLimiterUnavailableError": "track17_facade.errors",
     "Registration": "track17_facade.models",
+    "CarrierChange": "track17_facade.models",
+    "InfoChange": "track17_facade.models",
     "Rejection": "track17_facade.models",
     "RequestError": "track17_facade.errors",
     "RequestTimeoutError": "track17_facade.errors",
@@ -146,7 +150,12 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'track17_facade' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    try:
+        value = getattr(importlib.import_module(module), name)
+    except AttributeError as exc:
+        # Raised while importing (a contract field gone from _fields): `from track17_facade import
+        # name` would turn it into "cannot import name" and lose which field it was.
+        raise ImportError(f"track17_facade.{name}: {exc}") from exc
     globals()[name] = value  # the next look-up is a plain attribute
     return value
 
@@ -168,6 +177,7 @@ __all__ = [
     "BatchResult",
     "CacheLevel",
     "Carrier",
+    "CarrierChange",
     "CarrierDirectory",
     "CarrierInfo",
     "CarrierLeg",
@@ -178,6 +188,7 @@ __all__ = [
     "EstimatedDelivery",
     "Failure",
     "HTTPStatusError",
+    "InfoChange",
     "InvalidInputError",
     "InvalidResponseError",
     "MainStatus",

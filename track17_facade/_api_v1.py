@@ -4,7 +4,7 @@ is built, and how its answer is read."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from track17_client import AuthenticatedClient
 from track17_client.models.batch_response import BatchResponse
@@ -15,6 +15,7 @@ from track17_client.models.track_list_request import TrackListRequest
 from track17_client.models.track_number_request import TrackNumberRequest
 from track17_client.types import UNSET
 
+from track17_facade import _fields as F  # noqa: N812 (read as F.V2TrackInfo.latest_status)
 from track17_facade._batching import ItemKind, Prepared, known_carrier
 from track17_facade._constants import BASE_URLS
 from track17_facade._decoders import ShapeError, array, carrier, optional_object, optional_str, text
@@ -28,11 +29,26 @@ from track17_facade._operations import (
     envelope,
     field,
 )
+from track17_facade._v1_service import (
+    ECHOED_CARRIER,
+    LIST_CARRIER,
+    LIST_PACKAGE_STATUS,
+    LIST_REGISTER_TIME,
+    LIST_TAG,
+    PAGE,
+    PAGE_TOTAL,
+)
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidResponseError
 from track17_facade.models import Accepted, TrackInfo, TrackListEntry, parse_event_time
 
 BASE_URL = BASE_URLS["v1"]
+# The contract's names of what is read here (the rest is 17TRACK's own: _v1_service).
+NUMBER: Final = F.V1TrackInfoResponseDataAcceptedItem.number
+CARRIER: Final = F.V1TrackInfoResponseDataAcceptedItem.carrier
+TRACK: Final = F.V1TrackInfoResponseDataAcceptedItem.track
+LISTED: Final = F.V1BatchResponseData.accepted
+LISTED_NUMBER: Final = F.V1BatchResponseDataAcceptedItem.number
 
 (
     change_carrier,
@@ -73,16 +89,22 @@ def _carrier_changes(items: Sequence[Prepared]) -> list[Any]:
 
 
 def _tags(items: Sequence[Prepared]) -> list[Any]:
-    return [ChangeInfoRequest(number=item.number, tag=item.tag or "") for item in items]
+    # A pair's None clears the tag (""); an InfoChange's None leaves it as it is (not sent).
+    return [
+        ChangeInfoRequest(
+            number=item.number, tag=UNSET if item.change is not None and item.tag is None else item.tag or ""
+        )
+        for item in items
+    ]
 
 
 def _track(item: Any, path: str, sent: Prepared) -> TrackInfo:
     """An accepted item of gettrackinfo, as decoded JSON: read once, by the same reader as v1
     pushes, in whichever v1 shape it came."""
-    number = item.get("number")
-    which = carrier(item.get("carrier"), f"{path}.carrier")
+    number = item.get(NUMBER)
+    which = carrier(item.get(CARRIER), f"{path}.{CARRIER}")
     return v1_track(
-        number if isinstance(number, str) else sent.number, which, item.get("track"), f"{path}.track"
+        number if isinstance(number, str) else sent.number, which, item.get(TRACK), f"{path}.{TRACK}"
     )
 
 
@@ -90,7 +112,9 @@ def _accepted(item: Any, path: str, sent: Prepared) -> Accepted:
     """An acceptance with the carrier 17TRACK names (its register answers echo the one it used,
     given or detected), else the one that was sent: the contract's answers echo the number only."""
     extra = getattr(item, "additional_properties", {})
-    echoed = carrier(extra.get("carrier"), f"{path}.carrier") if isinstance(extra, dict) else None
+    echoed = (
+        carrier(extra.get(ECHOED_CARRIER), f"{path}.{ECHOED_CARRIER}") if isinstance(extra, dict) else None
+    )
     return Accepted(sent.number, echoed if echoed is not None and echoed > 0 else known_carrier(sent.carrier))
 
 
@@ -121,26 +145,30 @@ def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPag
     data = envelope("gettracklist", (dict,), parsed)
     entries = []
     try:
-        for index, item in enumerate(array(data.get("accepted"), "data.accepted")):
-            path = f"data.accepted[{index}]"
+        for index, item in enumerate(array(data.get(LISTED), f"data.{LISTED}")):
+            path = f"data.{LISTED}[{index}]"
             row = optional_object(item, path) or {}
-            number = optional_str(row.get("number"), f"{path}.number")
+            number = optional_str(row.get(LISTED_NUMBER), f"{path}.{LISTED_NUMBER}")
             if not number:
-                raise ShapeError(f"{path}.number", "a string", row.get("number"))
-            status = row.get("e")
+                raise ShapeError(f"{path}.{LISTED_NUMBER}", "a string", row.get(LISTED_NUMBER))
+            status = row.get(LIST_PACKAGE_STATUS)
             entries.append(
                 TrackListEntry(
                     number,
-                    carrier(row.get("w1"), f"{path}.w1") or None,
-                    package_status=None if status is None else package_status(status, f"{path}.e"),
-                    register_time=parse_event_time(text(row.get("rt"), f"{path}.rt")),
-                    tag=text(row.get("tag"), f"{path}.tag"),
+                    carrier(row.get(LIST_CARRIER), f"{path}.{LIST_CARRIER}") or None,
+                    package_status=None
+                    if status is None
+                    else package_status(status, f"{path}.{LIST_PACKAGE_STATUS}"),
+                    register_time=parse_event_time(
+                        text(row.get(LIST_REGISTER_TIME), f"{path}.{LIST_REGISTER_TIME}")
+                    ),
+                    tag=text(row.get(LIST_TAG), f"{path}.{LIST_TAG}"),
                 )
             )
     except ShapeError as exc:
         raise InvalidResponseError(f"gettracklist: {exc}", operation="gettracklist") from None
-    paging = optional_object(field(parsed, "page"), "page") or {}
-    page_total = paging.get("page_total")
+    paging = optional_object(field(parsed, PAGE), PAGE) or {}
+    page_total = paging.get(PAGE_TOTAL)
     if isinstance(page_total, int) and not isinstance(page_total, bool):
         return TrackListPage(entries, more=page < page_total)
     return TrackListPage(entries, more=len(entries) >= query.page_size)

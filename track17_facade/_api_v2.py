@@ -9,7 +9,7 @@ function as v2 pushes, so ``get_track_info`` and a push of the same number give 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from track17_client_v2 import AuthenticatedClient
 from track17_client_v2.models import (
@@ -21,11 +21,16 @@ from track17_client_v2.models import (
     QuotaResponse,
     RealTimeItem,
     RegisterItem,
+    TrackListData,
     TrackListRequest,
     TrackListResponse,
 )
-from track17_client_v2.types import UNSET
+from track17_client_v2.models import (
+    Quota as QuotaData,
+)
+from track17_client_v2.types import UNSET, Unset
 
+from track17_facade import _fields as F  # noqa: N812 (read as F.V2TrackInfo.latest_status)
 from track17_facade._batching import ItemKind, Prepared, known_carrier
 from track17_facade._constants import BASE_URLS
 from track17_facade._decoders import (
@@ -49,8 +54,10 @@ from track17_facade._operations import (
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidResponseError
 from track17_facade.models import (
-    REGISTRATION_METADATA,
+    REGISTRATION_FIELDS,
+    V2_ONLY_CHANGES,
     Accepted,
+    InfoChange,
     Quota,
     TrackInfo,
     TrackListEntry,
@@ -59,6 +66,10 @@ from track17_facade.models import (
 from track17_facade.status import MainStatus, TrackingStatus
 
 BASE_URL = BASE_URLS["v2.4"]
+# The contract's names of what is read here as decoded JSON (the rest is read through the models).
+CARRIER: Final = F.V2TrackInfoItem.carrier
+TAG: Final = F.V2TrackInfoItem.tag
+TRACK_INFO: Final = F.V2TrackInfoItem.track_info
 
 (
     change_carrier,
@@ -99,14 +110,26 @@ def _registrations(items: Sequence[Prepared]) -> list[Any]:
     bodies = []
     for item in items:
         meta = item.registration
+        if meta is None:
+            bodies.append(RegisterItem(number=item.number, carrier=_given(item.carrier)))
+            continue
+        # Through the generated model: each field under the contract's name, sent only when given.
         bodies.append(
             RegisterItem(
                 number=item.number,
                 carrier=_given(item.carrier),
+                final_carrier=_given(item.final_carrier),
+                auto_detection=_given(meta.auto_detection),
                 tag=_given(item.tag),
-                order_no=UNSET if meta is None else _given(meta.order_no),
-                lang=UNSET if meta is None else _given(meta.lang),
-                param=UNSET if meta is None else _given(meta.param),
+                order_no=_given(meta.order_no),
+                order_time=_given(meta.order_time),
+                lang=_given(meta.lang),
+                param=_given(meta.param),
+                destination_postal_code=_given(meta.destination_postal_code),
+                phone_number=_given(meta.phone_number),
+                ship_date=_given(meta.ship_date),
+                email=_given(meta.email),
+                remark=_given(meta.remark),
             )
         )
     return bodies
@@ -117,14 +140,38 @@ def _carrier_changes(items: Sequence[Prepared]) -> list[Any]:
     # whenever the caller named it (a (number, old, new) triple).
     return [
         ChangeCarrierItem(
-            number=item.number, carrier_old=_given(item.carrier_old), carrier_new=item.carrier or 0
+            number=item.number,
+            carrier_old=_given(item.carrier_old),
+            carrier_new=item.carrier or 0,
+            final_carrier_old=_given(item.final_carrier_old),
+            final_carrier_new=_given(item.final_carrier),
         )
         for item in items
     ]
 
 
 def _tags(items: Sequence[Prepared]) -> list[Any]:
-    return [ChangeInfoItem(number=item.number, items=ChangeInfoFields(tag=item.tag or "")) for item in items]
+    return [
+        ChangeInfoItem(number=item.number, carrier=_given(item.carrier), items=_info_fields(item))
+        for item in items
+    ]
+
+
+def _info_fields(item: Prepared) -> ChangeInfoFields:
+    """A pair's tag ("" clears it), or an InfoChange's fields, each sent only when given."""
+    info = item.change
+    if not isinstance(info, InfoChange):
+        return ChangeInfoFields(tag=item.tag or "")
+    return ChangeInfoFields(
+        tag=_given(info.tag),
+        order_no=_given(info.order_no),
+        order_time=_given(info.order_time),
+        destination_postal_code=_given(info.destination_postal_code),
+        phone_number=_given(info.phone_number),
+        email=_given(info.email),
+        remark=_given(info.remark),
+        lang=_given(info.lang),
+    )
 
 
 def _lookups(level: str | int | None) -> Any:
@@ -148,10 +195,10 @@ def _track(item: Any, path: str, sent: Prepared) -> TrackInfo:
     the same reader as v2 pushes."""
     return track_info_from_v2(
         sent.number,
-        carrier(item.get("carrier"), f"{path}.carrier"),
-        text(item.get("tag"), f"{path}.tag"),
-        item.get("track_info"),
-        f"{path}.track_info",
+        carrier(item.get(CARRIER), f"{path}.{CARRIER}"),
+        text(item.get(TAG), f"{path}.{TAG}"),
+        item.get(TRACK_INFO),
+        f"{path}.{TRACK_INFO}",
     )
 
 
@@ -209,10 +256,10 @@ def _sync_status(value: object, path: str) -> bool | None:
 
 
 def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPage:
-    data = envelope("gettracklist", (TrackListResponse,), parsed)
+    data: TrackListData = envelope("gettracklist", (TrackListResponse,), parsed)
     entries = []
     try:
-        for index, item in enumerate([] if is_unset(data.accepted) else data.accepted):
+        for index, item in enumerate([] if isinstance(data.accepted, Unset) else data.accepted):
             path = f"data.accepted[{index}]"
             number = optional_str(item.number, f"{path}.number")
             if not number:
@@ -233,8 +280,8 @@ def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPag
             )
     except (ShapeError, AttributeError, TypeError) as exc:
         raise InvalidResponseError(f"gettracklist: {exc}", operation="gettracklist") from None
-    total = getattr(parsed, "page", None)
-    page_total = None if total is None or is_unset(total) else total.page_total
+    total = parsed.page if isinstance(parsed, TrackListResponse) else None
+    page_total = None if total is None or isinstance(total, Unset) else total.page_total
     if isinstance(page_total, int) and not isinstance(page_total, bool):
         return TrackListPage(entries, more=page < page_total)
     return TrackListPage(entries, more=len(entries) >= query.page_size)
@@ -249,7 +296,7 @@ def _count(value: object, path: str) -> int:
 
 
 def _read_quota(parsed: object) -> Quota:
-    data = envelope("getquota", (QuotaResponse,), parsed)
+    data: QuotaData = envelope("getquota", (QuotaResponse,), parsed)
     daily = _count(data.max_track_daily, "data.max_track_daily")
     spelt = data.free_email_quota_used
     if spelt is None or is_unset(spelt):  # 17TRACK's documentation example spells it without "_"
@@ -312,7 +359,8 @@ V2_4 = Api(
     quota_async=get_quota.asyncio_detailed,
     quota_body=list,  # an empty array: see the contract's getquota
     read_quota=_read_quota,
-    registration_fields=frozenset(REGISTRATION_METADATA),
+    registration_fields=frozenset(REGISTRATION_FIELDS),
+    change_fields=frozenset(name for names in V2_ONLY_CHANGES.values() for name in names),
     list_filters=frozenset({"tracking_status"}),
     fixed_page_size=40,
 )

@@ -66,7 +66,8 @@ from track17_facade._version import __version__
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import ApiKeyUnavailableError, HTTPStatusError, InvalidInputError
 from track17_facade.models import (
-    REGISTRATION_METADATA,
+    REGISTRATION_FIELDS,
+    V2_ONLY_CHANGES,
     Accepted,
     BatchResult,
     Failure,
@@ -399,19 +400,22 @@ class BaseClient(_NamedOptions):
         return prepared, list(chunks(prepared.items, operation.batch_size))
 
     def _unsendable(self, item: Prepared) -> str | None:
-        """Why this API version cannot send the item (Registration fields it lacks), or None."""
-        if item.registration is None:
+        """Why this API version cannot send the item (Registration, CarrierChange or InfoChange
+        fields it lacks), or None."""
+        given: object = item.registration or item.change
+        if given is None:
             return None
-        allowed = self._api.registration_fields
-        extra = [
-            name
-            for name in REGISTRATION_METADATA
-            if getattr(item.registration, name) is not None and name not in allowed
-        ]
+        model = type(given).__name__
+        names, allowed = (
+            (REGISTRATION_FIELDS, self._api.registration_fields)
+            if item.registration is not None
+            else (V2_ONLY_CHANGES[model], self._api.change_fields)
+        )
+        extra = [name for name in names if getattr(given, name) is not None and name not in allowed]
         if not extra:
             return None
         return (
-            f"API {self.api_version} cannot send Registration.{', Registration.'.join(extra)} "
+            f"API {self.api_version} cannot send {model}.{f', {model}.'.join(extra)} "
             f"(number {item.number}). Use api_version='v2.4', or leave them out"
         )
 

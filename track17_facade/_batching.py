@@ -17,10 +17,13 @@ from track17_facade.carriers import Carrier, CarrierInfo, CarrierNotFoundError, 
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidInputError, InvalidResponseError
 from track17_facade.models import (
-    REGISTRATION_METADATA,
+    INFO_CHANGE_TEXT,
+    REGISTRATION_TEXT,
     Accepted,
     BatchResult,
+    CarrierChange,
     Failure,
+    InfoChange,
     Registration,
     Rejection,
     TrackInfo,
@@ -69,6 +72,12 @@ class Prepared:
     """The Registration the item came as, for the metadata beyond number and carrier."""
     carrier_old: int | None = None
     """change_carrier: the carrier the number is registered with, when the caller named it."""
+    final_carrier: int | None = None
+    """register: ``Registration.final_carrier``'s key; change_carrier: ``final_carrier_new``'s."""
+    final_carrier_old: int | None = None
+    """change_carrier: ``CarrierChange.final_carrier_old``'s key, when given."""
+    change: CarrierChange | InfoChange | None = None
+    """The CarrierChange or InfoChange the item came as, for the fields beyond the pair's."""
     suspect: bool = False
     """register(check_digits="warn"): the number's check digit is wrong; it is sent anyway."""
     index: int | None = None
@@ -97,7 +106,7 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
     if kind is ItemKind.REGISTER and isinstance(item, Registration):
         registration = item
         number, extra = item.number, item.carrier
-        for name in REGISTRATION_METADATA:
+        for name in REGISTRATION_TEXT:
             value = getattr(item, name)
             if value is not None and not isinstance(value, str):
                 return _invalid(
@@ -105,6 +114,27 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
                     ErrorCode.FIELD_VALUE_INVALID,
                     f"Registration.{name} must be a string or None, "
                     f"got {type(value).__name__} {shown(value)}",
+                    index,
+                )
+        detect: object = item.auto_detection  # typed bool | None, but a caller may pass anything
+        if detect is not None and not isinstance(detect, bool):
+            return _invalid(
+                number.strip() if isinstance(number, str) else "",
+                ErrorCode.FIELD_VALUE_INVALID,
+                f"Registration.auto_detection must be True, False or None, got {shown(detect)}",
+                index,
+            )
+    elif kind is ItemKind.CARRIER and isinstance(item, CarrierChange):
+        number, old, extra = item.number, item.carrier_old, item.carrier_new
+    elif kind is ItemKind.TAG and isinstance(item, InfoChange):
+        number, extra = item.number, item.tag
+        for name in INFO_CHANGE_TEXT[1:]:
+            value = getattr(item, name)
+            if value is not None and not isinstance(value, str):
+                return _invalid(
+                    number.strip() if isinstance(number, str) else "",
+                    ErrorCode.FIELD_VALUE_INVALID,
+                    f"InfoChange.{name} must be a string or None, got {type(value).__name__} {shown(value)}",
                     index,
                 )
     elif kind is ItemKind.NUMBER or (
@@ -143,7 +173,12 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
                 f"a tag must be a string or None, got {type(extra).__name__} {shown(extra)}",
                 index,
             )
-        return Prepared(number, tag=extra, index=index)
+        if not isinstance(item, InfoChange):
+            return Prepared(number, tag=extra, index=index)
+        which = carrier_key(item.carrier)
+        if isinstance(which, str):
+            return _invalid(number, ErrorCode.FIELD_VALUE_INVALID, which, index)
+        return Prepared(number, carrier=which, tag=extra, change=item, index=index)
     if extra is None and kind is ItemKind.CARRIER:
         return _invalid(number, ErrorCode.NEW_CARRIER_REQUIRED, "a new carrier must be given", index)
     carrier = carrier_key(extra)
@@ -152,6 +187,18 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
     carrier_old = carrier_key(old)
     if isinstance(carrier_old, str):
         return _invalid(number, ErrorCode.FIELD_VALUE_INVALID, f"the old carrier: {carrier_old}", index)
+    change = item if isinstance(item, CarrierChange) else None
+    finals = (
+        (registration.final_carrier, None)
+        if registration is not None
+        else (change.final_carrier_new, change.final_carrier_old)
+        if change is not None
+        else (None, None)
+    )
+    final_carrier, final_old = (carrier_key(given) for given in finals)
+    for which, said in ((final_carrier, "the final carrier"), (final_old, "the old final carrier")):
+        if isinstance(which, str):
+            return _invalid(number, ErrorCode.FIELD_VALUE_INVALID, f"{said}: {which}", index)
     return Prepared(
         number,
         carrier=carrier,
@@ -159,6 +206,9 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
         registration=registration,
         carrier_old=carrier_old,
         index=index,
+        final_carrier=final_carrier if not isinstance(final_carrier, str) else None,
+        final_carrier_old=final_old if not isinstance(final_old, str) else None,
+        change=change,
     )
 
 

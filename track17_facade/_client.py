@@ -29,7 +29,16 @@ from track17_facade._options import (
 from track17_facade._sync_tasks import Ready, Workers
 from track17_facade.carriers import CarrierLike
 from track17_facade.errors import Track17Error
-from track17_facade.models import Accepted, BatchResult, Quota, Registration, TrackInfo, TrackListEntry
+from track17_facade.models import (
+    Accepted,
+    BatchResult,
+    CarrierChange,
+    InfoChange,
+    Quota,
+    Registration,
+    TrackInfo,
+    TrackListEntry,
+)
 from track17_facade.ratelimit import SENDERS_AT_THE_GATE, PacedTransport, RateLimiter
 from track17_facade.retry import drive_sync
 from track17_facade.status import CacheLevel, MainStatus, TrackingStatus
@@ -464,7 +473,9 @@ class Track17Client(BaseClient):
 
     def change_carrier(
         self,
-        items: Iterable[tuple[str, CarrierLike] | tuple[str, CarrierLike | None, CarrierLike]],
+        items: Iterable[
+            tuple[str, CarrierLike] | tuple[str, CarrierLike | None, CarrierLike] | CarrierChange
+        ],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -475,7 +486,8 @@ class Track17Client(BaseClient):
         Args:
             items: ``(number, new carrier)`` pairs, or ``(number, old carrier, new carrier)``
                 triples: on v2.4 the old carrier is sent as ``carrier_old``, which tells 17TRACK
-                which registration to change when a number is registered with two carriers.
+                which registration to change when a number is registered with two carriers; or
+                ``CarrierChange`` items, which also change the last-mile carrier (v2.4).
             max_retries: retries per request for this call (default: the client's).
             timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
                 (default: the client's).
@@ -494,7 +506,7 @@ class Track17Client(BaseClient):
 
     def change_info(
         self,
-        items: Iterable[tuple[str, str | None]],
+        items: Iterable[tuple[str, str | None] | InfoChange],
         *,
         max_retries: int | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
@@ -503,7 +515,9 @@ class Track17Client(BaseClient):
         """Set the tag (e.g. an order reference) of registered numbers.
 
         Args:
-            items: ``(number, tag)`` pairs; a tag of None clears it.
+            items: ``(number, tag)`` pairs, a tag of None clearing it; or ``InfoChange`` items,
+                which change the other registration fields too (v2.4) and leave those they do not
+                give as they are.
             max_retries: retries per request for this call (default: the client's).
             timeout: seconds, an ``httpx.Timeout``, or None for no limit, per request of this call
                 (default: the client's).

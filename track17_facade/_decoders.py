@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
+from track17_facade import _fields as F  # noqa: N812 (read as F.V2TrackInfo.latest_status)
 from track17_facade._secrets import redacting_logger
 from track17_facade.carriers import Carrier
 from track17_facade.models import (
@@ -34,6 +35,45 @@ logger = redacting_logger("track17")
 _MAIN: dict[object, MainStatus] = dict(MainStatus._value2member_map_)
 _SUB: dict[object, SubStatus] = dict(SubStatus._value2member_map_)
 _CARRIERS: dict[object, Carrier] = dict(Carrier._value2member_map_)
+
+
+def same_name(*names: str) -> str:
+    """The one wire name a shared reader reads for a field that several schemas (or both
+    contracts) define alike, e.g. ``accepted`` of every batch answer.
+
+    Raises:
+        ImportError: the contracts name it differently: the reader must choose (at import, so a
+            contract change cannot make it read the field as absent).
+    """
+    if len(set(names)) != 1:
+        raise ImportError(f"the contracts name one field differently: {', '.join(sorted(set(names)))}")
+    return names[0]
+
+
+# The contract's (v1) track and event fields, from the contracts' table: a field the contract
+# renames or drops fails here, at import (and at mypy), never reads as absent.
+Z: Final = same_name(
+    F.V1TrackInfoResponseDataAcceptedItemTrackZ1Item.z, F.V1TrackInfoResponseDataAcceptedItemTrackZ0.z
+)
+"""The event's main status (integer)."""
+S: Final = same_name(
+    F.V1TrackInfoResponseDataAcceptedItemTrackZ1Item.s, F.V1TrackInfoResponseDataAcceptedItemTrackZ0.s
+)
+"""The event's sub-status (integer)."""
+A: Final = same_name(
+    F.V1TrackInfoResponseDataAcceptedItemTrackZ1Item.a, F.V1TrackInfoResponseDataAcceptedItemTrackZ0.a
+)
+"""The event's location."""
+C: Final = same_name(
+    F.V1TrackInfoResponseDataAcceptedItemTrackZ1Item.c, F.V1TrackInfoResponseDataAcceptedItemTrackZ0.c
+)
+"""The event's description."""
+D: Final = same_name(
+    F.V1TrackInfoResponseDataAcceptedItemTrackZ1Item.d, F.V1TrackInfoResponseDataAcceptedItemTrackZ0.d
+)
+"""The event's time."""
+Z0: Final = F.V1TrackInfoResponseDataAcceptedItemTrack.z0
+Z1: Final = F.V1TrackInfoResponseDataAcceptedItemTrack.z1
 
 
 class ShapeError(ValueError):
@@ -170,13 +210,13 @@ def make_event(
     """
     status = _MAIN.get(z) if type(z) is int else None
     if status is None:
-        status = MainStatus.NOT_FOUND if _absent(z) else main_status(z, _path(base, index, "z"))
+        status = MainStatus.NOT_FOUND if _absent(z) else main_status(z, _path(base, index, Z))
     sub = _SUB.get(s) if type(s) is int else None
     if sub is None:
-        sub = _default_sub(status) if _absent(s) else sub_status(s, _path(base, index, "s"))
-    location = a if type(a) is str else _text(a, base, index, "a")
-    description = c if type(c) is str else _text(c, base, index, "c")
-    time_raw = d if type(d) is str else _text(d, base, index, "d")
+        sub = _default_sub(status) if _absent(s) else sub_status(s, _path(base, index, S))
+    location = a if type(a) is str else _text(a, base, index, A)
+    description = c if type(c) is str else _text(c, base, index, C)
+    time_raw = d if type(d) is str else _text(d, base, index, D)
     return TrackEvent(status, sub, location, description, time_raw, parse_event_time(time_raw))
 
 
@@ -186,7 +226,7 @@ def event_from_dict(event: object, base: str, index: int | None = None) -> Track
         tolerated(base if index is None else f"{base}[{index}]", "an object", event)
         return None
     get = event.get
-    return make_event(get("z"), get("s"), get("a"), get("c"), get("d"), base, index)
+    return make_event(get(Z), get(S), get(A), get(C), get(D), base, index)
 
 
 def _default_sub(status: MainStatus) -> SubStatus:
@@ -227,16 +267,18 @@ def track_from_dict(number: str, which: Carrier | None, track: object, path: str
     if not isinstance(track, Mapping):
         tolerated(path, "an object", track)
         return assemble_track(number, which, None, ())
-    z0 = track.get("z0")
-    z1, where = array(track.get("z1"), f"{path}.z1"), f"{path}.z1"
+    z0 = track.get(Z0)
+    where = f"{path}.{Z1}"
+    z1 = array(track.get(Z1), where)
     events = []
+    z, s, a, c, d = Z, S, A, C, D  # locals: this loop runs once per event of every answer
     for index, event in enumerate(z1):
         if type(event) is dict:  # the common case, read here: a track holds hundreds of events
             get = event.get
-            events.append(make_event(get("z"), get("s"), get("a"), get("c"), get("d"), where, index))
+            events.append(make_event(get(z), get(s), get(a), get(c), get(d), where, index))
         elif (read := event_from_dict(event, where, index)) is not None:
             events.append(read)
-    latest = None if z0 is None else event_from_dict(z0, f"{path}.z0")
+    latest = None if z0 is None else event_from_dict(z0, f"{path}.{Z0}")
     return assemble_track(number, which, latest, tuple(events), track)
 
 

@@ -47,6 +47,7 @@ from typing import Any, Literal
 import attrs
 
 from track17_facade._decoders import (
+    Z,
     array,
     carrier,
     integer,
@@ -55,6 +56,23 @@ from track17_facade._decoders import (
     text,
     tolerated,
     track_from_dict,
+)
+from track17_facade._v1_service import (
+    DESTINATION_CARRIER,
+    DESTINATION_COUNTRY,
+    DESTINATION_EVENTS,
+    EVENT_DESCRIPTION,
+    EVENT_LISTS,
+    EVENT_MORE_PLACE,
+    EVENT_PLACE,
+    EVENT_TIME,
+    LATEST,
+    ORIGIN_CARRIER,
+    ORIGIN_COUNTRY,
+    ORIGIN_EVENTS,
+    OTHER_EVENTS,
+    PACKAGE_STATUS,
+    SECOND_STATUS,
 )
 from track17_facade.carriers import Carrier, default_directory
 from track17_facade.models import NOTHING_RECEIVED, CarrierLeg, TrackEvent, TrackInfo, parse_event_time
@@ -98,21 +116,23 @@ NO_EVENT_SUB_STATUS = SubStatus.unknown(-1, "")
 def shape_of(track: Mapping[str, Any]) -> Shape | None:
     """Which v1 shape a track object is in, by evidence (see the module's documentation); None
     when its events fit neither."""
-    if "e" in track or "w1" in track:
+    if PACKAGE_STATUS in track or ORIGIN_CARRIER in track:
         return "17track"
     verdict: Shape | None = "contract"  # no event at all reads the same either way
-    for name in ("z0", "z1", "z2"):
+    for name in EVENT_LISTS:
         value = track.get(name)
         events = [value] if isinstance(value, Mapping) else value if isinstance(value, list) else ()
         for event in events:
-            if not isinstance(event, Mapping) or "z" not in event or event["z"] is None:
+            if not isinstance(event, Mapping):
                 continue
-            status = event["z"]
-            if integer(status) is not None:
+            # The contract's integer status and the service's text description (one letter today)
+            status, described = event.get(Z), event.get(EVENT_DESCRIPTION)
+            if status is not None and integer(status) is not None:
                 return "contract"
-            if isinstance(status, str):
+            if isinstance(described, str):
                 return "17track"
-            verdict = None
+            if status is not None or described is not None:
+                verdict = None
     return verdict
 
 
@@ -134,14 +154,14 @@ def v1_track(number: str, which: Carrier | None, track: object, path: str) -> Tr
 
 
 def _from_17track(number: str, which: Carrier | None, track: Mapping[str, Any], path: str) -> TrackInfo:
-    status = package_status(track.get("e"), f"{path}.e")
-    sub = _SINGLE_SUB.get(status) or SubStatus.unknown(-1, _raw_text(track.get("f")))
-    origin = _events(track, "z1", CarrierLeg.ORIGIN, path)
-    destination = _events(track, "z2", CarrierLeg.DESTINATION, path)
-    others = _events(track, "z9", None, path)
+    status = package_status(track.get(PACKAGE_STATUS), f"{path}.{PACKAGE_STATUS}")
+    sub = _SINGLE_SUB.get(status) or SubStatus.unknown(-1, _raw_text(track.get(SECOND_STATUS)))
+    origin = _events(track, ORIGIN_EVENTS, CarrierLeg.ORIGIN, path)
+    destination = _events(track, DESTINATION_EVENTS, CarrierLeg.DESTINATION, path)
+    others = _events(track, OTHER_EVENTS, None, path)
     events = _merged(origin, destination, others)
-    z0 = optional_object(track.get("z0"), f"{path}.z0")
-    latest = None if z0 is None else _event(z0, None, f"{path}.z0")
+    z0 = optional_object(track.get(LATEST), f"{path}.{LATEST}")
+    latest = None if z0 is None else _event(z0, None, f"{path}.{LATEST}")
     if latest is None or not (latest.time_raw or latest.description):
         latest = events[-1] if events else None
     if latest is not None:
@@ -156,14 +176,14 @@ def _from_17track(number: str, which: Carrier | None, track: Mapping[str, Any], 
     directory = default_directory()
     return TrackInfo(
         number,
-        which if which is not None else _carrier_key(track.get("w1"), f"{path}.w1"),
+        which if which is not None else _carrier_key(track.get(ORIGIN_CARRIER), f"{path}.{ORIGIN_CARRIER}"),
         status,
         sub,
         latest,
         tuple(events),
-        shipping_country=directory.country_iso(integer(track.get("b"))),
-        recipient_country=directory.country_iso(integer(track.get("c"))),
-        destination_carrier=_carrier_key(track.get("w2"), f"{path}.w2"),
+        shipping_country=directory.country_iso(integer(track.get(ORIGIN_COUNTRY))),
+        recipient_country=directory.country_iso(integer(track.get(DESTINATION_COUNTRY))),
+        destination_carrier=_carrier_key(track.get(DESTINATION_CARRIER), f"{path}.{DESTINATION_CARRIER}"),
         raw=track or NOTHING_RECEIVED,
     )
 
@@ -204,10 +224,10 @@ def _events(track: Mapping[str, Any], name: str, leg: CarrierLeg | None, path: s
 
 def _event(block: Mapping[str, Any], leg: CarrierLeg | None, path: str) -> TrackEvent | None:
     """One event: ``a`` time, ``c`` and ``d`` location, ``z`` description. None for ``{}``."""
-    time_raw = text(block.get("a"), f"{path}.a") or None
-    places = (text(block.get(name), f"{path}.{name}") for name in ("c", "d"))
+    time_raw = text(block.get(EVENT_TIME), f"{path}.{EVENT_TIME}") or None
+    places = (text(block.get(name), f"{path}.{name}") for name in (EVENT_PLACE, EVENT_MORE_PLACE))
     location = ", ".join(part.strip() for part in places if part and part.strip()) or None
-    description = text(block.get("z"), f"{path}.z") or None
+    description = text(block.get(EVENT_DESCRIPTION), f"{path}.{EVENT_DESCRIPTION}") or None
     if time_raw is None and location is None and description is None:
         return None
     return TrackEvent(

@@ -12,8 +12,19 @@ from typing import Any, Final, Generic, TypeVar
 import attrs
 from attrs import frozen
 
+from track17_facade import _fields as F  # noqa: N812 (read as F.V2TrackInfo.latest_status)
 from track17_facade._batching import ItemKind, Outcome, Prepared, known_carrier
-from track17_facade._decoders import ShapeError, carrier, integer, is_unset, optional_str, text, tolerated
+from track17_facade._decoders import (
+    ShapeError,
+    carrier,
+    integer,
+    is_unset,
+    optional_str,
+    same_name,
+    text,
+    tolerated,
+)
+from track17_facade._v1_service import ECHOED_CARRIER, ERROR_CODE, ERROR_MESSAGE, REQUEST_ERRORS
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import APIError, AuthenticationError, InvalidResponseError
 from track17_facade.models import Accepted, Quota, Rejection, TrackInfo, TrackListEntry
@@ -31,6 +42,37 @@ AUTH_CODES = frozenset(
 
 HTTP_UNAUTHORIZED = 401
 """A top-level ``code`` 17TRACK's v1 sends, with HTTP 200, for a key it refuses."""
+
+# The envelope's names, one for both versions (``same_name`` fails at import if a contract
+# renames one), from the contracts' table; v1's request errors are 17TRACK's own (_v1_service).
+CODE: Final = same_name(F.V1BatchResponse.code, F.V2BatchResponse.code, F.V2TrackInfoResponse.code)
+DATA: Final = same_name(F.V1BatchResponse.data, F.V2BatchResponse.data, F.V2TrackInfoResponse.data)
+ACCEPTED: Final = same_name(
+    F.V1BatchResponseData.accepted,
+    F.V1TrackInfoResponseData.accepted,
+    F.V2BatchData.accepted,
+    F.V2TrackInfoData.accepted,
+)
+REJECTED: Final = same_name(
+    F.V1BatchResponseData.rejected,
+    F.V1TrackInfoResponseData.rejected,
+    F.V2BatchData.rejected,
+    F.V2TrackInfoData.rejected,
+)
+NUMBER: Final = same_name(
+    F.V1BatchResponseDataAcceptedItem.number,
+    F.V1BatchResponseDataRejectedItem.number,
+    F.V2AcceptedItem.number,
+    F.V2RejectedItem.number,
+    F.V2TrackInfoItem.number,
+)
+ERROR: Final = same_name(F.V1BatchResponseDataRejectedItem.error, F.V2RejectedItem.error)
+ITEM_CODE: Final = same_name(F.V1BatchResponseDataRejectedItemError.code, F.V2ApiError.code)
+ITEM_MESSAGE: Final = same_name(F.V1BatchResponseDataRejectedItemError.message, F.V2ApiError.message)
+ERRORS: Final = same_name(F.V2BatchData.errors, F.V2TrackInfoData.errors, REQUEST_ERRORS)
+ERRORS_CODE: Final = same_name(F.V2ApiError.code, ERROR_CODE)
+ERRORS_MESSAGE: Final = same_name(F.V2ApiError.message, ERROR_MESSAGE)
+REJECTED_CARRIER: Final = same_name(F.V2RejectedItem.carrier, ECHOED_CARRIER)
 
 R = TypeVar("R", Accepted, TrackInfo)
 SyncCall = Callable[..., Answer]
@@ -110,6 +152,8 @@ class Api:
     read_quota: Callable[[object], Quota] | None = None
     registration_fields: frozenset[str] = frozenset()
     """The ``Registration`` fields beyond number and carrier that this version can send."""
+    change_fields: frozenset[str] = frozenset()
+    """The ``CarrierChange``/``InfoChange`` fields of ``V2_ONLY_CHANGES`` this version can send."""
     list_filters: frozenset[str] = frozenset()
     """``iter_track_list`` filters beyond ``status`` that this version understands."""
     fixed_page_size: int | None = None
@@ -141,15 +185,17 @@ def field(value: object, name: str) -> Any:
 def request_error(data: object) -> tuple[int | None, str | None]:
     """The code and message of a refused request's first ``data.errors`` entry (either version's
     shape), each None when absent."""
-    errors = field(data, "errors")
+    errors = field(data, ERRORS)
     if errors is None or is_unset(errors):
         extra = getattr(data, "additional_properties", {})
-        errors = extra.get("errors") if isinstance(extra, dict) else None
+        errors = extra.get(ERRORS) if isinstance(extra, dict) else None
     if not isinstance(errors, list) or not errors:
         return None, None
     first = errors[0]
-    message = field(first, "message") if isinstance(first, Mapping) else getattr(first, "message", None)
-    code = field(first, "code") if isinstance(first, Mapping) else getattr(first, "code", None)
+    message = (
+        field(first, ERRORS_MESSAGE) if isinstance(first, Mapping) else getattr(first, ERRORS_MESSAGE, None)
+    )
+    code = field(first, ERRORS_CODE) if isinstance(first, Mapping) else getattr(first, ERRORS_CODE, None)
     return integer(code), message if isinstance(message, str) and message else None
 
 
@@ -179,8 +225,8 @@ def envelope(name: str, answer: tuple[type, ...], parsed: object) -> Any:
     """
     if not isinstance(parsed, answer):
         raise InvalidResponseError(f"{name}: the answer has no JSON object", operation=name)
-    data = field(parsed, "data")
-    check_code(name, field(parsed, "code"), (None, None) if is_unset(data) else request_error(data))
+    data = field(parsed, DATA)
+    check_code(name, field(parsed, CODE), (None, None) if is_unset(data) else request_error(data))
     if data is None or is_unset(data) or (isinstance(parsed, Mapping) and not isinstance(data, Mapping)):
         raise InvalidResponseError(f"{name}: the answer has no 'data' object", operation=name)
     return data
@@ -205,25 +251,25 @@ def batch_outcomes(operation: Operation[R], items: Sequence[Prepared], parsed: o
     sent = {item.number.upper(): item for item in items}  # an answer may spell a number in capitals
     outcomes: dict[str, Outcome] = {}
     try:
-        for index, accepted in enumerate(_listed(field(data, "accepted"), "data.accepted")):
-            path = f"data.accepted[{index}]"
-            number = optional_str(field(accepted, "number"), f"{path}.number")
+        for index, accepted in enumerate(_listed(field(data, ACCEPTED), f"{DATA}.{ACCEPTED}")):
+            path = f"{DATA}.{ACCEPTED}[{index}]"
+            number = optional_str(field(accepted, NUMBER), f"{path}.{NUMBER}")
             item = None if number is None else sent.get(number.upper())
             if item is None:
                 continue
             outcomes[item.number] = operation.read(accepted, path, item)
-        for index, rejected in enumerate(_listed(field(data, "rejected"), "data.rejected")):
-            path = f"data.rejected[{index}]"
-            answered = optional_str(field(rejected, "number"), f"{path}.number")
+        for index, rejected in enumerate(_listed(field(data, REJECTED), f"{DATA}.{REJECTED}")):
+            path = f"{DATA}.{REJECTED}[{index}]"
+            answered = optional_str(field(rejected, NUMBER), f"{path}.{NUMBER}")
             item = None if answered is None else sent.get(answered.upper())
             if item is None:
                 continue
             number = item.number
-            error = field(rejected, "error")
+            error = field(rejected, ERROR)
             absent = error is None or is_unset(error)
-            code = _error_code(None if absent else field(error, "code"), f"{path}.error.code")
-            message = None if absent else text(field(error, "message"), f"{path}.error.message")
-            named = carrier(_extra(rejected, "carrier"), f"{path}.carrier")
+            code = _error_code(None if absent else field(error, ITEM_CODE), f"{path}.{ERROR}.{ITEM_CODE}")
+            message = None if absent else text(field(error, ITEM_MESSAGE), f"{path}.{ERROR}.{ITEM_MESSAGE}")
+            named = carrier(_extra(rejected, REJECTED_CARRIER), f"{path}.{REJECTED_CARRIER}")
             outcomes[number] = Rejection(
                 number,
                 code,

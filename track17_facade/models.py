@@ -24,10 +24,12 @@ __all__ = [
     "Accepted",
     "Address",
     "BatchResult",
+    "CarrierChange",
     "CarrierLeg",
     "CarrierModel",
     "EstimatedDelivery",
     "Failure",
+    "InfoChange",
     "JsonModel",
     "Milestone",
     "Quota",
@@ -260,7 +262,8 @@ class TrackInfo(CarrierModel):
 
 @frozen
 class Registration(JsonModel):
-    """A number to register, with the metadata v2.4 can carry.
+    """A number to register, with the metadata v2.4 can carry (every field of its contract's
+    ``RegisterItem``; each is sent only when given).
 
     On v1 only ``number`` and ``carrier`` can be sent; the others raise ``InvalidInputError``
     before anything is sent. Plain strings and ``(number, carrier)`` pairs are still accepted
@@ -278,11 +281,105 @@ class Registration(JsonModel):
     lang: str | None = None
     """Ask for events translated into this language (e.g. "en"); costs 1 more quota."""
     param: str | None = None
-    """An extra parameter some carriers need (postal code, phone number, ...)."""
+    """An extra parameter some carriers need (postal code, phone number, ...); v2.4 prefers the
+    named fields below."""
+    final_carrier: CarrierLike | None = None
+    """The last-mile carrier, when another one than ``carrier`` delivers. A key, a ``CarrierInfo``
+    or a carrier name."""
+    auto_detection: bool | None = None
+    """Whether 17TRACK detects the carrier when none is given (its default when not sent)."""
+    order_time: str | None = None
+    """When the order was placed, e.g. "2026-01-05 08:00"."""
+    destination_postal_code: str | None = None
+    """The recipient's postal code, for carriers that need it."""
+    phone_number: str | None = None
+    """A phone number, for carriers that need it."""
+    ship_date: str | None = None
+    """The shipping date, for carriers that need it."""
+    email: str | None = None
+    """An e-mail address for 17TRACK's e-mail notifications."""
+    remark: str | None = None
+    """Free text, kept with the registration."""
 
+
+@frozen
+class CarrierChange(JsonModel):
+    """A carrier change for ``change_carrier``, with the last-mile carriers v2.4 can change too
+    (every field of its contract's ``ChangeCarrierItem``; each sent only when given).
+
+    ``(number, new)`` pairs and ``(number, old, new)`` triples are still accepted beside it. On v1
+    only ``number`` and ``carrier_new`` are sent; a last-mile carrier raises ``InvalidInputError``
+    for its row before anything is sent.
+    """
+
+    number: str
+    carrier_new: CarrierLike
+    """The carrier to use from now on. A key, a ``CarrierInfo`` or a carrier name."""
+    carrier_old: CarrierLike | None = None
+    """The carrier it is registered with: picks the registration when a number has two (v2.4)."""
+    final_carrier_old: CarrierLike | None = None
+    """The current last-mile carrier (v2.4)."""
+    final_carrier_new: CarrierLike | None = None
+    """The new last-mile carrier (v2.4)."""
+
+
+@frozen
+class InfoChange(JsonModel):
+    """New registration fields for ``change_info`` (every field of v2.4's ``ChangeInfoItem``;
+    each sent only when given, the others kept as they are).
+
+    ``(number, tag)`` pairs are still accepted beside it. On v1 only ``number`` and ``tag`` are
+    sent; another field raises ``InvalidInputError`` for its row before anything is sent.
+    """
+
+    number: str
+    tag: str | None = None
+    """Your label of the number."""
+    carrier: CarrierLike | None = None
+    """The carrier of the registration to change, when the number has two (v2.4)."""
+    order_no: str | None = None
+    order_time: str | None = None
+    """When the order was placed, e.g. "2026-01-05 08:00"."""
+    destination_postal_code: str | None = None
+    phone_number: str | None = None
+    email: str | None = None
+    """An e-mail address for 17TRACK's e-mail notifications."""
+    remark: str | None = None
+    lang: str | None = None
+    """Translate events into this language from now on (e.g. "en")."""
+
+
+INFO_CHANGE_TEXT = (
+    "tag",
+    "order_no",
+    "order_time",
+    "destination_postal_code",
+    "phone_number",
+    "email",
+    "remark",
+    "lang",
+)
+"""The ``InfoChange`` fields that are text."""
+V2_ONLY_CHANGES = {
+    "CarrierChange": ("final_carrier_old", "final_carrier_new"),
+    "InfoChange": ("carrier", *INFO_CHANGE_TEXT[1:]),
+}
+"""The ``CarrierChange`` and ``InfoChange`` fields that only v2.4 can send."""
 
 REGISTRATION_METADATA = ("tag", "order_no", "lang", "param")
-"""The ``Registration`` fields beyond number and carrier (strings; v2.4 only)."""
+"""The ``Registration`` text fields the command line's CSV files carry as columns."""
+REGISTRATION_TEXT = (
+    *REGISTRATION_METADATA,
+    "order_time",
+    "destination_postal_code",
+    "phone_number",
+    "ship_date",
+    "email",
+    "remark",
+)
+"""The ``Registration`` fields that are text."""
+REGISTRATION_FIELDS = (*REGISTRATION_TEXT, "final_carrier", "auto_detection")
+"""The ``Registration`` fields beyond number and carrier (v2.4 only)."""
 
 
 @frozen

@@ -33,15 +33,17 @@ import hmac
 import json
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 from attrs import field, frozen
 
+from track17_facade import _fields as F  # noqa: N812 (read as F.V2TrackInfo.latest_status)
 from track17_facade._decoders import ShapeError, carrier, text
 from track17_facade._decoders_v1 import v1_track
 from track17_facade._decoders_v2 import track_info_from_v2
 from track17_facade._secrets import checked_api_keys
 from track17_facade._text import shorten
+from track17_facade._v1_service import PUSH_SIGN, PUSH_TRACK
 from track17_facade.carriers import Carrier
 from track17_facade.errors import InvalidInputError, SignatureError, WebhookParseError
 from track17_facade.models import CarrierModel, TrackInfo
@@ -49,6 +51,16 @@ from track17_facade.numbers import tracking_number
 
 SIGN_HEADER = "sign"
 """The header that carries a v2 push's signature (v1 pushes carry `sign` in the body)."""
+
+# A push's names, from the contracts' table (a v1 push has the same envelope; the v1 contract
+# defines none, and its body-borne ``sign`` and ``data.track`` are 17TRACK's own: _v1_service).
+_EVENT: Final = F.V2Push.event
+_DATA: Final = F.V2Push.data
+_NUMBER: Final = F.V2PushData.number
+_CARRIER: Final = F.V2PushData.carrier
+_PARAM: Final = F.V2PushData.param
+_TAG: Final = F.V2PushData.tag
+_TRACK_INFO: Final = F.V2PushData.track_info
 
 
 class WebhookEventType(StrEnum):
@@ -160,15 +172,15 @@ def _body_signature(body: bytes) -> tuple[str, str, tuple[str, ...]] | None:
         members = _member_texts(text)
     except ValueError:
         return None
-    if "sign" not in members:
+    if PUSH_SIGN not in members:
         return None
     try:
-        sign, event, data = (json.loads(members.get(name, "null")) for name in ("sign", "event", "data"))
+        sign, event, data = (json.loads(members.get(name, "null")) for name in (PUSH_SIGN, _EVENT, _DATA))
     except (ValueError, RecursionError):
         return None
-    if not isinstance(sign, str) or not isinstance(event, str) or "data" not in members:
+    if not isinstance(sign, str) or not isinstance(event, str) or _DATA not in members:
         return None
-    texts = [members["data"]]
+    texts = [members[_DATA]]
     for ascii_only in (False, True):
         compact = json.dumps(data, separators=(",", ":"), ensure_ascii=ascii_only)
         if compact not in texts:
@@ -289,38 +301,38 @@ def parse_webhook(
 def _event(decoded: object) -> WebhookEvent:
     if not isinstance(decoded, dict):
         raise ShapeError("body", "a JSON object", decoded)
-    name = decoded.get("event")
+    name = decoded.get(_EVENT)
     if not isinstance(name, str):
-        raise ShapeError("event", "a string", name)
-    data = decoded.get("data")
+        raise ShapeError(_EVENT, "a string", name)
+    data = decoded.get(_DATA)
     if not isinstance(data, dict):
-        raise ShapeError("data", "an object", data)
-    number = data.get("number")
+        raise ShapeError(_DATA, "an object", data)
+    number = data.get(_NUMBER)
     if not isinstance(number, str) or not number:
-        raise ShapeError("data.number", "a non-empty string", number)
+        raise ShapeError(f"{_DATA}.{_NUMBER}", "a non-empty string", number)
     try:
         number = tracking_number(number)  # as the clients read a number, so the store can ask about it
     except InvalidInputError as exc:
-        raise WebhookParseError(f"data.number: {exc}") from None
-    which = carrier(data.get("carrier"), "data.carrier")
+        raise WebhookParseError(f"{_DATA}.{_NUMBER}: {exc}") from None
+    which = carrier(data.get(_CARRIER), f"{_DATA}.{_CARRIER}")
     event_type: WebhookEventType | str = (
         WebhookEventType(name) if name in WebhookEventType.__members__ else name
     )
-    param = data.get("param")
+    param = data.get(_PARAM)
     track: TrackInfo | None = None
-    if data.get("track") is not None:
-        track = v1_track(number, which, data["track"], "data.track")
+    if data.get(PUSH_TRACK) is not None:
+        track = v1_track(number, which, data[PUSH_TRACK], f"{_DATA}.{PUSH_TRACK}")
         which = track.carrier  # 17TRACK's v1 pushes name it only in the track (w1)
-    elif data.get("track_info") is not None:
-        tag = text(data.get("tag"), "data.tag")
-        track = track_info_from_v2(number, which, tag, data["track_info"], "data.track_info")
+    elif data.get(_TRACK_INFO) is not None:
+        tag = text(data.get(_TAG), f"{_DATA}.{_TAG}")
+        track = track_info_from_v2(number, which, tag, data[_TRACK_INFO], f"{_DATA}.{_TRACK_INFO}")
     elif event_type is WebhookEventType.TRACKING_UPDATED:
-        raise ShapeError("data.track", "an object (or data.track_info)", None)
+        raise ShapeError(f"{_DATA}.{PUSH_TRACK}", f"an object (or {_DATA}.{_TRACK_INFO})", None)
     return WebhookEvent(
         type=event_type,
         number=number,
         carrier=which,
-        tag=text(data.get("tag"), "data.tag"),
+        tag=text(data.get(_TAG), f"{_DATA}.{_TAG}"),
         track=track,
         param=param if isinstance(param, str) else None,
         raw=decoded,

@@ -10,7 +10,7 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, Any
 
 from attrs import frozen
 
@@ -41,7 +41,8 @@ class Row:
         listing the candidates). ``carrier`` stands in for a row that names none."""
         chosen = _carrier(self.carrier if self.carrier and self.carrier.strip() else carrier)
         if with_metadata and self.metadata:
-            return Registration(self.number, chosen, **dict(self.metadata))
+            texts: dict[str, Any] = dict(self.metadata)  # text columns (REGISTRATION_METADATA) only
+            return Registration(self.number, chosen, **texts)
         if with_metadata and chosen is not None:
             return (self.number, chosen)
         return self.number

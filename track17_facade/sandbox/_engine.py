@@ -68,6 +68,9 @@ class Registration:
     pushed_events: int = 0
     shape: int = 0
     """How its v2 answers vary, the way 17TRACK's real ones may (see ``answer_shape``)."""
+    sent: dict[str, Any] = field(factory=dict)
+    """Every field of the item as register sent it (v2.4's ``final_carrier``, ``ship_date``, ...),
+    updated by changeinfo."""
 
     def visible_events(self, now: datetime) -> tuple[PlannedEvent, ...]:
         """The events that have happened by ``now`` (or by the time tracking was stopped)."""
@@ -159,6 +162,7 @@ class Engine:
                 origin=origin,
                 shape=answer_shape(self.seed, number),
                 api_version=api_version,
+                sent=dict(item),
             )
             accepted.append({"number": number})
         return accepted, rejected
@@ -303,6 +307,7 @@ class Engine:
                 reg.tag = item["tag"]
             if "order_no" in item:
                 reg.order_no = item["order_no"]
+            reg.sent.update(item)
             accepted.append({"number": reg.number})
         return accepted, rejected
 

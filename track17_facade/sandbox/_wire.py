@@ -87,6 +87,12 @@ def _str_field(item: Mapping[str, Any], index: int, name: str) -> None:
         raise BadRequestError(ErrorCode.FIELD_VALUE_INVALID, f"item {index}: '{name}' must be a string")
 
 
+def _bool_field(item: Mapping[str, Any], index: int, name: str) -> None:
+    value = item.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise BadRequestError(ErrorCode.FIELD_VALUE_INVALID, f"item {index}: '{name}' must be a boolean")
+
+
 def _object_body(body: object) -> Mapping[str, Any]:
     if not isinstance(body, dict):
         raise BadRequestError(ErrorCode.SUBMITTED_DATA_INVALID, "body must be a JSON object")
@@ -254,7 +260,18 @@ V1_17TRACK = attrs.evolve(
 
 # -- v2.4: the contract in openapi-v2.4.yaml ------------------------------------------------------
 
-_REGISTER_TEXT = ("tag", "order_no", "order_time", "lang", "param", "email", "remark")
+_REGISTER_TEXT = (
+    "tag",
+    "order_no",
+    "order_time",
+    "lang",
+    "param",
+    "destination_postal_code",
+    "phone_number",
+    "ship_date",
+    "email",
+    "remark",
+)
 
 
 def _v2_accepted(engine: Engine, accepted: list[Json]) -> list[Json]:
@@ -273,6 +290,8 @@ def _v2_register(engine: Engine, body: Any, webhook_set: bool) -> tuple[Json, Pu
     items = _items(body)
     for index, item in enumerate(items):
         _int_field(item, index, "carrier")
+        _int_field(item, index, "final_carrier")
+        _bool_field(item, index, "auto_detection")
         for name in _REGISTER_TEXT:
             _str_field(item, index, name)
     accepted, rejected = engine.register(items, "v2.4")
@@ -302,11 +321,19 @@ def _v2_change_carrier(engine: Engine, body: Any, webhook_set: bool) -> tuple[Js
     for index, item in enumerate(items):
         _int_field(item, index, "carrier_new", required=True)
         _int_field(item, index, "carrier_old")
+        _int_field(item, index, "final_carrier_old")
+        _int_field(item, index, "final_carrier_new")
     changes = [
         {"number": item["number"], "carrier": item["carrier_new"], "carrier_old": item.get("carrier_old")}
         for item in items
     ]
     accepted, rejected = engine.change_carrier(changes)
+    for item in items:  # the last-mile carriers are kept as sent (Registration.sent)
+        reg = engine.registrations.get(item["number"])
+        if reg is not None and {"number": item["number"]} in accepted:
+            reg.sent.update(
+                {key: item[key] for key in ("final_carrier_old", "final_carrier_new") if key in item}
+            )
     return batch_body(_v2_accepted(engine, accepted), rejected), []
 
 
@@ -317,6 +344,7 @@ def _v2_change_info(engine: Engine, body: Any, webhook_set: bool) -> tuple[Json,
         fields = item.get("items")
         if not isinstance(fields, dict):
             raise BadRequestError(ErrorCode.FIELD_REQUIRED, f"item {index}: 'items' must be an object")
+        _int_field(item, index, "carrier")
         for name in _REGISTER_TEXT:
             _str_field(fields, index, name)
         changes.append({"number": item["number"], **fields})
