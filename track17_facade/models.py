@@ -313,6 +313,7 @@ class CarrierChange(JsonModel):
     """
 
     number: str
+    """The tracking number whose carrier changes."""
     carrier_new: CarrierLike
     """The carrier to use from now on. A key, a ``CarrierInfo`` or a carrier name."""
     carrier_old: CarrierLike | None = None
@@ -333,18 +334,23 @@ class InfoChange(JsonModel):
     """
 
     number: str
+    """The tracking number whose registration changes."""
     tag: str | None = None
     """Your label of the number."""
     carrier: CarrierLike | None = None
     """The carrier of the registration to change, when the number has two (v2.4)."""
     order_no: str | None = None
+    """Your order number for the parcel."""
     order_time: str | None = None
     """When the order was placed, e.g. "2026-01-05 08:00"."""
     destination_postal_code: str | None = None
+    """The recipient's postal code, which some carriers need to give their tracking."""
     phone_number: str | None = None
+    """The recipient's phone number (or its last digits), which some carriers need."""
     email: str | None = None
     """An e-mail address for 17TRACK's e-mail notifications."""
     remark: str | None = None
+    """A free-text note of yours, kept with the registration."""
     lang: str | None = None
     """Translate events into this language from now on (e.g. "en")."""
 

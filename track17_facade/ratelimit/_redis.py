@@ -105,7 +105,11 @@ class RedisRateLimiter(MarginLearner):
         """"raise" or "fallback": see `OnUnavailable`."""
         self.prefix = prefix
         """The prefix of the Redis keys the limiter writes."""
-        self.limit, self.window = window_for_rate(requests_per_second)
+        limit, window = window_for_rate(requests_per_second)
+        self.limit = limit
+        """How many requests may start in any `window` seconds, across every process."""
+        self.window = window
+        """The window's length in seconds."""
         self._learns_per_key = margin is None
         self._margin = Margin.of(margin)
         self._fingerprint: str | None = None
