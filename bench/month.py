@@ -320,7 +320,10 @@ class _Month:
         self.clock_file = tmp / "clock"
         self._write_clock(self.sandbox.now)
         self.key = self.sandbox.api_key
-        self.store = stack.enter_context(ShipmentStore(self.store_url, clock=self.sandbox.clock))
+        # its syncs prune too: the inbox is kept for ever, to check every push answered 200 in it
+        self.store = stack.enter_context(
+            ShipmentStore(self.store_url, clock=self.sandbox.clock, keep_bodies=None, keep_digests=None)
+        )
         self.receiver = _Receiver(self.store_url, self.clock_file, tmp)
         stack.callback(self.receiver.stop)
         self.receiver.start(self.key)
@@ -430,6 +433,7 @@ class _Month:
                 del self.behind[number]
         self.timeline.append({
             "hour": self.hour(),
+            "wall": time.monotonic(),
             "queued": len(fresh),
             "delivered": sum(1 for r in fresh if r.delivered),
             "lost": sum(1 for r in fresh if not r.delivered),
@@ -583,6 +587,13 @@ class _Month:
         return {"numbers refused, not sent, registered 3 h later": self.refused["QUOTA_EXHAUSTED"] - before}
 
 
+def _sandbox_hour(timeline: list[dict[str, float]], wall: float) -> float:
+    """The sandbox hour a ``time.monotonic()`` stamp fell in (the first step that ended after it)."""
+    return next(
+        (row["hour"] for row in timeline if row["wall"] >= wall), timeline[-1]["hour"] if timeline else 0
+    )
+
+
 def _storm_kinds() -> tuple[Any, ...]:
     from track17_facade.sandbox import FaultKind
 
@@ -629,9 +640,12 @@ def _check(month: _Month, logs: _Logs) -> tuple[list[str], dict[str, Any], dict[
     if unstored:
         failures.append(f"{len(unstored)} pushes answered 200 are not stored, e.g. {unstored[:5]}")
     if stats.rate_limited_certain or stats.max_requests_in_window_certain > plan.rate:
+        limited = [r for r in sandbox.requests() if r.status == 429 and r.fault is None]
+        when = sorted({_sandbox_hour(month.timeline, r.arrived) for r in limited})
         failures.append(
             f"over the rate limit: {stats.rate_limited_certain} requests answered 429 by the limit, "
-            f"at most {stats.max_requests_in_window_certain} in one window of {plan.rate}"
+            f"at most {stats.max_requests_in_window_certain} in one window of {plan.rate} "
+            f"(at sandbox hours {when})"
         )
     month.receiver.stop()
     tracebacks = [line for line in month.receiver.stderr if "Traceback" in line] + logs.tracebacks()
@@ -740,29 +754,35 @@ def draw(result: MonthResult, png: Path) -> None:
     import matplotlib.pyplot as plt
 
     days = [row["hour"] / 24 for row in result.timeline]
-    figure, (pushes, behind) = plt.subplots(2, 1, figsize=(11, 5.5), sharex=True)
+    figure, (pushes, behind) = plt.subplots(2, 1, figsize=(11, 6), sharex=True)
     pushes.plot(days, [row["delivered"] for row in result.timeline], lw=0.7, color="#2b6cb0",
                 label="pushes delivered per hour")  # fmt: skip
     pushes.bar(days, [row["lost"] for row in result.timeline], width=1 / 24, color="#c53030",
                label="pushes not delivered (dropped on purpose, receiver or database down)")  # fmt: skip
     pushes.set_ylabel("pushes / hour")
-    pushes.legend(loc="upper left", fontsize=8)
+    pushes.legend(loc="lower center", fontsize=8, ncol=2, framealpha=0.9)
     behind.plot(days, [row["behind"] for row in result.timeline], lw=0.9, color="#805ad5")
     behind.set_ylabel("shipments behind\nthe sandbox")
     behind.set_xlabel("sandbox day")
     for axes in (pushes, behind):
         for fault in result.faults:
             axes.axvspan(fault.start / 24, fault.end / 24, color="#dd6b20", alpha=0.25, lw=0)
-    top = pushes.get_ylim()[1]
-    for i, fault in enumerate(result.faults):
-        pushes.text(fault.start / 24, top * (0.95 - 0.09 * (i % 4)), fault.name.split(" (")[0], fontsize=7,
-                    color="#9c4221")  # fmt: skip
+            axes.axvline(fault.start / 24, color="#dd6b20", lw=0.8)
+    top = max((row["delivered"] for row in result.timeline), default=1)
+    pushes.set_ylim(0, top * 1.25)
+    for i, fault in enumerate(result.faults, 1):
+        pushes.text(fault.start / 24, top * 1.13, str(i), fontsize=8, ha="center", color="#9c4221",
+                    bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "#dd6b20"})  # fmt: skip
+    names = [f"{i} {fault.name}" for i, fault in enumerate(result.faults, 1)]
+    half = (len(names) + 1) // 2
+    figure.text(0.01, 0.01, "faults:  " + "   ".join(names[:half]) + "\n" + "   ".join(names[half:]),
+                fontsize=7.5, color="#9c4221", va="bottom")  # fmt: skip
     figure.suptitle(
         f"A month in production, simulated ({result.plan.days} sandbox days, seed {result.plan.seed}): "
         f"{result.figures['pushes sent by the sandbox']} pushes, faults shaded",
         fontsize=10,
     )
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0.07, 1, 1))
     png.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(png, dpi=110)
     plt.close(figure)
