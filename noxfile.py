@@ -15,6 +15,7 @@ Sessions:
     demo             the quickstart against the embedded sandbox
     bench            the benchmark suite, writes bench/results.json (BENCH_SMOKE=1: small mode)
     bench_smoke      the benchmark suite in its small mode, as CI runs it
+    month            30 sandbox days of production with every fault, checked, drawn into docs/images/month.png
     docs             serve the documentation site at http://127.0.0.1:8000
     docs_build       build the documentation site strictly (no broken link or reference)
     screenshots      the sandbox page's and the site's screenshots in docs/images (Chromium)
@@ -335,6 +336,16 @@ def bench(session: nox.Session) -> None:
     _install_project(session)
     session.install(*BENCH_ONLY)
     session.run("python", "-m", "bench", *session.posargs)
+
+
+@nox.session
+def month(session: nox.Session) -> None:
+    """A month in production, simulated (bench/month.py): 5,000 numbers, a real receiver on
+    PostgreSQL, sync through Redis, every fault; fails if the store lost anything. Not in CI's
+    sessions: the suite runs its short version (tests/test_month.py)."""
+    _install_project(session)
+    session.install(*BENCH_ONLY)
+    session.run("python", "-m", "bench.month", *session.posargs)
 
 
 @nox.session

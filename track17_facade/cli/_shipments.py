@@ -172,6 +172,10 @@ def serve_command(
         app = webhook_app(store, settings.receiving_keys)
         try:
             listener = socket.create_server((host, port), backlog=1024)
+            # Connections accepted from it inherit TCP_NODELAY: asyncio sets it only on sockets
+            # made with IPPROTO_TCP, and with Nagle's algorithm on every answer after a
+            # connection's first waited ~40 ms for the sender's delayed ACK.
+            listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except OSError as exc:
             fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", 2)
             return
