@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from track17_facade._version import __version__
 
@@ -168,6 +168,35 @@ def _current(instruments: _Instruments, span: Any) -> Any:
     return instruments.trace.use_span(span, record_exception=False, set_status_on_exception=False)
 
 
+class _CallSpan:
+    """The span of one bulk call: current while the call runs, ended with its result or error,
+    then the call's numbers counted. Shared by the synchronous and asynchronous wrappers, which
+    differ only in how they wait for the call."""
+
+    def __init__(self, instruments: _Instruments, client: Any, operation: Any) -> None:
+        self._instruments = instruments
+        self._attributes = _call_attributes(client, operation)
+        self._span = _call_span(instruments, self._attributes)
+        self._use = _current(instruments, self._span)
+
+    def __enter__(self) -> Self:
+        self._use.__enter__()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        self._use.__exit__(kind, exc, tb)
+        if exc is not None:
+            _failed(self._span, self._instruments, exc)
+            self._span.end()
+
+    def finish(self, result: BatchResult[Any]) -> BatchResult[Any]:
+        """End the span with ``result`` and count its numbers; ``result``."""
+        _end_call(self._span, result)
+        self._span.end()
+        _count_numbers(self._instruments, self._attributes, result)
+        return result
+
+
 def traced_bulk_async(method: F) -> F:
     """An ``AsyncTrack17Client._bulk`` in a span per call, counting its numbers by outcome."""
 
@@ -176,19 +205,9 @@ def traced_bulk_async(method: F) -> F:
         instruments = _get()
         if instruments is None:
             return await method(client, operation, *args, **kwargs)
-        attributes = _call_attributes(client, operation)
-        span = _call_span(instruments, attributes)
-        try:
-            with _current(instruments, span):
-                result = await method(client, operation, *args, **kwargs)
-            _end_call(span, result)
-        except BaseException as exc:
-            _failed(span, instruments, exc)
-            raise
-        finally:
-            span.end()
-        _count_numbers(instruments, attributes, result)
-        return result
+        with _CallSpan(instruments, client, operation) as call:
+            result = await method(client, operation, *args, **kwargs)
+        return call.finish(result)
 
     return traced  # type: ignore[return-value]
 
@@ -201,19 +220,9 @@ def traced_bulk(method: F) -> F:
         instruments = _get()
         if instruments is None:
             return method(client, operation, *args, **kwargs)
-        attributes = _call_attributes(client, operation)
-        span = _call_span(instruments, attributes)
-        try:
-            with _current(instruments, span):
-                result = method(client, operation, *args, **kwargs)
-            _end_call(span, result)
-        except BaseException as exc:
-            _failed(span, instruments, exc)
-            raise
-        finally:
-            span.end()
-        _count_numbers(instruments, attributes, result)
-        return result
+        with _CallSpan(instruments, client, operation) as call:
+            result = method(client, operation, *args, **kwargs)
+        return call.finish(result)
 
     return traced  # type: ignore[return-value]
 
