@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.conftest import fast_limiter, unique_key
+from tests.conftest import fast_limiter, missing, unique_key
 from tests.postgres import PostgresServer, find_binaries
 from track17_facade.contrib.django import close_stores
 from track17_facade.sandbox import Sandbox
@@ -19,7 +19,7 @@ def django_db_modify_db_settings() -> Iterator[None]:
     """The test database in a cluster of its own (pytest-django creates ``test_shop`` in it)."""
     binaries = find_binaries()
     if binaries is None:
-        pytest.skip("PostgreSQL is not installed")
+        missing("PostgreSQL is not installed")
     server = PostgresServer(binaries)
     settings.DATABASES["default"].update(HOST="127.0.0.1", PORT=str(server.port), USER="postgres")
     yield
