@@ -594,6 +594,18 @@ def _sandbox_hour(timeline: list[dict[str, float]], wall: float) -> float:
     )
 
 
+def _window(requests: list[Any], refused: Any) -> str:
+    """The requests admitted in the second before a refused one, as seconds before it and the
+    sandbox's uncertainty of each stamp (what tells a client's fault from the sandbox's delay)."""
+    ahead = [r for r in requests if r.status != 429 and 0 < refused.arrived - r.arrived < 1.0]
+    return (
+        ", ".join(
+            f"-{(refused.arrived - r.arrived) * 1000:.0f} ms ±{r.uncertainty * 1000:.0f}" for r in ahead
+        )
+        + f" | this ±{refused.uncertainty * 1000:.0f}"
+    )
+
+
 def _storm_kinds() -> tuple[Any, ...]:
     from track17_facade.sandbox import FaultKind
 
@@ -650,12 +662,13 @@ def _check(month: _Month, logs: _Logs) -> tuple[list[str], dict[str, Any], dict[
     if unstored:
         failures.append(f"{len(unstored)} pushes answered 200 are not stored, e.g. {unstored[:5]}")
     if stats.rate_limited_certain or stats.max_requests_in_window_certain > plan.rate:
-        limited = [r for r in sandbox.requests() if r.status == 429 and r.fault is None]
+        api = [r for r in sandbox.requests() if r.path.startswith("/track/")]
+        limited = [r for r in api if r.status == 429 and r.fault is None]
         when = sorted({_sandbox_hour(month.timeline, r.arrived) for r in limited})
         failures.append(
             f"over the rate limit: {stats.rate_limited_certain} requests answered 429 by the limit, "
             f"at most {stats.max_requests_in_window_certain} in one window of {plan.rate} "
-            f"(at sandbox hours {when})"
+            f"(at sandbox hours {when}; the windows: {[_window(api, r) for r in limited]})"
         )
     month.receiver.stop()
     tracebacks = [line for line in month.receiver.stderr if "Traceback" in line] + logs.tracebacks()

@@ -88,6 +88,7 @@ NAMES = {
     "track17_outcome": "track17.outcome",
     "http_response_status_code": "http.response.status_code",
     "error_type": "error.type",
+    "track17_error_code": "track17.error_code",
 }
 
 
@@ -138,6 +139,27 @@ def test_a_429_and_its_retry_are_counted(
     assert counted(retries, track17_operation="register", error_type="RateLimitError") == 1
     refused = [dict(span.attributes or {}) for span in otel.finished()]
     assert [span["error.type"] for span in refused if span.get("http.response.status_code") == 429] == ["429"]
+
+
+def test_a_refused_key_is_counted_whether_17track_says_it_in_the_status_or_the_body(
+    otel: Telemetry, v1_client: Any, sandbox: Sandbox
+) -> None:
+    """17TRACK's v1 refuses a bad key with HTTP 200 and ``"code": 401`` in the body (a real
+    answer, tests/data/real); a refusal by HTTP 401 is counted the same way."""
+    real = (Path(__file__).parent / "data" / "real" / "v1" / "py17track-error_response.json").read_bytes()
+    sandbox.faults.enqueue(RawAnswer(200, real, "application/json"))
+    with pytest.raises(AuthenticationError):
+        v1_client.register(NUMBERS[:1])
+    found = otel.metrics()
+    assert counted(found["track17.client.requests"], http_response_status_code=200) == 1
+    refusals = found["track17.client.refusals"]
+    assert counted(refusals, error_type="AuthenticationError", track17_error_code="401") == 1
+    sandbox.faults.enqueue(RawAnswer(401, b"", "text/plain"))
+    with pytest.raises(AuthenticationError):
+        v1_client.register(NUMBERS[1:2])
+    refusals = otel.metrics()["track17.client.refusals"]
+    assert counted(refusals, error_type="AuthenticationError") == 1
+    assert all("track17.error_code" not in point.attributes for point in refusals)
 
 
 def test_a_stream_is_one_span_with_its_numbers_counted(otel: Telemetry, make_client: ClientFactory) -> None:

@@ -13,6 +13,7 @@ import attrs
 from attrs import frozen
 
 from track17_facade import _fields as F  # noqa: N812 (read as F.V2TrackInfo.latest_status)
+from track17_facade import _telemetry
 from track17_facade._batching import ItemKind, Outcome, Prepared, known_carrier
 from track17_facade._decoders import (
     ShapeError,
@@ -211,9 +212,13 @@ def check_code(operation: str, code: object, detail: tuple[int | None, str | Non
     detail_code, detail_message = detail
     named = ErrorCode(detail_code) if detail_code is not None else error_code
     message = f"{operation} refused by 17TRACK: {named.name} ({named.raw}): {detail_message or named.meaning}"
+    error: APIError | AuthenticationError
     if error_code in AUTH_CODES or named in AUTH_CODES or code == HTTP_UNAUTHORIZED:
-        raise AuthenticationError(message, status_code=200, operation=operation)
-    raise APIError(message, code=error_code, operation=operation)
+        error = AuthenticationError(message, status_code=200, operation=operation)
+    else:
+        error = APIError(message, code=error_code, operation=operation)
+    _telemetry.refused(operation, error, code)
+    raise error
 
 
 def envelope(name: str, answer: tuple[type, ...], parsed: object) -> Any:

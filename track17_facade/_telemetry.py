@@ -39,6 +39,7 @@ REQUESTS = "track17.client.requests"
 NUMBERS = "track17.client.numbers"
 PACING_WAIT = "track17.client.pacing.wait"
 RETRIES = "track17.client.retries"
+REFUSALS = "track17.client.refusals"
 PUSHES = "track17.receiver.pushes"
 RECEIVER_DURATION = "track17.receiver.duration"
 STORE_LAG = "track17.store.lag"
@@ -85,6 +86,9 @@ class _Instruments:
             explicit_bucket_boundaries_advisory=_SHORT_BUCKETS,
         )
         self.retries = meter.create_counter(RETRIES, "{retry}", "Requests sent again after a failure")
+        self.refusals = meter.create_counter(
+            REFUSALS, "{request}", "Requests 17TRACK refused as a whole (a bad key, a code in the answer)"
+        )
         self.pushes = meter.create_counter(PUSHES, "{push}", "Pushes answered by the receiver, by outcome")
         self.receiver_duration = meter.create_histogram(
             RECEIVER_DURATION,
@@ -410,6 +414,18 @@ def retrying(operation: str, error: BaseException) -> None:
     instruments = _get()
     if instruments is not None:
         instruments.retries.add(1, {"track17.operation": operation, "error.type": type(error).__qualname__})
+
+
+def refused(operation: str, error: BaseException, code: int | None = None) -> None:
+    """17TRACK refused a whole request of ``operation``: ``error`` is what the call raises, ``code``
+    the top-level code its answer gave (None for a refusal by HTTP status alone). The HTTP status
+    does not tell every refusal: 17TRACK's v1 refuses a key with HTTP 200 and code 401."""
+    instruments = _get()
+    if instruments is not None:
+        attributes = {"track17.operation": operation, "error.type": type(error).__qualname__}
+        if code is not None:
+            attributes["track17.error_code"] = str(code)
+        instruments.refusals.add(1, attributes)
 
 
 def quota_read(quota: Quota) -> Quota:

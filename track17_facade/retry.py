@@ -168,6 +168,7 @@ def classify_status(status: int, headers: Mapping[str, str], operation: str, att
             operation=operation,
             attempts=attempt,
         )
+        _telemetry.refused(operation, error)
         return Failed(error, retryable=False, may_have_taken_effect=False)
     if status == 429:
         error = RateLimitError(

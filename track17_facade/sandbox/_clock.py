@@ -1,15 +1,20 @@
-"""Arrival stamps for the sandbox's rate window, and which of them the sandbox can vouch for.
+"""Arrival stamps for the sandbox's rate window, and how far the sandbox can vouch for each.
 
 The sandbox runs on the same machine as the client it serves. A busy host (a virtual machine whose
-virtual CPU is descheduled, an in-thread sandbox waiting for the GIL) can pause the sandbox for
-tens or hundreds of milliseconds while the client goes on; requests that arrived during the pause
-are read, and stamped, only after it. Their true arrival is somewhere in the pause: the sandbox
-cannot know where. It still stamps them when it reads them, strictly, and refuses what that strict
-count refuses; but it marks those stamps *uncertain*, so that a 429 whose window holds one can be
-told apart from a 429 that the client certainly caused (``SandboxStats.rate_limited_certain``).
+virtual CPU is descheduled, an in-thread sandbox waiting for the GIL, a thread encoding a big
+answer) can hold the sandbox's event loop for milliseconds, or tens or hundreds of them, while the
+client goes on; a request that arrived meanwhile is read, and stamped, only after it. Its true
+arrival lies between the loop's last look at its sockets and the stamp: the sandbox cannot know
+where. It still stamps requests when it reads them, strictly, and refuses what that strict count
+refuses; but it keeps each stamp's *uncertainty* (how much earlier the request may have arrived),
+so that a 429 the client certainly caused (its arrivals were within one window whatever their
+true times in those bounds) can be told apart from one that the sandbox's own delays may have
+made (``SandboxStats.rate_limited_certain``).
 
-A ticker on the server's event loop notes the time every ``TICK`` seconds; a gap longer than
-``PAUSE`` between two notes is a pause.
+A ticker on the server's event loop notes the time every ``TICK`` seconds. Between two of its notes
+the loop looked at its sockets at least once, so a request stamped now arrived no earlier than the
+note before the last one: that gap is the stamp's uncertainty (about ``2 * TICK`` on a quiet loop).
+A gap between two notes longer than ``PAUSE`` is counted as a pause (``SandboxStats.pauses``).
 """
 
 from __future__ import annotations
@@ -27,8 +32,9 @@ class ArrivalClock:
     """``stamp()`` for each arriving request; ``run()`` as a task on the serving event loop."""
 
     def __init__(self) -> None:
-        self._last_tick = time.monotonic()
-        self._pause_ended = float("-inf")
+        now = time.monotonic()
+        self._last_tick = now
+        self._tick_before = now
         self.pauses = 0
         """Pauses seen so far."""
 
@@ -38,13 +44,11 @@ class ArrivalClock:
             await asyncio.sleep(TICK)
             now = time.monotonic()
             if now - self._last_tick > PAUSE:
-                self._pause_ended = now
                 self.pauses += 1
-            self._last_tick = now
+            self._tick_before, self._last_tick = self._last_tick, now
 
-    def stamp(self) -> tuple[float, bool]:
-        """``(now, certain)`` for a request being read now: ``certain`` is False when the sandbox is
-        in a pause, or has just come out of one, so the request may have arrived earlier."""
+    def stamp(self) -> tuple[float, float]:
+        """``(now, uncertainty)`` for a request being read now: it arrived at the earliest
+        ``uncertainty`` seconds before ``now`` (see the module docstring)."""
         now = time.monotonic()
-        paused = now - self._last_tick > PAUSE or now - self._pause_ended <= PAUSE
-        return now, not paused
+        return now, now - self._tick_before

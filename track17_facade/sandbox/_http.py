@@ -94,7 +94,7 @@ class AsgiHandling:
         """Whether a request carrying ``key`` is served (the Sandbox's)."""
         raise NotImplementedError
 
-    def _admit(self, key: str) -> tuple[int | None, float]:
+    def _admit(self, key: str) -> tuple[int | None, float, float]:
         raise NotImplementedError  # the Sandbox's
 
     def _operate(self, wire: Wire, operation: str, body: Any) -> Json:
@@ -211,7 +211,8 @@ class AsgiHandling:
             return 405, {"code": 405, "message": f"{path} takes POST"}, []
         if self.config.arrival_jitter > 0:
             await asyncio.sleep(self._jitter.uniform(0.0, self.config.arrival_jitter))
-        retry_after, scope[_STAMP] = self._admit(key)
+        retry_after, scope[_STAMP], uncertainty = self._admit(key)
+        scope[_DETAILS] = {"uncertainty": uncertainty}
         # Let the other requests that reached the server with this one be stamped before this one
         # is processed: a burst is then counted at its arrival, not spread over processing time.
         await asyncio.sleep(0)
@@ -224,7 +225,7 @@ class AsgiHandling:
         fault = self.faults.next_fault()
         if fault is not None:
             label = fault.label if isinstance(fault, RawAnswer) else fault.value
-            scope[_DETAILS] = {"fault": label}
+            scope[_DETAILS] = {**scope[_DETAILS], "fault": label}
             with self._lock:
                 self._faults_injected[label] += 1
         if isinstance(fault, RawAnswer):

@@ -118,6 +118,9 @@ class RequestRecord:
     """Items its answer rejected; None for an answer without that list."""
     fault: str | None = None
     """The fault injected into its answer (a ``FaultKind`` value, or ``raw_<status>``), if any."""
+    uncertainty: float = 0.0
+    """For an API request, how much earlier than ``arrived`` it may really have arrived (the
+    sandbox stamps a request when its event loop reads it; see ``SandboxStats.rate_limited_certain``)."""
 
 
 @frozen
@@ -143,9 +146,12 @@ class SandboxStats:
     registered: int
     """Numbers registered now."""
     rate_limited_certain: int = 0
-    """429s the client certainly caused: every stamp in the window was taken while the sandbox ran
-    smoothly (see ``pauses``). The others may come from the sandbox's own pauses."""
+    """429s the client certainly caused: the window held ``rate`` earlier requests however early
+    within its stamp's uncertainty each really arrived (the sandbox stamps a request when its
+    event loop reads it, which a busy host can delay). The others may come from the sandbox's own
+    delays (see ``pauses``)."""
     max_requests_in_window_certain: int = 0
-    """``max_requests_in_window`` over the windows whose stamps are all certain."""
+    """The most requests of one key that certainly arrived within one ``window`` (stamps counted
+    at the earliest arrival their uncertainty allows)."""
     pauses: int = 0
     """Times the sandbox itself was paused for more than 20 ms (a busy host, or the GIL)."""

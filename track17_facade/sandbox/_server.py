@@ -87,8 +87,8 @@ class Sandbox(AsgiHandling):
         self._clock = ArrivalClock()
         self._jitter = random.Random(f"jitter:{base.seed}")
         self._lock = threading.Lock()
-        self._admitted: dict[str, deque[tuple[float, bool]]] = {}
-        self._arrivals: dict[str, deque[tuple[float, bool]]] = {}
+        self._admitted: dict[str, deque[tuple[float, float]]] = {}
+        self._arrivals: dict[str, deque[tuple[float, float]]] = {}
         self._counters: Counter[str] = Counter()
         self._by_status: Counter[int] = Counter()
         self._faults_injected: Counter[str] = Counter()
@@ -519,34 +519,39 @@ class Sandbox(AsgiHandling):
         with self._lock:
             return list(self._requests)
 
-    def _admit(self, key: str) -> tuple[int | None, float]:
+    def _admit(self, key: str) -> tuple[int | None, float, float]:
         """Count the request against the key's sliding window: the Retry-After if refused (else
-        None), and the stamp it was counted at.
+        None), the stamp it was counted at, and that stamp's uncertainty.
 
-        Windows are counted strictly on the stamps; the ``*_certain`` counters leave out windows
-        holding a stamp taken during or right after a pause of the sandbox (see ``_clock``).
+        Windows are counted strictly on the stamps. The ``*_certain`` counters count only the
+        stamps that lie within one window of this request whatever their true arrival within
+        their uncertainty (see ``_clock``): a stamp ``s`` taken with uncertainty ``u`` certainly
+        shares a window with this one, stamped ``now``, when ``now - (s - u) < window``.
         """
-        now, certain = self._clock.stamp()
+        now, uncertainty = self._clock.stamp()
         window, rate = self.config.window, self.config.rate
+
+        def certainly_within(stamps: deque[tuple[float, float]]) -> int:
+            return sum(1 for stamp, earlier in stamps if now - (stamp - earlier) < window)
+
         with self._lock:
             self._counters["requests"] += 1
             arrivals = self._arrivals.setdefault(key, deque())
-            arrivals.append((now, certain))
+            arrivals.append((now, uncertainty))
             while arrivals and arrivals[0][0] <= now - window:
                 arrivals.popleft()
             self._max_in_window = max(self._max_in_window, len(arrivals))
-            if all(sure for _, sure in arrivals):
-                self._max_in_window_certain = max(self._max_in_window_certain, len(arrivals))
+            self._max_in_window_certain = max(self._max_in_window_certain, certainly_within(arrivals))
             admitted = self._admitted.setdefault(key, deque())
             while admitted and admitted[0][0] <= now - window:
                 admitted.popleft()
             if len(admitted) >= rate:
                 self._counters["rate_limited"] += 1
-                if certain and all(sure for _, sure in admitted):
+                if certainly_within(admitted) >= rate:
                     self._counters["rate_limited_certain"] += 1
-                return max(1, math.ceil(admitted[0][0] + window - now)), now
-            admitted.append((now, certain))
-            return None, now
+                return max(1, math.ceil(admitted[0][0] + window - now)), now, uncertainty
+            admitted.append((now, uncertainty))
+            return None, now, uncertainty
 
     def _page(
         self, method: str, path: str, query: bytes, headers: dict[bytes, bytes], body: bytes
