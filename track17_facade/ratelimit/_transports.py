@@ -73,7 +73,10 @@ def _queueing(request: httpx.Request) -> None:
         callback()
 
 
-def _departing(request: httpx.Request) -> None:
+def _departing(request: httpx.Request, api_version: str | None) -> None:
+    """``request`` has its slot and its headers are about to go out: counted as paced, then handed
+    to its ``DEPARTING`` callback."""
+    _telemetry.paced(request, api_version)
     callback = request.extensions.get(DEPARTING)
     if callback is None:
         return
@@ -160,8 +163,7 @@ class PacedTransport(_Paced, httpx.BaseTransport):
             if name.endswith(_HEADERS_STARTED):
                 _queueing(request)
                 slots.append(wait_sync(limiter))
-                _telemetry.paced(request, self.api_version)
-                _departing(request)
+                _departing(request, self.api_version)
             elif name.endswith(_HEADERS_SENT):
                 departed.append(time.monotonic())
                 try:
@@ -217,8 +219,7 @@ class AsyncPacedTransport(_Paced, httpx.AsyncBaseTransport):
             if name.endswith(_HEADERS_STARTED):
                 _queueing(request)
                 slots.append(await wait_async(limiter))
-                _telemetry.paced(request, self.api_version)
-                _departing(request)
+                _departing(request, self.api_version)
             elif name.endswith(_HEADERS_SENT):
                 departed.append(time.monotonic())
                 try:
