@@ -25,6 +25,7 @@ from track17_facade._operations import (
     Operation,
     TrackListPage,
     TrackListQuery,
+    batch_operation,
     endpoints,
     envelope,
     field,
@@ -38,7 +39,6 @@ from track17_facade._v1_service import (
     PAGE,
     PAGE_TOTAL,
 )
-from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidResponseError
 from track17_facade.models import Accepted, TrackInfo, TrackListEntry, parse_event_time
 
@@ -118,19 +118,8 @@ def _accepted(item: Any, path: str, sent: Prepared) -> Accepted:
     return Accepted(sent.number, echoed if echoed is not None and echoed > 0 else known_carrier(sent.carrier))
 
 
-def _batch(
-    name: str, kind: ItemKind, module: Any, body: Any, done: frozenset[ErrorCode] = frozenset()
-) -> Operation[Any]:
-    return Operation(
-        name,
-        kind,
-        module.sync_detailed,
-        module.asyncio_detailed,
-        body,
-        (BatchResponse,),
-        _accepted,
-        done,
-    )
+def _batch(name: str, kind: ItemKind, module: Any, body: Any) -> Operation[Any]:
+    return batch_operation(name, kind, module, body, BatchResponse, _accepted)
 
 
 def _list_body(query: TrackListQuery, page: int) -> TrackListRequest:
@@ -178,13 +167,7 @@ V1 = Api(
     version="v1",
     base_url=BASE_URL,
     client_class=AuthenticatedClient,
-    register=_batch(
-        "register",
-        ItemKind.REGISTER,
-        register_tracking,
-        _registrations,
-        frozenset({ErrorCode.ALREADY_REGISTERED}),
-    ),
+    register=_batch("register", ItemKind.REGISTER, register_tracking, _registrations),
     get_track_info=Operation(
         "gettrackinfo",
         ItemKind.NUMBER,
@@ -194,26 +177,10 @@ V1 = Api(
         (dict,),
         _track,
     ),
-    stop_track=_batch(
-        "stoptrack", ItemKind.NUMBER, stop_track, _numbers, frozenset({ErrorCode.STOP_ONLY_TRACKING})
-    ),
-    retrack=_batch(
-        "retrack",
-        ItemKind.NUMBER,
-        retrack,
-        _numbers,
-        frozenset({ErrorCode.RETRACK_ONLY_STOPPED, ErrorCode.RETRACK_ONLY_ONCE}),
-    ),
-    delete_track=_batch(
-        "deletetrack", ItemKind.NUMBER, delete_track, _numbers, frozenset({ErrorCode.NOT_REGISTERED})
-    ),
-    change_carrier=_batch(
-        "changecarrier",
-        ItemKind.CARRIER,
-        change_carrier,
-        _carrier_changes,
-        frozenset({ErrorCode.SAME_CARRIER}),
-    ),
+    stop_track=_batch("stoptrack", ItemKind.NUMBER, stop_track, _numbers),
+    retrack=_batch("retrack", ItemKind.NUMBER, retrack, _numbers),
+    delete_track=_batch("deletetrack", ItemKind.NUMBER, delete_track, _numbers),
+    change_carrier=_batch("changecarrier", ItemKind.CARRIER, change_carrier, _carrier_changes),
     change_info=_batch("changeinfo", ItemKind.TAG, change_info, _tags),
     push=_batch("push", ItemKind.NUMBER, push_notification, _numbers),
     list_sync=get_track_list.sync_json,

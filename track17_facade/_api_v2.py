@@ -48,10 +48,10 @@ from track17_facade._operations import (
     Operation,
     TrackListPage,
     TrackListQuery,
+    batch_operation,
     endpoints,
     envelope,
 )
-from track17_facade.codes import ErrorCode
 from track17_facade.errors import InvalidResponseError
 from track17_facade.models import (
     REGISTRATION_FIELDS,
@@ -202,12 +202,8 @@ def _track(item: Any, path: str, sent: Prepared) -> TrackInfo:
     )
 
 
-def _batch(
-    name: str, kind: ItemKind, module: Any, body: Any, done: frozenset[ErrorCode] = frozenset()
-) -> Operation[Accepted]:
-    return Operation(
-        name, kind, module.sync_detailed, module.asyncio_detailed, body, (BatchResponse,), _accepted, done
-    )
+def _batch(name: str, kind: ItemKind, module: Any, body: Any) -> Operation[Accepted]:
+    return batch_operation(name, kind, module, body, BatchResponse, _accepted)
 
 
 def _realtime(level: str | int | None, batch_size: int) -> Operation[TrackInfo]:
@@ -316,9 +312,7 @@ V2_4 = Api(
     version="v2.4",
     base_url=BASE_URL,
     client_class=AuthenticatedClient,
-    register=_batch(
-        "register", ItemKind.REGISTER, register, _registrations, frozenset({ErrorCode.ALREADY_REGISTERED})
-    ),
+    register=_batch("register", ItemKind.REGISTER, register, _registrations),
     get_track_info=Operation(
         "gettrackinfo",
         ItemKind.LOOKUP,
@@ -328,26 +322,10 @@ V2_4 = Api(
         (dict,),
         _track,
     ),
-    stop_track=_batch(
-        "stoptrack", ItemKind.LOOKUP, stop_track, _numbers, frozenset({ErrorCode.STOP_ONLY_TRACKING})
-    ),
-    retrack=_batch(
-        "retrack",
-        ItemKind.LOOKUP,
-        retrack,
-        _numbers,
-        frozenset({ErrorCode.RETRACK_ONLY_STOPPED, ErrorCode.RETRACK_ONLY_ONCE}),
-    ),
-    delete_track=_batch(
-        "deletetrack", ItemKind.LOOKUP, delete_track, _numbers, frozenset({ErrorCode.NOT_REGISTERED})
-    ),
-    change_carrier=_batch(
-        "changecarrier",
-        ItemKind.CARRIER,
-        change_carrier,
-        _carrier_changes,
-        frozenset({ErrorCode.SAME_CARRIER}),
-    ),
+    stop_track=_batch("stoptrack", ItemKind.LOOKUP, stop_track, _numbers),
+    retrack=_batch("retrack", ItemKind.LOOKUP, retrack, _numbers),
+    delete_track=_batch("deletetrack", ItemKind.LOOKUP, delete_track, _numbers),
+    change_carrier=_batch("changecarrier", ItemKind.CARRIER, change_carrier, _carrier_changes),
     change_info=_batch("changeinfo", ItemKind.TAG, change_info, _tags),
     push=_batch("push", ItemKind.LOOKUP, push, _numbers),
     list_sync=get_track_list.sync_detailed,

@@ -41,6 +41,16 @@ AUTH_CODES = frozenset(
     }
 )
 
+ALREADY_DONE: Final[Mapping[str, frozenset[ErrorCode]]] = {
+    "register": frozenset({ErrorCode.ALREADY_REGISTERED}),
+    "stoptrack": frozenset({ErrorCode.STOP_ONLY_TRACKING}),
+    "retrack": frozenset({ErrorCode.RETRACK_ONLY_STOPPED, ErrorCode.RETRACK_ONLY_ONCE}),
+    "deletetrack": frozenset({ErrorCode.NOT_REGISTERED}),
+    "changecarrier": frozenset({ErrorCode.SAME_CARRIER}),
+}
+"""``Operation.already_done`` of each batch endpoint that has such codes, by its name: the same in
+both API versions."""
+
 HTTP_UNAUTHORIZED = 401
 """A top-level ``code`` 17TRACK's v1 sends, with HTTP 200, for a key it refuses."""
 
@@ -104,6 +114,24 @@ class Operation(Generic[R]):
     def with_body(self, body: Callable[[Sequence[Prepared]], Any]) -> Operation[R]:
         """The same operation with another body builder (for per-call options)."""
         return attrs.evolve(self, body=body)
+
+
+def batch_operation(
+    name: str, kind: ItemKind, module: Any, body: Any, answer: type, read: ReadAccepted[R]
+) -> Operation[R]:
+    """The batch endpoint ``name`` of a generated endpoint ``module``, called through its
+    ``*_detailed`` functions and answered as ``answer`` (the version's batch response model), with
+    its ``ALREADY_DONE`` codes."""
+    return Operation(
+        name,
+        kind,
+        module.sync_detailed,
+        module.asyncio_detailed,
+        body,
+        (answer,),
+        read,
+        ALREADY_DONE.get(name, frozenset()),
+    )
 
 
 @frozen

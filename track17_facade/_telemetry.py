@@ -231,77 +231,92 @@ def traced_bulk(method: F) -> F:
     return traced  # type: ignore[return-value]
 
 
-def traced_stream_async(method: F) -> F:
-    """An ``AsyncTrack17Client._submit_stream`` in a span per stream, counting each request's
-    numbers by outcome as it is yielded."""
+def _traced_stream(method: F, wrap: Callable[[_Instruments, dict[str, str], Any], Any]) -> F:
+    """``method`` (a client's ``_submit_stream``) with its stream handed to ``wrap`` while
+    OpenTelemetry is there: one wrapper for both clients, which differ in ``wrap`` alone."""
 
     @wraps(method)
-    def traced(client: Any, operation: Any, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
-        stream: AsyncIterator[Any] = method(client, operation, *args, **kwargs)
+    def traced(client: Any, operation: Any, *args: Any, **kwargs: Any) -> Any:
+        stream = method(client, operation, *args, **kwargs)
         instruments = _get()
         if instruments is None:
             return stream
-        return _stream_async(instruments, _call_attributes(client, operation), stream)
+        return wrap(instruments, _call_attributes(client, operation), stream)
 
     return traced  # type: ignore[return-value]
+
+
+def traced_stream_async(method: F) -> F:
+    """An ``AsyncTrack17Client._submit_stream`` in a span per stream, counting each request's
+    numbers by outcome as it is yielded."""
+    return _traced_stream(method, _stream_async)
+
+
+def traced_stream(method: F) -> F:
+    """``traced_stream_async`` for ``Track17Client._submit_stream``."""
+    return _traced_stream(method, _stream)
+
+
+class _StreamSpan:
+    """The span of one stream: current for each of its steps only (a generator's context is its
+    consumer's between steps, and the step is where the stream starts its requests), counting the
+    numbers of each request's result as it is yielded, failed by what ends the stream with an
+    error, ended with the stream. Shared by the synchronous and asynchronous streams, which differ
+    only in how they wait for a step."""
+
+    def __init__(self, instruments: _Instruments, attributes: dict[str, str]) -> None:
+        self._instruments = instruments
+        self._attributes = attributes
+        self._span = _call_span(instruments, attributes)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        if exc is not None:
+            _failed(self._span, self._instruments, exc)
+        self._span.end()
+
+    def step(self) -> Any:
+        """The span as the current one for a step of the stream (or its closing)."""
+        return _current(self._instruments, self._span)
+
+    def counted(self, result: BatchResult[Any]) -> BatchResult[Any]:
+        """``result``, its numbers counted."""
+        _count_numbers(self._instruments, self._attributes, result)
+        return result
 
 
 async def _stream_async(
     instruments: _Instruments, attributes: dict[str, str], stream: AsyncIterator[Any]
 ) -> AsyncIterator[Any]:
-    # The span is made current for each step only: a generator's context is its consumer's
-    # between steps, and the step is where the stream starts its requests.
-    span = _call_span(instruments, attributes)
-    try:
-        while True:
-            with _current(instruments, span):
-                try:
-                    result = await anext(stream)
-                except StopAsyncIteration:
-                    return
-            _count_numbers(instruments, attributes, result)
-            yield result
-    except BaseException as exc:
-        _failed(span, instruments, exc)
-        raise
-    finally:
-        with _current(instruments, span):
-            await stream.aclose()  # type: ignore[attr-defined]
-        span.end()
-
-
-def traced_stream(method: F) -> F:
-    """``traced_stream_async`` for ``Track17Client._submit_stream``."""
-
-    @wraps(method)
-    def traced(client: Any, operation: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
-        stream: Iterator[Any] = method(client, operation, *args, **kwargs)
-        instruments = _get()
-        if instruments is None:
-            return stream
-        return _stream(instruments, _call_attributes(client, operation), stream)
-
-    return traced  # type: ignore[return-value]
+    with _StreamSpan(instruments, attributes) as span:
+        try:
+            while True:
+                with span.step():
+                    try:
+                        result = await anext(stream)
+                    except StopAsyncIteration:
+                        return
+                yield span.counted(result)
+        finally:
+            with span.step():
+                await stream.aclose()  # type: ignore[attr-defined]
 
 
 def _stream(instruments: _Instruments, attributes: dict[str, str], stream: Iterator[Any]) -> Iterator[Any]:
-    span = _call_span(instruments, attributes)
-    try:
-        while True:
-            with _current(instruments, span):
-                try:
-                    result = next(stream)
-                except StopIteration:
-                    return
-            _count_numbers(instruments, attributes, result)
-            yield result
-    except BaseException as exc:
-        _failed(span, instruments, exc)
-        raise
-    finally:
-        with _current(instruments, span):
-            stream.close()  # type: ignore[attr-defined]
-        span.end()
+    with _StreamSpan(instruments, attributes) as span:
+        try:
+            while True:
+                with span.step():
+                    try:
+                        result = next(stream)
+                    except StopIteration:
+                        return
+                yield span.counted(result)
+        finally:
+            with span.step():
+                stream.close()  # type: ignore[attr-defined]
 
 
 # -- each HTTP request ----------------------------------------------------------------------------

@@ -368,41 +368,50 @@ def attempts(operation: str, interpret: Callable[[Any], R], *, max_retries: int,
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+@frozen
+class _Ended(Generic[R]):
+    """How an attempt loop ended."""
+
+    end: Answered[R] | GiveUp
+
+
+def _resumed(loop: Attempts[R], value: Answer | BaseException | None) -> Step | _Ended[R]:
+    """The loop's next step once it has ``value`` (what its last step came to), or how it ended."""
+    try:
+        return loop.send(value)
+    except StopIteration as stop:
+        return _Ended(stop.value)
+
+
 def drive_sync(loop: Attempts[R], send: Callable[[], Answer]) -> Answered[R] | GiveUp:
     """Run an attempt loop in this thread."""
-    value: Answer | BaseException | None = None
-    while True:
-        try:
-            step = loop.send(value)
-        except StopIteration as stop:
-            end: Answered[R] | GiveUp = stop.value
-            return end
+    step = _resumed(loop, None)
+    while not isinstance(step, _Ended):
+        value: Answer | BaseException | None = None
         if isinstance(step, Sleep):
-            value = None
             time.sleep(step.seconds)
-            continue
-        try:
-            value = send()
-        except Exception as exc:  # classified by the attempt loop
-            value = exc
+        else:
+            try:
+                value = send()
+            except Exception as exc:  # classified by the attempt loop
+                value = exc
+        step = _resumed(loop, value)
+    return step.end
 
 
 async def drive_async(loop: Attempts[R], send: Callable[[], Awaitable[Answer]]) -> Answered[R] | GiveUp:
     """Run an attempt loop in the current event loop."""
     import asyncio  # noqa: PLC0415 (only async callers wait here; a sync process never imports it)
 
-    value: Answer | BaseException | None = None
-    while True:
-        try:
-            step = loop.send(value)
-        except StopIteration as stop:
-            end: Answered[R] | GiveUp = stop.value
-            return end
+    step = _resumed(loop, None)
+    while not isinstance(step, _Ended):
+        value: Answer | BaseException | None = None
         if isinstance(step, Sleep):
-            value = None
             await asyncio.sleep(step.seconds)
-            continue
-        try:
-            value = await send()
-        except Exception as exc:  # classified by the attempt loop
-            value = exc
+        else:
+            try:
+                value = await send()
+            except Exception as exc:  # classified by the attempt loop
+                value = exc
+        step = _resumed(loop, value)
+    return step.end

@@ -29,6 +29,7 @@ from track17_facade.cli._common import (
     expected_errors,
     fail,
     output_to,
+    rows_out,
 )
 from track17_facade.cli._group import Settings, Track17Group
 from track17_facade.cli._input import Inputs
@@ -214,8 +215,7 @@ cli.add_command(carriers_group)
     help="v2.4: TRACKING or STOPPED.",
 )
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N numbers.")
-@FORMAT
-@OUTPUT
+@rows_out
 @click.pass_obj
 @expected_errors
 def list_command(
@@ -260,8 +260,7 @@ def list_command(
     metavar="N",
     help="Exit 1, with a message on stderr, when fewer than N are left (for a cron alert).",
 )
-@FORMAT
-@OUTPUT
+@rows_out
 @click.pass_obj
 @expected_errors
 def quota_command(settings: Settings, minimum: int | None, fmt: str | None, output: str | None) -> None:

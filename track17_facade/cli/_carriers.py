@@ -23,7 +23,7 @@ from track17_facade.carriers import (
     cache_dir,
     default_directory,
 )
-from track17_facade.cli._common import FILE, FORMAT, OUTPUT, expected_errors, output_to
+from track17_facade.cli._common import FILE, expected_errors, output_to, rows_out
 from track17_facade.cli._input import InputError, Inputs
 from track17_facade.cli._job import EXIT_OK, EXIT_SOME_FAILED
 from track17_facade.cli._output import Output
@@ -70,8 +70,7 @@ def carriers_group() -> None:
 @click.option(
     "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="At most N carriers."
 )
-@FORMAT
-@OUTPUT
+@rows_out
 @expected_errors
 def carriers_search(text: str, limit: int, fmt: str | None, output: str | None) -> None:
     """Carriers whose names match TEXT, best first (case, accents, punctuation and spaces do not
@@ -89,8 +88,7 @@ def carriers_search(text: str, limit: int, fmt: str | None, output: str | None) 
 
 @carriers_group.command("show")
 @click.argument("carrier")
-@FORMAT
-@OUTPUT
+@rows_out
 @expected_errors
 def carriers_show(carrier: str, fmt: str | None, output: str | None) -> None:
     """One carrier, by key (100002) or by a name that fits only it ('Royal Mail')."""
@@ -205,8 +203,7 @@ def _named(keys: tuple[int, ...]) -> str:
     help="The carrier of numbers that name none (a key or a name): only its formats are tried.",
 )
 @click.option("--all", "show_all", is_flag=True, help="A row for every number, not only the mistyped ones.")
-@FORMAT
-@OUTPUT
+@rows_out
 @expected_errors
 def check_command(
     inputs: tuple[str, ...], carrier: str | None, show_all: bool, fmt: str | None, output: str | None

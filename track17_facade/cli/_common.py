@@ -38,6 +38,7 @@ __all__ = [
     "expected_errors",
     "fail",
     "output_to",
+    "rows_out",
 ]
 
 EXIT_USAGE, EXIT_REFUSED_KEY = 2, 3
@@ -112,6 +113,11 @@ OUTPUT = click.option(
     metavar="PATH",
     help="Write the results to this file instead of stdout.",
 )
+
+
+def rows_out(command: F) -> F:
+    """The ``--format`` and ``--output`` options of a command that writes rows."""
+    return FORMAT(OUTPUT(command))
 
 
 @contextlib.contextmanager

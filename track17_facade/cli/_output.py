@@ -29,9 +29,7 @@ OUTCOME_COLUMNS: Final = (
     "code",
     "message",
 )
-STATUS_COLUMNS: Final = (
-    "number",
-    "outcome",
+TRACKING_COLUMNS: Final = (
     "carrier",
     "carrier_name",
     "status",
@@ -39,9 +37,9 @@ STATUS_COLUMNS: Final = (
     "last_event_time",
     "location",
     "description",
-    "code",
-    "message",
 )
+"""A number's carrier and where its tracking stands, in a status row and a shipment row alike."""
+STATUS_COLUMNS: Final = ("number", "outcome", *TRACKING_COLUMNS, "code", "message")
 
 
 def clean(value: Any) -> Any:

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from track17_facade.cli._common import EXIT_USAGE, FORMAT, OUTPUT, expected_errors, fail, output_to
+from track17_facade.cli._common import EXIT_USAGE, expected_errors, fail, output_to, rows_out
 from track17_facade.cli._group import Settings
 from track17_facade.cli._job import EXIT_OK, EXIT_SOME_FAILED
 from track17_facade.cli._metrics import Address, metrics_option, serve_metrics
-from track17_facade.cli._output import Output
+from track17_facade.cli._output import TRACKING_COLUMNS, Output
 from track17_facade.errors import AuthenticationError, StoreSchemaError
 from track17_facade.models import Failure, Rejection
 from track17_facade.status import MainStatus
@@ -32,20 +32,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_PORT = 8018
 """The receiver's port: the sandbox already takes 8017, and the two often run side by side."""
-SHIPMENT_COLUMNS = (
-    "number",
-    "carrier",
-    "carrier_name",
-    "status",
-    "sub_status",
-    "last_event_time",
-    "location",
-    "description",
-    "tag",
-    "tracking",
-    "updated_at",
-    "source",
-)
+SHIPMENT_COLUMNS = ("number", *TRACKING_COLUMNS, "tag", "tracking", "updated_at", "source")
 CHANGE_COLUMNS = ("id", "number", "old_status", "new_status", "event_time", "description", "at")
 MIN_EVERY = 10
 """The shortest ``sync --every``, in seconds: less would only spin."""
@@ -308,8 +295,7 @@ class _RotatingKey:
 @click.option("--status", help="Only shipments in this status (17TRACK's name, e.g. Delivered).")
 @click.option("--tracking/--stopped", default=None, help="Only those still tracked, or no longer tracked.")
 @duration_option("--stale-for", help="Only those not heard of for this long.")
-@FORMAT
-@OUTPUT
+@rows_out
 @click.pass_obj
 @expected_errors
 def list_command(
@@ -359,8 +345,7 @@ def list_command(
 @click.option(
     "--after", type=click.IntRange(min=0), default=0, show_default=True, help="Only changes after this id."
 )
-@FORMAT
-@OUTPUT
+@rows_out
 @click.pass_obj
 @expected_errors
 def changes_command(

@@ -9,11 +9,10 @@ import click
 
 from track17_facade.cli._common import (
     EXIT_USAGE,
-    FORMAT,
-    OUTPUT,
     expected_errors,
     fail,
     output_to,
+    rows_out,
 )
 from track17_facade.cli._group import Settings
 from track17_facade.cli._input import InputError
@@ -75,8 +74,7 @@ def journal_group() -> None:
 @click.option(
     "--rows", "state", type=click.Choice(["all", "accepted", "rejected", "failed"]), help="Also list rows."
 )
-@FORMAT
-@OUTPUT
+@rows_out
 @expected_errors
 def journal_show(path: str, state: str | None, fmt: str | None, output: str | None) -> None:
     """A job's state: its command, runs, and numbers by outcome (rejections by code)."""

@@ -7,6 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import TypeGuard
 
 from track17_facade._secrets import redacting_logger
 from track17_facade.errors import RateLimiterUnavailableError, Track17Error
@@ -111,6 +112,12 @@ def _may_leave(limiter: RateLimiter, due: float, late: float) -> bool:
     return True
 
 
+def _movable(limiter: RateLimiter, late: float) -> TypeGuard[RebookingLimiter]:
+    """Whether a request that woke ``late`` seconds past its slot may ask its limiter to move the
+    booking to now (rather than book again): it woke late, and its limiter can."""
+    return bool(late) and isinstance(limiter, RebookingLimiter)
+
+
 def _counts_late_departures(limiter: RateLimiter) -> bool:
     """Whether a request that woke late may leave at once, its limiter counting it where it left
     (``move``): a limiter of one process. One that others book from meanwhile (Redis, the host
@@ -146,11 +153,7 @@ def wait_sync(limiter: RateLimiter) -> Slot:
         late = _late(due)
         if attempt == MAX_REBOOKINGS or _may_leave(limiter, due, late):
             return Slot(due, booked, delay > 0)
-        if (
-            late
-            and isinstance(limiter, RebookingLimiter)
-            and _best_effort(partial(limiter.move_to_now, due), "moving")
-        ):
+        if _movable(limiter, late) and _best_effort(partial(limiter.move_to_now, due), "moving"):
             return _moved_to_now(late, booked, delay)
         _rebooking(late)
         if isinstance(limiter, ReleasingLimiter):
@@ -188,10 +191,8 @@ async def wait_async(limiter: RateLimiter) -> Slot:
         late = _late(due)
         if attempt == MAX_REBOOKINGS or _may_leave(limiter, due, late):
             return Slot(due, booked, delay > 0)
-        if (
-            late
-            and isinstance(limiter, RebookingLimiter)
-            and await _best_effort_async(partial(limiter.move_to_now_async, due), "moving")
+        if _movable(limiter, late) and await _best_effort_async(
+            partial(limiter.move_to_now_async, due), "moving"
         ):
             return _moved_to_now(late, booked, delay)
         _rebooking(late)

@@ -73,7 +73,10 @@ def _queueing(request: httpx.Request) -> None:
         callback()
 
 
-def _departing(request: httpx.Request) -> None:
+def _departing(request: httpx.Request, api_version: str | None) -> None:
+    """``request`` has its slot and its headers are about to go out: counted as paced, then handed
+    to its ``DEPARTING`` callback."""
+    _telemetry.paced(request, api_version)
     callback = request.extensions.get(DEPARTING)
     if callback is None:
         return
@@ -101,12 +104,10 @@ def _taught(
     return response
 
 
-class PacedTransport(httpx.BaseTransport):
-    """An httpx transport that starts each request exactly when its rate limiter allows.
-
-    ``proxy`` routes every request through that proxy (as ``httpx.HTTPTransport`` does);
-    ``limiter_for``, when given, picks each request's limiter instead of ``limiter``.
-    """
+class _Paced:
+    """What both paced transports are built from: the limiter, or what picks each request's, the
+    gate of ``gate`` requests that may wait for their slot, and the inner transport, which
+    ``_open`` builds (the one part that differs)."""
 
     def __init__(
         self,
@@ -119,9 +120,26 @@ class PacedTransport(httpx.BaseTransport):
     ) -> None:
         self.api_version = api_version
         """The API version of the client sending through it, as telemetry names it."""
-        self._inner = httpx.HTTPTransport(limits=limits, socket_options=NO_DELAY, proxy=proxy)
         self._limiter = limiter
         self._limiter_for = limiter_for
+        self._open(limits, proxy, gate)
+
+    def _open(self, limits: httpx.Limits, proxy: httpx.Proxy | None, gate: int) -> None:
+        raise NotImplementedError
+
+    def _limiter_of(self, request: httpx.Request) -> RateLimiter:
+        return self._limiter if self._limiter_for is None else self._limiter_for(request)
+
+
+class PacedTransport(_Paced, httpx.BaseTransport):
+    """An httpx transport that starts each request exactly when its rate limiter allows.
+
+    ``proxy`` routes every request through that proxy (as ``httpx.HTTPTransport`` does);
+    ``limiter_for``, when given, picks each request's limiter instead of ``limiter``.
+    """
+
+    def _open(self, limits: httpx.Limits, proxy: httpx.Proxy | None, gate: int) -> None:
+        self._inner = httpx.HTTPTransport(limits=limits, socket_options=NO_DELAY, proxy=proxy)
         self._gate = threading.BoundedSemaphore(gate)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -129,7 +147,7 @@ class PacedTransport(httpx.BaseTransport):
         return _telemetry.send(self._paced, request, self.api_version)
 
     def _paced(self, request: httpx.Request) -> httpx.Response:
-        limiter = self._limiter if self._limiter_for is None else self._limiter_for(request)
+        limiter = self._limiter_of(request)
         self._gate.acquire()
         released = threading.Event()
 
@@ -145,8 +163,7 @@ class PacedTransport(httpx.BaseTransport):
             if name.endswith(_HEADERS_STARTED):
                 _queueing(request)
                 slots.append(wait_sync(limiter))
-                _telemetry.paced(request, self.api_version)
-                _departing(request)
+                _departing(request, self.api_version)
             elif name.endswith(_HEADERS_SENT):
                 departed.append(time.monotonic())
                 try:
@@ -167,23 +184,11 @@ class PacedTransport(httpx.BaseTransport):
         self._inner.close()
 
 
-class AsyncPacedTransport(httpx.AsyncBaseTransport):
+class AsyncPacedTransport(_Paced, httpx.AsyncBaseTransport):
     """The asyncio twin of ``PacedTransport`` (for use in one event loop)."""
 
-    def __init__(
-        self,
-        limiter: RateLimiter,
-        limits: httpx.Limits,
-        gate: int,
-        proxy: httpx.Proxy | None = None,
-        api_version: str | None = None,
-        limiter_for: LimiterFor | None = None,
-    ) -> None:
-        self.api_version = api_version
-        """The API version of the client sending through it, as telemetry names it."""
+    def _open(self, limits: httpx.Limits, proxy: httpx.Proxy | None, gate: int) -> None:
         self._inner = httpx.AsyncHTTPTransport(limits=limits, socket_options=NO_DELAY, proxy=proxy)
-        self._limiter = limiter
-        self._limiter_for = limiter_for
         self._gate_size = gate
         self._gate: asyncio.Semaphore | None = None
 
@@ -192,7 +197,7 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
         return await _telemetry.send_async(self._paced, request, self.api_version)
 
     async def _paced(self, request: httpx.Request) -> httpx.Response:
-        limiter = self._limiter if self._limiter_for is None else self._limiter_for(request)
+        limiter = self._limiter_of(request)
         if self._gate is None:
             import asyncio  # noqa: PLC0415 (only async clients wait here; a sync process never imports it)
 
@@ -214,8 +219,7 @@ class AsyncPacedTransport(httpx.AsyncBaseTransport):
             if name.endswith(_HEADERS_STARTED):
                 _queueing(request)
                 slots.append(await wait_async(limiter))
-                _telemetry.paced(request, self.api_version)
-                _departing(request)
+                _departing(request, self.api_version)
             elif name.endswith(_HEADERS_SENT):
                 departed.append(time.monotonic())
                 try:
