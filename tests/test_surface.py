@@ -96,6 +96,7 @@ def test_a_sync_client_loads_no_asyncio_and_no_endpoint_before_its_first_call() 
 
 NOT_FOR_A_REGISTER = {
     "asyncio",
+    "concurrent.futures",  # one request runs on the caller's thread
     "opentelemetry",  # installed here, but never imported by the process itself
     "track17_client_v2",
     "track17_client.api.tracking.get_track_info",
@@ -111,8 +112,8 @@ NOT_FOR_A_REGISTER = {
     "track17_facade.webhooks",
 }
 """What a fresh process's one-number register does not use: another API version, another
-operation's endpoint and bodies, OpenTelemetry where nothing could record, the command line, the
-store, the receiver."""
+operation's endpoint and bodies, a thread pool, OpenTelemetry where nothing could record, the
+command line, the store, the receiver."""
 
 
 def test_a_fresh_process_s_one_number_register_loads_nothing_it_does_not_use(sandbox: Sandbox) -> None:
