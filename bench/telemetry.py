@@ -60,6 +60,8 @@ def _off() -> None:
 
 
 def _on() -> None:
+    import opentelemetry  # noqa: F401 (as an application using the API has: track17 waits for it)
+
     _telemetry._acquired, _telemetry._instruments = False, None
 
 

@@ -4,12 +4,14 @@ command line) loads only what is used."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import subprocess
 import sys
 
 import pytest
 
 import track17_facade
+from track17_facade.sandbox import Sandbox
 
 
 def test_every_exported_name_resolves_to_its_modules_object() -> None:
@@ -90,6 +92,40 @@ def test_a_sync_client_loads_no_asyncio_and_no_endpoint_before_its_first_call() 
     assert not {name for name in loaded if name.startswith("track17_client.api.")}
     models = {name for name in loaded if name.startswith("track17_client.models.")}
     assert 0 < len(models) <= 10, sorted(models)  # the bodies' and answers' classes, not all 100
+
+
+NOT_FOR_A_REGISTER = {
+    "asyncio",
+    "concurrent.futures",  # one request runs on the caller's thread
+    "opentelemetry",  # installed here, but never imported by the process itself
+    "track17_client_v2",
+    "track17_client.api.tracking.get_track_info",
+    "track17_client.models.change_carrier_request",
+    "track17_client.models.change_info_request",
+    "track17_client.models.track_list_request",
+    "track17_client.models.track_number_request",
+    "track17_facade._api_v2",
+    "track17_facade._decoders_v2",
+    "track17_facade.cli",
+    "track17_facade.sandbox",
+    "track17_facade.shipments",
+    "track17_facade.webhooks",
+}
+"""What a fresh process's one-number register does not use: another API version, another
+operation's endpoint and bodies, a thread pool, OpenTelemetry where nothing could record, the
+command line, the store, the receiver."""
+
+
+def test_a_fresh_process_s_one_number_register_loads_nothing_it_does_not_use(sandbox: Sandbox) -> None:
+    assert importlib.util.find_spec("opentelemetry") is not None  # else its absence proves nothing
+    loaded = _loaded_after(
+        "from track17_facade import Track17Client\n"
+        f"with Track17Client({sandbox.api_key!r}, base_url={sandbox.base_url!r}) as client:\n"
+        "    assert client.register(['RR000000001CN']).ok"
+    )
+    assert "track17_client.api.tracking.register_tracking" in loaded  # it did register
+    unused = loaded & NOT_FOR_A_REGISTER
+    assert not unused
 
 
 def test_a_generated_models_package_gives_every_model_when_named() -> None:

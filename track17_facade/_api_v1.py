@@ -7,12 +7,8 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from track17_client import AuthenticatedClient
+from track17_client import models as wire  # each model imported when first named
 from track17_client.models.batch_response import BatchResponse
-from track17_client.models.change_carrier_request import ChangeCarrierRequest
-from track17_client.models.change_info_request import ChangeInfoRequest
-from track17_client.models.register_request import RegisterRequest
-from track17_client.models.track_list_request import TrackListRequest
-from track17_client.models.track_number_request import TrackNumberRequest
 from track17_client.types import UNSET
 
 from track17_facade import _fields as F  # noqa: N812 (read as F.V2TrackInfo.latest_status)
@@ -74,24 +70,24 @@ LISTED_NUMBER: Final = F.V1BatchResponseDataAcceptedItem.number
 
 
 def _numbers(items: Sequence[Prepared]) -> list[Any]:
-    return [TrackNumberRequest(number=item.number) for item in items]
+    return [wire.TrackNumberRequest(number=item.number) for item in items]
 
 
 def _registrations(items: Sequence[Prepared]) -> list[Any]:
     return [
-        RegisterRequest(number=item.number, carrier=UNSET if item.carrier is None else item.carrier)
+        wire.RegisterRequest(number=item.number, carrier=UNSET if item.carrier is None else item.carrier)
         for item in items
     ]
 
 
 def _carrier_changes(items: Sequence[Prepared]) -> list[Any]:
-    return [ChangeCarrierRequest(number=item.number, carrier=item.carrier or 0) for item in items]
+    return [wire.ChangeCarrierRequest(number=item.number, carrier=item.carrier or 0) for item in items]
 
 
 def _tags(items: Sequence[Prepared]) -> list[Any]:
     # A pair's None clears the tag (""); an InfoChange's None leaves it as it is (not sent).
     return [
-        ChangeInfoRequest(
+        wire.ChangeInfoRequest(
             number=item.number, tag=UNSET if item.change is not None and item.tag is None else item.tag or ""
         )
         for item in items
@@ -122,9 +118,9 @@ def _batch(name: str, kind: ItemKind, module: Any, body: Any) -> Operation[Any]:
     return batch_operation(name, kind, module, body, BatchResponse, _accepted)
 
 
-def _list_body(query: TrackListQuery, page: int) -> TrackListRequest:
+def _list_body(query: TrackListQuery, page: int) -> wire.TrackListRequest:
     status = UNSET if query.status is None else int(query.status)
-    return TrackListRequest(status=status, page=page, page_size=query.page_size)
+    return wire.TrackListRequest(status=status, page=page, page_size=query.page_size)
 
 
 def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPage:

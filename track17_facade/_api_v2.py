@@ -12,22 +12,8 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from track17_client_v2 import AuthenticatedClient
-from track17_client_v2.models import (
-    BatchResponse,
-    ChangeCarrierItem,
-    ChangeInfoFields,
-    ChangeInfoItem,
-    NumberItem,
-    QuotaResponse,
-    RealTimeItem,
-    RegisterItem,
-    TrackListData,
-    TrackListRequest,
-    TrackListResponse,
-)
-from track17_client_v2.models import (
-    Quota as QuotaData,
-)
+from track17_client_v2 import models as wire  # each model imported when first named
+from track17_client_v2.models import BatchResponse
 from track17_client_v2.types import UNSET, Unset
 
 from track17_facade import _fields as F  # noqa: N812 (read as F.V2TrackInfo.latest_status)
@@ -103,7 +89,7 @@ def _given(value: Any) -> Any:
 
 
 def _numbers(items: Sequence[Prepared]) -> list[Any]:
-    return [NumberItem(number=item.number, carrier=_given(item.carrier)) for item in items]
+    return [wire.NumberItem(number=item.number, carrier=_given(item.carrier)) for item in items]
 
 
 def _registrations(items: Sequence[Prepared]) -> list[Any]:
@@ -111,11 +97,11 @@ def _registrations(items: Sequence[Prepared]) -> list[Any]:
     for item in items:
         meta = item.registration
         if meta is None:
-            bodies.append(RegisterItem(number=item.number, carrier=_given(item.carrier)))
+            bodies.append(wire.RegisterItem(number=item.number, carrier=_given(item.carrier)))
             continue
         # Through the generated model: each field under the contract's name, sent only when given.
         bodies.append(
-            RegisterItem(
+            wire.RegisterItem(
                 number=item.number,
                 carrier=_given(item.carrier),
                 final_carrier=_given(item.final_carrier),
@@ -139,7 +125,7 @@ def _carrier_changes(items: Sequence[Prepared]) -> list[Any]:
     # carrier_old tells 17TRACK which registration to change when a number has two carriers: sent
     # whenever the caller named it (a (number, old, new) triple).
     return [
-        ChangeCarrierItem(
+        wire.ChangeCarrierItem(
             number=item.number,
             carrier_old=_given(item.carrier_old),
             carrier_new=item.carrier or 0,
@@ -152,17 +138,17 @@ def _carrier_changes(items: Sequence[Prepared]) -> list[Any]:
 
 def _tags(items: Sequence[Prepared]) -> list[Any]:
     return [
-        ChangeInfoItem(number=item.number, carrier=_given(item.carrier), items=_info_fields(item))
+        wire.ChangeInfoItem(number=item.number, carrier=_given(item.carrier), items=_info_fields(item))
         for item in items
     ]
 
 
-def _info_fields(item: Prepared) -> ChangeInfoFields:
+def _info_fields(item: Prepared) -> wire.ChangeInfoFields:
     """A pair's tag ("" clears it), or an InfoChange's fields, each sent only when given."""
     info = item.change
     if not isinstance(info, InfoChange):
-        return ChangeInfoFields(tag=item.tag or "")
-    return ChangeInfoFields(
+        return wire.ChangeInfoFields(tag=item.tag or "")
+    return wire.ChangeInfoFields(
         tag=_given(info.tag),
         order_no=_given(info.order_no),
         order_time=_given(info.order_time),
@@ -177,7 +163,7 @@ def _info_fields(item: Prepared) -> ChangeInfoFields:
 def _lookups(level: str | int | None) -> Any:
     def build(items: Sequence[Prepared]) -> list[Any]:
         return [
-            RealTimeItem(number=item.number, carrier=_given(item.carrier), cache_level=_given(level))
+            wire.RealTimeItem(number=item.number, carrier=_given(item.carrier), cache_level=_given(level))
             for item in items
         ]
 
@@ -219,8 +205,8 @@ def _realtime(level: str | int | None, batch_size: int) -> Operation[TrackInfo]:
     )
 
 
-def _list_body(query: TrackListQuery, page: int) -> TrackListRequest:
-    return TrackListRequest(
+def _list_body(query: TrackListQuery, page: int) -> wire.TrackListRequest:
+    return wire.TrackListRequest(
         tracking_status=UNSET if query.tracking_status is None else query.tracking_status.value,
         package_status=UNSET if query.status is None else query.status.name_17track,
         page_no=page,
@@ -252,7 +238,7 @@ def _sync_status(value: object, path: str) -> bool | None:
 
 
 def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPage:
-    data: TrackListData = envelope("gettracklist", (TrackListResponse,), parsed)
+    data: wire.TrackListData = envelope("gettracklist", (wire.TrackListResponse,), parsed)
     entries = []
     try:
         for index, item in enumerate([] if isinstance(data.accepted, Unset) else data.accepted):
@@ -276,7 +262,7 @@ def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPag
             )
     except (ShapeError, AttributeError, TypeError) as exc:
         raise InvalidResponseError(f"gettracklist: {exc}", operation="gettracklist") from None
-    total = parsed.page if isinstance(parsed, TrackListResponse) else None
+    total = parsed.page if isinstance(parsed, wire.TrackListResponse) else None
     page_total = None if total is None or isinstance(total, Unset) else total.page_total
     if isinstance(page_total, int) and not isinstance(page_total, bool):
         return TrackListPage(entries, more=page < page_total)
@@ -292,7 +278,7 @@ def _count(value: object, path: str) -> int:
 
 
 def _read_quota(parsed: object) -> Quota:
-    data: QuotaData = envelope("getquota", (QuotaResponse,), parsed)
+    data: wire.Quota = envelope("getquota", (wire.QuotaResponse,), parsed)
     daily = _count(data.max_track_daily, "data.max_track_daily")
     spelt = data.free_email_quota_used
     if spelt is None or is_unset(spelt):  # 17TRACK's documentation example spells it without "_"

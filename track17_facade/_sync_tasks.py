@@ -1,13 +1,17 @@
 """How the synchronous client runs a call's requests side by side: on a pool of threads, at most
-``limit`` at once. The twin of ``_async_tasks``, with the same names (see that module)."""
+``limit`` at once. The twin of ``_async_tasks``, with the same names (see that module).
+``concurrent.futures`` is imported with the first pool: a call of one request runs on the caller's
+thread and a process that makes only such calls never loads it."""
 
 from __future__ import annotations
 
 import contextvars
 import threading
 from collections.abc import Callable, Generator, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 __all__ = ["Ready", "Workers"]
 
@@ -38,6 +42,8 @@ class Workers:
     def _executor(self) -> ThreadPoolExecutor:
         with self._lock:
             if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (the first pool)
+
                 self._pool = ThreadPoolExecutor(self.limit, thread_name_prefix="track17")
             return self._pool
 
@@ -49,6 +55,8 @@ class Workers:
             job, tag = queued[0]
             yield job(), tag
             return
+        from concurrent.futures import as_completed  # noqa: PLC0415 (loaded by the pool)
+
         pool = self._executor()
         futures = {pool.submit(contextvars.copy_context().run, job): tag for job, tag in queued}
         try:
@@ -61,6 +69,8 @@ class Workers:
     def stream(self, jobs: Iterable[Ready[T] | Callable[[], T]]) -> Generator[T]:
         """Each job's result as it completes, reading ``jobs`` only while fewer than ``limit``
         run (a ``Ready`` value is handed back at once)."""
+        from concurrent.futures import FIRST_COMPLETED, wait  # noqa: PLC0415 (loaded by the pool)
+
         pool = self._executor()
         running: set[Future[T]] = set()
 

@@ -3,16 +3,21 @@
 configures an SDK, and nothing at all without the package.
 
 The rest of the SDK calls the small functions here, one line at each place an event happens; the
-meter and tracer are acquired once, on the first event, so importing track17 never imports
-OpenTelemetry. The names and attributes are documented in docs/guides/operating.md. Nothing here
-ever sees the API key: attributes are operation names, versions, status codes, outcomes and the
-request's URL (17TRACK takes the key in a header, never in the URL).
+meter and tracer are acquired once, on the first event after the process has imported
+OpenTelemetry itself, so importing track17 never imports it, and neither does a call in a process
+that has not: nothing could record there (an SDK is configured by importing the API, or named by
+``OTEL_PYTHON_TRACER_PROVIDER``/``OTEL_PYTHON_METER_PROVIDER``, which count too). The names and
+attributes are documented in docs/guides/operating.md. Nothing here ever sees the API key:
+attributes are operation names, versions, status codes, outcomes and the request's URL (17TRACK
+takes the key in a header, never in the URL).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
@@ -110,12 +115,18 @@ class _Instruments:
 _lock = threading.Lock()
 _acquired = False
 _instruments: _Instruments | None = None
+_PROVIDER_VARIABLES = ("OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER")
+"""The variables through which OpenTelemetry's API loads an SDK's provider without being imported
+by the application first."""
 
 
 def _get() -> _Instruments | None:
-    """The instruments, or None when OpenTelemetry's API is not installed (asked once)."""
+    """The instruments, or None when OpenTelemetry's API is not installed (asked once) or, for
+    now, not imported by the process (nothing could record: asked again at the next event)."""
     global _acquired, _instruments  # noqa: PLW0603 (acquired once per process, on first use)
     if not _acquired:
+        if "opentelemetry" not in sys.modules and not any(name in os.environ for name in _PROVIDER_VARIABLES):
+            return None
         with _lock:
             if not _acquired:
                 try:
