@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -179,6 +181,44 @@ def test_a_fourth_request_within_a_second_gets_429_with_retry_after() -> None:
         assert refused.json() == {"code": 429, "message": "Too Many Requests"}
         stats = box.stats()
         assert (stats.rate_limited, stats.max_requests_in_window, stats.requests) == (2, 5, 5)
+
+
+def test_a_burst_is_held_against_the_client_but_requests_the_sandbox_read_late_are_not() -> None:
+    """The sandbox stamps a request when its event loop reads it. Four requests sent at once are
+    certainly four in a second; four sent 0.4 s apart while the sandbox's own loop was stalled are
+    read together, refused by the strict count, and not held against the client."""
+    key = unique_key()
+    with (
+        Sandbox(api_keys=(key,), rate=3, window=1.0) as box,
+        httpx.Client(base_url=box.base_url, headers={"17token": key}) as http,
+    ):
+        assert [http.post("/gettracklist", json={}).status_code for _ in range(4)] == [200, 200, 200, 429]
+        stats = box.stats()
+        assert (stats.rate_limited_certain, stats.max_requests_in_window_certain) == (1, 4)
+        assert all(0 < r.uncertainty < 0.5 for r in box.requests())
+    key = unique_key()
+    with Sandbox(api_keys=(key,), rate=3, window=1.0) as box:
+        stalled = threading.Event()
+
+        def stall() -> None:  # a busy host, on purpose: the loop reads nothing for 3 s
+            stalled.set()
+            time.sleep(3.0)
+
+        assert box._loop is not None
+        box._loop.call_soon_threadsafe(stall)
+        assert stalled.wait(10)
+
+        def send(index: int) -> int:
+            time.sleep(0.4 * index)  # the requests' spacing, the thing measured: legal pacing
+            with httpx.Client(base_url=box.base_url, headers={"17token": key}, timeout=30) as http:
+                return http.post("/gettracklist", json={}).status_code
+
+        with ThreadPoolExecutor(4) as pool:
+            statuses = sorted(pool.map(send, range(4)))
+        stats = box.stats()
+    assert statuses == [200, 200, 200, 429]
+    assert (stats.rate_limited, stats.rate_limited_certain) == (1, 0)
+    assert stats.max_requests_in_window_certain <= 3
 
 
 @pytest.mark.parametrize(

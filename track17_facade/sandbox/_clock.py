@@ -12,9 +12,11 @@ true times in those bounds) can be told apart from one that the sandbox's own de
 made (``SandboxStats.rate_limited_certain``).
 
 A ticker on the server's event loop notes the time every ``TICK`` seconds. Between two of its notes
-the loop looked at its sockets at least once, so a request stamped now arrived no earlier than the
-note before the last one: that gap is the stamp's uncertainty (about ``2 * TICK`` on a quiet loop).
-A gap between two notes longer than ``PAUSE`` is counted as a pause (``SandboxStats.pauses``).
+the loop looked at its sockets at least once. A request is stamped in the loop's next turns after
+the look that found it, which may come after one more note (the loop runs the ticker and the
+request's first step in the turns after a stall); so a request stamped now arrived no earlier than
+the third-last note: the time since it is the stamp's uncertainty (2 to 3 ``TICK``s on a quiet
+loop). A gap between two notes longer than ``PAUSE`` is counted as a pause (``SandboxStats.pauses``).
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ class ArrivalClock:
 
     def __init__(self) -> None:
         now = time.monotonic()
-        self._last_tick = now
-        self._tick_before = now
+        self._ticks = [now, now, now]
+        """The last three notes, oldest first."""
         self.pauses = 0
         """Pauses seen so far."""
 
@@ -43,12 +45,12 @@ class ArrivalClock:
         while True:
             await asyncio.sleep(TICK)
             now = time.monotonic()
-            if now - self._last_tick > PAUSE:
+            if now - self._ticks[-1] > PAUSE:
                 self.pauses += 1
-            self._tick_before, self._last_tick = self._last_tick, now
+            self._ticks = [*self._ticks[1:], now]
 
     def stamp(self) -> tuple[float, float]:
         """``(now, uncertainty)`` for a request being read now: it arrived at the earliest
         ``uncertainty`` seconds before ``now`` (see the module docstring)."""
         now = time.monotonic()
-        return now, now - self._tick_before
+        return now, now - self._ticks[0]
