@@ -287,13 +287,25 @@ def typecheck(session: nox.Session) -> None:
     session.run("mypy")
 
 
+ONE_INTERPRETER = ("tests/test_site.py",)
+"""Test modules whose result no interpreter can change, run by the first interpreter's tests
+session only (tests-3.11 where it is found): the documentation site as Chromium shows it (the
+HTML, CSS and JavaScript that mkdocs writes, the same pages whichever interpreter ran it, and
+built again by docs_build). Everything that runs the package's code runs on every interpreter."""
+
+
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """The whole test suite over loopback HTTP against the sandbox (and a real redis-server)."""
+    """The whole test suite over loopback HTTP against the sandbox (and a real redis-server); the
+    modules of ``ONE_INTERPRETER`` on the first interpreter only, when no arguments are given."""
     _install_project(session, "test")
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))  # the regeneration test
     _install_generator(session)
-    session.run("pytest", *session.posargs)
+    left: list[str] = []
+    if not session.posargs and PYTHONS and session.python != PYTHONS[0]:
+        left = [f"--ignore={module}" for module in ONE_INTERPRETER]
+        session.log(f"{', '.join(ONE_INTERPRETER)}: run by tests-{PYTHONS[0]} only")
+    session.run("pytest", *left, *session.posargs)
     if not session.posargs:  # the Django shop, under pytest-django with its own settings
         session.run("pytest", "-c", "examples/django_shop/pytest.ini", "examples/django_shop")
 

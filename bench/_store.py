@@ -169,7 +169,7 @@ def figure_sync(record: Callable[..., None], smoke: bool) -> None:
     from bench._shared import fresh_key
     from track17_facade.sandbox import SandboxProcess
 
-    count = 600 if smoke else 2400
+    count = 240 if smoke else 2400  # smoke: a few requests, still more than a window holds
     key = fresh_key()
     with tempfile.TemporaryDirectory() as tmp, SandboxProcess(api_keys=(key,), rate=3) as box:
         url = _stale_store(Path(tmp), box, key, count)
@@ -189,7 +189,7 @@ def figure_sync(record: Callable[..., None], smoke: bool) -> None:
             span / floor <= 1.03 and report["asked"] == count and report["failed"] == 0,
             f"{requests} requests in {span:.2f}s by the server (floor {floor}s), wall {wall:.1f}s, {report}",
         )
-    small, large = (1000, 5000) if smoke else (2400, 24_000)
+    small, large = (200, 1000) if smoke else (2400, 24_000)
     growth = {size: _sync_memory(size) for size in (small, large)}
     record(
         f"14. sync memory, {large:,} vs {small:,} shipments",

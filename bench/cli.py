@@ -48,7 +48,7 @@ def _cli_job(
 
 
 def figure_cli(smoke: bool) -> None:
-    count, large = (400, 20_000) if smoke else (10_000, 1_000_000)
+    count, large = (400, 5_000) if smoke else (10_000, 1_000_000)
     total = requests_for(count)
     span_floor = float((total - 1) // 3)
     with tempfile.TemporaryDirectory() as tmp:

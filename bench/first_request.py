@@ -62,7 +62,7 @@ def _together(base_url: str, key: str, processes: int, requests: int, first: int
 
 
 def figure_first_request(smoke: bool) -> None:
-    runs = 3 if smoke else 9
+    runs = 1 if smoke else 9  # smoke: each command once (a run with the ledger off waits a second)
     key = fresh_key()
     with SandboxProcess(api_keys=(key,), rate=3) as box:
         cli = [sys.executable, "-m", "track17_facade.cli", "--api-key", key, "--base-url", box.base_url]
@@ -83,7 +83,7 @@ def figure_first_request(smoke: bool) -> None:
                 f"median of {runs}, wall clock; with the ledger off (the blind wait) {blind:.2f}s; "
                 f"an empty interpreter {empty * 1e3:.0f} ms",
             )
-    trials = 3 if smoke else 20
+    trials = 1 if smoke else 20
     for processes, requests, label in (
         (2, 3, "two processes back to back"),
         (8, 1, "eight processes at once"),
@@ -108,7 +108,7 @@ def figure_first_request(smoke: bool) -> None:
             clean == trials,
             f"{refused} x 429 in all; a strict sliding window at the server",
         )
-    count = 240 if smoke else 2400
+    count = 120 if smoke else 2400
     run = bulk("sync", count, 3, 0.0)
     first_round_trip = run.floor - run.span_floor
     ratio = run.wall / (run.span + first_round_trip)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bench._shared import fresh_key, numbers, round_trip
-from bench.report import HERE, HOST, host_noise, record, refusals, requests_for
+from bench.report import HERE, HOST, NOISE_SAMPLES, host_noise, record, refusals, requests_for
 from track17_facade import AsyncTrack17Client, Track17Client
 from track17_facade.sandbox import SandboxProcess, SandboxStats
 
@@ -177,7 +177,7 @@ def figure_pace(count: int, smoke: bool) -> None:
     drawn: dict[str, FreshJob] = {}
 
     def worst(label: str, latency: float, jitter: float, jobs: int) -> list[list[FreshJob]]:
-        HOST.update(host_noise())
+        HOST.update(host_noise(NOISE_SAMPLES[smoke]))
         found = [fresh_process(count, latency, jitter, jobs) for _ in range(runs)]
         drawn[label] = found[0][0]
         return found

@@ -15,6 +15,9 @@ HERE = Path(__file__).resolve().parent
 ROWS: list[dict[str, Any]] = []
 HOST: dict[str, float] = {}
 """The host's noise measured just before the figure being run (see ``host_noise``)."""
+NOISE_SAMPLES = {False: 200, True: 20}
+"""``host_noise``'s sleeps, full and smoke: the smoke run's figures are not judged, so its noise
+needs no 99th percentile of its own (20 sleeps: 0.2 s, not 2 s, before each figure)."""
 
 
 def host_noise(samples: int = 200) -> dict[str, float]:

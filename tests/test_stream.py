@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ClientFactory
+from tests.conftest import FAST, ClientFactory, fast_limiter
 from track17_facade import AuthenticationError, ErrorCode, InvalidInputError, Registration
 from track17_facade.sandbox import Sandbox
 
@@ -46,7 +46,15 @@ def test_input_is_read_only_as_requests_are_built(sandbox: Sandbox) -> None:
             read += 1
             yield number
 
-    with Track17Client(sandbox.api_key, base_url=sandbox.base_url, max_concurrency=2) as client:
+    # Unpaced (the bound is the window of requests in flight, not the pace): 26 requests at the
+    # default 3/s would wait 8 s for nothing this test reads.
+    with Track17Client(
+        sandbox.api_key,
+        base_url=sandbox.base_url,
+        max_concurrency=2,
+        requests_per_second=FAST,
+        rate_limiter=fast_limiter(sandbox.api_key),
+    ) as client:
         stream = client.stream("get_track_info", numbers())
         assert read == 0  # nothing is read at the call
         first = next(stream)
