@@ -183,6 +183,39 @@ def test_a_missed_slot_moves_to_now_only_where_no_window_gets_crowded(redis_serv
     store.close()
 
 
+class _FirstAnswerLate(RedisRateLimiter):
+    """A Redis limiter whose first booking reaches its caller 0.2 s after Redis made it: what a
+    busy process sees when the thread reading the reply waits for the GIL behind threads that
+    decode big answers."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url, margin=0.005)
+        self.stalls = [0.2]  # shared by the copies ``for_key`` makes
+
+    def reserve(self) -> float:
+        delay = super().reserve()
+        if self.stalls:
+            time.sleep(self.stalls.pop())  # the stall under test, not a synchronisation
+        return delay
+
+
+def test_a_booking_that_answers_late_counts_where_its_request_left(redis_server: RedisServer) -> None:
+    """The first request leaves 0.2 s after the slot Redis booked for it; the fourth, booked a
+    window after that slot, would reach 17TRACK 0.8 s after the first. It is counted where it
+    left instead, and the fourth waits a window from there."""
+    key = unique_key()
+    with (
+        _FirstAnswerLate(redis_server.url) as limiter,
+        SandboxProcess(api_keys=(key,), rate=3) as box,
+        Track17Client(key, base_url=box.base_url, rate_limiter=limiter) as client,
+    ):
+        for number in range(4):
+            assert client.register([f"RL{number:09d}CN"]).ok
+        stats = box.stats()
+    assert not limiter.stalls
+    assert_paced(stats, requests=4)
+
+
 def _stop_redis_after_first_chunk(redis_server: RedisServer) -> Any:
     def on_progress(done: int, total: int) -> None:
         if done == 40:

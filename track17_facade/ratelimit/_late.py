@@ -48,6 +48,13 @@ def limiter_failed(exc: Exception) -> RateLimiterUnavailableError:
 #   late is moved to where it left, after this one was booked) confirms each slot when its request
 #   wakes, and the request books again when the slot no longer holds.
 #
+# A booking's slot is counted where the limiter placed it, but the request only learns the wait
+# when the booking answers: a booking that answered late (a Redis reply read 100 ms after Redis
+# sent it, by a thread waiting for the GIL while other threads decode big answers) leaves that much
+# after its slot, while the next bookings count from the slot. The time a booking took to answer
+# therefore counts as lateness: past the tolerance, the booking is moved to now or made again,
+# as for a thread that woke late.
+#
 # Only the first booking may fail a request (then nothing is sent unthrottled); when a later one
 # fails (Redis gone meanwhile), the request leaves on the slot it already holds.
 LATE_TOLERANCE = 0.02
@@ -76,9 +83,10 @@ async def reserve_async(limiter: RateLimiter) -> float:
         raise limiter_failed(exc) from exc
 
 
-def _late(due: float) -> float:
-    """Seconds past ``due`` beyond the tolerance, or 0."""
-    late = time.monotonic() - due
+def _late(due: float, answering: float = 0.0) -> float:
+    """Seconds past ``due`` beyond the tolerance, or 0; ``answering`` is how long the booking took
+    to answer, by which its slot may lie before ``due`` (see ``wait_sync``)."""
+    late = time.monotonic() - due + answering
     return late if late > LATE_TOLERANCE else 0.0
 
 
@@ -147,10 +155,11 @@ def wait_sync(limiter: RateLimiter) -> Slot:
     booked = time.monotonic()
     delay = reserve(limiter)
     for attempt in range(MAX_REBOOKINGS + 1):
-        due = time.monotonic() + delay
+        answered = time.monotonic()
+        due = answered + delay
         if delay > 0:
             time.sleep(delay)
-        late = _late(due)
+        late = _late(due, answered - booked)
         if attempt == MAX_REBOOKINGS or _may_leave(limiter, due, late):
             return Slot(due, booked, delay > 0)
         if _movable(limiter, late) and _best_effort(partial(limiter.move_to_now, due), "moving"):
@@ -185,10 +194,11 @@ async def wait_async(limiter: RateLimiter) -> Slot:
     booked = time.monotonic()
     delay = await reserve_async(limiter)
     for attempt in range(MAX_REBOOKINGS + 1):
-        due = time.monotonic() + delay
+        answered = time.monotonic()
+        due = answered + delay
         if delay > 0:
             await asyncio.sleep(delay)
-        late = _late(due)
+        late = _late(due, answered - booked)
         if attempt == MAX_REBOOKINGS or _may_leave(limiter, due, late):
             return Slot(due, booked, delay > 0)
         if _movable(limiter, late) and await _best_effort_async(
