@@ -52,9 +52,10 @@ def unique_key() -> str:
 
 def assert_paced(stats: SandboxStats, *, requests: int, limit: int = 3) -> None:
     """The client never put more than ``limit`` requests in a sliding window, as far as the sandbox
-    can vouch: a 429 whose window holds an arrival read while the sandbox itself was paused (a
-    busy host stops processes for tens or hundreds of milliseconds) may be the sandbox's doing,
-    and is only required to have been retried. ``requests`` is how many the job needs."""
+    can vouch: a 429 whose window holds only by an arrival the sandbox read late (a busy host stops
+    processes for tens or hundreds of milliseconds; each stamp carries how much earlier it may
+    have arrived) may be the sandbox's doing, and is only required to have been retried.
+    ``requests`` is how many the job needs."""
     assert stats.rate_limited_certain == 0, stats
     assert stats.max_requests_in_window_certain <= limit, stats
     assert stats.requests == requests + stats.rate_limited, stats
