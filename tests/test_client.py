@@ -172,6 +172,26 @@ def test_each_fault_is_retried_and_nothing_is_charged_twice(
     assert stats.quota_used == 30 and stats.faults_injected == {kind.value: 1}
 
 
+def test_a_failed_chunk_says_whether_17track_may_have_carried_it_out(
+    sandbox: Sandbox, make_client: ClientFactory
+) -> None:
+    """A chunk whose first attempt was carried out before its answer failed is registered and
+    charged although it failed: its failures say so, and sending the numbers again as in doubt
+    recovers them without a second charge. A chunk refused with 429s was never carried out."""
+    client = make_client(max_concurrency=1)
+    sandbox.faults.enqueue(FaultKind.ERROR_AFTER_EFFECT, FaultKind.HTTP_503, FaultKind.HTTP_503)
+    sandbox.faults.enqueue(FaultKind.HTTP_429, FaultKind.HTTP_429, FaultKind.HTTP_429)
+    result = client.register(NUMBERS[:80], max_retries=2)
+    assert [f.number for f in result.failed] == NUMBERS[:80]
+    assert [f.may_have_taken_effect for f in result.failed] == [True] * 40 + [False] * 40
+    assert sandbox.stats().quota_used == 40
+    in_doubt = {f.number for f in result.failed if f.may_have_taken_effect}
+    again = list(client.stream("register", sorted(in_doubt), in_doubt=in_doubt))
+    assert sum(len(batch.accepted) for batch in again) == 40
+    assert all(a.recovered for batch in again for a in batch.accepted)
+    assert sandbox.stats().quota_used == 40
+
+
 @pytest.mark.parametrize(
     ("faults", "error"),
     [

@@ -484,7 +484,7 @@ class BaseClient(_NamedOptions):
                 operation=error.operation,
                 attempts=error.attempts,
             )
-            return GiveUp(hint)
+            return GiveUp(hint, isinstance(end, GiveUp) and end.may_have_taken_effect)
         return end
 
     def _generated_attempts(self, endpoint: Callable[..., Any], max_retries: int | None) -> Attempts[Any]:
@@ -557,7 +557,7 @@ class BaseClient(_NamedOptions):
         "already done" answers after an ambiguous failure (of this call, or of an earlier run for
         the numbers ``in_doubt``) count as done."""
         if isinstance(end, GiveUp):
-            return {item.number: Failure(item.number, end.error) for item in chunk}
+            return {item.number: Failure(item.number, end.error, end.may_have_taken_effect) for item in chunk}
         outcomes = end.result
         if end.ambiguous:
             outcomes = confirm_already_done(operation, chunk, outcomes)

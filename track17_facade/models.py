@@ -493,6 +493,12 @@ class Failure(JsonModel):
     error: Track17Error
     """What the last attempt met: a `RequestError` (a 5xx, a timeout, a refused connection, ...) or a
     `RateLimiterUnavailableError`."""
+    may_have_taken_effect: bool = False
+    """17TRACK may have carried the request out all the same: an attempt met a 5xx, a dropped
+    answer or a timeout after sending. A number of a failed ``register`` may then be registered,
+    and charged. Sending it again is safe and charges nothing more: ``stream(..., in_doubt=...)``
+    given these numbers reports their "already registered" as accepted and ``recovered``, where a
+    plain ``register`` reports it as rejected with ``ErrorCode.ALREADY_REGISTERED``."""
 
 
 @frozen

@@ -243,6 +243,9 @@ class GiveUp:
 
     error: Track17Error
     """What the request's items fail with."""
+    may_have_taken_effect: bool = False
+    """An attempt may have been carried out by 17TRACK all the same (a 5xx, a dropped answer, a
+    timeout after sending): its items may be registered (and charged), changed or stopped."""
 
 
 @frozen
@@ -364,6 +367,8 @@ def attempts(operation: str, interpret: Callable[[Any], R], *, max_retries: int,
         logger.debug("%s: %d items, attempt %d: %s; %s", operation, items, attempt, reason, verb)
         if isinstance(decision, Abort):
             raise decision.error
+        if isinstance(decision, GiveUp) and ambiguous:
+            return GiveUp(decision.error, may_have_taken_effect=True)
         return decision
     raise AssertionError("unreachable")  # pragma: no cover
 
