@@ -709,7 +709,13 @@ def _check(month: _Month, logs: _Logs) -> tuple[list[str], dict[str, Any], dict[
         "receiver answer p50 / p99 (wall)": (
             f"{_percentile(answered, 0.5) * 1000:.0f} ms / {_percentile(answered, 0.99) * 1000:.0f} ms"
         ),
-        "at most requests in one window": f"{stats.max_requests_in_window} (limit {plan.rate})",
+        "at most requests in one window, strictly / certainly": (
+            f"{stats.max_requests_in_window} / {stats.max_requests_in_window_certain} (limit {plan.rate})"
+        ),
+        "429s answered by the limit (certainly the client's)": (
+            f"{stats.rate_limited} ({stats.rate_limited_certain}; the others' windows hold a request "
+            "the sandbox read late)"
+        ),
     }
     agreed = {
         "registered": len(month.accepted),
