@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -71,9 +71,7 @@ from track17_facade.models import (
     Accepted,
     BatchResult,
     Failure,
-    Quota,
     Rejection,
-    TrackInfo,
 )
 from track17_facade.numbers import bulk_items
 from track17_facade.ratelimit import (
@@ -87,6 +85,9 @@ from track17_facade.ratelimit import (
 )
 from track17_facade.retry import DEFAULT_MAX_RETRIES, Answered, Attempts, GiveUp, attempts
 from track17_facade.status import CacheLevel, TrackingStatus
+
+if TYPE_CHECKING:
+    from track17_facade.models import Quota, TrackInfo
 
 R = TypeVar("R")
 logger = redacting_logger("track17")

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar
 
 from attrs import evolve, frozen
 
+from track17_facade import models
 from track17_facade._secrets import redacting_logger
 from track17_facade._text import shorten, shown
 from track17_facade.carriers import Carrier, CarrierInfo, CarrierNotFoundError, default_directory
@@ -21,20 +22,20 @@ from track17_facade.models import (
     REGISTRATION_TEXT,
     Accepted,
     BatchResult,
-    CarrierChange,
     Failure,
-    InfoChange,
     Registration,
     Rejection,
-    TrackInfo,
 )
 from track17_facade.numbers import bulk_items, check_number, tracking_number
+
+if TYPE_CHECKING:
+    from track17_facade.models import CarrierChange, InfoChange, TrackInfo
 
 logger = redacting_logger("track17")
 
 MAX_ITEMS_PER_REQUEST = 40
 
-T = TypeVar("T", Accepted, TrackInfo)
+T = TypeVar("T", Accepted, "TrackInfo")
 
 
 class ItemKind(Enum):
@@ -124,9 +125,9 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
                 f"Registration.auto_detection must be True, False or None, got {shown(detect)}",
                 index,
             )
-    elif kind is ItemKind.CARRIER and isinstance(item, CarrierChange):
+    elif kind is ItemKind.CARRIER and isinstance(item, models.CarrierChange):
         number, old, extra = item.number, item.carrier_old, item.carrier_new
-    elif kind is ItemKind.TAG and isinstance(item, InfoChange):
+    elif kind is ItemKind.TAG and isinstance(item, models.InfoChange):
         number, extra = item.number, item.tag
         for name in INFO_CHANGE_TEXT[1:]:
             value = getattr(item, name)
@@ -173,7 +174,7 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
                 f"a tag must be a string or None, got {type(extra).__name__} {shown(extra)}",
                 index,
             )
-        if not isinstance(item, InfoChange):
+        if not isinstance(item, models.InfoChange):
             return Prepared(number, tag=extra, index=index)
         which = carrier_key(item.carrier)
         if isinstance(which, str):
@@ -187,7 +188,7 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
     carrier_old = carrier_key(old)
     if isinstance(carrier_old, str):
         return _invalid(number, ErrorCode.FIELD_VALUE_INVALID, f"the old carrier: {carrier_old}", index)
-    change = item if isinstance(item, CarrierChange) else None
+    change = item if kind is ItemKind.CARRIER and isinstance(item, models.CarrierChange) else None
     finals = (
         (registration.final_carrier, None)
         if registration is not None
@@ -331,7 +332,7 @@ def chunks(items: Sequence[Prepared], size: int = MAX_ITEMS_PER_REQUEST) -> Iter
         yield items[start : start + size]
 
 
-Outcome = Accepted | TrackInfo | Rejection | Failure
+Outcome: TypeAlias = "Accepted | TrackInfo | Rejection | Failure"
 
 
 def merge(plan: Plan, outcomes: Mapping[str, Outcome]) -> BatchResult[T]:

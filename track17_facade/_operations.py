@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import Any, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 from attrs import frozen
@@ -28,9 +28,12 @@ from track17_facade._decoders import (
 from track17_facade._v1_service import ECHOED_CARRIER, ERROR_CODE, ERROR_MESSAGE, REQUEST_ERRORS
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import APIError, AuthenticationError, InvalidResponseError
-from track17_facade.models import Accepted, Quota, Rejection, TrackInfo, TrackListEntry
+from track17_facade.models import Accepted, Rejection
 from track17_facade.retry import Answer
 from track17_facade.status import MainStatus, TrackingStatus
+
+if TYPE_CHECKING:
+    from track17_facade.models import Quota, TrackInfo, TrackListEntry
 
 AUTH_CODES = frozenset(
     {
@@ -85,7 +88,7 @@ ERRORS_CODE: Final = same_name(F.V2ApiError.code, ERROR_CODE)
 ERRORS_MESSAGE: Final = same_name(F.V2ApiError.message, ERROR_MESSAGE)
 REJECTED_CARRIER: Final = same_name(F.V2RejectedItem.carrier, ECHOED_CARRIER)
 
-R = TypeVar("R", Accepted, TrackInfo)
+R = TypeVar("R", Accepted, "TrackInfo")
 SyncCall = Callable[..., Answer]
 AsyncCall = Callable[..., Awaitable[Answer]]
 ReadAccepted = Callable[[Any, str, Prepared], R]
