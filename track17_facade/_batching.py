@@ -9,9 +9,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar
 
-from attrs import evolve, frozen
-
 from track17_facade import models
+from track17_facade._records import Record
 from track17_facade._secrets import redacting_logger
 from track17_facade._text import shorten, shown
 from track17_facade.carriers import Carrier, CarrierInfo, CarrierNotFoundError, default_directory
@@ -26,7 +25,7 @@ from track17_facade.models import (
     Registration,
     Rejection,
 )
-from track17_facade.numbers import bulk_items, check_number, tracking_number
+from track17_facade.numbers import bulk_items, tracking_number
 
 if TYPE_CHECKING:
     from track17_facade.models import CarrierChange, InfoChange, TrackInfo
@@ -62,36 +61,65 @@ _EXPECTED = {
 }
 
 
-@frozen
-class Prepared:
+class Prepared(Record):
     """A valid item ready to send: the number and its carrier or tag, if the operation has one."""
 
+    __slots__ = (
+        "carrier",
+        "carrier_old",
+        "change",
+        "final_carrier",
+        "final_carrier_old",
+        "index",
+        "number",
+        "registration",
+        "suspect",
+        "tag",
+    )
     number: str
-    carrier: int | None = None
-    tag: str | None = None
-    registration: Registration | None = None
+    carrier: int | None
+    tag: str | None
+    registration: Registration | None
     """The Registration the item came as, for the metadata beyond number and carrier."""
-    carrier_old: int | None = None
+    carrier_old: int | None
     """change_carrier: the carrier the number is registered with, when the caller named it."""
-    final_carrier: int | None = None
+    final_carrier: int | None
     """register: ``Registration.final_carrier``'s key; change_carrier: ``final_carrier_new``'s."""
-    final_carrier_old: int | None = None
+    final_carrier_old: int | None
     """change_carrier: ``CarrierChange.final_carrier_old``'s key, when given."""
-    change: CarrierChange | InfoChange | None = None
+    change: CarrierChange | InfoChange | None
     """The CarrierChange or InfoChange the item came as, for the fields beyond the pair's."""
-    suspect: bool = False
+    suspect: bool
     """register(check_digits="warn"): the number's check digit is wrong; it is sent anyway."""
-    index: int | None = None
+    index: int | None
     """The item's position in the caller's input, which 17TRACK's refusal of it carries too."""
 
+    def __init__(
+        self,
+        number: str,
+        carrier: int | None = None,
+        tag: str | None = None,
+        registration: Registration | None = None,
+        carrier_old: int | None = None,
+        final_carrier: int | None = None,
+        final_carrier_old: int | None = None,
+        change: CarrierChange | InfoChange | None = None,
+        suspect: bool = False,
+        index: int | None = None,
+    ) -> None:
+        self._assign(locals())
 
-@frozen
-class Plan:
+
+class Plan(Record):
     """A bulk call after validation: what to send, and every input row's place in the result."""
 
+    __slots__ = ("items", "order")
     items: tuple[Prepared, ...]
     order: tuple[str | Rejection, ...]
     """One entry per distinct input row: its number, or the rejection made before sending."""
+
+    def __init__(self, items: tuple[Prepared, ...], order: tuple[str | Rejection, ...]) -> None:
+        self._assign(locals())
 
 
 def _invalid(number: str, code: ErrorCode, message: str, index: int) -> Rejection:
@@ -290,12 +318,15 @@ def plan(
     return Plan(tuple(prepared), tuple(order))
 
 
-@frozen
-class StreamBatch:
+class StreamBatch(Record):
     """One step of a streamed bulk call: rows refused before sending, and the next request's items."""
 
+    __slots__ = ("chunk", "rejected")
     rejected: tuple[Rejection, ...]
     chunk: tuple[Prepared, ...]
+
+    def __init__(self, rejected: tuple[Rejection, ...], chunk: tuple[Prepared, ...]) -> None:
+        self._assign(locals())
 
 
 def stream_batches(
@@ -375,6 +406,7 @@ def check_digit_screen(mode: CheckDigits) -> Screen | None:
     digit is wrong for every reading (``check_number``, with the item's carrier when it names one)."""
     if mode == "off":
         return None
+    from track17_facade.numbers import check_number  # noqa: PLC0415 (the formats load on first use)
 
     def screen(item: Prepared, index: int) -> Prepared | Rejection:
         check = check_number(item.number, item.carrier)
@@ -384,6 +416,6 @@ def check_digit_screen(mode: CheckDigits) -> Screen | None:
         if mode == "reject":
             return _invalid(item.number, ErrorCode.CHECK_DIGIT_FAILED, f"{what}; not sent", index)
         logger.warning("item %d: %s; registering it anyway (check_digits='warn')", index, what)
-        return evolve(item, suspect=True)
+        return item.evolve(suspect=True)
 
     return screen

@@ -41,6 +41,7 @@ import httpx
 from attrs import frozen
 
 from track17_facade import _telemetry
+from track17_facade._records import Record
 from track17_facade._secrets import redacting_logger
 from track17_facade._text import shorten
 from track17_facade.codes import ErrorCode
@@ -143,10 +144,10 @@ def retry_delay(retry: int, retry_after: float | None, *, rng: random.Random | N
 # -- classification -------------------------------------------------------------------------------
 
 
-@frozen
-class Failed:
+class Failed(Record):
     """A classified failed attempt."""
 
+    __slots__ = ("error", "may_have_taken_effect", "retryable")
     error: Track17Error
     """The error the attempt met."""
     retryable: bool
@@ -154,6 +155,11 @@ class Failed:
     may_have_taken_effect: bool
     """The server may have carried the request out (a 5xx, a dropped answer, a timeout after
     sending); a later "already done" answer then confirms success rather than reports a refusal."""
+
+    def __init__(self, error: Track17Error, retryable: bool, may_have_taken_effect: bool) -> None:
+        object.__setattr__(self, "error", error)
+        object.__setattr__(self, "retryable", retryable)
+        object.__setattr__(self, "may_have_taken_effect", may_have_taken_effect)
 
 
 def classify_status(status: int, headers: Mapping[str, str], operation: str, attempt: int) -> Failed | None:
@@ -270,34 +276,42 @@ def decide(failed: Failed, attempt: int, max_retries: int, *, rng: random.Random
 # -- the attempt loop -----------------------------------------------------------------------------
 
 
-@frozen
-class _Send:
+class _Send(Record):
     """Send the request (once) and report the outcome back."""
+
+    __slots__ = ()
 
 
 SEND = _Send()
 
 
-@frozen
-class Sleep:
+class Sleep(Record):
     """Wait this many seconds before the next step."""
 
+    __slots__ = ("seconds",)
     seconds: float
     """How long to wait."""
+
+    def __init__(self, seconds: float) -> None:
+        object.__setattr__(self, "seconds", seconds)
 
 
 Step = _Send | Sleep
 
 
-@frozen
-class Answered(Generic[R]):
+class Answered(Record, Generic[R]):
     """A request that was answered: ``result`` read from the answer; ``ambiguous`` when an earlier
     attempt failed in a way that may have taken effect on the server."""
 
+    __slots__ = ("ambiguous", "result")
     result: R
     """What was read from the answer."""
     ambiguous: bool
     """True when an earlier attempt may have taken effect on the server."""
+
+    def __init__(self, result: R, ambiguous: bool) -> None:
+        object.__setattr__(self, "result", result)
+        object.__setattr__(self, "ambiguous", ambiguous)
 
 
 class Answer(Protocol):
@@ -368,11 +382,14 @@ def attempts(operation: str, interpret: Callable[[Any], R], *, max_retries: int,
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-@frozen
-class _Ended(Generic[R]):
+class _Ended(Record, Generic[R]):
     """How an attempt loop ended."""
 
+    __slots__ = ("end",)
     end: Answered[R] | GiveUp
+
+    def __init__(self, end: Answered[R] | GiveUp) -> None:
+        object.__setattr__(self, "end", end)
 
 
 def _resumed(loop: Attempts[R], value: Answer | BaseException | None) -> Step | _Ended[R]:
