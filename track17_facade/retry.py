@@ -27,6 +27,7 @@ earlier attempt may have taken effect; those are a few lines here but custom hoo
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import math
 import random
@@ -35,10 +36,9 @@ from collections.abc import Awaitable, Callable, Generator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import httpx
-from attrs import frozen
 
 from track17_facade import _telemetry
 from track17_facade._records import Record
@@ -47,7 +47,6 @@ from track17_facade._text import shorten
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import (
     APIError,
-    ApiKeyUnavailableError,
     AuthenticationError,
     HTTPStatusError,
     InvalidResponseError,
@@ -59,6 +58,9 @@ from track17_facade.errors import (
     Track17Error,
     TransportError,
 )
+
+if TYPE_CHECKING:
+    from track17_facade._decisions import Abort, Decision, GiveUp, Retry, decide
 
 __all__ = [
     "BACKOFF_BASE",
@@ -235,44 +237,6 @@ def classify_answer_error(error: RequestError, attempt: int) -> Failed:
 # -- decisions ------------------------------------------------------------------------------------
 
 
-@frozen
-class Retry:
-    """Send the request again after ``delay`` seconds."""
-
-    delay: float
-    """Seconds to wait first."""
-
-
-@frozen
-class GiveUp:
-    """The request's items fail with ``error``; the rest of the call goes on."""
-
-    error: Track17Error
-    """What the request's items fail with."""
-
-
-@frozen
-class Abort:
-    """The whole call stops with ``error``: every other request would fail the same way."""
-
-    error: Track17Error
-    """What the call raises."""
-
-
-Decision = Retry | GiveUp | Abort
-"""What `decide` answers after a failed attempt."""
-
-
-def decide(failed: Failed, attempt: int, max_retries: int, *, rng: random.Random | None = None) -> Decision:
-    """What to do after attempt number ``attempt`` failed as ``failed``."""
-    if isinstance(failed.error, AuthenticationError | ApiKeyUnavailableError):
-        return Abort(failed.error)
-    if not failed.retryable or attempt > max_retries:
-        return GiveUp(failed.error)
-    retry_after = failed.error.retry_after if isinstance(failed.error, RateLimitError) else None
-    return Retry(retry_delay(attempt, retry_after, rng=rng))
-
-
 # -- the attempt loop -----------------------------------------------------------------------------
 
 
@@ -360,6 +324,8 @@ def attempts(operation: str, interpret: Callable[[Any], R], *, max_retries: int,
                     logger.debug("%s: %d items, attempt %d: HTTP %d", operation, items, attempt, status)
                     return Answered(result, ambiguous)
         ambiguous = ambiguous or failed.may_have_taken_effect
+        from track17_facade._decisions import Abort, Retry, decide  # noqa: PLC0415 (on a failure only)
+
         decision = decide(failed, attempt, max_retries)
         reason = str(failed.error).removeprefix(f"{operation}: ")
         if isinstance(decision, Retry):
@@ -432,3 +398,19 @@ async def drive_async(loop: Attempts[R], send: Callable[[], Awaitable[Answer]]) 
                 value = exc
         step = _resumed(loop, value)
     return step.end
+
+
+_LATER: frozenset[str] = frozenset({"Abort", "Decision", "GiveUp", "Retry", "decide"})
+"""The decisions, given when first asked for (from ``_decisions``)."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LATER:
+        value = getattr(importlib.import_module("track17_facade._decisions"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LATER})
