@@ -22,13 +22,12 @@ from track17_facade.models import (
     Accepted,
     BatchResult,
     Failure,
-    Registration,
     Rejection,
 )
 from track17_facade.numbers import bulk_items, tracking_number
 
 if TYPE_CHECKING:
-    from track17_facade.models import CarrierChange, InfoChange, TrackInfo
+    from track17_facade.models import CarrierChange, InfoChange, Registration, TrackInfo
 
 logger = redacting_logger("track17")
 
@@ -132,7 +131,7 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
     number: object
     extra: object
     old: object = None
-    if kind is ItemKind.REGISTER and isinstance(item, Registration):
+    if kind is ItemKind.REGISTER and models.is_registration(item):
         registration = item
         number, extra = item.number, item.carrier
         for name in REGISTRATION_TEXT:

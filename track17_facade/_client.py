@@ -29,13 +29,20 @@ from track17_facade._options import (
 from track17_facade._sync_tasks import Ready, Workers
 from track17_facade.carriers import CarrierLike
 from track17_facade.errors import Track17Error
-from track17_facade.models import Accepted, BatchResult, Registration
+from track17_facade.models import Accepted, BatchResult
 from track17_facade.ratelimit import SENDERS_AT_THE_GATE, PacedTransport, RateLimiter
 from track17_facade.retry import drive_sync
 from track17_facade.status import CacheLevel, MainStatus, TrackingStatus
 
 if TYPE_CHECKING:
-    from track17_facade.models import CarrierChange, InfoChange, Quota, TrackInfo, TrackListEntry
+    from track17_facade.models import (
+        CarrierChange,
+        InfoChange,
+        Quota,
+        Registration,
+        TrackInfo,
+        TrackListEntry,
+    )
 
 R = TypeVar("R", Accepted, "TrackInfo")
 

@@ -1,6 +1,7 @@
 """The models a client builds only when it reads tracking information, quotas and lists, or is
-given carrier and info changes: ``track17_facade.models`` gives them, imported when first named, so
-a process that only registers numbers does not build their classes."""
+given registrations, carrier changes and info changes: ``track17_facade.models`` gives them,
+imported when first named, so a process that only registers plain numbers does not build their
+classes."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ __all__ = [
     "InfoChange",
     "Milestone",
     "Quota",
+    "Registration",
     "TrackEvent",
     "TrackInfo",
     "TrackListEntry",
@@ -169,6 +171,48 @@ class TrackInfo(CarrierModel):
     def is_final(self) -> bool:
         """True when no further movement is expected: delivered, expired or exception."""
         return self.status in (MainStatus.DELIVERED, MainStatus.EXPIRED, MainStatus.EXCEPTION)
+
+
+@frozen
+class Registration(JsonModel):
+    """A number to register, with the metadata v2.4 can carry (every field of its contract's
+    ``RegisterItem``; each is sent only when given).
+
+    On v1 only ``number`` and ``carrier`` can be sent; the others raise ``InvalidInputError``
+    before anything is sent. Plain strings and ``(number, carrier)`` pairs are still accepted
+    wherever a Registration is.
+    """
+
+    number: str
+    """The tracking number to register."""
+    carrier: CarrierLike | None = None
+    """Without a carrier, 17TRACK detects it. A key, a ``CarrierInfo`` or a carrier name."""
+    tag: str | None = None
+    """Your own label, e.g. an order reference; echoed in pushes, track info and lists."""
+    order_no: str | None = None
+    """Your order number, kept by 17TRACK beside the registration."""
+    lang: str | None = None
+    """Ask for events translated into this language (e.g. "en"); costs 1 more quota."""
+    param: str | None = None
+    """An extra parameter some carriers need (postal code, phone number, ...); v2.4 prefers the
+    named fields below."""
+    final_carrier: CarrierLike | None = None
+    """The last-mile carrier, when another one than ``carrier`` delivers. A key, a ``CarrierInfo``
+    or a carrier name."""
+    auto_detection: bool | None = None
+    """Whether 17TRACK detects the carrier when none is given (its default when not sent)."""
+    order_time: str | None = None
+    """When the order was placed, e.g. "2026-01-05 08:00"."""
+    destination_postal_code: str | None = None
+    """The recipient's postal code, for carriers that need it."""
+    phone_number: str | None = None
+    """A phone number, for carriers that need it."""
+    ship_date: str | None = None
+    """The shipping date, for carriers that need it."""
+    email: str | None = None
+    """An e-mail address for 17TRACK's e-mail notifications."""
+    remark: str | None = None
+    """Free text, kept with the registration."""
 
 
 @frozen

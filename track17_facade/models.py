@@ -9,16 +9,17 @@ process that only registers numbers does not pay for them.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum, StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeGuard, TypeVar
 
 import attrs
 from attrs import field, frozen
 
-from track17_facade.carriers import Carrier, CarrierInfo, CarrierLike, default_directory
+from track17_facade.carriers import Carrier, CarrierInfo, default_directory
 from track17_facade.errors import BatchFailedError
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
         InfoChange,
         Milestone,
         Quota,
+        Registration,
         TrackEvent,
         TrackInfo,
         TrackListEntry,
@@ -130,48 +132,6 @@ class CarrierLeg(StrEnum):
     """The carrier that took the parcel in (``track.w1``)."""
     DESTINATION = "destination"
     """The carrier that delivers it in the destination country (``track.w2``)."""
-
-
-@frozen
-class Registration(JsonModel):
-    """A number to register, with the metadata v2.4 can carry (every field of its contract's
-    ``RegisterItem``; each is sent only when given).
-
-    On v1 only ``number`` and ``carrier`` can be sent; the others raise ``InvalidInputError``
-    before anything is sent. Plain strings and ``(number, carrier)`` pairs are still accepted
-    wherever a Registration is.
-    """
-
-    number: str
-    """The tracking number to register."""
-    carrier: CarrierLike | None = None
-    """Without a carrier, 17TRACK detects it. A key, a ``CarrierInfo`` or a carrier name."""
-    tag: str | None = None
-    """Your own label, e.g. an order reference; echoed in pushes, track info and lists."""
-    order_no: str | None = None
-    """Your order number, kept by 17TRACK beside the registration."""
-    lang: str | None = None
-    """Ask for events translated into this language (e.g. "en"); costs 1 more quota."""
-    param: str | None = None
-    """An extra parameter some carriers need (postal code, phone number, ...); v2.4 prefers the
-    named fields below."""
-    final_carrier: CarrierLike | None = None
-    """The last-mile carrier, when another one than ``carrier`` delivers. A key, a ``CarrierInfo``
-    or a carrier name."""
-    auto_detection: bool | None = None
-    """Whether 17TRACK detects the carrier when none is given (its default when not sent)."""
-    order_time: str | None = None
-    """When the order was placed, e.g. "2026-01-05 08:00"."""
-    destination_postal_code: str | None = None
-    """The recipient's postal code, for carriers that need it."""
-    phone_number: str | None = None
-    """A phone number, for carriers that need it."""
-    ship_date: str | None = None
-    """The shipping date, for carriers that need it."""
-    email: str | None = None
-    """An e-mail address for 17TRACK's e-mail notifications."""
-    remark: str | None = None
-    """Free text, kept with the registration."""
 
 
 INFO_CHANGE_TEXT = (
@@ -308,12 +268,20 @@ _LATER: frozenset[str] = frozenset(
         "InfoChange",
         "Milestone",
         "Quota",
+        "Registration",
         "TrackEvent",
         "TrackInfo",
         "TrackListEntry",
     }
 )
 """The models built when first named (in ``_track_models``)."""
+
+
+def is_registration(item: object) -> TypeGuard[Registration]:
+    """Whether ``item`` is a ``Registration``, without building the class to ask: until it is
+    built, nothing can be one."""
+    built = getattr(sys.modules.get("track17_facade._track_models"), "Registration", None)
+    return built is not None and isinstance(item, built)
 
 
 def __getattr__(name: str) -> Any:
