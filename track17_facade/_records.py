@@ -45,6 +45,13 @@ class Record:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{type(self).__name__}({shown})"
 
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self._values()
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:  # copy and pickle, as attrs's slotted classes
+        for name, value in zip(self._fields, state, strict=True):
+            object.__setattr__(self, name, value)
+
     def evolve(self, **changes: Any) -> Self:
         """A copy with ``changes`` (field name -> new value), as ``attrs.evolve`` makes one."""
         kept = {name: getattr(self, name) for name in self._fields if name not in changes}
