@@ -125,3 +125,19 @@ def test_merge_keeps_input_order_and_reports_unmentioned_numbers() -> None:
 
 def test_prepared_items_are_values() -> None:
     assert Prepared("ABCDE") == Prepared("ABCDE")
+
+
+def test_a_prepared_item_is_a_frozen_value_as_an_attrs_class_was() -> None:
+    import copy
+    import pickle
+
+    item = Prepared("RR123456785CN", carrier=3011, index=2)
+    assert item == Prepared("RR123456785CN", 3011, index=2) and hash(item) == hash(copy.copy(item))
+    assert item != Prepared("RR123456785CN", 3011, index=3)
+    assert repr(item).startswith("Prepared(number='RR123456785CN', carrier=3011, tag=None,")
+    assert item.evolve(suspect=True).suspect and not item.suspect
+    assert pickle.loads(pickle.dumps(item)) == item == copy.deepcopy(item)  # noqa: S301 (its own bytes)
+    with pytest.raises(AttributeError, match="frozen"):
+        item.number = "other"
+    with pytest.raises(TypeError):
+        item.evolve(nope=1)

@@ -4,7 +4,7 @@ is built, and how its answer is read."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from track17_client import AuthenticatedClient
 from track17_client import models as wire  # each model imported when first named
@@ -12,6 +12,7 @@ from track17_client.models.batch_response import BatchResponse
 from track17_client.types import UNSET
 
 from track17_facade import _fields as F  # noqa: N812 (read as F.V2TrackInfo.latest_status)
+from track17_facade import models
 from track17_facade._batching import ItemKind, Prepared, known_carrier
 from track17_facade._constants import BASE_URLS
 from track17_facade._decoders import ShapeError, array, carrier, optional_object, optional_str, text
@@ -36,7 +37,10 @@ from track17_facade._v1_service import (
     PAGE_TOTAL,
 )
 from track17_facade.errors import InvalidResponseError
-from track17_facade.models import Accepted, TrackInfo, TrackListEntry, parse_event_time
+from track17_facade.models import Accepted, parse_event_time
+
+if TYPE_CHECKING:
+    from track17_facade.models import TrackInfo
 
 BASE_URL = BASE_URLS["v1"]
 # The contract's names of what is read here (the rest is 17TRACK's own: _v1_service).
@@ -138,7 +142,7 @@ def _read_list(parsed: object, query: TrackListQuery, page: int) -> TrackListPag
                 raise ShapeError(f"{path}.{LISTED_NUMBER}", "a string", row.get(LISTED_NUMBER))
             status = row.get(LIST_PACKAGE_STATUS)
             entries.append(
-                TrackListEntry(
+                models.TrackListEntry(
                     number,
                     carrier(row.get(LIST_CARRIER), f"{path}.{LIST_CARRIER}") or None,
                     package_status=None

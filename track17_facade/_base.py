@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -71,9 +71,7 @@ from track17_facade.models import (
     Accepted,
     BatchResult,
     Failure,
-    Quota,
     Rejection,
-    TrackInfo,
 )
 from track17_facade.numbers import bulk_items
 from track17_facade.ratelimit import (
@@ -85,8 +83,12 @@ from track17_facade.ratelimit import (
     shared_limiter,
     window_for_rate,
 )
-from track17_facade.retry import DEFAULT_MAX_RETRIES, Answered, Attempts, GiveUp, attempts
+from track17_facade.retry import DEFAULT_MAX_RETRIES, Answered, Attempts, attempts
 from track17_facade.status import CacheLevel, TrackingStatus
+
+if TYPE_CHECKING:
+    from track17_facade.models import Quota, TrackInfo
+    from track17_facade.retry import GiveUp
 
 R = TypeVar("R")
 logger = redacting_logger("track17")
@@ -470,7 +472,7 @@ class BaseClient(_NamedOptions):
         """``loop``, whose HTTP 404 says which root was meant when ``base_url`` lacks the API
         version's path (``/track/v2.4``): every route of a bare host answers 404."""
         end = yield from loop
-        error = end.error if isinstance(end, GiveUp) else None
+        error = None if isinstance(end, Answered) else end.error
         root = urlsplit(BASE_URLS[self.api_version]).path
         if (
             isinstance(error, HTTPStatusError)
@@ -484,7 +486,9 @@ class BaseClient(_NamedOptions):
                 operation=error.operation,
                 attempts=error.attempts,
             )
-            return GiveUp(hint, isinstance(end, GiveUp) and end.may_have_taken_effect)
+            from track17_facade.retry import GiveUp  # noqa: PLC0415 (built on a first failure)
+
+            return GiveUp(hint, not isinstance(end, Answered) and end.may_have_taken_effect)
         return end
 
     def _generated_attempts(self, endpoint: Callable[..., Any], max_retries: int | None) -> Attempts[Any]:
@@ -508,13 +512,13 @@ class BaseClient(_NamedOptions):
 
     @staticmethod
     def _generated_answer(end: Answered[Any] | GiveUp, answers: list[Any]) -> Any:
-        if isinstance(end, GiveUp):
+        if not isinstance(end, Answered):
             raise end.error
         return answers[-1]
 
     def _quota(self, end: Answered[Quota] | GiveUp) -> Quota:
         """A getquota answer's balance, kept as ``last_quota`` (every read of it passes here)."""
-        if isinstance(end, GiveUp):
+        if not isinstance(end, Answered):
             raise end.error
         self.last_quota = end.result
         return _telemetry.quota_read(end.result)
@@ -556,7 +560,7 @@ class BaseClient(_NamedOptions):
         """Per-number outcomes of a chunk: its items fail together when its request gave up, and
         "already done" answers after an ambiguous failure (of this call, or of an earlier run for
         the numbers ``in_doubt``) count as done."""
-        if isinstance(end, GiveUp):
+        if not isinstance(end, Answered):
             return {item.number: Failure(item.number, end.error, end.may_have_taken_effect) for item in chunk}
         outcomes = end.result
         if end.ambiguous:
@@ -583,7 +587,7 @@ class BaseClient(_NamedOptions):
         """A sent chunk's outcomes, raising the call's ``halt`` flag once 17TRACK answers
         QUOTA_EXHAUSTED for any of its items: every request of the call that has not left yet
         stays unsent (those in flight finish)."""
-        if isinstance(end, GiveUp) and isinstance(end.error, QuotaHaltError):
+        if not isinstance(end, Answered) and isinstance(end.error, QuotaHaltError):
             return self._not_sent(chunk)
         outcomes = self._chunk_outcomes(operation, chunk, end, in_doubt)
         if not halt.is_set() and any(
@@ -641,6 +645,6 @@ class BaseClient(_NamedOptions):
     @staticmethod
     def _page(end: Answered[TrackListPage] | GiveUp) -> TrackListPage:
         """One page; a page that could not be fetched raises its error."""
-        if isinstance(end, GiveUp):
+        if not isinstance(end, Answered):
             raise end.error
         return end.result

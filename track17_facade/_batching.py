@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar
 
-from attrs import evolve, frozen
-
+from track17_facade import models
+from track17_facade._records import Record
 from track17_facade._secrets import redacting_logger
 from track17_facade._text import shorten, shown
 from track17_facade.carriers import Carrier, CarrierInfo, CarrierNotFoundError, default_directory
@@ -21,20 +21,19 @@ from track17_facade.models import (
     REGISTRATION_TEXT,
     Accepted,
     BatchResult,
-    CarrierChange,
     Failure,
-    InfoChange,
-    Registration,
     Rejection,
-    TrackInfo,
 )
-from track17_facade.numbers import bulk_items, check_number, tracking_number
+from track17_facade.numbers import bulk_items, tracking_number
+
+if TYPE_CHECKING:
+    from track17_facade.models import CarrierChange, InfoChange, Registration, TrackInfo
 
 logger = redacting_logger("track17")
 
 MAX_ITEMS_PER_REQUEST = 40
 
-T = TypeVar("T", Accepted, TrackInfo)
+T = TypeVar("T", Accepted, "TrackInfo")
 
 
 class ItemKind(Enum):
@@ -61,36 +60,65 @@ _EXPECTED = {
 }
 
 
-@frozen
-class Prepared:
+class Prepared(Record):
     """A valid item ready to send: the number and its carrier or tag, if the operation has one."""
 
+    __slots__ = (
+        "carrier",
+        "carrier_old",
+        "change",
+        "final_carrier",
+        "final_carrier_old",
+        "index",
+        "number",
+        "registration",
+        "suspect",
+        "tag",
+    )
     number: str
-    carrier: int | None = None
-    tag: str | None = None
-    registration: Registration | None = None
+    carrier: int | None
+    tag: str | None
+    registration: Registration | None
     """The Registration the item came as, for the metadata beyond number and carrier."""
-    carrier_old: int | None = None
+    carrier_old: int | None
     """change_carrier: the carrier the number is registered with, when the caller named it."""
-    final_carrier: int | None = None
+    final_carrier: int | None
     """register: ``Registration.final_carrier``'s key; change_carrier: ``final_carrier_new``'s."""
-    final_carrier_old: int | None = None
+    final_carrier_old: int | None
     """change_carrier: ``CarrierChange.final_carrier_old``'s key, when given."""
-    change: CarrierChange | InfoChange | None = None
+    change: CarrierChange | InfoChange | None
     """The CarrierChange or InfoChange the item came as, for the fields beyond the pair's."""
-    suspect: bool = False
+    suspect: bool
     """register(check_digits="warn"): the number's check digit is wrong; it is sent anyway."""
-    index: int | None = None
+    index: int | None
     """The item's position in the caller's input, which 17TRACK's refusal of it carries too."""
 
+    def __init__(
+        self,
+        number: str,
+        carrier: int | None = None,
+        tag: str | None = None,
+        registration: Registration | None = None,
+        carrier_old: int | None = None,
+        final_carrier: int | None = None,
+        final_carrier_old: int | None = None,
+        change: CarrierChange | InfoChange | None = None,
+        suspect: bool = False,
+        index: int | None = None,
+    ) -> None:
+        self._assign(locals())
 
-@frozen
-class Plan:
+
+class Plan(Record):
     """A bulk call after validation: what to send, and every input row's place in the result."""
 
+    __slots__ = ("items", "order")
     items: tuple[Prepared, ...]
     order: tuple[str | Rejection, ...]
     """One entry per distinct input row: its number, or the rejection made before sending."""
+
+    def __init__(self, items: tuple[Prepared, ...], order: tuple[str | Rejection, ...]) -> None:
+        self._assign(locals())
 
 
 def _invalid(number: str, code: ErrorCode, message: str, index: int) -> Rejection:
@@ -103,7 +131,7 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
     number: object
     extra: object
     old: object = None
-    if kind is ItemKind.REGISTER and isinstance(item, Registration):
+    if kind is ItemKind.REGISTER and models.is_registration(item):
         registration = item
         number, extra = item.number, item.carrier
         for name in REGISTRATION_TEXT:
@@ -124,9 +152,9 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
                 f"Registration.auto_detection must be True, False or None, got {shown(detect)}",
                 index,
             )
-    elif kind is ItemKind.CARRIER and isinstance(item, CarrierChange):
+    elif kind is ItemKind.CARRIER and isinstance(item, models.CarrierChange):
         number, old, extra = item.number, item.carrier_old, item.carrier_new
-    elif kind is ItemKind.TAG and isinstance(item, InfoChange):
+    elif kind is ItemKind.TAG and isinstance(item, models.InfoChange):
         number, extra = item.number, item.tag
         for name in INFO_CHANGE_TEXT[1:]:
             value = getattr(item, name)
@@ -173,7 +201,7 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
                 f"a tag must be a string or None, got {type(extra).__name__} {shown(extra)}",
                 index,
             )
-        if not isinstance(item, InfoChange):
+        if not isinstance(item, models.InfoChange):
             return Prepared(number, tag=extra, index=index)
         which = carrier_key(item.carrier)
         if isinstance(which, str):
@@ -187,7 +215,7 @@ def _check(kind: ItemKind, item: object, index: int) -> Prepared | Rejection:
     carrier_old = carrier_key(old)
     if isinstance(carrier_old, str):
         return _invalid(number, ErrorCode.FIELD_VALUE_INVALID, f"the old carrier: {carrier_old}", index)
-    change = item if isinstance(item, CarrierChange) else None
+    change = item if kind is ItemKind.CARRIER and isinstance(item, models.CarrierChange) else None
     finals = (
         (registration.final_carrier, None)
         if registration is not None
@@ -289,12 +317,15 @@ def plan(
     return Plan(tuple(prepared), tuple(order))
 
 
-@frozen
-class StreamBatch:
+class StreamBatch(Record):
     """One step of a streamed bulk call: rows refused before sending, and the next request's items."""
 
+    __slots__ = ("chunk", "rejected")
     rejected: tuple[Rejection, ...]
     chunk: tuple[Prepared, ...]
+
+    def __init__(self, rejected: tuple[Rejection, ...], chunk: tuple[Prepared, ...]) -> None:
+        self._assign(locals())
 
 
 def stream_batches(
@@ -331,7 +362,7 @@ def chunks(items: Sequence[Prepared], size: int = MAX_ITEMS_PER_REQUEST) -> Iter
         yield items[start : start + size]
 
 
-Outcome = Accepted | TrackInfo | Rejection | Failure
+Outcome: TypeAlias = "Accepted | TrackInfo | Rejection | Failure"
 
 
 def merge(plan: Plan, outcomes: Mapping[str, Outcome]) -> BatchResult[T]:
@@ -374,6 +405,7 @@ def check_digit_screen(mode: CheckDigits) -> Screen | None:
     digit is wrong for every reading (``check_number``, with the item's carrier when it names one)."""
     if mode == "off":
         return None
+    from track17_facade.numbers import check_number  # noqa: PLC0415 (the formats load on first use)
 
     def screen(item: Prepared, index: int) -> Prepared | Rejection:
         check = check_number(item.number, item.carrier)
@@ -383,6 +415,6 @@ def check_digit_screen(mode: CheckDigits) -> Screen | None:
         if mode == "reject":
             return _invalid(item.number, ErrorCode.CHECK_DIGIT_FAILED, f"{what}; not sent", index)
         logger.warning("item %d: %s; registering it anyway (check_digits='warn')", index, what)
-        return evolve(item, suspect=True)
+        return item.evolve(suspect=True)
 
     return screen

@@ -8,7 +8,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import closing
 from functools import partial
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
@@ -29,21 +29,22 @@ from track17_facade._options import (
 from track17_facade._sync_tasks import Ready, Workers
 from track17_facade.carriers import CarrierLike
 from track17_facade.errors import Track17Error
-from track17_facade.models import (
-    Accepted,
-    BatchResult,
-    CarrierChange,
-    InfoChange,
-    Quota,
-    Registration,
-    TrackInfo,
-    TrackListEntry,
-)
+from track17_facade.models import Accepted, BatchResult
 from track17_facade.ratelimit import SENDERS_AT_THE_GATE, PacedTransport, RateLimiter
 from track17_facade.retry import drive_sync
 from track17_facade.status import CacheLevel, MainStatus, TrackingStatus
 
-R = TypeVar("R", Accepted, TrackInfo)
+if TYPE_CHECKING:
+    from track17_facade.models import (
+        CarrierChange,
+        InfoChange,
+        Quota,
+        Registration,
+        TrackInfo,
+        TrackListEntry,
+    )
+
+R = TypeVar("R", Accepted, "TrackInfo")
 
 
 class Track17Client(BaseClient):

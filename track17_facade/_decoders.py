@@ -16,18 +16,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from track17_facade import _fields as F  # noqa: N812 (read as F.V2TrackInfo.latest_status)
+from track17_facade import models
 from track17_facade._secrets import redacting_logger
 from track17_facade.carriers import Carrier
-from track17_facade.models import (
-    NOTHING_RECEIVED,
-    TrackEvent,
-    TrackInfo,
-    parse_event_time,
-)
+from track17_facade.models import NOTHING_RECEIVED, parse_event_time
 from track17_facade.status import MainStatus, SubStatus
+
+if TYPE_CHECKING:
+    from track17_facade.models import TrackEvent, TrackInfo
 
 logger = redacting_logger("track17")
 
@@ -217,7 +216,7 @@ def make_event(
     location = a if type(a) is str else _text(a, base, index, A)
     description = c if type(c) is str else _text(c, base, index, C)
     time_raw = d if type(d) is str else _text(d, base, index, D)
-    return TrackEvent(status, sub, location, description, time_raw, parse_event_time(time_raw))
+    return models.TrackEvent(status, sub, location, description, time_raw, parse_event_time(time_raw))
 
 
 def event_from_dict(event: object, base: str, index: int | None = None) -> TrackEvent | None:
@@ -252,12 +251,12 @@ def assemble_track(
     if latest is None and events:
         latest = events[-1]
     if latest is None:
-        return TrackInfo(
+        return models.TrackInfo(
             number, which, MainStatus.NOT_FOUND, SubStatus.NOT_FOUND_OTHER, None, events, raw=raw
         )
     # A z0 with neither time nor description only carries the status: there is no event yet.
     shown = latest if (latest.time_raw or latest.description) else None
-    return TrackInfo(number, which, latest.status, latest.sub_status, shown, events, raw=raw)
+    return models.TrackInfo(number, which, latest.status, latest.sub_status, shown, events, raw=raw)
 
 
 def track_from_dict(number: str, which: Carrier | None, track: object, path: str) -> TrackInfo:

@@ -42,10 +42,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from track17_facade import models
 from track17_facade._decoders import (
     Z,
     array,
@@ -75,8 +76,11 @@ from track17_facade._v1_service import (
     SECOND_STATUS,
 )
 from track17_facade.carriers import Carrier, default_directory
-from track17_facade.models import NOTHING_RECEIVED, CarrierLeg, TrackEvent, TrackInfo, parse_event_time
+from track17_facade.models import NOTHING_RECEIVED, CarrierLeg, parse_event_time
 from track17_facade.status import MainStatus, SubStatus
+
+if TYPE_CHECKING:
+    from track17_facade.models import TrackEvent, TrackInfo
 
 __all__ = ["V1_PACKAGE_STATUS", "package_status", "shape_of", "v1_track"]
 
@@ -147,7 +151,7 @@ def v1_track(number: str, which: Carrier | None, track: object, path: str) -> Tr
     if shape is None:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("answer: %s: a v1 track of neither known shape; kept with status UNKNOWN", path)
-        return TrackInfo(
+        return models.TrackInfo(
             number, which, MainStatus.unknown(-1, ""), SubStatus.unknown(-1, ""), None, (), raw=track
         )
     return _from_17track(number, which, track, path)
@@ -174,7 +178,7 @@ def _from_17track(number: str, which: Carrier | None, track: Mapping[str, Any], 
         else:
             events = [latest if event is listed else event for event in events]
     directory = default_directory()
-    return TrackInfo(
+    return models.TrackInfo(
         number,
         which if which is not None else _carrier_key(track.get(ORIGIN_CARRIER), f"{path}.{ORIGIN_CARRIER}"),
         status,
@@ -230,7 +234,7 @@ def _event(block: Mapping[str, Any], leg: CarrierLeg | None, path: str) -> Track
     description = text(block.get(EVENT_DESCRIPTION), f"{path}.{EVENT_DESCRIPTION}") or None
     if time_raw is None and location is None and description is None:
         return None
-    return TrackEvent(
+    return models.TrackEvent(
         NO_EVENT_STATUS,
         NO_EVENT_SUB_STATUS,
         location,

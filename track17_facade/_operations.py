@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import Any, Final, Generic, TypeVar
-
-import attrs
-from attrs import frozen
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 from track17_facade import _fields as F  # noqa: N812 (read as F.V2TrackInfo.latest_status)
 from track17_facade import _telemetry
@@ -25,12 +22,16 @@ from track17_facade._decoders import (
     text,
     tolerated,
 )
+from track17_facade._records import Record
 from track17_facade._v1_service import ECHOED_CARRIER, ERROR_CODE, ERROR_MESSAGE, REQUEST_ERRORS
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import APIError, AuthenticationError, InvalidResponseError
-from track17_facade.models import Accepted, Quota, Rejection, TrackInfo, TrackListEntry
+from track17_facade.models import Accepted, Rejection
 from track17_facade.retry import Answer
 from track17_facade.status import MainStatus, TrackingStatus
+
+if TYPE_CHECKING:
+    from track17_facade.models import Quota, TrackInfo, TrackListEntry
 
 AUTH_CODES = frozenset(
     {
@@ -85,17 +86,27 @@ ERRORS_CODE: Final = same_name(F.V2ApiError.code, ERROR_CODE)
 ERRORS_MESSAGE: Final = same_name(F.V2ApiError.message, ERROR_MESSAGE)
 REJECTED_CARRIER: Final = same_name(F.V2RejectedItem.carrier, ECHOED_CARRIER)
 
-R = TypeVar("R", Accepted, TrackInfo)
+R = TypeVar("R", Accepted, "TrackInfo")
 SyncCall = Callable[..., Answer]
 AsyncCall = Callable[..., Awaitable[Answer]]
 ReadAccepted = Callable[[Any, str, Prepared], R]
 """(a generated accepted item, its path in the answer, the item sent) -> the facade's result."""
 
 
-@frozen
-class Operation(Generic[R]):
+class Operation(Record, Generic[R]):
     """One batch endpoint of one API version, as the facade drives it."""
 
+    __slots__ = (
+        "already_done",
+        "answer",
+        "async_call",
+        "batch_size",
+        "body",
+        "kind",
+        "name",
+        "read",
+        "sync_call",
+    )
     name: str
     kind: ItemKind
     sync_call: SyncCall
@@ -105,15 +116,29 @@ class Operation(Generic[R]):
     """The generated classes a 200 answer may parse into; ``(dict,)`` for an operation whose calls
     are the endpoint's ``*_json`` functions, whose answers are read as decoded JSON."""
     read: ReadAccepted[R]
-    already_done: frozenset[ErrorCode] = frozenset()
+    already_done: frozenset[ErrorCode]
     """Per-item codes that mean "already in the state asked for": after an attempt that may have
     taken effect, they confirm success rather than report a rejection."""
-    batch_size: int = 40
+    batch_size: int
     """Numbers per request."""
+
+    def __init__(
+        self,
+        name: str,
+        kind: ItemKind,
+        sync_call: SyncCall,
+        async_call: AsyncCall,
+        body: Callable[[Sequence[Prepared]], Any],
+        answer: tuple[type, ...],
+        read: ReadAccepted[R],
+        already_done: frozenset[ErrorCode] = frozenset(),
+        batch_size: int = 40,
+    ) -> None:
+        self._assign(locals())
 
     def with_body(self, body: Callable[[Sequence[Prepared]], Any]) -> Operation[R]:
         """The same operation with another body builder (for per-call options)."""
-        return attrs.evolve(self, body=body)
+        return self.evolve(body=body)
 
 
 def batch_operation(
@@ -134,26 +159,60 @@ def batch_operation(
     )
 
 
-@frozen
-class TrackListQuery:
+class TrackListQuery(Record):
     """The filters of one ``iter_track_list`` call, checked."""
 
+    __slots__ = ("page_size", "status", "tracking_status")
     status: MainStatus | None
     tracking_status: TrackingStatus | None
     page_size: int
 
+    def __init__(
+        self, status: MainStatus | None, tracking_status: TrackingStatus | None, page_size: int
+    ) -> None:
+        self._assign(locals())
 
-@frozen
-class TrackListPage:
+
+class TrackListPage(Record):
     """One page of gettracklist: its entries, and whether another page follows."""
 
+    __slots__ = ("entries", "more")
     entries: list[TrackListEntry]
     more: bool
 
+    def __init__(self, entries: list[TrackListEntry], more: bool) -> None:
+        self._assign(locals())
 
-@frozen
-class Api:
+
+class Api(Record):
     """Everything that differs between API versions, chosen once at construction."""
+
+    __slots__ = (
+        "base_url",
+        "change_carrier",
+        "change_fields",
+        "change_info",
+        "client_class",
+        "delete_track",
+        "fixed_page_size",
+        "get_track_info",
+        "list_async",
+        "list_body",
+        "list_filters",
+        "list_sync",
+        "push",
+        "quota_async",
+        "quota_body",
+        "quota_sync",
+        "read_list",
+        "read_quota",
+        "realtime",
+        "register",
+        "registration_fields",
+        "retrack",
+        "stop_track",
+        "version",
+    )
 
     version: str
     base_url: str
@@ -172,21 +231,51 @@ class Api:
     list_body: Callable[[TrackListQuery, int], Any]
     """(query, page number) -> the generated request body."""
     read_list: Callable[[object, TrackListQuery, int], TrackListPage]
-    realtime: Callable[[str | int | None, int], Operation[TrackInfo]] | None = None
+    realtime: Callable[[str | int | None, int], Operation[TrackInfo]] | None
     """(cacheLevel as sent, numbers per request) -> getRealTimeTrackInfo; None where the version
     lacks it."""
-    quota_sync: SyncCall | None = None
-    quota_async: AsyncCall | None = None
-    quota_body: Callable[[], Any] | None = None
-    read_quota: Callable[[object], Quota] | None = None
-    registration_fields: frozenset[str] = frozenset()
+    quota_sync: SyncCall | None
+    quota_async: AsyncCall | None
+    quota_body: Callable[[], Any] | None
+    read_quota: Callable[[object], Quota] | None
+    registration_fields: frozenset[str]
     """The ``Registration`` fields beyond number and carrier that this version can send."""
-    change_fields: frozenset[str] = frozenset()
+    change_fields: frozenset[str]
     """The ``CarrierChange``/``InfoChange`` fields of ``V2_ONLY_CHANGES`` this version can send."""
-    list_filters: frozenset[str] = frozenset()
+    list_filters: frozenset[str]
     """``iter_track_list`` filters beyond ``status`` that this version understands."""
-    fixed_page_size: int | None = None
+    fixed_page_size: int | None
     """The page size of gettracklist when the version does not let the caller choose it."""
+
+    def __init__(
+        self,
+        *,
+        version: str,
+        base_url: str,
+        client_class: type,
+        register: Operation[Accepted],
+        get_track_info: Operation[TrackInfo],
+        stop_track: Operation[Accepted],
+        retrack: Operation[Accepted],
+        delete_track: Operation[Accepted],
+        change_carrier: Operation[Accepted],
+        change_info: Operation[Accepted],
+        push: Operation[Accepted],
+        list_sync: SyncCall,
+        list_async: AsyncCall,
+        list_body: Callable[[TrackListQuery, int], Any],
+        read_list: Callable[[object, TrackListQuery, int], TrackListPage],
+        realtime: Callable[[str | int | None, int], Operation[TrackInfo]] | None = None,
+        quota_sync: SyncCall | None = None,
+        quota_async: AsyncCall | None = None,
+        quota_body: Callable[[], Any] | None = None,
+        read_quota: Callable[[object], Quota] | None = None,
+        registration_fields: frozenset[str] = frozenset(),
+        change_fields: frozenset[str] = frozenset(),
+        list_filters: frozenset[str] = frozenset(),
+        fixed_page_size: int | None = None,
+    ) -> None:
+        self._assign(locals())
 
     @property
     def bulk(self) -> dict[str, Operation[Any]]:

@@ -10,7 +10,6 @@ from collections.abc import Callable, Container, Sequence
 from typing import Any, Final, Literal
 
 import httpx
-from attrs import frozen
 from httpx._client import UseClientDefault
 
 from track17_facade._batching import (
@@ -21,6 +20,7 @@ from track17_facade._constants import (
     BASE_URLS,
     version_in_url,
 )
+from track17_facade._records import Record
 from track17_facade.errors import InvalidInputError, Track17Error
 from track17_facade.ratelimit import DEPARTING, QUEUEING
 from track17_facade.status import CacheLevel, MainStatus
@@ -39,21 +39,31 @@ TimeoutTypes = float | httpx.Timeout | None
 """Seconds, an ``httpx.Timeout``, or None for no limit."""
 
 
-@frozen
-class CallOptions:
+class CallOptions(Record):
     """What one call asks of each of its requests, handed down as one value to the generated
     endpoint functions (their ``timeout`` and ``extensions``): no context variable, no hook."""
 
+    __slots__ = ("before_send", "in_doubt", "on_progress", "retries", "timeout")
     retries: int
     """Retries after each request's first attempt."""
-    timeout: httpx.Timeout | UseClientDefault = httpx.USE_CLIENT_DEFAULT
+    timeout: httpx.Timeout | UseClientDefault
     """The call's own timeout, or the client's."""
-    before_send: BeforeSend | None = None
+    before_send: BeforeSend | None
     """``stream``'s hook: called with a request's numbers once it has its slot (see ``stream``)."""
-    in_doubt: Container[str] | None = None
+    in_doubt: Container[str] | None
     """``stream``'s numbers that an earlier run may have sent already."""
-    on_progress: ProgressCallback | None = None
+    on_progress: ProgressCallback | None
     """Called as ``on_progress(done, total)`` after each request of a bulk call."""
+
+    def __init__(
+        self,
+        retries: int,
+        timeout: httpx.Timeout | UseClientDefault = httpx.USE_CLIENT_DEFAULT,
+        before_send: BeforeSend | None = None,
+        in_doubt: Container[str] | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> None:
+        self._assign(locals())
 
     def per_request(
         self, chunk: Sequence[Prepared] = (), halt: threading.Event | None = None

@@ -27,6 +27,7 @@ earlier attempt may have taken effect; those are a few lines here but custom hoo
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import math
 import random
@@ -35,18 +36,17 @@ from collections.abc import Awaitable, Callable, Generator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import httpx
-from attrs import frozen
 
 from track17_facade import _telemetry
+from track17_facade._records import Record
 from track17_facade._secrets import redacting_logger
 from track17_facade._text import shorten
 from track17_facade.codes import ErrorCode
 from track17_facade.errors import (
     APIError,
-    ApiKeyUnavailableError,
     AuthenticationError,
     HTTPStatusError,
     InvalidResponseError,
@@ -58,6 +58,9 @@ from track17_facade.errors import (
     Track17Error,
     TransportError,
 )
+
+if TYPE_CHECKING:
+    from track17_facade._decisions import Abort, Decision, GiveUp, Retry, decide
 
 __all__ = [
     "BACKOFF_BASE",
@@ -143,10 +146,10 @@ def retry_delay(retry: int, retry_after: float | None, *, rng: random.Random | N
 # -- classification -------------------------------------------------------------------------------
 
 
-@frozen
-class Failed:
+class Failed(Record):
     """A classified failed attempt."""
 
+    __slots__ = ("error", "may_have_taken_effect", "retryable")
     error: Track17Error
     """The error the attempt met."""
     retryable: bool
@@ -154,6 +157,11 @@ class Failed:
     may_have_taken_effect: bool
     """The server may have carried the request out (a 5xx, a dropped answer, a timeout after
     sending); a later "already done" answer then confirms success rather than reports a refusal."""
+
+    def __init__(self, error: Track17Error, retryable: bool, may_have_taken_effect: bool) -> None:
+        object.__setattr__(self, "error", error)
+        object.__setattr__(self, "retryable", retryable)
+        object.__setattr__(self, "may_have_taken_effect", may_have_taken_effect)
 
 
 def classify_status(status: int, headers: Mapping[str, str], operation: str, attempt: int) -> Failed | None:
@@ -229,78 +237,45 @@ def classify_answer_error(error: RequestError, attempt: int) -> Failed:
 # -- decisions ------------------------------------------------------------------------------------
 
 
-@frozen
-class Retry:
-    """Send the request again after ``delay`` seconds."""
-
-    delay: float
-    """Seconds to wait first."""
-
-
-@frozen
-class GiveUp:
-    """The request's items fail with ``error``; the rest of the call goes on."""
-
-    error: Track17Error
-    """What the request's items fail with."""
-    may_have_taken_effect: bool = False
-    """An attempt may have been carried out by 17TRACK all the same (a 5xx, a dropped answer, a
-    timeout after sending): its items may be registered (and charged), changed or stopped."""
-
-
-@frozen
-class Abort:
-    """The whole call stops with ``error``: every other request would fail the same way."""
-
-    error: Track17Error
-    """What the call raises."""
-
-
-Decision = Retry | GiveUp | Abort
-"""What `decide` answers after a failed attempt."""
-
-
-def decide(failed: Failed, attempt: int, max_retries: int, *, rng: random.Random | None = None) -> Decision:
-    """What to do after attempt number ``attempt`` failed as ``failed``."""
-    if isinstance(failed.error, AuthenticationError | ApiKeyUnavailableError):
-        return Abort(failed.error)
-    if not failed.retryable or attempt > max_retries:
-        return GiveUp(failed.error)
-    retry_after = failed.error.retry_after if isinstance(failed.error, RateLimitError) else None
-    return Retry(retry_delay(attempt, retry_after, rng=rng))
-
-
 # -- the attempt loop -----------------------------------------------------------------------------
 
 
-@frozen
-class _Send:
+class _Send(Record):
     """Send the request (once) and report the outcome back."""
+
+    __slots__ = ()
 
 
 SEND = _Send()
 
 
-@frozen
-class Sleep:
+class Sleep(Record):
     """Wait this many seconds before the next step."""
 
+    __slots__ = ("seconds",)
     seconds: float
     """How long to wait."""
+
+    def __init__(self, seconds: float) -> None:
+        object.__setattr__(self, "seconds", seconds)
 
 
 Step = _Send | Sleep
 
 
-@frozen
-class Answered(Generic[R]):
+class Answered(Record, Generic[R]):
     """A request that was answered: ``result`` read from the answer; ``ambiguous`` when an earlier
     attempt failed in a way that may have taken effect on the server."""
 
+    __slots__ = ("ambiguous", "result")
     result: R
     """What was read from the answer."""
     ambiguous: bool
     """True when an earlier attempt may have taken effect on the server."""
+
+    def __init__(self, result: R, ambiguous: bool) -> None:
+        object.__setattr__(self, "result", result)
+        object.__setattr__(self, "ambiguous", ambiguous)
 
 
 class Answer(Protocol):
@@ -349,6 +324,8 @@ def attempts(operation: str, interpret: Callable[[Any], R], *, max_retries: int,
                     logger.debug("%s: %d items, attempt %d: HTTP %d", operation, items, attempt, status)
                     return Answered(result, ambiguous)
         ambiguous = ambiguous or failed.may_have_taken_effect
+        from track17_facade._decisions import Abort, GiveUp, Retry, decide  # noqa: PLC0415 (on a failure only)
+
         decision = decide(failed, attempt, max_retries)
         reason = str(failed.error).removeprefix(f"{operation}: ")
         if isinstance(decision, Retry):
@@ -373,11 +350,14 @@ def attempts(operation: str, interpret: Callable[[Any], R], *, max_retries: int,
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-@frozen
-class _Ended(Generic[R]):
+class _Ended(Record, Generic[R]):
     """How an attempt loop ended."""
 
+    __slots__ = ("end",)
     end: Answered[R] | GiveUp
+
+    def __init__(self, end: Answered[R] | GiveUp) -> None:
+        object.__setattr__(self, "end", end)
 
 
 def _resumed(loop: Attempts[R], value: Answer | BaseException | None) -> Step | _Ended[R]:
@@ -420,3 +400,19 @@ async def drive_async(loop: Attempts[R], send: Callable[[], Awaitable[Answer]]) 
                 value = exc
         step = _resumed(loop, value)
     return step.end
+
+
+_LATER: frozenset[str] = frozenset({"Abort", "Decision", "GiveUp", "Retry", "decide"})
+"""The decisions, given when first asked for (from ``_decisions``)."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LATER:
+        value = getattr(importlib.import_module("track17_facade._decisions"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LATER})

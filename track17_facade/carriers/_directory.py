@@ -10,12 +10,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from track17_facade.carriers._search import SearchIndex
 from track17_facade.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from track17_facade.carriers._search import SearchIndex
 
 CARRIER_LIST_URL = "https://res.17track.net/asset/carrier/info/apicarrier.all.json"
 """Where 17TRACK publishes its carrier list (its API documentation and error -18019903 point here)."""
@@ -310,6 +312,8 @@ class CarrierDirectory(Mapping[int, CarrierInfo]):
     def _search(self) -> SearchIndex:
         # Built on the first search, not on load: folding 8,000 names is most of a load's cost.
         if self._index is None:
+            from track17_facade.carriers._search import SearchIndex  # noqa: PLC0415 (searches only)
+
             self._index = SearchIndex(self._entries.values())
         return self._index
 

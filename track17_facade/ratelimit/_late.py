@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import TypeGuard
 
+from track17_facade._records import Record
 from track17_facade._secrets import redacting_logger
 from track17_facade.errors import RateLimiterUnavailableError, Track17Error
 from track17_facade.ratelimit._limiter import (
@@ -133,16 +133,19 @@ def _counts_late_departures(limiter: RateLimiter) -> bool:
     return isinstance(limiter, MovingLimiter) and not isinstance(limiter, RebookingLimiter)
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
+class Slot(Record):
     """A request's booking as its transport saw it."""
 
+    __slots__ = ("booked", "due", "paced")
     due: float
     """When the request was to leave (monotonic clock)."""
     booked: float
     """When the booking was made."""
     paced: bool
     """The limiter made it wait, so the window (and its margin) was full."""
+
+    def __init__(self, due: float, booked: float, paced: bool) -> None:
+        self._assign(locals())
 
 
 def wait_sync(limiter: RateLimiter) -> Slot:
