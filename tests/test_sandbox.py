@@ -402,6 +402,20 @@ def test_slow_answers_outlast_a_client_timeout() -> None:
             http.post("/gettracklist", json={})
 
 
+def test_a_slow_answer_still_held_back_when_the_sandbox_stops_is_answered_503() -> None:
+    key = unique_key()
+    box = Sandbox(api_keys=(key,), rate=1000, slow_seconds=600.0).start()
+    try:
+        with httpx.Client(base_url=box.base_url, headers={"17token": key}, timeout=0.2) as http:
+            box.faults.enqueue(FaultKind.SLOW)
+            with pytest.raises(httpx.ReadTimeout):  # the sandbox holds the request
+                http.post("/register", json=[{"number": "RR000000001CN"}])
+    finally:
+        box.stop()
+    assert [(r.path, r.status) for r in box.requests()] == [("/track/v1/register", 503)]
+    assert box.stats().quota_used == 0
+
+
 def test_latency_holds_every_answer() -> None:
     key = unique_key()
     with (
