@@ -4,7 +4,8 @@ Where things are: this module holds the ``Sandbox`` (lifecycle, the Python contr
 key's rate window, and the records of what it received). Its ASGI handling is in ``_http``: the
 key, the routes to a wire format (``_wire``: v1 and v2.4 over the one ``_engine``) or to the admin
 routes (``_admin``), and the faults (chosen by ``_faults``). Webhook bodies are built in
-``_webhooks`` and delivered by ``_delivery``.
+``_webhooks`` and delivered by ``_delivery``. The uvicorn server it runs on (one that stops at
+once when asked) is in ``_serving``.
 """
 
 from __future__ import annotations
