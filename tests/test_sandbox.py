@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import threading
@@ -402,6 +403,20 @@ def test_slow_answers_outlast_a_client_timeout() -> None:
             http.post("/gettracklist", json={})
 
 
+def test_a_slow_answer_still_held_back_when_the_sandbox_stops_is_answered_503() -> None:
+    key = unique_key()
+    box = Sandbox(api_keys=(key,), rate=1000, slow_seconds=600.0).start()
+    try:
+        with httpx.Client(base_url=box.base_url, headers={"17token": key}, timeout=0.2) as http:
+            box.faults.enqueue(FaultKind.SLOW)
+            with pytest.raises(httpx.ReadTimeout):  # the sandbox holds the request
+                http.post("/register", json=[{"number": "RR000000001CN"}])
+    finally:
+        box.stop()
+    assert [(r.path, r.status) for r in box.requests()] == [("/track/v1/register", 503)]
+    assert box.stats().quota_used == 0
+
+
 def test_latency_holds_every_answer() -> None:
     key = unique_key()
     with (
@@ -599,6 +614,37 @@ def test_the_command_line_serves_until_interrupted() -> None:
         assert process.wait(timeout=10) in (0, -15)
         if process.stdout:
             process.stdout.close()
+
+
+def test_the_command_line_ends_at_ctrl_c_even_with_a_slow_answer_held_back() -> None:
+    # The command takes Ctrl-C as from a terminal even when this suite runs in the background (a
+    # shell starts background jobs with SIGINT ignored, and children inherit that).
+    inherited = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "track17_facade.sandbox", "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, inherited)
+    try:
+        assert process.stdout is not None
+        base_url = process.stdout.readline().strip().rsplit(" ", 1)[-1]
+        with httpx.Client(headers={"17token": "sandbox-key"}, timeout=0.3) as http:
+            admin = base_url.removesuffix("/track/v1") + "/_sandbox"
+            http.post(f"{admin}/faults", json={"enqueue": ["slow"]}).raise_for_status()
+            with pytest.raises(httpx.ReadTimeout):  # the answer is held back (3 s)
+                http.post(f"{base_url}/gettracklist", json={})
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:  # the test failed before it ended
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0 and err == ""
 
 
 def test_the_pytest_fixture_gives_a_running_sandbox(track17_sandbox: Sandbox) -> None:

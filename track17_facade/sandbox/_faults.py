@@ -24,7 +24,8 @@ class FaultKind(StrEnum):
     HTTP_520 = "520"
     """Answer 520 (a CDN's "unknown error" in front of the server), before the request takes effect."""
     SLOW = "slow"
-    """Answer only after ``slow_seconds``, longer than a client's timeout should be."""
+    """Answer only after ``slow_seconds``, longer than a client's timeout should be (a sandbox
+    stopped meanwhile answers 503 at once, without the request taking effect)."""
     DROP = "drop"
     """Close the connection mid-answer, before the request took effect."""
     TRUNCATED = "truncated"

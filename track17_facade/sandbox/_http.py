@@ -10,6 +10,7 @@ faults, the engine, the counters) is the ``Sandbox``'s.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -89,6 +90,8 @@ class AsgiHandling:
     _lock: threading.Lock
     _faults_injected: Counter[str]
     _jitter: random.Random
+    _stopping: asyncio.Event
+    """Set once the server stops serving (the server's ``exiting``)."""
 
     def accepts_key(self, key: str) -> bool:
         """Whether a request carrying ``key`` is served (the Sandbox's)."""
@@ -241,8 +244,8 @@ class AsgiHandling:
             return 429, {"code": 429, "message": "Too Many Requests"}, [(b"retry-after", b"1")]
         if fault is FaultKind.DROP:
             await self._drop(send)
-        if fault is FaultKind.SLOW:
-            await asyncio.sleep(self.config.slow_seconds)
+        if fault is FaultKind.SLOW and await self._held_until_stopped(self.config.slow_seconds):
+            return 503, {"code": 503, "message": "the sandbox is stopping"}, []
         if self.config.latency:
             await asyncio.sleep(self.config.latency)
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
@@ -260,6 +263,14 @@ class AsgiHandling:
         if fault is FaultKind.ERROR_AFTER_EFFECT:
             return 500, {"code": 500, "message": "Internal Server Error"}, []
         return 200, encoded, []
+
+    async def _held_until_stopped(self, seconds: float) -> bool:
+        """Wait ``seconds``, or less if the server stops meanwhile; whether it stopped (a held-back
+        answer does not keep a stopping server waiting)."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._stopping.wait()
+        return self._stopping.is_set()
 
     def _answer(self, wire: Wire, operation: str, raw: bytes) -> tuple[bytes, dict[str, int]]:
         """The encoded 200 answer to one operation's body (a refusal for a bad body), and its

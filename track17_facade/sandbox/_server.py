@@ -4,7 +4,8 @@ Where things are: this module holds the ``Sandbox`` (lifecycle, the Python contr
 key's rate window, and the records of what it received). Its ASGI handling is in ``_http``: the
 key, the routes to a wire format (``_wire``: v1 and v2.4 over the one ``_engine``) or to the admin
 routes (``_admin``), and the faults (chosen by ``_faults``). Webhook bodies are built in
-``_webhooks`` and delivered by ``_delivery``.
+``_webhooks`` and delivered by ``_delivery``. The uvicorn server it runs on (one that stops at
+once when asked) is in ``_serving``.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from track17_facade.sandbox._records import (
     SandboxConfig,
     SandboxStats,
 )
+from track17_facade.sandbox._serving import PromptServer
 from track17_facade.sandbox._webhooks import V1_SHAPES, WEBHOOK_FORMATS, V1Shape, WebhookFormat, build_push
 from track17_facade.sandbox._wire import V1, V1_17TRACK, WIRES, Wire
 
@@ -109,7 +111,8 @@ class Sandbox(AsgiHandling):
             base.seed,
         )
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._server: uvicorn.Server | None = None
+        self._server: PromptServer | None = None
+        self._stopping = asyncio.Event()
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
         self.host = "127.0.0.1"
@@ -223,12 +226,14 @@ class Sandbox(AsgiHandling):
         self.host, self.port = sock.getsockname()[:2]
         return sock
 
-    def _make_server(self) -> uvicorn.Server:
+    def _make_server(self) -> PromptServer:
         config = uvicorn.Config(
             self, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=1
         )
         logging.getLogger("uvicorn.error").addFilter(QuietDrops())
-        return uvicorn.Server(config)
+        server = PromptServer(config)
+        self._stopping = server.exiting
+        return server
 
     async def _serve(self, sock: socket.socket) -> None:
         assert self._server is not None
@@ -238,6 +243,8 @@ class Sandbox(AsgiHandling):
         finally:
             for worker in workers:
                 worker.cancel()
+            # Their ends run before the loop closes (the delivery's HTTP client closes its sockets).
+            await asyncio.gather(*workers, return_exceptions=True)
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> Sandbox:
         """Serve in a background thread (port 0 picks a free port). Returns self."""
@@ -251,17 +258,25 @@ class Sandbox(AsgiHandling):
 
         def run() -> None:
             asyncio.set_event_loop(loop)
-            loop.run_until_complete(self._serve(sock))
-            loop.close()
+            try:
+                loop.run_until_complete(self._serve(sock))
+                # The answers' worker threads (asyncio.to_thread) end before stop() returns.
+                loop.run_until_complete(loop.shutdown_default_executor())
+            finally:
+                loop.close()
 
         self._thread = threading.Thread(target=run, name="track17-sandbox", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        """Stop serving and wait for the server thread to end."""
+        """Stop serving and wait for the server thread to end.
+
+        Answers in progress are sent first (for up to a second); a slow fault's answer still held
+        back is answered 503 at once.
+        """
         if self._server is not None:
-            self._server.should_exit = True
+            self._server.request_exit()
         if self._thread is not None:
             self._thread.join(timeout=10)
         if self._socket is not None:
