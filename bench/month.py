@@ -656,9 +656,9 @@ def _check(month: _Month, logs: _Logs) -> tuple[list[str], dict[str, Any], dict[
         )
     if len(month.accepted) != plan.numbers:
         failures.append(f"{len(month.accepted)} of {plan.numbers} numbers registered")
-    stored = {(push.number, push.body) for push in store.pushes()}  # kept for ever by this receiver
+    inbox = {(push.number, push.body) for push in store.pushes()}  # kept for ever by this receiver
     records = sandbox.deliveries()
-    unstored = [r.number for r in records if r.delivered and (r.number, r.body) not in stored]
+    unstored = [r.number for r in records if r.delivered and (r.number, r.body) not in inbox]
     if unstored:
         failures.append(f"{len(unstored)} pushes answered 200 are not stored, e.g. {unstored[:5]}")
     if stats.rate_limited_certain or stats.max_requests_in_window_certain > plan.rate:
