@@ -95,8 +95,12 @@ def test_to_dict_names_unknown_values_and_errors() -> None:
     event = TrackEvent(MainStatus(99), SubStatus(9999), None, None, None)
     assert event.to_dict()["status"] == "UNKNOWN:99" and event.to_dict()["sub_status"] == "UNKNOWN:9999"
     failed = BatchResult[TrackEvent](
-        (), (), (Failure("RR123456789CN", ServerError("HTTP 503", status_code=503)),)
+        (), (), (Failure("RR123456789CN", ServerError("HTTP 503", status_code=503), True),)
     )
     assert failed.to_dict()["failed"] == [
-        {"number": "RR123456789CN", "error": {"type": "ServerError", "message": "HTTP 503"}}
+        {
+            "number": "RR123456789CN",
+            "error": {"type": "ServerError", "message": "HTTP 503"},
+            "may_have_taken_effect": True,
+        }
     ]
