@@ -245,6 +245,21 @@ class Sandbox(AsgiHandling):
                 worker.cancel()
             # Their ends run before the loop closes (the delivery's HTTP client closes its sockets).
             await asyncio.gather(*workers, return_exceptions=True)
+            await self._close_late_connections()
+
+    async def _close_late_connections(self) -> None:
+        """Close the connections accepted as the server closed: asyncio makes an accepted
+        connection's transport in a task of its own, which can run after the shutdown found no
+        connection open, and would leave its socket open past the loop's end."""
+        assert self._server is not None
+        others = asyncio.all_tasks() - {asyncio.current_task()}
+        if others:
+            await asyncio.wait(others, timeout=0.5)
+        connections = list(self._server.server_state.connections)
+        for connection in connections:
+            connection.shutdown()
+        if connections:
+            await asyncio.sleep(0)  # the transports' closing callbacks close their sockets
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> Sandbox:
         """Serve in a background thread (port 0 picks a free port). Returns self."""
