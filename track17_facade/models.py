@@ -8,7 +8,6 @@ process that only registers numbers does not pay for them.
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Mapping
 from datetime import datetime
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeGuard, TypeVar
 import attrs
 from attrs import field, frozen
 
+from track17_facade._lazy import deferred
 from track17_facade.carriers import Carrier, CarrierInfo, default_directory
 from track17_facade.errors import BatchFailedError
 
@@ -290,13 +290,4 @@ def is_registration(item: object) -> TypeGuard[Registration]:
     return built is not None and isinstance(item, built)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LATER:
-        model = getattr(importlib.import_module("track17_facade._track_models"), name)
-        globals()[name] = model
-        return model
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LATER})
+__getattr__, __dir__ = deferred(globals(), "track17_facade._track_models", _LATER)

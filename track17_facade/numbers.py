@@ -44,11 +44,11 @@ the data set documents (its ``CHECKSUM_ALGORITHMS.md``):
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from track17_facade._lazy import deferred
 from track17_facade._text import shown
 from track17_facade.errors import InvalidInputError
 
@@ -120,13 +120,4 @@ _LATER: frozenset[str] = frozenset({"NumberCheck", "NumberFormat", "check_number
 only by a process that checks a number."""
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LATER:
-        value = getattr(importlib.import_module("track17_facade._number_checks"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LATER})
+__getattr__, __dir__ = deferred(globals(), "track17_facade._number_checks", _LATER)

@@ -27,7 +27,6 @@ earlier attempt may have taken effect; those are a few lines here but custom hoo
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import math
 import random
@@ -41,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 import httpx
 
 from track17_facade import _telemetry
+from track17_facade._lazy import deferred
 from track17_facade._records import Record
 from track17_facade._secrets import redacting_logger
 from track17_facade._text import shorten
@@ -406,13 +406,4 @@ _LATER: frozenset[str] = frozenset({"Abort", "Decision", "GiveUp", "Retry", "dec
 """The decisions, given when first asked for (from ``_decisions``)."""
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LATER:
-        value = getattr(importlib.import_module("track17_facade._decisions"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LATER})
+__getattr__, __dir__ = deferred(globals(), "track17_facade._decisions", _LATER)
